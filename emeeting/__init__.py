@@ -1,0 +1,3 @@
+"""emeeting: a real-time, paperless meeting-room server."""
+
+__version__ = "0.1.0"

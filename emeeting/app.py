@@ -1,0 +1,57 @@
+"""create_app(): routes and lifespan (store, hub)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+
+from emeeting import web, ws
+from emeeting.config import Settings, from_env
+from emeeting.hub import Hub
+from emeeting.store import Store
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = await Store.open(settings.database, sync=settings.sync)
+        app.state.services = ws.Services(settings=settings, hub=Hub(store, settings.limits), key=settings.signing_key())
+        try:
+            yield
+        finally:
+            # uvicorn has closed the sockets by now; commit whatever is still queued.
+            await store.close()
+
+    return Starlette(
+        routes=[
+            Route("/healthz", web.healthz),
+            Route("/", web.home),
+            Route("/j/{token}", web.invitation),
+            WebSocketRoute("/ws", ws.endpoint),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
+    """How uvicorn must run the app; the CLI and the tests share it."""
+    limits = settings.limits
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_max_size=limits.hard_max_frame,
+        # Frames are small msgpack maps: deflate would cost ~50 KiB of zlib state per device.
+        ws_per_message_deflate=False,
+        ws_ping_interval=limits.ping_interval,
+        ws_ping_timeout=limits.ping_timeout,
+        timeout_graceful_shutdown=10,
+        log_config=None,
+    )

@@ -1,0 +1,135 @@
+"""The ``emeeting`` command: serve, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import re
+import socket
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from emeeting import meetings
+from emeeting.app import create_app, server_config
+from emeeting.config import Settings, from_env
+from emeeting.demo import demo_meeting
+from emeeting.live import LiveRoom
+from emeeting.store import Store
+
+ROLE_LABELS = {
+    "chair": "ประธาน chair",
+    "secretary": "เลขานุการ secretary",
+    "member": "กรรมการ member",
+    "guest": "ผู้เข้าร่วม guest",
+}
+
+
+class RedactTokens(logging.Filter):
+    """Invitation tokens are passwords: keep them out of the access log."""
+
+    PATTERN = re.compile(r"/j/[^/?\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATTERN.sub("/j/[token]", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
+    store = await Store.open(settings.database, sync=settings.sync)
+    try:
+        created = demo_meeting(meetings.new_meeting_id())
+        await meetings.create(store, created)
+        key, base = settings.signing_key(), settings.base_url
+        return created.meeting, await meetings.links(store, key, base, created.meeting, list(created.members))
+    finally:
+        await store.close()
+
+
+async def _latest_links(settings: Settings) -> tuple[str, list[meetings.Link]]:
+    """The links of the newest meeting, creating the demo meeting on an empty data folder."""
+    store = await Store.open(settings.database, sync=settings.sync)
+    try:
+        found = await store.meetings()
+        if found:
+            room = await LiveRoom.load(store, found[0][0], settings.limits)
+            assert room is not None
+            members = list(room.committed.members.values())
+            key, base = settings.signing_key(), settings.base_url
+            return room.id, await meetings.links(store, key, base, room.id, members)
+    finally:
+        await store.close()
+    return await _create_demo(settings)
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to ``width`` columns; Thai vowel and tone marks take no column of their own."""
+    columns = sum(1 for ch in text if unicodedata.category(ch) != "Mn")
+    return text + " " * max(0, width - columns)
+
+
+def _print_links(meeting_id: str, links: list[meetings.Link]) -> None:
+    print(f"meeting {meeting_id}: invitation links")
+    for link in links:
+        print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {link.url}")
+
+
+def _link_json(link: meetings.Link) -> dict[str, object]:
+    m = link.member
+    token = link.url.rsplit("/", 1)[-1]
+    return {
+        "member": m.id,
+        "name": m.name,
+        "position": m.position,
+        "role": m.role.value,
+        "url": link.url,
+        "token": token,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="emeeting", description="Real-time paperless meeting-room server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server (creates the demo meeting on an empty data folder)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1, or $HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
+    serve.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+
+    demo = commands.add_parser("demo", help="create a new demo meeting and print its invitation links")
+    demo.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    demo.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    if args.command == "demo":
+        settings = from_env(data=args.data)
+        meeting_id, links = asyncio.run(_create_demo(settings))
+        if args.json:
+            print(
+                json.dumps({"meeting": meeting_id, "links": [_link_json(link) for link in links]}, ensure_ascii=False)
+            )
+        else:
+            _print_links(meeting_id, links)
+        return 0
+
+    settings = from_env(data=args.data, host=args.host, port=args.port)
+    # Bind first, so that the links name the real port (also when --port 0 lets the OS choose).
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.create_server((settings.host, settings.port), family=family)
+    settings = dataclasses.replace(settings, port=sock.getsockname()[1])
+    meeting_id, links = asyncio.run(_latest_links(settings))
+    print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")
+    _print_links(meeting_id, links)
+    sys.stdout.flush()
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.Server(server_config(create_app(settings), settings)).run(sockets=[sock])
+    return 0

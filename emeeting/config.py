@@ -1,0 +1,95 @@
+"""Settings from the environment, with the embedded defaults a new machine runs on.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| EMEETING_DATA | ./data | folder for the SQLite file and the signing secret |
+| EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
+| EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
+| EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
+| EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
+| HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that protect the server from one device; all are per connection."""
+
+    max_frame: int = 64 * 1024  # larger frames get an error frame
+    hard_max_frame: int = 1024 * 1024  # larger ones close the connection (1009)
+    send_queue: int = 256  # event frames waiting for a device before it is caught up from the log
+    in_flight: int = 32  # commands a device may have unanswered before the server stops reading it
+    resume_window: int = 2000  # events replayed on resume; a longer gap gets a snapshot
+    join_timeout: float = 10.0  # seconds to send a valid join after connecting
+    join_attempts: int = 5  # failed joins before the connection is closed
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    origins: frozenset[str] = frozenset()
+    secret: bytes | None = None
+    sync: str = "FULL"
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def database(self) -> Path:
+        return self.data / "emeeting.sqlite3"
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    def signing_key(self) -> bytes:
+        """The invitation signing key: from the environment, or made once and kept in the data folder."""
+        if self.secret:
+            return self.secret
+        path = self.data / "secret.key"
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except FileNotFoundError:
+            pass
+        self.data.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        # O_EXCL: two processes starting at once must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return bytes.fromhex(path.read_text().strip())
+        with os.fdopen(fd, "w") as out:
+            out.write(key.hex())
+        return key
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from ``environ`` (default: the process environment); ``overrides`` win, None ignored."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {
+        "data": Path(env.get("EMEETING_DATA", "data")),
+        "host": env.get("HOST", "127.0.0.1"),
+        "port": int(env.get("PORT", "8000")),
+        "public_url": env.get("EMEETING_PUBLIC_URL") or None,
+        "origins": frozenset(o.strip().rstrip("/") for o in env.get("EMEETING_ORIGINS", "").split(",") if o.strip()),
+        "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
+        "sync": env.get("EMEETING_SYNC", "FULL").upper(),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if values["sync"] not in ("FULL", "NORMAL"):
+        raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,150 @@
+"""One device's outbound path: a bounded outbox, one sender task, catch-up from the log.
+
+Fan-out is synchronous: a committed event is encoded once and its bytes are
+appended to every subscriber's outbox; nobody awaits a device. Each device's
+own sender task drains its outbox onto the socket. A device whose outbox
+fills (a stalled tablet) has its queued events dropped: it leaves the fast
+path, and when its socket moves again the sender sees the gap in sequence
+numbers and fills it from the log (or with a fresh snapshot when the gap is
+longer than the resume window). No event is ever skipped or sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from emeeting.store import EventRow
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[bytes], Awaitable[None]]
+Close = Callable[[int, str], Awaitable[None]]
+# Outbox entries with these "seqs" are not events and are never dropped.
+CONTROL = 0  # unsolicited frames: welcome, snapshot
+REPLY = -1  # the answer to one frame the device sent (ack or error); frees one credit when sent
+
+
+class Source(Protocol):
+    """Where a connection fills a gap from: the room it is subscribed to."""
+
+    async def events_between(self, after: int, upto: int) -> list[EventRow]: ...
+
+    def snapshot(self) -> tuple[int, bytes]: ...
+
+
+class Connection:
+    """One device's outbound path. ``last_seq`` is the last event handed to its socket."""
+
+    def __init__(
+        self,
+        send: Send,
+        close: Close,
+        *,
+        queue_limit: int,
+        resume_window: int,
+        credits: int,
+        on_drop: Callable[[], None] | None = None,
+    ) -> None:
+        self._send = send
+        self._close = close
+        self._closing: tuple[int, str] | None = None
+        self._queue_limit = queue_limit
+        self._resume_window = resume_window
+        self._outbox: deque[tuple[int, bytes | None]] = deque()
+        self._queued_events = 0
+        self._wake = asyncio.Event()
+        # Every frame a device sends gets exactly one reply; a device may have ``credits`` replies
+        # outstanding. Past that the server stops reading it, so a device that sends without
+        # reading cannot make the server buffer without bound.
+        self._credits = asyncio.Semaphore(credits)
+        self.last_seq = 0
+        self.dropped = 0  # times this device fell off the fast path
+        self._on_drop = on_drop
+        self.source: Source | None = None
+
+    # -- called by the room, never awaiting ------------------------------------------------
+
+    def push_event(self, seq: int, frame: bytes) -> None:
+        if self._queued_events >= self._queue_limit:
+            # Keep the replies and this newest event; the sender fills the gap from the log.
+            self._outbox = deque(item for item in self._outbox if item[0] <= CONTROL)
+            self._queued_events = 0
+            self.dropped += 1
+            if self._on_drop is not None:
+                self._on_drop()
+        self._outbox.append((seq, frame))
+        self._queued_events += 1
+        self._wake.set()
+
+    def push_control(self, frame: bytes) -> None:
+        self._outbox.append((CONTROL, frame))
+        self._wake.set()
+
+    def push_reply(self, frame: bytes) -> None:
+        """Queue the reply to a frame for which :meth:`take_credit` was awaited."""
+        self._outbox.append((REPLY, frame))
+        self._wake.set()
+
+    async def take_credit(self) -> None:
+        await self._credits.acquire()
+
+    def catch_up_to(self, seq: int) -> None:
+        """Ask the sender to send every event up to ``seq`` it has not sent yet."""
+        self._outbox.append((seq, None))
+        self._queued_events += 1
+        self._wake.set()
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """Close the socket once the replies already queued are sent."""
+        self._closing = (code, reason)
+        self._wake.set()
+
+    # -- the sender task ------------------------------------------------------------------
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._closing is not None:
+                for seq, frame in self._outbox:
+                    if seq <= CONTROL and frame is not None:
+                        await self._send(frame)
+                await self._close(*self._closing)
+                return
+            while self._outbox:
+                seq, frame = self._outbox.popleft()
+                if seq <= CONTROL:
+                    assert frame is not None
+                    await self._send(frame)
+                    if seq == REPLY:
+                        self._credits.release()
+                    continue
+                self._queued_events -= 1
+                if seq <= self.last_seq:
+                    continue
+                if frame is None or seq > self.last_seq + 1:
+                    await self._fill(seq if frame is None else seq - 1)
+                if frame is not None and seq == self.last_seq + 1:
+                    await self._send(frame)
+                    self.last_seq = seq
+
+    async def _fill(self, upto: int) -> None:
+        """Send the events after ``last_seq`` up to ``upto`` from the log, or a snapshot."""
+        assert self.source is not None
+        if upto - self.last_seq > self._resume_window:
+            seq, frame = self.source.snapshot()
+            await self._send(frame)
+            self.last_seq = seq
+            return
+        for row in await self.source.events_between(self.last_seq, upto):
+            await self._send(row.frame)
+            self.last_seq = row.seq
+        if self.last_seq < upto:  # the log cannot be missing committed events; if it is, say so loudly
+            log.error("log returned events up to %d of %d; sending a snapshot", self.last_seq, upto)
+            seq, frame = self.source.snapshot()
+            await self._send(frame)
+            self.last_seq = seq

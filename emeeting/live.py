@@ -1,0 +1,146 @@
+"""A meeting being served: the rules' state, commands through the log, committed events out.
+
+The room keeps two states. ``decided`` includes events that are queued for
+commit, so that two commands in one group commit are decided one after the
+other; ``committed`` includes only what is on disk, and is what devices see
+(snapshots, fan-out). An event reaches devices from the store's ``on_commit``
+hook, in sequence order, and the sender's ack comes after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from emeeting import protocol
+from emeeting.config import Limits
+from emeeting.connection import Connection
+from emeeting.store import EventRow, Store, WriteJob, now_ms
+from rooms.events import event_from_wire
+from rooms.model import MeetingState
+from rooms.room import Rejection, apply, decide, fold
+
+log = logging.getLogger(__name__)
+
+
+class RoomFailed(RuntimeError):
+    """The log could not be written; the room must be reloaded from the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A command that will take effect (or did, when ``duplicate``): ``seq`` resolves on commit."""
+
+    seq: asyncio.Future[int]
+    duplicate: bool
+
+
+class LiveRoom:
+    def __init__(self, store: Store, state: MeetingState, applied: dict[tuple[str, str], int], limits: Limits) -> None:
+        self.id = state.id
+        self.store = store
+        self.limits = limits
+        self.decided = state
+        self.committed = state
+        self.connections: set[Connection] = set()
+        self.failed = False
+        self._applied = applied
+        self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
+        self._snapshot: tuple[int, bytes] | None = None
+
+    @classmethod
+    async def load(cls, store: Store, meeting_id: str, limits: Limits) -> LiveRoom | None:
+        rows = await store.events(meeting_id)
+        if not rows:
+            return None
+        state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
+        if state.seq != rows[-1].seq:
+            raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
+        return cls(store, state, await store.commands(meeting_id), limits)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def submit(self, actor: str, frame: protocol.CommandFrame) -> Accepted | Rejection:
+        """Decide ``frame`` now; its events are queued for commit and announced after it."""
+        if self.failed:
+            raise RoomFailed(self.id)
+        key = (actor, frame.id)
+        if key in self._applied:
+            done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+            done.set_result(self._applied[key])
+            return Accepted(done, duplicate=True)
+        if key in self._pending:
+            return Accepted(self._pending[key], duplicate=True)
+        outcome = decide(self.decided, actor, frame.command)
+        if isinstance(outcome, Rejection):
+            return outcome
+        ts = now_ms()
+        state = self.decided
+        rows: list[EventRow] = []
+        for event in outcome:
+            state = apply(state, event)
+            rows.append(EventRow(state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)))
+        self.decided = state
+        result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending[key] = result
+
+        def on_commit() -> None:
+            self.committed = state
+            del self._pending[key]
+            self._applied[key] = state.seq
+            for row in rows:
+                for conn in self.connections:
+                    conn.push_event(row.seq, row.frame)
+            result.set_result(state.seq)
+
+        written = self.store.submit(WriteJob(self.id, rows, (actor, frame.id, state.seq), on_commit=on_commit))
+        written.add_done_callback(lambda f: self._on_write_failed(f, result))
+        return Accepted(result, duplicate=False)
+
+    def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
+        if written.cancelled() or written.exception() is None:
+            return
+        # The decided state is now ahead of the log: this room cannot go on. Devices reconnect
+        # and resume from a room reloaded from what was really committed.
+        log.error("meeting %s: writing the log failed; the room will be reloaded", self.id)
+        self.failed = True
+        if not result.done():
+            result.set_exception(RoomFailed(self.id))
+        for conn in self.connections:
+            conn.close_soon(1011, "the server could not store an event; reconnect")
+
+    # -- devices -------------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[int, bytes]:
+        """The committed state as a snapshot frame, encoded once per sequence number."""
+        if self._snapshot is None or self._snapshot[0] != self.committed.seq:
+            self._snapshot = (self.committed.seq, protocol.snapshot(self.committed.seq, self.committed.to_wire()))
+        return self._snapshot
+
+    async def events_between(self, after: int, upto: int) -> list[EventRow]:
+        return await self.store.events(self.id, after, upto)
+
+    @contextlib.asynccontextmanager
+    async def attach(self, conn: Connection, member: str, since: int | None) -> AsyncIterator[None]:
+        """Subscribe ``conn`` for the block: welcome, then snapshot or missed events, then live ones."""
+        seq = self.committed.seq
+        resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
+        role = self.committed.members[member].role.value
+        conn.source = self
+        self.connections.add(conn)
+        try:
+            conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot"))
+            if resume:
+                assert since is not None
+                conn.last_seq = since
+                conn.catch_up_to(seq)
+            else:
+                snap_seq, frame = self.snapshot()
+                conn.push_control(frame)
+                conn.last_seq = snap_seq
+            yield
+        finally:
+            self.connections.discard(conn)

@@ -1,0 +1,40 @@
+"""Setting up meetings: store a definition with an invitation per member, and their links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from emeeting import auth, protocol
+from emeeting.store import EventRow, Store, now_ms
+from rooms.events import MeetingCreated
+from rooms.model import Member
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    member: Member
+    invitation: str
+    url: str
+
+
+def new_meeting_id() -> str:
+    return secrets.token_urlsafe(6)
+
+
+async def create(store: Store, created: MeetingCreated) -> None:
+    """Store a meeting whose log starts with ``created``, inviting every member once."""
+    ts = now_ms()
+    first = EventRow(1, created.TYPE, None, ts, protocol.event(1, ts, None, created))
+    invitations = [(auth.new_invitation_id(), m.id) for m in created.members]
+    await store.create_meeting(created.meeting, created.info.title, first, invitations)
+
+
+async def links(store: Store, key: bytes, base_url: str, meeting_id: str, members: list[Member]) -> list[Link]:
+    """The live invitation link of each member, in the order of ``members``."""
+    by_member = {inv.member_id: inv.id for inv in await store.invitations(meeting_id) if not inv.revoked}
+    return [
+        Link(m, by_member[m.id], f"{base_url}/j/{auth.make_token(key, by_member[m.id])}")
+        for m in members
+        if m.id in by_member
+    ]

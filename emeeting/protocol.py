@@ -1,0 +1,151 @@
+"""The wire envelope: msgpack codec, client frame validation, error and close codes.
+
+Sans-I/O: this module turns bytes into checked frames and frames into bytes;
+it knows nothing of sockets. docs/protocol.md describes every name here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+
+from rooms import fields
+from rooms.commands import COMMAND_TYPES, Command, parse_command
+from rooms.events import Event
+
+PROTOCOL_VERSION = 1
+
+
+class ErrorCode(enum.StrEnum):
+    """Codes of the transport's own errors; refusals by the rules use ``rooms.room.Refusal``."""
+
+    MALFORMED_FRAME = "malformed_frame"
+    FRAME_TOO_LARGE = "frame_too_large"
+    UNKNOWN_TYPE = "unknown_type"
+    INVALID_FIELD = "invalid_field"
+    NOT_JOINED = "not_joined"
+    ALREADY_JOINED = "already_joined"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    INTERNAL_ERROR = "internal_error"
+
+
+class CloseCode(enum.IntEnum):
+    """WebSocket close codes the server uses (4000-4999 are ours)."""
+
+    NORMAL = 1000
+    GOING_AWAY = 1001  # the server is shutting down: reconnect and resume
+    MESSAGE_TOO_BIG = 1009  # a frame above the hard cap; sent by the WebSocket layer itself
+    SERVICE_RESTART = 1012  # sent by uvicorn to open connections when it stops
+    JOIN_TIMEOUT = 4000  # no valid join within the time allowed
+    AUTH_FAILED = 4001  # too many failed joins on one connection
+
+
+class ServerType(enum.StrEnum):
+    WELCOME = "welcome"
+    SNAPSHOT = "snapshot"
+    EVENT = "event"
+    ACK = "ack"
+    ERROR = "error"
+
+
+JOIN = "join"
+CLIENT_TYPES = (JOIN, *COMMAND_TYPES)
+
+
+class ProtocolError(Exception):
+    """A frame the server cannot act on; becomes an error frame to its sender only."""
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None, id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.id = id
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    token: str
+    since: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandFrame:
+    id: str
+    command: Command
+
+
+def encode(frame: Mapping[str, Any]) -> bytes:
+    return msgpack.packb(frame, use_bin_type=True)
+
+
+def decode(data: bytes, max_frame: int) -> Mapping[str, Any]:
+    """Bytes to a map with a string ``type``; raises ProtocolError for anything else."""
+    if len(data) > max_frame:
+        raise ProtocolError(ErrorCode.FRAME_TOO_LARGE, f"frames are limited to {max_frame} bytes")
+    try:
+        frame = msgpack.unpackb(data, raw=False, strict_map_key=True)
+    except Exception as exc:  # msgpack raises many kinds for bad input; all mean the same here
+        raise ProtocolError(ErrorCode.MALFORMED_FRAME, f"not a msgpack frame: {type(exc).__name__}") from None
+    if not isinstance(frame, dict):
+        raise ProtocolError(ErrorCode.MALFORMED_FRAME, "a frame must be a msgpack map")
+    if not isinstance(frame.get("type"), str):
+        raise ProtocolError(ErrorCode.MALFORMED_FRAME, "a frame needs a string 'type'", field="type")
+    return frame
+
+
+def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
+    """A decoded client frame as a typed value; raises ProtocolError naming the bad field."""
+    kind = frame["type"]
+    raw_id = frame.get("id")
+    client_id = raw_id if isinstance(raw_id, str) and 0 < len(raw_id) <= fields.MAX_ID else None
+    if kind not in CLIENT_TYPES:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind[:64]!r}", field="type", id=client_id)
+    try:
+        if kind == JOIN:
+            since = None if frame.get("since") is None else fields.integer(frame, "since")
+            return Join(token=fields.text(frame, "token", max_len=512), since=since)
+        command_id = fields.ident(frame, "id")
+        return CommandFrame(id=command_id, command=parse_command(kind, frame))
+    except fields.FieldError as exc:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, str(exc), field=exc.field, id=client_id) from None
+
+
+def welcome(meeting: str, member: str, role: str, seq: int, resume: str) -> bytes:
+    return encode(
+        {
+            "type": ServerType.WELCOME.value,
+            "protocol": PROTOCOL_VERSION,
+            "meeting": meeting,
+            "member": member,
+            "role": role,
+            "seq": seq,
+            "resume": resume,
+        }
+    )
+
+
+def snapshot(seq: int, state: Mapping[str, Any]) -> bytes:
+    return encode({"type": ServerType.SNAPSHOT.value, "seq": seq, "state": state})
+
+
+def event(seq: int, ts: int, actor: str | None, body: Event) -> bytes:
+    return encode({"type": ServerType.EVENT.value, "seq": seq, "ts": ts, "actor": actor, "event": body.to_wire()})
+
+
+def ack(command_id: str, seq: int, duplicate: bool) -> bytes:
+    return encode({"type": ServerType.ACK.value, "id": command_id, "seq": seq, "duplicate": duplicate})
+
+
+def error(code: str, message: str, *, id: str | None = None, field: str | None = None) -> bytes:
+    frame: dict[str, Any] = {"type": ServerType.ERROR.value, "code": code, "message": message}
+    if id is not None:
+        frame["id"] = id
+    if field is not None:
+        frame["field"] = field
+    return encode(frame)

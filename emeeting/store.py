@@ -1,0 +1,299 @@
+"""SQLite through aiosqlite: schema migrations, the event log, one writer, reads elsewhere.
+
+All writes go through one writer task fed by a queue. Under a burst it takes
+every job waiting and commits them in one transaction (group commit), then
+runs each job's ``on_commit`` in order, so nothing is announced before it is
+on disk and announcements keep the log's order. Reads use a second
+connection; WAL mode lets them run beside the writer.
+
+The log is append-only and gap-free by the database's own rules: triggers
+refuse an event whose sequence number is not the meeting's last plus one,
+and refuse any UPDATE or DELETE of an event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+# Each entry moves the schema from version N to N + 1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meetings (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        type TEXT NOT NULL,
+        actor TEXT,
+        ts INTEGER NOT NULL,
+        frame BLOB NOT NULL,
+        PRIMARY KEY (meeting_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER events_no_gap BEFORE INSERT ON events
+    WHEN NEW.seq != (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE meeting_id = NEW.meeting_id)
+    BEGIN SELECT RAISE(ABORT, 'event sequence numbers must have no gap'); END;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TABLE commands (
+        meeting_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (meeting_id, member_id, client_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE invitations (
+        id TEXT PRIMARY KEY,
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        member_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE INDEX invitations_by_member ON invitations(meeting_id, member_id);
+    """,
+)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    seq: int
+    type: str
+    actor: str | None
+    ts: int
+    frame: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: str
+    meeting_id: str
+    member_id: str
+    revoked: bool
+
+
+class StoreClosed(RuntimeError):
+    """A write was asked of a store that is shutting down."""
+
+
+@dataclass(eq=False)
+class WriteJob:
+    """One unit of writing: it commits whole, or not at all."""
+
+    meeting_id: str | None = None
+    events: Sequence[EventRow] = ()
+    command: tuple[str, str, int] | None = None  # (member, client id, seq) for retries
+    statements: Sequence[tuple[str, tuple[Any, ...]]] = ()
+    on_commit: Callable[[], None] | None = None
+    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class Store:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._queue: asyncio.Queue[WriteJob] = asyncio.Queue()
+        self._closing = False
+        self._task = asyncio.create_task(self._write_loop(), name="emeeting-store-writer")
+        self.batches = 0  # transactions committed; with ``jobs`` shows how well commits group
+        self.jobs = 0
+
+    @classmethod
+    async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await writer.execute("PRAGMA journal_mode=WAL")
+            await writer.execute(f"PRAGMA synchronous={'FULL' if sync == 'FULL' else 'NORMAL'}")
+            await writer.execute("PRAGMA foreign_keys=ON")
+            await writer.execute("PRAGMA busy_timeout=5000")
+            await _migrate(writer)
+            reader = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        except BaseException:
+            await writer.close()
+            raise
+        await reader.execute("PRAGMA busy_timeout=5000")
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        """Commit every job already queued, then close both connections."""
+        if self._closing:
+            return
+        self._closing = True
+        await self._queue.join()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await self._reader.close()
+        await self._writer.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def submit(self, job: WriteJob) -> asyncio.Future[None]:
+        """Queue ``job``; the future resolves once it is committed (after its ``on_commit``)."""
+        if self._closing:
+            raise StoreClosed("the store is closing")
+        # Unbounded by type, bounded in practice: each connection has a cap on commands in flight.
+        self._queue.put_nowait(job)
+        return job.done
+
+    async def write(self, *statements: tuple[str, tuple[Any, ...]]) -> None:
+        await self.submit(WriteJob(statements=statements))
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._commit(batch)
+            except Exception:
+                # One bad job must not sink the others: retry them one by one.
+                log.exception("group commit of %d jobs failed; retrying one by one", len(batch))
+                for job in batch:
+                    try:
+                        await self._commit([job])
+                    except Exception as exc:
+                        if not job.done.done():
+                            job.done.set_exception(exc)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _commit(self, batch: list[WriteJob]) -> None:
+        db = self._writer
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            events = [(job.meeting_id, e.seq, e.type, e.actor, e.ts, e.frame) for job in batch for e in job.events]
+            if events:
+                await db.executemany(
+                    "INSERT INTO events (meeting_id, seq, type, actor, ts, frame) VALUES (?, ?, ?, ?, ?, ?)", events
+                )
+            commands = [(job.meeting_id, *job.command) for job in batch if job.command is not None]
+            if commands:
+                await db.executemany(
+                    "INSERT INTO commands (meeting_id, member_id, client_id, seq) VALUES (?, ?, ?, ?)", commands
+                )
+            for job in batch:
+                for sql, params in job.statements:
+                    await db.execute(sql, params)
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        self.batches += 1
+        self.jobs += len(batch)
+        for job in batch:
+            if job.on_commit is not None:
+                try:
+                    job.on_commit()
+                except Exception:
+                    log.exception("on_commit failed after a successful commit")
+            if not job.done.done():
+                job.done.set_result(None)
+
+    # -- meetings and invitations -------------------------------------------------------------
+
+    async def create_meeting(
+        self, meeting_id: str, title: str, first: EventRow, invitations: Sequence[tuple[str, str]]
+    ) -> None:
+        """Store a new meeting, its first event and its invitations ``(invitation id, member id)``."""
+        ts = now_ms()
+        await self.submit(
+            WriteJob(
+                statements=[
+                    ("INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)", (meeting_id, title, ts)),
+                    *(
+                        (
+                            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
+                            (inv, meeting_id, member, ts),
+                        )
+                        for inv, member in invitations
+                    ),
+                    (
+                        "INSERT INTO events (meeting_id, seq, type, actor, ts, frame) VALUES (?, ?, ?, ?, ?, ?)",
+                        (meeting_id, first.seq, first.type, first.actor, first.ts, first.frame),
+                    ),
+                ]
+            )
+        )
+
+    async def revoke_invitation(self, invitation_id: str) -> bool:
+        """Revoke an invitation; False when there is no such invitation."""
+        if await self.invitation(invitation_id) is None:
+            return False
+        await self.write(
+            ("UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_ms(), invitation_id))
+        )
+        return True
+
+    async def invitation(self, invitation_id: str) -> Invitation | None:
+        async with self._reader.execute(
+            "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE id = ?", (invitation_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else Invitation(row[0], row[1], row[2], row[3] is not None)
+
+    async def invitations(self, meeting_id: str) -> list[Invitation]:
+        async with self._reader.execute(
+            "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE meeting_id = ? ORDER BY rowid",
+            (meeting_id,),
+        ) as cur:
+            return [Invitation(r[0], r[1], r[2], r[3] is not None) for r in await cur.fetchall()]
+
+    async def meetings(self) -> list[tuple[str, str]]:
+        """(id, title) of every meeting, newest first."""
+        async with self._reader.execute("SELECT id, title FROM meetings ORDER BY created_at DESC, rowid DESC") as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    # -- the log ---------------------------------------------------------------------------
+
+    async def events(self, meeting_id: str, after: int = 0, upto: int | None = None) -> list[EventRow]:
+        """Events of a meeting with ``after < seq <= upto``, in order."""
+        async with self._reader.execute(
+            "SELECT seq, type, actor, ts, frame FROM events WHERE meeting_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+            (meeting_id, after, upto if upto is not None else 2**62),
+        ) as cur:
+            return [EventRow(r[0], r[1], r[2], r[3], r[4]) for r in await cur.fetchall()]
+
+    async def commands(self, meeting_id: str) -> dict[tuple[str, str], int]:
+        """Every client command id already applied in a meeting, with the last seq it produced."""
+        async with self._reader.execute(
+            "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
+        ) as cur:
+            return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
+
+    async def ping(self) -> None:
+        async with self._reader.execute("SELECT 1") as cur:
+            await cur.fetchone()
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    version = int(row[0]) if row else 0
+    if version > len(MIGRATIONS):
+        raise RuntimeError(f"database schema {version} is newer than this emeeting ({len(MIGRATIONS)})")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # One script per version, applied whole or not at all.
+        await db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        log.info("database schema migrated to version %d", number)

@@ -1,0 +1,47 @@
+"""HTML pages and small HTTP endpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from emeeting import auth, dates, protocol
+from emeeting.ws import Services
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+TEMPLATES.filters["thai_date"] = dates.thai_date
+
+
+async def healthz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    await services.hub.store.ping()
+    hub = services.hub
+    return JSONResponse({"status": "ok", "connections": hub.connections, "drops": hub.drops})
+
+
+async def home(request: Request) -> Response:
+    return HTMLResponse(TEMPLATES.get_template("home.html").render())
+
+
+async def invitation(request: Request) -> Response:
+    """What an invitation link shows: who you are in which meeting, and where it stands."""
+    services: Services = request.app.state.services
+    try:
+        found = await auth.check_invitation(services.hub.store, services.key, request.path_params["token"])
+    except protocol.ProtocolError as exc:
+        page = TEMPLATES.get_template("invalid.html").render(code=exc.code.value)
+        return HTMLResponse(page, status_code=403 if exc.code is protocol.ErrorCode.TOKEN_REVOKED else 404)
+    room = await services.hub.room(found.meeting_id)
+    if room is None or found.member_id not in room.committed.members:
+        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=404)
+    state = room.committed
+    page = TEMPLATES.get_template("invitation.html").render(
+        meeting=state, member=state.members[found.member_id], current=state.item(state.current_item or "")
+    )
+    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

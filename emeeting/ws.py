@@ -1,0 +1,175 @@
+"""The WebSocket endpoint: Origin check, join handshake, receive loop.
+
+Transport only: what a command means is decided by ``rooms`` through the
+live room. Every bad frame is answered with an error frame to its sender and
+the loop goes on; only the join timeout, too many failed joins and the
+WebSocket layer's hard size cap close a connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from emeeting import auth, protocol
+from emeeting.config import Settings
+from emeeting.connection import Connection
+from emeeting.hub import Hub
+from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the endpoint needs from the app, set up by its lifespan."""
+
+    settings: Settings
+    hub: Hub
+    key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    room: LiveRoom
+    member: str
+    since: int | None
+
+
+class Disconnected(Exception):
+    """The device went away."""
+
+
+def origin_allowed(headers: Mapping[str, str], allowed: frozenset[str]) -> bool:
+    """A browser's handshake must come from a page of ours; clients that send no Origin are not browsers."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/")
+    if origin in allowed:
+        return True
+    parts = urlsplit(origin)
+    host = headers.get("host", "")
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc.lower() == host.lower()
+
+
+async def endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    if not origin_allowed(websocket.headers, services.settings.origins):
+        log.warning("refused a WebSocket from origin %r", websocket.headers.get("origin"))
+        await websocket.close(code=1008)  # before accept, this is an HTTP 403 to the handshake
+        return
+    await websocket.accept()
+    await Device(websocket, services).run()
+
+
+class Device:
+    """One device's connection, from handshake to close."""
+
+    def __init__(self, websocket: WebSocket, services: Services) -> None:
+        self.ws = websocket
+        self.services = services
+        self.limits = services.settings.limits
+
+    async def run(self) -> None:
+        try:
+            joined = await asyncio.wait_for(self._join(), self.limits.join_timeout)
+        except TimeoutError:
+            await self._close(CloseCode.JOIN_TIMEOUT, "no valid join in time")
+            return
+        except Disconnected:
+            return
+        if joined is None:
+            await self._close(CloseCode.AUTH_FAILED, "too many failed joins")
+            return
+        conn = Connection(
+            self.ws.send_bytes,
+            self._close,
+            queue_limit=self.limits.send_queue,
+            resume_window=self.limits.resume_window,
+            credits=self.limits.in_flight,
+            on_drop=self.services.hub.count_drop,
+        )
+        sender = asyncio.create_task(self._send_loop(conn), name="emeeting-sender")
+        try:
+            async with joined.room.attach(conn, joined.member, joined.since):
+                await self._receive_loop(joined.room, joined.member, conn)
+        except Disconnected:
+            pass
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+    async def _join(self) -> Joined | None:
+        """Read frames until a valid join; None after too many failed attempts."""
+        services = self.services
+        for _ in range(self.limits.join_attempts):
+            try:
+                frame = protocol.parse_client_frame(await self._receive_frame())
+                if not isinstance(frame, protocol.Join):
+                    raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
+                invitation = await auth.check_invitation(services.hub.store, services.key, frame.token)
+                room = await services.hub.room(invitation.meeting_id)
+                if room is None or invitation.member_id not in room.committed.members:
+                    raise ProtocolError(ErrorCode.INVALID_TOKEN, "this invitation link is not valid", field="token")
+            except ProtocolError as exc:
+                await self.ws.send_bytes(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
+                continue
+            return Joined(room, invitation.member_id, frame.since)
+        return None
+
+    async def _receive_loop(self, room: LiveRoom, member: str, conn: Connection) -> None:
+        while True:
+            await conn.take_credit()  # one reply per frame; see Connection
+            try:
+                frame = protocol.parse_client_frame(await self._receive_frame())
+                if isinstance(frame, protocol.Join):
+                    raise ProtocolError(ErrorCode.ALREADY_JOINED, "this connection has already joined")
+                outcome = room.submit(member, frame)
+            except ProtocolError as exc:
+                conn.push_reply(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
+                continue
+            except RoomFailed:
+                conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this"))
+                continue
+            if isinstance(outcome, Accepted):
+                outcome.seq.add_done_callback(functools.partial(_answer, conn, frame.id, outcome.duplicate))
+            else:
+                conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
+
+    async def _receive_frame(self) -> Mapping[str, Any]:
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise Disconnected
+        data = message.get("bytes")
+        if data is None:
+            raise ProtocolError(ErrorCode.MALFORMED_FRAME, "frames must be binary msgpack, not text")
+        return protocol.decode(data, self.limits.max_frame)
+
+    async def _send_loop(self, conn: Connection) -> None:
+        try:
+            await conn.run()
+        except (WebSocketDisconnect, OSError, RuntimeError) as exc:
+            # The socket went away under the sender; the receive loop sees the disconnect.
+            log.debug("sender stopped: %r", exc)
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError):
+            await self.ws.close(code=code, reason=reason)
+
+
+def _answer(conn: Connection, command_id: str, duplicate: bool, done: asyncio.Future[int]) -> None:
+    if done.cancelled() or done.exception() is not None:
+        conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this", id=command_id))
+    else:
+        conn.push_reply(protocol.ack(command_id, done.result(), duplicate))

@@ -1,0 +1,163 @@
+"""The rules of a live meeting: decide what a command means, apply what happened.
+
+``decide(state, actor, command)`` returns the events the command causes, or a
+:class:`Rejection` saying why it may not happen. ``apply(state, event)``
+returns the next state. Both are pure: the same inputs always give the same
+result, and nothing here waits, stores or sends.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from rooms import permissions
+from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
+from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
+from rooms.model import AgendaItem, DocumentRef, MeetingInfo, MeetingState, MeetingStatus, Member, PageRef, Role
+
+
+class Refusal(enum.StrEnum):
+    """Why a command was refused: stable codes that clients may switch on."""
+
+    FORBIDDEN = "forbidden"
+    NOT_A_MEMBER = "not_a_member"
+    MEETING_NOT_OPEN = "meeting_not_open"
+    MEETING_ALREADY_OPEN = "meeting_already_open"
+    MEETING_CLOSED = "meeting_closed"
+    UNKNOWN_AGENDA_ITEM = "unknown_agenda_item"
+    UNKNOWN_DOCUMENT = "unknown_document"
+    PAGE_OUT_OF_RANGE = "page_out_of_range"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    code: Refusal
+    message: str
+
+
+class InvalidMeeting(ValueError):
+    """A meeting definition that cannot be run (raised by :func:`define`)."""
+
+
+def define(
+    meeting_id: str,
+    info: MeetingInfo,
+    members: Sequence[Member],
+    agenda: Sequence[AgendaItem],
+    documents: Sequence[DocumentRef] = (),
+) -> MeetingCreated:
+    """Check a new meeting's definition and return the event that starts its log."""
+    member_ids = [m.id for m in members]
+    if len(set(member_ids)) != len(member_ids):
+        raise InvalidMeeting("member ids must be unique")
+    if [m for m in members if m.role is Role.CHAIR] == []:
+        raise InvalidMeeting("a meeting needs a chair")
+    if [m for m in members if m.role is Role.GUEST and m.voting]:
+        raise InvalidMeeting("a guest has no vote")
+    item_ids = [i.id for i in agenda]
+    if len(set(item_ids)) != len(item_ids):
+        raise InvalidMeeting("agenda item ids must be unique")
+    seen: set[str] = set()
+    for item in agenda:
+        if item.parent is not None and item.parent not in seen:
+            raise InvalidMeeting(f"agenda item {item.id} comes before its parent {item.parent}")
+        seen.add(item.id)
+    doc_ids = [d.id for d in documents]
+    if len(set(doc_ids)) != len(doc_ids):
+        raise InvalidMeeting("document ids must be unique")
+    for doc in documents:
+        if doc.item is not None and doc.item not in seen:
+            raise InvalidMeeting(f"document {doc.id} is attached to unknown agenda item {doc.item}")
+    return MeetingCreated(meeting_id, info, tuple(members), tuple(agenda), tuple(documents))
+
+
+def start(created: MeetingCreated) -> MeetingState:
+    """The state after the first event of a meeting's log (sequence number 1)."""
+    return MeetingState(
+        id=created.meeting,
+        info=created.info,
+        members={m.id: m for m in created.members},
+        agenda=created.agenda,
+        documents={d.id: d for d in created.documents},
+        seq=1,
+    )
+
+
+def fold(events: Iterable[Event]) -> MeetingState:
+    """Replay a whole log, which must start with :class:`MeetingCreated`."""
+    iterator = iter(events)
+    first = next(iterator, None)
+    if not isinstance(first, MeetingCreated):
+        raise InvalidMeeting("a meeting's log starts with meeting_created")
+    state = start(first)
+    for event in iterator:
+        state = apply(state, event)
+    return state
+
+
+def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | Rejection:
+    member = state.members.get(actor)
+    if member is None:
+        return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
+    if not permissions.allowed(member.role, command):
+        return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command.TYPE.replace('_', ' ')}")
+    match command:
+        case OpenMeeting():
+            if state.status is MeetingStatus.OPEN:
+                return Rejection(Refusal.MEETING_ALREADY_OPEN, "the meeting is already open")
+            if state.status is MeetingStatus.CLOSED:
+                return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
+            return [MeetingOpened()]
+        case CloseMeeting():
+            if (refused := _require_open(state)) is not None:
+                return refused
+            return [MeetingClosed()]
+        case SetAgendaItem(item=item_id):
+            if (refused := _require_open(state)) is not None:
+                return refused
+            if state.item(item_id) is None:
+                return Rejection(Refusal.UNKNOWN_AGENDA_ITEM, f"there is no agenda item {item_id!r}")
+            return [AgendaItemSet(item_id)]
+        case ShowPage(document=doc_id, page=page):
+            if (refused := _require_open(state)) is not None:
+                return refused
+            doc = state.documents.get(doc_id)
+            if doc is None:
+                return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {doc_id!r}")
+            if page > doc.pages:
+                return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
+            events: list[Event] = []
+            # Showing a document moves the meeting to the item it belongs to.
+            if doc.item is not None and doc.item != state.current_item:
+                events.append(AgendaItemSet(doc.item))
+            events.append(PageShown(doc_id, page))
+            return events
+
+
+def _require_open(state: MeetingState) -> Rejection | None:
+    if state.status is MeetingStatus.SCHEDULED:
+        return Rejection(Refusal.MEETING_NOT_OPEN, "the chair has not opened the meeting yet")
+    if state.status is MeetingStatus.CLOSED:
+        return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
+    return None
+
+
+def apply(state: MeetingState, event: Event) -> MeetingState:
+    """The state after ``event``, which gets sequence number ``state.seq + 1``."""
+    seq = state.seq + 1
+    match event:
+        case MeetingCreated():
+            raise InvalidMeeting("meeting_created can only start a log")
+        case MeetingOpened():
+            return replace(state, seq=seq, status=MeetingStatus.OPEN)
+        case MeetingClosed():
+            return replace(state, seq=seq, status=MeetingStatus.CLOSED, current_page=None)
+        case AgendaItemSet(item=item_id):
+            page = state.current_page
+            if page is not None and state.documents[page.document].item not in (None, item_id):
+                page = None  # the page on screen belongs to the item we left
+            return replace(state, seq=seq, current_item=item_id, current_page=page)
+        case PageShown(document=doc_id, page=number):
+            return replace(state, seq=seq, current_page=PageRef(doc_id, number))

@@ -1,0 +1,204 @@
+"""A real server on a real socket, and a real WebSocket client that speaks the protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import itertools
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import uvicorn
+from websockets.asyncio.client import ClientConnection, connect
+
+from emeeting import meetings
+from emeeting.app import create_app, server_config
+from emeeting.config import Limits, Settings
+from emeeting.demo import demo_meeting
+from emeeting.store import Store
+
+TIMEOUT = 10.0  # every wait in the tests is bounded by this
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, started: threading.Event) -> None:
+        super().__init__(config)
+        self._started_event = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self._started_event.set()
+
+    def install_signal_handlers(self) -> None:  # the test thread is not the main thread
+        pass
+
+
+@dataclasses.dataclass
+class RunningServer:
+    settings: Settings
+    meeting: str
+    tokens: dict[str, str]  # member id -> invitation token
+    invitations: dict[str, str]  # member id -> invitation id
+    port: int
+    devices: list[Device] = dataclasses.field(default_factory=list)  # closed when the test ends
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+
+async def create_demo(settings: Settings) -> tuple[str, dict[str, str], dict[str, str]]:
+    store = await Store.open(settings.database, sync=settings.sync)
+    try:
+        created = demo_meeting(meetings.new_meeting_id())
+        await meetings.create(store, created)
+        links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+    finally:
+        await store.close()
+    tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
+    return created.meeting, tokens, {link.member.id: link.invitation for link in links}
+
+
+def make_settings(data: Path, **limits: Any) -> Settings:
+    return Settings(data=data, secret=b"test-secret-not-for-production", sync="NORMAL", limits=Limits(**limits))
+
+
+def listening_socket(sndbuf: int | None = None) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if sndbuf is not None:
+        # Accepted sockets inherit it: lets a test fill a stalled device's buffers quickly.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+@dataclasses.dataclass
+class ServerHandle:
+    running: RunningServer
+    server: _Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(TIMEOUT)
+        assert not self.thread.is_alive(), "the server did not stop"
+
+
+def start_server(settings: Settings, *, sndbuf: int | None = None, demo: tuple[str, dict[str, str], dict[str, str]] | None = None) -> ServerHandle:
+    meeting, tokens, invitations = demo or asyncio.run(create_demo(settings))
+    sock = listening_socket(sndbuf)
+    port = sock.getsockname()[1]
+    settings = dataclasses.replace(settings, port=port)
+    started = threading.Event()
+    config = server_config(create_app(settings), settings)
+    config.log_level = "warning"
+    server = _Server(config, started)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    if not started.wait(TIMEOUT):
+        raise RuntimeError("the server did not start")
+    return ServerHandle(RunningServer(settings, meeting, tokens, invitations, port), server, thread)
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings, **kwargs: Any) -> AsyncIterator[RunningServer]:
+    """A server for the block; the devices the test opened are closed before it stops."""
+    handle = await asyncio.to_thread(start_server, settings, **kwargs)
+    try:
+        yield handle.running
+    finally:
+        await asyncio.gather(*(d.ws.close() for d in handle.running.devices), return_exceptions=True)
+        await asyncio.to_thread(handle.stop)
+
+
+class Device:
+    """A test device: a websockets client with helpers for the emeeting protocol."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.last_seq = 0
+
+    async def send(self, frame: Mapping[str, Any]) -> None:
+        await self.ws.send(msgpack.packb(frame))
+
+    async def recv(self) -> dict[str, Any]:
+        data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
+        assert isinstance(data, bytes), f"expected a binary frame, got {data!r}"
+        frame: dict[str, Any] = msgpack.unpackb(data)
+        if frame["type"] == "event":
+            assert frame["seq"] == self.last_seq + 1, f"gap or duplicate: {frame['seq']} after {self.last_seq}"
+            self.last_seq = frame["seq"]
+        elif frame["type"] == "snapshot":
+            self.last_seq = frame["seq"]
+        return frame
+
+    async def expect(self, kind: str) -> dict[str, Any]:
+        frame = await self.recv()
+        assert frame["type"] == kind, f"expected {kind}, got {frame}"
+        return frame
+
+    async def join(self, token: str, since: int | None = None) -> dict[str, Any]:
+        """Join and read the welcome; with a snapshot, read that too and return it in ``snapshot``."""
+        await self.send({"type": "join", "token": token, "since": since})
+        welcome = await self.expect("welcome")
+        if since is not None:
+            self.last_seq = since
+        if welcome["resume"] == "snapshot":
+            welcome["snapshot"] = await self.expect("snapshot")
+        return welcome
+
+    async def command(self, kind: str, **fields: Any) -> str:
+        command_id = f"c{next(self._ids)}"
+        await self.send({"type": kind, "id": command_id, **fields})
+        return command_id
+
+    async def until(self, kind: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Frames up to and including the first of ``kind``: (those before, that one)."""
+        before = []
+        while (frame := await self.recv())["type"] != kind:
+            before.append(frame)
+        return before, frame
+
+    async def events_until_seq(self, seq: int) -> list[dict[str, Any]]:
+        events = []
+        while self.last_seq < seq:
+            frame = await self.recv()
+            if frame["type"] == "event":
+                events.append(frame)
+        return events
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+async def open_device(running: RunningServer, *, origin: str | None = None, **kwargs: Any) -> Device:
+    headers = {"Origin": origin} if origin else None
+    ws = await asyncio.wait_for(
+        connect(running.ws_url, additional_headers=headers, compression=None, open_timeout=TIMEOUT, **kwargs), TIMEOUT
+    )
+    device = Device(ws)
+    running.devices.append(device)
+    return device
+
+
+async def joined(running: RunningServer, member: str, since: int | None = None) -> tuple[Device, dict[str, Any]]:
+    device = await open_device(running)
+    welcome = await device.join(running.tokens[member], since)
+    return device, welcome
+
+
+def frames_of(device_frames: list[dict[str, Any]], kind: str) -> Iterator[dict[str, Any]]:
+    return (f for f in device_frames if f["type"] == kind)
