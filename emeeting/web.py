@@ -16,6 +16,7 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 TEMPLATES.filters["thai_date"] = dates.thai_date
+TEMPLATES.filters["thai_time"] = dates.thai_time
 
 
 async def healthz(request: Request) -> Response:

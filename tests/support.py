@@ -95,7 +95,9 @@ class ServerHandle:
         assert not self.thread.is_alive(), "the server did not stop"
 
 
-def start_server(settings: Settings, *, sndbuf: int | None = None, demo: tuple[str, dict[str, str], dict[str, str]] | None = None) -> ServerHandle:
+def start_server(
+    settings: Settings, *, sndbuf: int | None = None, demo: tuple[str, dict[str, str], dict[str, str]] | None = None
+) -> ServerHandle:
     meeting, tokens, invitations = demo or asyncio.run(create_demo(settings))
     sock = listening_socket(sndbuf)
     port = sock.getsockname()[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgpack
@@ -12,7 +13,6 @@ from emeeting.auth import make_token
 from emeeting.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
-
 BAD_FRAMES: list[tuple[str, bytes, str, str | None]] = [
     ("not msgpack", b"\xc1\xc1\xc1", "malformed_frame", None),
     ("truncated msgpack", msgpack.packb({"type": "show_page", "page": 1})[:-3], "malformed_frame", None),
@@ -22,11 +22,36 @@ BAD_FRAMES: list[tuple[str, bytes, str, str | None]] = [
     ("unknown type", msgpack.packb({"type": "launch_rockets", "id": "x1"}), "unknown_type", "type"),
     ("missing id", msgpack.packb({"type": "show_page", "document": "q1-report", "page": 1}), "invalid_field", "id"),
     ("missing field", msgpack.packb({"type": "show_page", "id": "x2", "page": 1}), "invalid_field", "document"),
-    ("mistyped field", msgpack.packb({"type": "show_page", "id": "x3", "document": "q1-report", "page": "1"}), "invalid_field", "page"),
-    ("bool for int", msgpack.packb({"type": "show_page", "id": "x4", "document": "q1-report", "page": True}), "invalid_field", "page"),
-    ("page zero", msgpack.packb({"type": "show_page", "id": "x5", "document": "q1-report", "page": 0}), "invalid_field", "page"),
-    ("huge int", msgpack.packb({"type": "show_page", "id": "x6", "document": "q1-report", "page": 2**63}), "invalid_field", "page"),
-    ("deep nesting", msgpack.packb({"type": "show_page", "id": "x7", "document": [[[[[[[[[["d"]]]]]]]]]], "page": 1}), "invalid_field", "document"),
+    (
+        "mistyped field",
+        msgpack.packb({"type": "show_page", "id": "x3", "document": "q1-report", "page": "1"}),
+        "invalid_field",
+        "page",
+    ),
+    (
+        "bool for int",
+        msgpack.packb({"type": "show_page", "id": "x4", "document": "q1-report", "page": True}),
+        "invalid_field",
+        "page",
+    ),
+    (
+        "page zero",
+        msgpack.packb({"type": "show_page", "id": "x5", "document": "q1-report", "page": 0}),
+        "invalid_field",
+        "page",
+    ),
+    (
+        "huge int",
+        msgpack.packb({"type": "show_page", "id": "x6", "document": "q1-report", "page": 2**63}),
+        "invalid_field",
+        "page",
+    ),
+    (
+        "deep nesting",
+        msgpack.packb({"type": "show_page", "id": "x7", "document": [[[[[[[[[["d"]]]]]]]]]], "page": 1}),
+        "invalid_field",
+        "document",
+    ),
     ("id too long", msgpack.packb({"type": "open_meeting", "id": "i" * 65}), "invalid_field", "id"),
     ("oversize frame", msgpack.packb({"type": "show_page", "id": "x8", "pad": "x" * 70_000}), "frame_too_large", None),
 ]
@@ -153,7 +178,7 @@ async def test_too_many_failed_joins_close_the_connection(server: RunningServer)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
 
 
-async def test_a_silent_connection_is_closed_after_the_join_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_silent_connection_is_closed_after_the_join_timeout(tmp_path: Path) -> None:
     async with serving(make_settings(tmp_path, join_timeout=0.2)) as server:
         device = await open_device(server)
         with pytest.raises(ConnectionClosed) as closed:
@@ -164,8 +189,8 @@ async def test_a_silent_connection_is_closed_after_the_join_timeout(tmp_path) ->
 async def test_a_frame_above_the_hard_cap_closes_only_that_connection(server: RunningServer) -> None:
     chair, _ = await joined(server, "chair")
     other, _ = await joined(server, "deputy")
+    await chair.ws.send(b"\x00" * (server.settings.limits.hard_max_frame + 1))
     with pytest.raises(ConnectionClosed) as closed:
-        await chair.ws.send(b"\x00" * (server.settings.limits.hard_max_frame + 1))
         await chair.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
     chair, _ = await joined(server, "chair")
@@ -181,7 +206,7 @@ async def test_a_foreign_origin_is_refused(server: RunningServer, origin: str) -
     assert refused.value.response.status_code == 403
 
 
-async def test_our_own_origin_and_configured_origins_are_allowed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_our_own_origin_and_configured_origins_are_allowed(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     settings = type(settings)(**{**settings.__dict__, "origins": frozenset({"https://meet.example.go.th"})})
     async with serving(settings) as server:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
-from tests.support import RunningServer, joined, make_settings, open_device, serving
+from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
 
 
-async def open_meeting(chair) -> None:  # type: ignore[no-untyped-def]
+async def open_meeting(chair: Device) -> None:
     await chair.command("open_meeting")
     await chair.until("ack")
 
@@ -44,7 +46,7 @@ async def test_a_late_joiner_gets_the_current_page(server: RunningServer) -> Non
     await chair.command("show_page", document="q1-report", page=5)
     _, ack = await chair.until("ack")
 
-    late, welcome = await joined(server, "esa-p1")
+    _late, welcome = await joined(server, "esa-p1")
     snapshot = welcome["snapshot"]
     assert welcome["seq"] == ack["seq"] == snapshot["seq"]
     state = snapshot["state"]
@@ -89,7 +91,7 @@ async def test_resume_from_the_current_seq_sends_nothing_but_new_events(server: 
     assert [e["event"]["type"] for e in events] == ["agenda_item_set", "page_shown"]
 
 
-async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path) -> None:
     async with serving(make_settings(tmp_path, resume_window=3)) as server:
         chair, _ = await joined(server, "chair")
         await open_meeting(chair)
@@ -98,11 +100,11 @@ async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path) 
             await chair.until("ack")
         current = chair.last_seq
 
-        too_old, welcome = await joined(server, "deputy", since=1)
+        _too_old, welcome = await joined(server, "deputy", since=1)
         assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
         assert welcome["snapshot"]["state"]["current_page"] == {"document": "q1-report", "page": 5}
 
-        future, welcome = await joined(server, "deputy", since=current + 100)
+        _future, welcome = await joined(server, "deputy", since=current + 100)
         assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
 
 
@@ -136,10 +138,12 @@ async def test_a_retried_command_takes_effect_once(server: RunningServer) -> Non
 async def test_a_burst_resent_before_its_ack_applies_once(server: RunningServer) -> None:
     chair, _ = await joined(server, "chair")
     await open_meeting(chair)
-    frames = [{"type": "show_page", "id": f"burst-{n}", "document": "action-plan-2567", "page": n} for n in range(1, 21)]
+    frames = [
+        {"type": "show_page", "id": f"burst-{n}", "document": "action-plan-2567", "page": n} for n in range(1, 21)
+    ]
     for frame in frames + frames:  # the second copy arrives while the first may still be committing
         await chair.send(frame)
-    acks = []
+    acks: list[dict[str, Any]] = []
     while len(acks) < 40:
         frame = await chair.recv()
         if frame["type"] == "ack":
@@ -149,7 +153,7 @@ async def test_a_burst_resent_before_its_ack_applies_once(server: RunningServer)
         by_id.setdefault(ack["id"], set()).add(ack["seq"])
     assert all(len(seqs) == 1 for seqs in by_id.values())
     assert sum(not a["duplicate"] for a in acks) == 20
-    late, welcome = await joined(server, "deputy")
+    _late, welcome = await joined(server, "deputy")
     assert welcome["seq"] == max(a["seq"] for a in acks)
     assert welcome["snapshot"]["state"]["current_page"]["page"] == 20
 
@@ -158,7 +162,7 @@ async def test_members_and_guests_follow_but_cannot_present(server: RunningServe
     chair, _ = await joined(server, "chair")
     await open_meeting(chair)
     for member in ("deputy", "guest"):
-        device, welcome = await joined(server, member)
+        device, _welcome = await joined(server, member)
         command = await device.command("show_page", document="q1-report", page=1)
         error = await device.expect("error")
         assert error == {"type": "error", "code": "forbidden", "message": error["message"], "id": command}

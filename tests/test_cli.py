@@ -1,0 +1,146 @@
+"""The emeeting command as a user runs it: demo, serve, SIGTERM, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from emeeting.config import Settings
+from tests.support import TIMEOUT, Device, RunningServer, open_device
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "emeeting", *args], capture_output=True, text=True, timeout=60, env=env, check=True
+    )
+
+
+def test_demo_prints_the_meeting_and_a_link_per_member(tmp_path: Path) -> None:
+    out = json.loads(run_cli("demo", "--data", str(tmp_path), "--json").stdout)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{8}", out["meeting"])
+    roles = [link["role"] for link in out["links"]]
+    assert roles.count("chair") == 1 and "secretary" in roles and "member" in roles and "guest" in roles
+    for link in out["links"]:
+        assert link["url"].endswith("/j/" + link["token"])
+    # A second demo is a second meeting with its own invitations.
+    again = json.loads(run_cli("demo", "--data", str(tmp_path), "--json").stdout)
+    assert again["meeting"] != out["meeting"]
+    assert {link["token"] for link in again["links"]}.isdisjoint({link["token"] for link in out["links"]})
+
+
+def test_demo_honours_emeeting_data(tmp_path: Path) -> None:
+    env = {**os.environ, "EMEETING_DATA": str(tmp_path / "elsewhere")}
+    text = run_cli("demo", env=env).stdout
+    assert "ประธาน chair" in text and "/j/v1." in text
+    assert (tmp_path / "elsewhere" / "emeeting.sqlite3").exists()
+
+
+class Serve:
+    """`emeeting serve` in a subprocess on an OS-chosen port."""
+
+    def __init__(
+        self, proc: asyncio.subprocess.Process, data: Path, url: str, links: dict[str, str], stdout: str
+    ) -> None:
+        self.proc = proc
+        self.data = data
+        self.url = url
+        self.links = links
+        self.stdout = stdout
+
+    @classmethod
+    async def start(cls, data: Path) -> Serve:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "emeeting", "serve", "--port", "0", "--data", str(data),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert proc.stdout is not None and proc.stderr is not None
+        lines = []
+        async with asyncio.timeout(TIMEOUT):
+            while not (line := (await proc.stdout.readline()).decode()).startswith("meeting "):
+                lines.append(line)
+            lines.append(line)
+            links: dict[str, str] = {}
+            while (line := (await proc.stdout.readline()).decode()).strip():
+                lines.append(line)
+                role, url = line.split()[1], line.split()[-1]
+                links.setdefault(role, url)
+                if len(links) == 4:
+                    break
+            while b"Application startup complete" not in await proc.stderr.readline():
+                pass
+        found = re.search(r"emeeting on (\S+)", "".join(lines))
+        assert found is not None
+        return cls(proc, data, found.group(1), links, "".join(lines))
+
+    def running(self) -> RunningServer:
+        port = int(self.url.rsplit(":", 1)[1])
+        tokens = {role: url.rsplit("/", 1)[1] for role, url in self.links.items()}
+        return RunningServer(Settings(data=self.data, port=port), meeting="", tokens=tokens, invitations={}, port=port)
+
+    async def terminate(self) -> bool:
+        """SIGTERM; True when the server shut down cleanly (its lifespan ran to the end)."""
+        assert self.proc.stderr is not None
+        self.proc.send_signal(signal.SIGTERM)
+        stderr = (await asyncio.wait_for(self.proc.stderr.read(), TIMEOUT)).decode()
+        code = await asyncio.wait_for(self.proc.wait(), TIMEOUT)
+        # uvicorn re-raises the signal after a graceful shutdown, so the exit status is SIGTERM's.
+        return code in (0, -signal.SIGTERM) and "Application shutdown complete" in stderr and "Traceback" not in stderr
+
+
+async def test_serve_creates_the_demo_and_survives_sigterm(tmp_path: Path) -> None:
+    serve = await Serve.start(tmp_path)
+    try:
+        assert set(serve.links) == {"chair", "member", "secretary", "guest"}
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(f"{serve.url}/healthz")).status_code == 200
+            invitation = await http.get(serve.links["member"])
+            assert invitation.status_code == 200 and "สำนักงานศึกษาธิการจังหวัด" in invitation.text
+
+        running = serve.running()
+        chair = await open_device(running)
+        await chair.join(running.tokens["chair"])
+        await chair.command("open_meeting")
+        # A burst the server is still committing when SIGTERM arrives.
+        for page in range(1, 25):
+            await chair.command("show_page", document="action-plan-2567", page=page)
+        acked = [(await chair.until("ack"))[1]["seq"] for _ in range(5)]
+        assert await serve.terminate()
+        acked += await drain_acks(chair)
+    finally:
+        if serve.proc.returncode is None:
+            serve.proc.kill()
+            await serve.proc.wait()
+
+    # Restarted on the same data: the same meeting, every acknowledged event still there.
+    again = await Serve.start(tmp_path)
+    try:
+        tokens = {role: url.rsplit("/", 1)[1] for role, url in again.links.items()}
+        assert tokens == serve.running().tokens  # the same meeting, the same invitations
+        running = again.running()
+        device = await open_device(running)
+        welcome = await device.join(running.tokens["member"])
+        assert welcome["seq"] >= max(acked)
+        assert welcome["snapshot"]["state"]["status"] == "open"
+        await device.close()
+    finally:
+        assert await again.terminate()
+
+
+async def drain_acks(device: Device) -> list[int]:
+    """Acks that reached the device before its connection closed."""
+    seqs = []
+    try:
+        while True:
+            frame = await device.recv()
+            if frame["type"] == "ack":
+                seqs.append(frame["seq"])
+    except Exception:  # the server closed the connection while stopping
+        return seqs

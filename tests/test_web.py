@@ -1,0 +1,79 @@
+"""HTTP: health, the invitation page, escaping, and tokens kept out of logs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import httpx
+
+from emeeting import meetings
+from emeeting.cli import RedactTokens
+from emeeting.store import Store
+from rooms.model import AgendaItem, MeetingInfo, Member, Role
+from rooms.room import define
+from tests.support import RunningServer, make_settings, serving
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+async def test_healthz(server: RunningServer) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{server.url}/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_an_invitation_link_shows_the_meeting_in_thai(server: RunningServer) -> None:
+    async with httpx.AsyncClient() as http:
+        page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+    assert page.status_code == 200
+    assert "นางสาวพรทิพย์ ศรีสุข" in page.text
+    assert "วันจันทร์ที่ 15 มกราคม พ.ศ. 2567" in page.text  # Buddhist Era, full Thai month
+    assert "ครั้งที่ 1/2567" in page.text
+    assert "เวลา 09.00 น." in page.text  # the way Thai official documents write the time
+    assert "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+
+async def test_a_bad_or_revoked_link_says_so(server: RunningServer) -> None:
+    store = await Store.open(server.settings.database)
+    try:
+        await store.revoke_invitation(server.invitations["guest"])
+    finally:
+        await store.close()
+    async with httpx.AsyncClient() as http:
+        revoked = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+        forged = await http.get(f"{server.url}/j/v1.abc.def")
+    assert revoked.status_code == 403 and "ถูกยกเลิก" in revoked.text
+    assert forged.status_code == 404 and "ไม่ถูกต้อง" in forged.text
+
+
+async def test_user_text_is_escaped(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    store = await Store.open(settings.database)
+    try:
+        created = define(
+            "hostile",
+            MeetingInfo('ประชุม "พิเศษ" <b>ด่วน</b>', 2, 2567, "2024-02-01", "13:30", "ห้อง 'A'", "สพป."),
+            [Member("chair", HOSTILE, "</dd><script>x()</script>", Role.CHAIR, voting=True)],
+            [AgendaItem("a", "1", "<iframe src=//evil>", None)],
+        )
+        await meetings.create(store, created)
+        (link,) = await meetings.links(store, settings.signing_key(), "", "hostile", list(created.members))
+    finally:
+        await store.close()
+    async with serving(settings, demo=("hostile", {}, {})) as server, httpx.AsyncClient() as http:
+        page = (await http.get(f"{server.url}{link.url}")).text
+    assert HOSTILE not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>" not in page and "<iframe" not in page and "<b>" not in page
+    assert "ประชุม &#34;พิเศษ&#34; &lt;b&gt;ด่วน&lt;/b&gt;" in page
+
+
+def test_invitation_tokens_are_redacted_from_the_access_log() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/j/v1.SECRETID.SECRETSIG?x=1", "1.1", 200), None,
+    )  # fmt: skip
+    assert RedactTokens().filter(record)
+    assert "SECRET" not in record.getMessage() and "/j/[token]" in record.getMessage()
