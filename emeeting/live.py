@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from emeeting import protocol
 from emeeting.config import Limits
 from emeeting.connection import Connection
-from emeeting.store import EventRow, Store, WriteJob, now_ms
+from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.events import event_from_wire
 from rooms.model import MeetingState
 from rooms.room import Rejection, apply, decide, fold
@@ -83,9 +83,7 @@ class LiveRoom:
         for event in outcome:
             state = apply(state, event)
             rows.append(EventRow(state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)))
-        self.decided = state
         result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._pending[key] = result
 
         def on_commit() -> None:
             self.committed = state
@@ -96,7 +94,13 @@ class LiveRoom:
                     conn.push_event(row.seq, row.frame)
             result.set_result(state.seq)
 
-        written = self.store.submit(WriteJob(self.id, rows, (actor, frame.id, state.seq), on_commit=on_commit))
+        try:
+            written = self.store.submit(WriteJob(self.id, rows, (actor, frame.id, state.seq), on_commit=on_commit))
+        except StoreClosed:
+            raise RoomFailed(self.id) from None  # shutting down: nothing was decided
+        # Only now, with the job queued, does the decision count for the next command.
+        self.decided = state
+        self._pending[key] = result
         written.add_done_callback(lambda f: self._on_write_failed(f, result))
         return Accepted(result, duplicate=False)
 

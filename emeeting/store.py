@@ -69,6 +69,11 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+# Jobs per transaction at most: enough to absorb any burst, small enough that the first
+# device in a burst does not wait for the last one's rows to be written.
+MAX_BATCH = 512
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -162,7 +167,7 @@ class Store:
     async def _write_loop(self) -> None:
         while True:
             batch = [await self._queue.get()]
-            while not self._queue.empty():
+            while not self._queue.empty() and len(batch) < MAX_BATCH:
                 batch.append(self._queue.get_nowait())
             try:
                 await self._commit(batch)
