@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from rooms import permissions
 from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
+from rooms.fields import FieldError
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, MeetingState, MeetingStatus, Member, PageRef, Role
 
 
@@ -70,7 +71,16 @@ def define(
     for doc in documents:
         if doc.item is not None and doc.item not in seen:
             raise InvalidMeeting(f"document {doc.id} is attached to unknown agenda item {doc.item}")
-    return MeetingCreated(meeting_id, info, tuple(members), tuple(agenda), tuple(documents))
+    created = MeetingCreated(meeting_id, info, tuple(members), tuple(agenda), tuple(documents))
+    # The log is read back through from_wire: what it would refuse then must be refused now,
+    # or the meeting would be stored and never open again.
+    try:
+        readable = MeetingCreated.from_wire(created.to_wire()) == created
+    except FieldError as exc:
+        raise InvalidMeeting(str(exc)) from None
+    if not readable:
+        raise InvalidMeeting("the meeting does not read back as it was written")
+    return created
 
 
 def start(created: MeetingCreated) -> MeetingState:
@@ -126,7 +136,7 @@ def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | R
             doc = state.documents.get(doc_id)
             if doc is None:
                 return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {doc_id!r}")
-            if page > doc.pages:
+            if not 1 <= page <= doc.pages:
                 return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
             events: list[Event] = []
             # Showing a document moves the meeting to the item it belongs to.

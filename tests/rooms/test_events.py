@@ -1,0 +1,341 @@
+"""Events in their stored form: every type round-trips, anything else is a FieldError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emeeting import protocol
+from emeeting.demo import demo_meeting
+from rooms.events import (
+    EVENT_TYPES,
+    AgendaItemSet,
+    MeetingClosed,
+    MeetingCreated,
+    MeetingOpened,
+    PageShown,
+    event_from_wire,
+)
+from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
+from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
+
+FAST = settings(max_examples=100, deadline=None)
+
+# -- strategies ---------------------------------------------------------------------------
+
+THAI = st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B)
+ODD_CHARS = st.sampled_from(
+    [
+        "\u200b",  # zero width space
+        "\u200d",  # zero width joiner
+        "\u202e",  # right-to-left override
+        "\ufeff",  # byte order mark
+        "\x00",
+        "\u0301",  # combining acute accent, on nothing
+        "\U0010ffff",
+        "\U0001f468",
+    ]
+)
+# No lone surrogates: they cannot be UTF-8 encoded, so no frame or log row can hold one.
+CHARS = st.one_of(THAI, ODD_CHARS, st.characters(exclude_categories=["Cs"]))
+# Whole strings that are more than one code point per thing a reader sees.
+ODD_STRINGS = st.sampled_from(
+    [
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # a family emoji made of joined ones
+        "ฤๅษี",
+        "น้ำ",
+        "กิ์",
+        "ระเบียบวาระที่ 1",
+        "\u202eevil\u202c",
+    ]
+)
+
+
+def texts(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Text of Thai, odd unicode and anything else, within ``min_size``..``max_size`` code points."""
+    return st.text(CHARS, min_size=min_size, max_size=max_size)
+
+
+IDS = st.one_of(texts(1, 12), ODD_STRINGS, texts(MAX_ID, MAX_ID))
+OPTIONAL_IDS = st.none() | IDS
+TEXT = st.one_of(texts(1, 40), ODD_STRINGS, st.just("ก" * MAX_TEXT))
+MAYBE_EMPTY = st.one_of(st.just(""), TEXT)
+INTS = st.integers(0, MAX_INT)
+PAGES = st.integers(1, MAX_INT)
+
+INFOS = st.builds(
+    MeetingInfo,
+    title=TEXT,
+    number=INTS,
+    year=INTS,
+    date=TEXT,
+    time=TEXT,
+    place=MAYBE_EMPTY,
+    organisation=MAYBE_EMPTY,
+)
+MEMBERS = st.builds(Member, id=IDS, name=TEXT, position=MAYBE_EMPTY, role=st.sampled_from(Role), voting=st.booleans())
+ITEMS = st.builds(AgendaItem, id=IDS, number=TEXT, title=TEXT, parent=OPTIONAL_IDS)
+DOCUMENTS = st.builds(DocumentRef, id=IDS, title=TEXT, pages=PAGES, item=OPTIONAL_IDS)
+
+
+def tuples_of(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[Any, ...]]:
+    return st.lists(strategy, max_size=5).map(tuple)
+
+
+EVENTS: dict[str, st.SearchStrategy[Any]] = {
+    MeetingCreated.TYPE: st.builds(
+        MeetingCreated,
+        meeting=IDS,
+        info=INFOS,
+        members=tuples_of(MEMBERS),
+        agenda=tuples_of(ITEMS),
+        documents=tuples_of(DOCUMENTS),
+    ),
+    MeetingOpened.TYPE: st.just(MeetingOpened()),
+    AgendaItemSet.TYPE: st.builds(AgendaItemSet, item=IDS),
+    PageShown.TYPE: st.builds(PageShown, document=IDS, page=PAGES),
+    MeetingClosed.TYPE: st.just(MeetingClosed()),
+}
+ANY_EVENT = st.one_of(*EVENTS.values())
+
+# -- round trips --------------------------------------------------------------------------
+
+
+def test_there_is_a_strategy_for_every_event_type():
+    assert set(EVENTS) == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(EVENT_TYPES))
+@FAST
+@given(data=st.data())
+def test_every_event_type_round_trips(name, data):
+    event = data.draw(EVENTS[name])
+    wire = event.to_wire()
+    assert wire["type"] == name == event.TYPE
+    back = event_from_wire(wire)
+    assert type(back) is EVENT_TYPES[name]
+    assert back == event
+
+
+@FAST
+@given(ANY_EVENT)
+def test_events_round_trip_through_the_stored_msgpack_frame(event):
+    # The log stores the event frame as sent to devices and reads it back from those bytes.
+    frame = protocol.event(7, 1_700_000_000_000, "chair", event)
+    assert event_from_wire(protocol.decode(frame, len(frame))["event"]) == event
+
+
+def test_the_demo_definition_round_trips():
+    created = demo_meeting("demo")
+    assert event_from_wire(created.to_wire()) == created
+
+
+@FAST
+@given(ANY_EVENT, st.dictionaries(st.text(max_size=10).filter(lambda k: k != "type"), st.integers()))
+def test_unknown_fields_in_a_stored_event_are_ignored(event, extra):
+    wire = event.to_wire()
+    assert event_from_wire({**extra, **wire}) == event
+
+
+# -- refusals -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"type": None},
+        {"type": ""},
+        {"type": "vote_cast"},
+        {"type": "MeetingOpened"},
+        {"type": "meeting-opened"},
+        {"type": "meeting_opened "},
+        {"type": "MEETING_OPENED"},
+        {"type": 1},
+        {"type": True},
+        {"type": ["meeting_opened"]},
+        {"type": b"meeting_opened"},
+        {"kind": "meeting_opened"},
+    ],
+    ids=repr,
+)
+def test_unknown_types_are_refused(body):
+    with pytest.raises(FieldError) as caught:
+        event_from_wire(body)
+    assert caught.value.field == "type"
+
+
+@FAST
+@given(st.text().filter(lambda s: s not in EVENT_TYPES))
+def test_any_other_type_name_is_refused(name):
+    with pytest.raises(FieldError) as caught:
+        event_from_wire({"type": name})
+    assert caught.value.field == "type"
+
+
+def valid_created() -> dict[str, Any]:
+    return demo_meeting("demo").to_wire()
+
+
+def with_member(**changes: Any) -> dict[str, Any]:
+    wire = valid_created()
+    wire["members"][0] = {**wire["members"][0], **changes}
+    return wire
+
+
+def with_document(**changes: Any) -> dict[str, Any]:
+    wire = valid_created()
+    wire["documents"][0] = {**wire["documents"][0], **changes}
+    return wire
+
+
+def with_info(**changes: Any) -> dict[str, Any]:
+    wire = valid_created()
+    wire["info"] = {**wire["info"], **changes}
+    return wire
+
+
+def without(body: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"type": "agenda_item_set"}, "item"),
+        ({"type": "agenda_item_set", "item": None}, "item"),
+        ({"type": "agenda_item_set", "item": ""}, "item"),
+        ({"type": "agenda_item_set", "item": "x" * (MAX_ID + 1)}, "item"),
+        ({"type": "agenda_item_set", "item": 5}, "item"),
+        ({"type": "page_shown", "document": "d"}, "page"),
+        ({"type": "page_shown", "document": "d", "page": 0}, "page"),
+        ({"type": "page_shown", "document": "d", "page": -1}, "page"),
+        ({"type": "page_shown", "document": "d", "page": MAX_INT + 1}, "page"),
+        ({"type": "page_shown", "document": "d", "page": True}, "page"),
+        ({"type": "page_shown", "document": "d", "page": 1.0}, "page"),
+        ({"type": "page_shown", "document": "d", "page": "1"}, "page"),
+        ({"type": "page_shown", "page": 1}, "document"),
+        ({"type": "page_shown", "document": ["d"], "page": 1}, "document"),
+        (without(valid_created(), "meeting"), "meeting"),
+        (without(valid_created(), "info"), "info"),
+        ({**valid_created(), "info": ["title"]}, "info"),
+        (without(valid_created(), "members"), "members"),
+        ({**valid_created(), "members": {"chair": {}}}, "members"),
+        ({**valid_created(), "members": ["chair"]}, "members"),
+        ({**valid_created(), "agenda": None}, "agenda"),
+        ({**valid_created(), "documents": ({},)}, "documents"),
+        (with_info(title=""), "title"),
+        (with_info(number=-1), "number"),
+        (with_info(year="2567"), "year"),
+        (with_info(place=None), "place"),
+        (with_member(role="king"), "role"),
+        (with_member(role="Chair"), "role"),
+        (with_member(voting="yes"), "voting"),
+        (with_member(voting=1), "voting"),
+        (with_member(name=""), "name"),
+        (with_member(id="x" * (MAX_ID + 1)), "id"),
+        (with_member(name="ก" * (MAX_TEXT + 1)), "name"),
+        (with_document(pages=0), "pages"),
+        ({**valid_created(), "documents": [without(valid_created()["documents"][0], "pages")]}, "pages"),
+        ({**valid_created(), "members": [without(valid_created()["members"][0], "voting")]}, "voting"),
+        (with_document(item=3), "item"),
+        (with_document(item=""), "item"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_malformed_bodies_are_refused_naming_the_field(body, field):
+    with pytest.raises(FieldError) as caught:
+        event_from_wire(body)
+    assert caught.value.field == field
+
+
+# Values of every msgpack-able shape (and tuples, which msgpack cannot produce, on purpose).
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.binary(max_size=8)
+    | st.sampled_from(["", "chair", "x" * (MAX_ID + 1), *EVENT_TYPES, *(r.value for r in Role)])
+)
+VALUES = st.recursive(
+    LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+FIELD_NAMES = st.sampled_from(
+    ["type", "meeting", "info", "members", "agenda", "documents", "item", "document", "page", "id", "name", "title"]
+)
+
+
+def check_event_or_field_error(body: Any) -> None:
+    try:
+        event = event_from_wire(body)
+    except FieldError:
+        return
+    assert isinstance(event, tuple(EVENT_TYPES.values()))
+
+
+@FAST
+@given(st.dictionaries(st.one_of(FIELD_NAMES, st.text(max_size=8)), VALUES, max_size=8))
+def test_random_dicts_give_an_event_or_a_field_error(body):
+    check_event_or_field_error(body)
+
+
+@FAST
+@given(st.sampled_from(sorted(EVENT_TYPES)), st.dictionaries(FIELD_NAMES, VALUES, max_size=6))
+def test_random_bodies_of_each_known_type_give_an_event_or_a_field_error(name, body):
+    check_event_or_field_error({**body, "type": name})
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside nested dicts and lists."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += paths(inner, (*prefix, index))
+    return found
+
+
+DROP = object()
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    """``value`` with the value at ``path`` replaced by ``new``, or removed if ``new`` is DROP."""
+    head, *rest = path
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    if rest:
+        copy[head] = replaced(copy[head], tuple(rest), new)
+    elif new is DROP:
+        del copy[head]
+    else:
+        copy[head] = new
+    return copy
+
+
+@FAST
+@given(ANY_EVENT, st.data())
+def test_a_valid_body_with_one_value_replaced_gives_an_event_or_a_field_error(event, data):
+    wire = event.to_wire()
+    path = data.draw(st.sampled_from(paths(wire)))
+    check_event_or_field_error(replaced(wire, path, data.draw(VALUES)))
+
+
+@FAST
+@given(ANY_EVENT, st.data())
+def test_a_valid_body_with_one_value_removed_gives_an_event_or_a_field_error(event, data):
+    wire = event.to_wire()
+    removable = [p for p in paths(wire) if p != ("type",)]
+    if removable:  # meeting_opened and meeting_closed have nothing but their type
+        check_event_or_field_error(replaced(wire, data.draw(st.sampled_from(removable)), DROP))

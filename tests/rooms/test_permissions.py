@@ -1,0 +1,91 @@
+"""The role x command matrix: every role against every command, in the table and in decide()."""
+
+from __future__ import annotations
+
+import pytest
+
+from rooms import permissions
+from rooms.commands import COMMAND_TYPES, CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
+from rooms.events import MeetingOpened
+from rooms.model import DocumentRef, MeetingInfo, Member, Role, number_agenda
+from rooms.room import Refusal, Rejection, apply, decide, define, start
+
+# One instance of every command, each one the rules would accept from a chair.
+SAMPLES: dict[str, Command] = {
+    OpenMeeting.TYPE: OpenMeeting(),
+    CloseMeeting.TYPE: CloseMeeting(),
+    SetAgendaItem.TYPE: SetAgendaItem("a"),
+    ShowPage.TYPE: ShowPage("doc", 1),
+}
+
+EVERYTHING = frozenset(COMMAND_TYPES)
+EXPECTED: dict[Role, frozenset[str]] = {
+    Role.CHAIR: EVERYTHING,
+    Role.SECRETARY: frozenset({SetAgendaItem.TYPE, ShowPage.TYPE}),
+    Role.MEMBER: frozenset(),
+    Role.GUEST: frozenset(),
+}
+
+MATRIX = [
+    pytest.param(role, name, name in EXPECTED[role], id=f"{role.value}-{name}")
+    for role in Role
+    for name in COMMAND_TYPES
+]
+
+INFO = MeetingInfo("ประชุม", 1, 2567, "2024-01-15", "09:00", "", "")
+# One member per role, with the role's name as id.
+MEMBERS = [Member(role.value, role.value, "", role, voting=role is not Role.GUEST) for role in Role]
+
+
+def state_for(command: Command):
+    """A meeting in which ``command`` is valid: scheduled for open_meeting, open otherwise."""
+    created = define("m", INFO, MEMBERS, number_agenda([("a", "A", [])]), [DocumentRef("doc", "Doc", 2, "a")])
+    state = start(created)
+    return state if isinstance(command, OpenMeeting) else apply(state, MeetingOpened())
+
+
+def test_the_tables_cover_every_role_and_every_command():
+    assert set(SAMPLES) == set(COMMAND_TYPES)
+    assert all(type(SAMPLES[name]) is cls for name, cls in COMMAND_TYPES.items())
+    assert set(EXPECTED) == set(Role)
+    # No stale rows: the permission table names only commands that exist.
+    assert set(permissions.PERMISSIONS) <= set(COMMAND_TYPES)
+
+
+@pytest.mark.parametrize(("role", "name", "expected"), MATRIX)
+def test_permissions_allowed_matches_the_matrix(role, name, expected):
+    assert permissions.allowed(role, SAMPLES[name]) is expected
+
+
+@pytest.mark.parametrize(("role", "name", "expected"), MATRIX)
+def test_decide_applies_the_matrix(role, name, expected):
+    command = SAMPLES[name]
+    outcome = decide(state_for(command), role.value, command)
+    if expected:
+        assert isinstance(outcome, list)
+        assert outcome
+    else:
+        assert isinstance(outcome, Rejection)
+        assert outcome.code is Refusal.FORBIDDEN
+        assert role.value in outcome.message
+
+
+@pytest.mark.parametrize("name", list(COMMAND_TYPES))
+def test_a_command_missing_from_the_table_is_allowed_to_nobody(monkeypatch, name):
+    monkeypatch.delitem(permissions.PERMISSIONS, name)
+    command = SAMPLES[name]
+    for role in Role:
+        assert permissions.allowed(role, command) is False
+        outcome = decide(state_for(command), role.value, command)
+        assert isinstance(outcome, Rejection)
+        assert outcome.code is Refusal.FORBIDDEN
+
+
+def test_the_chair_may_do_everything_through_decide_in_one_meeting():
+    state = state_for(OpenMeeting())
+    for command in (OpenMeeting(), SetAgendaItem("a"), ShowPage("doc", 2), CloseMeeting()):
+        outcome = decide(state, "chair", command)
+        assert isinstance(outcome, list), (command, outcome)
+        for event in outcome:
+            state = apply(state, event)
+    assert state.seq == 5
