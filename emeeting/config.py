@@ -85,7 +85,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "host": env.get("HOST", "127.0.0.1"),
         "port": int(env.get("PORT", "8000")),
         "public_url": env.get("EMEETING_PUBLIC_URL") or None,
-        "origins": frozenset(o.strip().rstrip("/") for o in env.get("EMEETING_ORIGINS", "").split(",") if o.strip()),
+        "origins": _origins(env.get("EMEETING_ORIGINS", "")),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
     }
@@ -93,3 +93,9 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _origins(value: str) -> frozenset[str]:
+    """Allowed origins, normalised; "null" (sandboxed or file pages) is never allowed."""
+    origins = {o.strip().rstrip("/").lower() for o in value.split(",")}
+    return frozenset(o for o in origins if o and o != "null")

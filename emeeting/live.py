@@ -114,7 +114,7 @@ class LiveRoom:
         if not result.done():
             result.set_exception(RoomFailed(self.id))
         for conn in self.connections:
-            conn.close_soon(1011, "the server could not store an event; reconnect")
+            conn.close_soon(protocol.CloseCode.INTERNAL_ERROR, "the server could not store an event; reconnect")
 
     # -- devices -------------------------------------------------------------------------------
 

@@ -35,14 +35,15 @@ class ErrorCode(enum.StrEnum):
 
 
 class CloseCode(enum.IntEnum):
-    """WebSocket close codes the server uses (4000-4999 are ours)."""
+    """WebSocket close codes a client can see (4000-4999 are ours; the others are standard)."""
 
-    NORMAL = 1000
-    GOING_AWAY = 1001  # the server is shutting down: reconnect and resume
+    POLICY_VIOLATION = 1008  # Origin refused; before the handshake completes this is an HTTP 403
+    INVALID_DATA = 1007  # a text frame that is not UTF-8; sent by the WebSocket layer itself
     MESSAGE_TOO_BIG = 1009  # a frame above the hard cap; sent by the WebSocket layer itself
-    SERVICE_RESTART = 1012  # sent by uvicorn to open connections when it stops
+    INTERNAL_ERROR = 1011  # keepalive ping timeout, or the log could not be written: reconnect and resume
+    SERVICE_RESTART = 1012  # sent by uvicorn to open connections when the server stops: reconnect and resume
     JOIN_TIMEOUT = 4000  # no valid join within the time allowed
-    AUTH_FAILED = 4001  # too many failed joins on one connection
+    AUTH_FAILED = 4001  # too many frames on one connection before a valid join
 
 
 class ServerType(enum.StrEnum):
@@ -108,8 +109,9 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind[:64]!r}", field="type", id=client_id)
     try:
         if kind == JOIN:
+            token = fields.text(frame, "token", max_len=512)
             since = None if frame.get("since") is None else fields.integer(frame, "since")
-            return Join(token=fields.text(frame, "token", max_len=512), since=since)
+            return Join(token=token, since=since)
         command_id = fields.ident(frame, "id")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:

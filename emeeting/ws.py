@@ -2,8 +2,9 @@
 
 Transport only: what a command means is decided by ``rooms`` through the
 live room. Every bad frame is answered with an error frame to its sender and
-the loop goes on; only the join timeout, too many failed joins and the
-WebSocket layer's hard size cap close a connection.
+the loop goes on; only the join timeout, too many frames before a valid join,
+and the WebSocket layer itself (hard size cap, a text frame that is not
+UTF-8, a missed keepalive) close a connection.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def origin_allowed(headers: Mapping[str, str], allowed: frozenset[str]) -> bool:
     origin = headers.get("origin")
     if origin is None:
         return True
-    origin = origin.rstrip("/")
+    origin = origin.rstrip("/").lower()
     if origin in allowed:
         return True
     parts = urlsplit(origin)
@@ -66,7 +67,7 @@ async def endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     if not origin_allowed(websocket.headers, services.settings.origins):
         log.warning("refused a WebSocket from origin %r", websocket.headers.get("origin"))
-        await websocket.close(code=1008)  # before accept, this is an HTTP 403 to the handshake
+        await websocket.close(code=CloseCode.POLICY_VIOLATION)  # before accept: an HTTP 403
         return
     await websocket.accept()
     await Device(websocket, services).run()
@@ -135,12 +136,14 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.ALREADY_JOINED, "this connection has already joined")
-                outcome = room.submit(member, frame)
             except ProtocolError as exc:
                 conn.push_reply(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
                 continue
+            try:
+                outcome = room.submit(member, frame)
             except RoomFailed:
-                conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this"))
+                message = "the server could not store this; reconnect and resend"
+                conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, message, id=frame.id))
                 continue
             if isinstance(outcome, Accepted):
                 outcome.seq.add_done_callback(functools.partial(_answer, conn, frame.id, outcome.duplicate))

@@ -1,0 +1,40 @@
+"""Settings from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from emeeting.config import from_env
+
+
+def test_defaults_are_the_embedded_ones() -> None:
+    settings = from_env({})
+    assert settings.data == Path("data") and settings.port == 8000 and settings.host == "127.0.0.1"
+    assert settings.base_url == "http://127.0.0.1:8000" and settings.sync == "FULL"
+
+
+def test_the_environment_and_flags_override() -> None:
+    env = {"EMEETING_DATA": "/srv/em", "PORT": "5000", "EMEETING_PUBLIC_URL": "https://meet.example.go.th/"}
+    settings = from_env(env, port=6000, host=None)
+    assert settings.data == Path("/srv/em") and settings.port == 6000 and settings.host == "127.0.0.1"
+    assert settings.base_url == "https://meet.example.go.th"
+
+
+def test_origins_are_normalised_and_null_is_never_allowed() -> None:
+    settings = from_env({"EMEETING_ORIGINS": " https://Meet.Example.go.th/ ,null,, http://10.0.0.5:8000"})
+    assert settings.origins == {"https://meet.example.go.th", "http://10.0.0.5:8000"}
+
+
+def test_a_bad_sync_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="EMEETING_SYNC"):
+        from_env({"EMEETING_SYNC": "OFF"})
+
+
+def test_the_signing_key_is_made_once_and_kept(tmp_path: Path) -> None:
+    settings = from_env({"EMEETING_DATA": str(tmp_path)})
+    key = settings.signing_key()
+    assert len(key) == 32 and settings.signing_key() == key
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    assert from_env({"EMEETING_DATA": str(tmp_path), "EMEETING_SECRET": "x"}).signing_key() == b"x"
