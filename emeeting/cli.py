@@ -18,6 +18,7 @@ import uvicorn
 
 from emeeting import meetings
 from emeeting.app import create_app, server_config
+from emeeting.bench import SCENARIOS, table
 from emeeting.config import Settings, from_env
 from emeeting.demo import demo_meeting
 from emeeting.live import LiveRoom
@@ -94,6 +95,17 @@ def _link_json(link: meetings.Link) -> dict[str, object]:
     }
 
 
+def _bench(args: argparse.Namespace) -> int:
+    unknown = [name for name in args.scenarios if name not in SCENARIOS]
+    if unknown:
+        print(f"unknown scenario {', '.join(unknown)}; there are: {', '.join(SCENARIOS)}", file=sys.stderr)
+        return 2
+    options = {"tablets": [int(n) for n in args.tablets.split(",")], "pushes": args.pushes}
+    rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
+    print(json.dumps(rows, indent=2) if args.json else table(rows))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="emeeting", description="Real-time paperless meeting-room server.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,7 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")
+    bench.add_argument("scenarios", nargs="*", help=f"scenarios to run (default all: {', '.join(SCENARIOS)})")
+    bench.add_argument("--json", action="store_true", help="print JSON, one object per row")
+    bench.add_argument(
+        "--tablets", default="100,500,1000,2000", help="tablet counts for the live scenario (default 100,500,1000,2000)"
+    )
+    bench.add_argument("--pushes", type=int, default=30, help="slides the chair shows per run (default 30)")
+
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        return _bench(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "demo":
@@ -124,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = from_env(data=args.data, host=args.host, port=args.port)
     # Bind first, so that the links name the real port (also when --port 0 lets the OS choose).
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.create_server((settings.host, settings.port), family=family)
+    sock = socket.create_server((settings.host, settings.port), family=family, backlog=2048)
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])
     meeting_id, links = asyncio.run(_latest_links(settings))
     print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")

@@ -1,0 +1,47 @@
+"""``emeeting bench``: benchmarks run against real servers and clients, never as unit tests.
+
+Each scenario returns rows (one dict per measurement); the CLI prints them as
+one table, or as JSON with ``--json``. docs/performance.md shows the latest
+table and how to reproduce it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Row = dict[str, Any]
+
+
+def _live(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import live
+
+    return live.main(options["tablets"], options["pushes"])
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live}
+
+COLUMNS = (
+    ("scenario", "scenario", ""),
+    ("tablets", "tablets", ""),
+    ("p50_ms", "p50 ms", ""),
+    ("p95_ms", "p95 ms", ""),
+    ("p99_ms", "p99 ms", ""),
+    ("max_ms", "max ms", ""),
+    ("baseline_p50_ms", "base p50", ""),
+    ("baseline_p99_ms", "base p99", ""),
+    ("ratio", "p99 ratio", ""),
+    ("rss_per_tablet_kib", "KiB/tablet", ""),
+    ("resume_s", "resume s", ""),
+    ("lost", "lost", ""),
+)
+
+
+def table(rows: Sequence[Row]) -> str:
+    """A Markdown table of the rows, with only the columns some row has."""
+    columns = [(key, title) for key, title, _ in COLUMNS if any(row.get(key) is not None for row in rows)]
+    lines = ["| " + " | ".join(title for _, title in columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = ["" if row.get(key) is None else str(row[key]) for key, _ in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,310 @@
+"""``emeeting bench live``: slide-push latency, memory per tablet and resume time.
+
+For each tablet count the product (``emeeting serve``, its real defaults,
+SQLite with synchronous=FULL) and the baseline (a bare ``websockets``
+broadcast server, see baseline.py) run in turn, each in its own process,
+with the tablets in one or two other processes (tablets.py) and the chair's
+device here. The chair shows a page every ``interval`` seconds; the latency
+of a push is, for each tablet, the time from the chair's send to that
+tablet's receipt of the event frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from websockets.asyncio.client import ClientConnection, connect
+
+WARMUP = 2  # pushes left out of the statistics
+RESUME_TABLETS = 1000
+RESUME_MISSED = 5
+STARTUP = 60.0  # seconds a server or a tablet process may take to be ready
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    ws_url: str
+    chair: str  # the chair's token
+    tablets: list[str]  # tokens the tablets join with
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _python(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, *args], **kwargs)  # noqa: S603 (our own modules)
+
+
+def start_product(data: Path) -> Server:
+    log = (data / "serve.log").open("wb")
+    proc = _python(
+        "-m", "emeeting", "serve", "--port", "0", "--data", str(data),
+        stdout=subprocess.PIPE, stderr=log,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + STARTUP
+    while len([line for line in lines if "/j/" in line]) < 9 and time.monotonic() < deadline:
+        line = proc.stdout.readline().decode()
+        if not line:
+            raise RuntimeError(f"emeeting serve stopped: {''.join(lines)}")
+        lines.append(line)
+    links = [line.split() for line in lines if "/j/" in line]
+    base = re.search(r"emeeting on http://(\S+)", "".join(lines))
+    assert base is not None
+    tokens: dict[str, list[str]] = {parts[1]: [] for parts in links}  # role word -> tokens
+    for parts in links:
+        tokens[parts[1]].append(parts[-1].rsplit("/", 1)[1])
+    return Server("emeeting", proc, f"ws://{base.group(1)}/ws", tokens["chair"][0], tokens["member"] + tokens["guest"])
+
+
+def start_baseline() -> Server:
+    proc = _python("-m", "emeeting.bench.baseline", stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline().decode().split()[1])
+    return Server("baseline", proc, f"ws://127.0.0.1:{port}", "chair", ["tablet"])
+
+
+class Tablets:
+    """One or two processes of simulated tablets."""
+
+    def __init__(self, server: Server, count: int) -> None:
+        processes = 2 if count >= 200 else 1
+        sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
+        self.procs = [
+            _python(
+                "-m",
+                "emeeting.bench.tablets",
+                server.ws_url,
+                str(size),
+                *server.tablets,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            for size in sizes
+        ]
+        for proc in self.procs:
+            self._expect(proc, "ready")
+
+    def _expect(self, proc: subprocess.Popen[bytes], word: str) -> str:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        if not line.startswith(word):
+            raise RuntimeError(f"tablets said {line!r}, expected {word}")
+        return line
+
+    def _ask(self, command: str, answer: str) -> list[str]:
+        for proc in self.procs:
+            assert proc.stdin is not None
+            proc.stdin.write(f"{command}\n".encode())
+            proc.stdin.flush()
+        return [self._expect(proc, answer) for proc in self.procs]
+
+    def arrivals(self) -> dict[int, list[int]]:
+        merged: dict[int, list[int]] = {}
+        for line in self._ask("report", "{"):
+            for seq, times in json.loads(line).items():
+                merged.setdefault(int(seq), []).extend(times)
+        return merged
+
+    def disconnect(self) -> None:
+        self._ask("disconnect", "closed")
+
+    def reconnect(self, target: int) -> float:
+        return max(float(line.split()[1]) for line in self._ask(f"reconnect {target}", "resumed"))
+
+    def close(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(BrokenPipeError):
+                assert proc.stdin is not None
+                proc.stdin.write(b"quit\n")
+                proc.stdin.flush()
+        for proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@dataclass
+class Chair:
+    ws: ClientConnection
+    acks: dict[str, int] = field(default_factory=dict)
+    acked: asyncio.Event = field(default_factory=asyncio.Event)
+    last_seq: int = 0
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def joined(cls, server: Server) -> AsyncIterator[Chair]:
+        async with connect(server.ws_url, compression=None, max_size=2**24) as ws:
+            await ws.send(msgpack.packb({"type": "join", "token": server.chair}))
+            chair = cls(ws)
+            reader = asyncio.create_task(chair._read())
+            try:
+                yield chair
+            finally:
+                reader.cancel()
+
+    async def _read(self) -> None:
+        async for data in self.ws:
+            frame = msgpack.unpackb(_binary(data))
+            if frame["type"] == "ack":
+                self.acks[frame["id"]] = frame["seq"]
+                self.acked.set()
+            elif frame["type"] == "error":
+                raise RuntimeError(f"the chair's command was refused: {frame}")
+            elif frame["type"] in ("event", "snapshot"):
+                self.last_seq = frame["seq"]
+
+    async def command(self, command_id: str, kind: str, **fields: Any) -> int:
+        """Send a command; the monotonic time it was sent, in ns."""
+        sent = time.monotonic_ns()
+        await self.ws.send(msgpack.packb({"type": kind, "id": command_id, **fields}))
+        return sent
+
+    async def wait_acks(self, ids: Sequence[str]) -> None:
+        async with asyncio.timeout(STARTUP):
+            while not all(i in self.acks for i in ids):
+                self.acked.clear()
+                await self.acked.wait()
+
+    async def push(self, pushes: int, interval: float, tag: str) -> dict[int, int]:
+        """Show ``pushes`` pages ``interval`` apart; returns {seq: send time ns}."""
+        sent: dict[str, int] = {}
+        for n in range(pushes):
+            command_id = f"{tag}-{n}"
+            sent[command_id] = await self.command(command_id, "show_page", document="action-plan-2567", page=n % 24 + 1)
+            await asyncio.sleep(interval)  # pacing between slides, not synchronisation
+        await self.wait_acks(list(sent))
+        return {self.acks[i]: t for i, t in sent.items()}
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50_ms": float("nan"), "p95_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": round(ordered[-1], 2)}
+
+
+def latencies(sent: dict[int, int], arrivals: dict[int, list[int]], tablets: int) -> tuple[list[float], int]:
+    """Milliseconds from each send to each receipt, past the warm-up; and how many receipts are missing."""
+    values: list[float] = []
+    lost = 0
+    for index, (seq, t0) in enumerate(sorted(sent.items())):
+        times = arrivals.get(seq, [])
+        if index >= WARMUP:
+            values.extend((t - t0) / 1e6 for t in times)
+        lost += tablets - len(times)
+    return values, lost
+
+
+async def measure(server: Server, tablets: int, pushes: int, interval: float, resume: bool) -> dict[str, Any]:
+    async with Chair.joined(server) as chair:
+        if server.name == "emeeting":
+            await chair.command("open", "open_meeting")
+            await chair.command("item", "set_agenda_item", item="plan")
+            await chair.wait_acks(["open", "item"])
+        before = server.rss_kib()
+        crowd = await asyncio.to_thread(Tablets, server, tablets)
+        try:
+            after = server.rss_kib()
+            sent = await chair.push(pushes, interval, "push")
+            await asyncio.sleep(max(1.0, interval * 4))  # let the last push reach every tablet
+            values, lost = latencies(sent, await asyncio.to_thread(crowd.arrivals), tablets)
+            result: dict[str, Any] = {
+                **percentiles(values),
+                "rss_per_tablet_kib": round((after - before) / tablets, 1),
+                "lost": lost,
+            }
+            if resume:
+                await asyncio.to_thread(crowd.disconnect)
+                await chair.push(RESUME_MISSED, 0.0, "missed")
+                result["resume_s"] = round(await asyncio.to_thread(crowd.reconnect, chair.last_seq), 3)
+            return result
+        finally:
+            await asyncio.to_thread(crowd.close)
+
+
+def interval_for(tablets: int) -> float:
+    """Time between pushes: long enough for one to reach every tablet before the next."""
+    return max(0.1, tablets / 8000)
+
+
+async def run(tablet_counts: Sequence[int], pushes: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for count in tablet_counts:
+        interval = interval_for(count)
+        with tempfile.TemporaryDirectory(prefix="emeeting-bench-") as data:
+            product = await asyncio.to_thread(start_product, Path(data))
+            try:
+                ours = await measure(product, count, pushes, interval, resume=count == RESUME_TABLETS)
+            finally:
+                product.stop()
+        baseline = start_baseline()
+        try:
+            theirs = await measure(baseline, count, pushes, interval, resume=False)
+        finally:
+            baseline.stop()
+        row: dict[str, Any] = {"scenario": "live", "tablets": count, **ours}
+        row.pop("resume_s", None)
+        row.update({f"baseline_{k}": v for k, v in theirs.items() if k.endswith("_ms")})
+        row["ratio"] = round(ours["p99_ms"] / theirs["p99_ms"], 2) if theirs["p99_ms"] else None
+        row["baseline_rss_per_tablet_kib"] = theirs["rss_per_tablet_kib"]
+        row["baseline_lost"] = theirs["lost"]
+        rows.append(row)
+        if "resume_s" in ours:
+            rows.append(
+                {
+                    "scenario": "live-resume",
+                    "tablets": count,
+                    "resume_s": ours["resume_s"],
+                    "missed_events": RESUME_MISSED,
+                    "p50_ms": None,
+                    "p99_ms": round(ours["resume_s"] * 1000, 1),
+                    "baseline_p99_ms": None,
+                    "ratio": None,
+                }
+            )
+    return rows
+
+
+def main(tablet_counts: Sequence[int], pushes: int) -> list[dict[str, Any]]:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    return asyncio.run(run(tablet_counts, pushes))
+
+
+def _binary(data: str | bytes) -> bytes:
+    if isinstance(data, str):
+        raise TypeError("the server sent a text frame")
+    return data

@@ -1,0 +1,26 @@
+"""The benchmark harness works (a tiny run); its numbers are for docs/performance.md, not asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def test_bench_live_runs_end_to_end_and_prints_json() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "emeeting", "bench", "live", "--tablets", "3", "--pushes", "4", "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    (row,) = json.loads(out)
+    assert row["scenario"] == "live" and row["tablets"] == 3
+    assert row["lost"] == row["baseline_lost"] == 0  # every tablet got every push, from both servers
+    for key in ("p50_ms", "p99_ms", "baseline_p99_ms", "ratio", "rss_per_tablet_kib"):
+        assert isinstance(row[key], float | int) and row[key] > 0, key
+
+
+def test_bench_refuses_an_unknown_scenario() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emeeting", "bench", "nonsense"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "unknown scenario" in result.stderr
