@@ -7,15 +7,36 @@ from collections.abc import AsyncIterator
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
-from emeeting import web, ws
+from emeeting import fastsend, web, ws
 from emeeting.config import Settings, from_env
 from emeeting.hub import Hub
 from emeeting.store import Store
 
+WS_PATH = "/ws"
 
-def create_app(settings: Settings | None = None) -> Starlette:
+
+class App:
+    """Starlette serves the pages and the lifespan; the WebSocket endpoint gets the server's own
+    ``send`` (Starlette would wrap it), so that emeeting.fastsend can write to it directly."""
+
+    def __init__(self, starlette: Starlette, settings: Settings) -> None:
+        self.starlette = starlette
+        self.state = starlette.state
+        self.fast_send = settings.fast_send
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == WS_PATH:
+            direct = fastsend.direct_send(send) if self.fast_send else None
+            await ws.endpoint(WebSocket(scope, receive, send), self.state.services, direct)
+        else:
+            await self.starlette(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> App:
     settings = settings or from_env()
 
     @contextlib.asynccontextmanager
@@ -28,18 +49,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # uvicorn has closed the sockets by now; commit whatever is still queued.
             await store.close()
 
-    return Starlette(
-        routes=[
-            Route("/healthz", web.healthz),
-            Route("/", web.home),
-            Route("/j/{token}", web.invitation),
-            WebSocketRoute("/ws", ws.endpoint),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [Route("/healthz", web.healthz), Route("/", web.home), Route("/j/{token}", web.invitation)]
+    return App(Starlette(routes=routes, lifespan=lifespan), settings)
 
 
-def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
+def server_config(app: App, settings: Settings) -> uvicorn.Config:
     """How uvicorn must run the app; the CLI and the tests share it."""
     limits = settings.limits
     return uvicorn.Config(

@@ -7,6 +7,7 @@
 | EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
 | EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
+| EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
 
@@ -43,6 +44,7 @@ class Settings:
     origins: frozenset[str] = frozenset()
     secret: bytes | None = None
     sync: str = "FULL"
+    fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -88,6 +90,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
+        "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from emeeting.fastsend import DirectSend
 from emeeting.store import EventRow
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,11 @@ class Connection:
         resume_window: int,
         credits: int,
         on_drop: Callable[[], None] | None = None,
+        direct: DirectSend | None = None,
     ) -> None:
         self._send = send
+        self._direct = direct
+        self._idle = True  # the sender task is waiting with nothing in hand
         self._close = close
         self._closing: tuple[int, str] | None = None
         self._queue_limit = queue_limit
@@ -68,7 +72,20 @@ class Connection:
 
     # -- called by the room, never awaiting ------------------------------------------------
 
+    def _write_now(self, frame: bytes) -> bool:
+        """The fast path: write at once when nothing is queued before this frame (see fastsend)."""
+        return (
+            self._direct is not None
+            and self._idle
+            and not self._outbox
+            and self._closing is None
+            and self._direct(frame)
+        )
+
     def push_event(self, seq: int, frame: bytes) -> None:
+        if seq == self.last_seq + 1 and self._write_now(frame):
+            self.last_seq = seq
+            return
         if self._queued_events >= self._queue_limit:
             # Keep the replies and this newest event; the sender fills the gap from the log.
             self._outbox = deque(item for item in self._outbox if item[0] <= CONTROL)
@@ -81,11 +98,16 @@ class Connection:
         self._wake.set()
 
     def push_control(self, frame: bytes) -> None:
+        if self._write_now(frame):
+            return
         self._outbox.append((CONTROL, frame))
         self._wake.set()
 
     def push_reply(self, frame: bytes) -> None:
         """Queue the reply to a frame for which :meth:`take_credit` was awaited."""
+        if self._write_now(frame):
+            self._credits.release()
+            return
         self._outbox.append((REPLY, frame))
         self._wake.set()
 
@@ -107,8 +129,10 @@ class Connection:
 
     async def run(self) -> None:
         while True:
+            self._idle = True
             await self._wake.wait()
             self._wake.clear()
+            self._idle = False
             if self._closing is not None:
                 for seq, frame in self._outbox:
                     if seq <= CONTROL and frame is not None:

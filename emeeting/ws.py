@@ -23,6 +23,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from emeeting import auth, protocol
 from emeeting.config import Settings
 from emeeting.connection import Connection
+from emeeting.fastsend import DirectSend
 from emeeting.hub import Hub
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
@@ -63,22 +64,22 @@ def origin_allowed(headers: Mapping[str, str], allowed: frozenset[str]) -> bool:
     return parts.scheme in ("http", "https") and bool(host) and parts.netloc.lower() == host.lower()
 
 
-async def endpoint(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
+async def endpoint(websocket: WebSocket, services: Services, direct: DirectSend | None) -> None:
     if not origin_allowed(websocket.headers, services.settings.origins):
         log.warning("refused a WebSocket from origin %r", websocket.headers.get("origin"))
         await websocket.close(code=CloseCode.POLICY_VIOLATION)  # before accept: an HTTP 403
         return
     await websocket.accept()
-    await Device(websocket, services).run()
+    await Device(websocket, services, direct).run()
 
 
 class Device:
     """One device's connection, from handshake to close."""
 
-    def __init__(self, websocket: WebSocket, services: Services) -> None:
+    def __init__(self, websocket: WebSocket, services: Services, direct: DirectSend | None) -> None:
         self.ws = websocket
         self.services = services
+        self.direct = direct
         self.limits = services.settings.limits
 
     async def run(self) -> None:
@@ -99,6 +100,7 @@ class Device:
             resume_window=self.limits.resume_window,
             credits=self.limits.in_flight,
             on_drop=self.services.hub.count_drop,
+            direct=self.direct,
         )
         sender = asyncio.create_task(self._send_loop(conn), name="emeeting-sender")
         try:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
-from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
+import pytest
+
+from tests.support import Device, RunningServer, joined, open_device
+
+# Every test here runs twice: with frames written straight to uvicorn's socket, and through ASGI.
+pytestmark = pytest.mark.parametrize("server", ["direct", "asgi"], indirect=True)
 
 
 async def open_meeting(chair: Device) -> None:
@@ -89,23 +93,6 @@ async def test_resume_from_the_current_seq_sends_nothing_but_new_events(server: 
     await chair.command("show_page", document="q1-report", page=2)
     events = await tablet.events_until_seq(welcome["seq"] + 2)
     assert [e["event"]["type"] for e in events] == ["agenda_item_set", "page_shown"]
-
-
-async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path) -> None:
-    async with serving(make_settings(tmp_path, resume_window=3)) as server:
-        chair, _ = await joined(server, "chair")
-        await open_meeting(chair)
-        for page in range(1, 6):
-            await chair.command("show_page", document="q1-report", page=page)
-            await chair.until("ack")
-        current = chair.last_seq
-
-        _too_old, welcome = await joined(server, "deputy", since=1)
-        assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
-        assert welcome["snapshot"]["state"]["current_page"] == {"document": "q1-report", "page": 5}
-
-        _future, welcome = await joined(server, "deputy", since=current + 100)
-        assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
 
 
 async def test_a_retried_command_takes_effect_once(server: RunningServer) -> None:

@@ -52,7 +52,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    from emeeting.bench.tablets import raise_fd_limit
+    from emeeting.bench.tablets import raise_fd_limit, run_fast
 
     raise_fd_limit()
-    asyncio.run(main())
+    run_fast(main())

@@ -29,6 +29,16 @@ from websockets.asyncio.client import ClientConnection, connect
 CONNECT_AT_ONCE = 100  # concurrent handshakes per process, so the listen backlog never overflows
 
 
+def run_fast(main: Coroutine[Any, Any, None]) -> None:
+    """Run on uvloop when it is installed, as uvicorn runs the product, so both sides use the same loop."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
 def raise_fd_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
@@ -129,4 +139,4 @@ if __name__ == "__main__":
     parser.add_argument("tokens", nargs="+")
     args = parser.parse_args()
     raise_fd_limit()
-    asyncio.run(main(args.url, args.tokens, args.count))
+    run_fast(main(args.url, args.tokens, args.count))

@@ -1,0 +1,25 @@
+"""Resume when the client's last seq is too old for the log, or from the future."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support import joined, make_settings, serving
+
+
+async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path, resume_window=3)) as server:
+        chair, _ = await joined(server, "chair")
+        await chair.command("open_meeting")
+        await chair.until("ack")
+        for page in range(1, 6):
+            await chair.command("show_page", document="q1-report", page=page)
+            await chair.until("ack")
+        current = chair.last_seq
+
+        _too_old, welcome = await joined(server, "deputy", since=1)
+        assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
+        assert welcome["snapshot"]["state"]["current_page"] == {"document": "q1-report", "page": 5}
+
+        _future, welcome = await joined(server, "deputy", since=current + 100)
+        assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
