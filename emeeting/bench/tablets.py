@@ -7,8 +7,8 @@ on the machine, so the driver can subtract its send times).
 
 The driver talks to this process through stdin/stdout, one line each way:
 ``report`` -> a JSON line of arrivals ``{seq: [ns, ...]}``; ``disconnect`` ->
-``closed``; ``reconnect SEQ`` -> reconnect every tablet with ``since`` and
-print ``resumed SECONDS`` once all have caught up to SEQ; ``quit``.
+``closed``; ``reconnect SEQ`` -> reconnect every tablet with ``since`` and,
+once all have caught up to SEQ, print ``resumed [seconds per tablet]``; ``quit``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
+T = TypeVar("T")
 CONNECT_AT_ONCE = 100  # concurrent handshakes per process, so the listen backlog never overflows
 
 
@@ -88,20 +89,21 @@ class Tablet:
             self.reader.cancel()
 
 
-async def bounded(jobs: list[Coroutine[Any, Any, None]], limit: int) -> None:
+async def bounded_results(jobs: list[Coroutine[Any, Any, T]], limit: int) -> list[T]:
+    """Run the jobs, at most ``limit`` at a time; their results in order."""
     semaphore = asyncio.Semaphore(limit)
 
-    async def run(job: Coroutine[Any, Any, None]) -> None:
+    async def run(job: Coroutine[Any, Any, T]) -> T:
         async with semaphore:
-            await job
+            return await job
 
-    await asyncio.gather(*(run(j) for j in jobs))
+    return await asyncio.gather(*(run(j) for j in jobs))
 
 
 async def main(url: str, tokens: list[str], count: int) -> None:
     arrivals: defaultdict[int, list[int]] = defaultdict(list)
     tablets = [Tablet(url, tokens[i % len(tokens)], arrivals) for i in range(count)]
-    await bounded([t.join(None) for t in tablets], CONNECT_AT_ONCE)
+    await bounded_results([t.join(None) for t in tablets], CONNECT_AT_ONCE)
     print(f"ready {count}", flush=True)
     reader = asyncio.StreamReader()
     await asyncio.get_running_loop().connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -118,9 +120,14 @@ async def main(url: str, tokens: list[str], count: int) -> None:
                 for tablet in tablets:
                     tablet.target = int(target)
                     tablet.caught_up.clear()
-                await bounded([t.join(t.last_seq) for t in tablets], CONNECT_AT_ONCE)
-                await asyncio.gather(*(t.caught_up.wait() for t in tablets))
-                print(f"resumed {time.monotonic() - start:.4f}", flush=True)
+
+                async def resume(tablet: Tablet, start: float = start) -> float:
+                    await tablet.join(tablet.last_seq)
+                    await tablet.caught_up.wait()
+                    return time.monotonic() - start
+
+                took = await bounded_results([resume(t) for t in tablets], CONNECT_AT_ONCE)
+                print(f"resumed {json.dumps(took)}", flush=True)
             case ["quit"]:
                 break
     await asyncio.gather(*(t.close() for t in tablets), return_exceptions=True)
