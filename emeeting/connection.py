@@ -1,8 +1,10 @@
-"""One device's outbound path: a bounded outbox, one sender task, catch-up from the log.
+"""One device's outbound path: a direct write, else a bounded outbox and a sender task.
 
 Fan-out is synchronous: a committed event is encoded once and its bytes are
-appended to every subscriber's outbox; nobody awaits a device. Each device's
-own sender task drains its outbox onto the socket. A device whose outbox
+written to every device's socket at once when it is writable (fastsend), or
+appended to its outbox; nobody awaits a device. A sender task exists only
+while a device's outbox has something in it, and drains it onto the socket
+through the ASGI path, which waits when the socket is full. A device whose outbox
 fills (a stalled tablet) has its queued events dropped: it leaves the fast
 path, and when its socket moves again the sender sees the gap in sequence
 numbers and fills it from the log (or with a fresh snapshot when the gap is
@@ -53,14 +55,14 @@ class Connection:
     ) -> None:
         self._send = send
         self._direct = direct
-        self._idle = True  # the sender task is waiting with nothing in hand
+        self._sender: asyncio.Task[None] | None = None  # only while the outbox is being drained
         self._close = close
         self._closing: tuple[int, str] | None = None
         self._queue_limit = queue_limit
         self._resume_window = resume_window
         self._outbox: deque[tuple[int, bytes | None]] = deque()
         self._queued_events = 0
-        self._wake = asyncio.Event()
+        self.broken = False  # the socket failed under the sender; the receive loop will see it close
         # Every frame a device sends gets exactly one reply; a device may have ``credits`` replies
         # outstanding. Past that the server stops reading it, so a device that sends without
         # reading cannot make the server buffer without bound.
@@ -76,7 +78,7 @@ class Connection:
         """The fast path: write at once when nothing is queued before this frame (see fastsend)."""
         return (
             self._direct is not None
-            and self._idle
+            and self._sender is None
             and not self._outbox
             and self._closing is None
             and self._direct(frame)
@@ -95,13 +97,13 @@ class Connection:
                 self._on_drop()
         self._outbox.append((seq, frame))
         self._queued_events += 1
-        self._wake.set()
+        self._kick()
 
     def push_control(self, frame: bytes) -> None:
         if self._write_now(frame):
             return
         self._outbox.append((CONTROL, frame))
-        self._wake.set()
+        self._kick()
 
     def push_reply(self, frame: bytes) -> None:
         """Queue the reply to a frame for which :meth:`take_credit` was awaited."""
@@ -109,7 +111,7 @@ class Connection:
             self._credits.release()
             return
         self._outbox.append((REPLY, frame))
-        self._wake.set()
+        self._kick()
 
     async def take_credit(self) -> None:
         await self._credits.acquire()
@@ -118,26 +120,42 @@ class Connection:
         """Ask the sender to send every event up to ``seq`` it has not sent yet."""
         self._outbox.append((seq, None))
         self._queued_events += 1
-        self._wake.set()
+        self._kick()
 
     def close_soon(self, code: int, reason: str) -> None:
         """Close the socket once the replies already queued are sent."""
         self._closing = (code, reason)
-        self._wake.set()
+        self._kick()
+
+    def stop(self) -> None:
+        """The device is gone: cancel the sender, if one is running."""
+        if self._sender is not None:
+            self._sender.cancel()
 
     # -- the sender task ------------------------------------------------------------------
 
-    async def run(self) -> None:
-        while True:
-            self._idle = True
-            await self._wake.wait()
-            self._wake.clear()
-            self._idle = False
+    def _kick(self) -> None:
+        if self._sender is None and not self.broken:
+            self._sender = asyncio.create_task(self._drain(), name="emeeting-sender")
+
+    async def _drain(self) -> None:
+        try:
+            await self._run()
+        except (OSError, RuntimeError) as exc:  # Starlette and uvicorn raise these for a closed socket
+            log.debug("sender stopped: %r", exc)
+            self.broken = True
+        finally:
+            self._sender = None
+
+    async def _run(self) -> None:
+        while self._outbox or self._closing is not None:
             if self._closing is not None:
                 for seq, frame in self._outbox:
                     if seq <= CONTROL and frame is not None:
                         await self._send(frame)
+                self._outbox.clear()
                 await self._close(*self._closing)
+                self.broken = True  # nothing more goes out
                 return
             while self._outbox:
                 seq, frame = self._outbox.popleft()

@@ -94,7 +94,7 @@ class Device:
             await self._close(CloseCode.AUTH_FAILED, "too many failed joins")
             return
         conn = Connection(
-            self.ws.send_bytes,
+            self._send,
             self._close,
             queue_limit=self.limits.send_queue,
             resume_window=self.limits.resume_window,
@@ -102,16 +102,13 @@ class Device:
             on_drop=self.services.hub.count_drop,
             direct=self.direct,
         )
-        sender = asyncio.create_task(self._send_loop(conn), name="emeeting-sender")
         try:
             async with joined.room.attach(conn, joined.member, joined.since):
                 await self._receive_loop(joined.room, joined.member, conn)
         except Disconnected:
             pass
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            conn.stop()
 
     async def _join(self) -> Joined | None:
         """Read frames until a valid join; None after too many failed attempts."""
@@ -161,12 +158,11 @@ class Device:
             raise ProtocolError(ErrorCode.MALFORMED_FRAME, "frames must be binary msgpack, not text")
         return protocol.decode(data, self.limits.max_frame)
 
-    async def _send_loop(self, conn: Connection) -> None:
+    async def _send(self, frame: bytes) -> None:
         try:
-            await conn.run()
-        except (WebSocketDisconnect, OSError, RuntimeError) as exc:
-            # The socket went away under the sender; the receive loop sees the disconnect.
-            log.debug("sender stopped: %r", exc)
+            await self.ws.send_bytes(frame)
+        except WebSocketDisconnect as exc:  # the Connection knows sockets, not Starlette
+            raise ConnectionResetError(f"the device went away ({exc.code})") from exc
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError):

@@ -114,7 +114,6 @@ async def test_a_full_outbox_drops_to_the_log_and_refills_in_order(window: int, 
     frames = {seq: f"event {seq}".encode() for seq in range(1, 41)}
     conn = Connection(sock.send, sock.close, queue_limit=4, resume_window=window, credits=4)
     conn.source = Log(frames)
-    sender = asyncio.create_task(conn.run())
     try:
         for seq in range(1, 41):
             conn.push_event(seq, frames[seq])
@@ -124,7 +123,7 @@ async def test_a_full_outbox_drops_to_the_log_and_refills_in_order(window: int, 
         sock.open.set()
         await asyncio.wait_for(sock.got_last.wait(), TIMEOUT)
     finally:
-        sender.cancel()
+        conn.stop()
     assert b"a reply that must not be dropped" in sock.sent
     events = [f for f in sock.sent if f.startswith((b"event", b"snapshot"))]
     if expect_snapshot:
