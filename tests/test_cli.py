@@ -63,19 +63,24 @@ class Serve:
         )  # fmt: skip
         assert proc.stdout is not None and proc.stderr is not None
         lines = []
-        async with asyncio.timeout(TIMEOUT):
-            while not (line := (await proc.stdout.readline()).decode()).startswith("meeting "):
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                while not (line := (await proc.stdout.readline()).decode()).startswith("meeting "):
+                    lines.append(line)
                 lines.append(line)
-            lines.append(line)
-            links: dict[str, str] = {}
-            while (line := (await proc.stdout.readline()).decode()).strip():
-                lines.append(line)
-                role, url = line.split()[1], line.split()[-1]
-                links.setdefault(role, url)
-                if len(links) == 4:
-                    break
-            while b"Application startup complete" not in await proc.stderr.readline():
-                pass
+                links: dict[str, str] = {}
+                while (line := (await proc.stdout.readline()).decode()).strip():
+                    lines.append(line)
+                    role, url = line.split()[1], line.split()[-1]
+                    links.setdefault(role, url)
+                    if len(links) == 4:
+                        break
+                while b"Application startup complete" not in await proc.stderr.readline():
+                    pass
+        except BaseException:
+            proc.kill()  # a server that did not start must not outlive the test
+            await proc.wait()
+            raise
         found = re.search(r"emeeting on (\S+)", "".join(lines))
         assert found is not None
         return cls(proc, data, found.group(1), links, "".join(lines))
