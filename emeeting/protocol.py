@@ -95,6 +95,8 @@ def decode(data: bytes, max_frame: int) -> Mapping[str, Any]:
         raise ProtocolError(ErrorCode.MALFORMED_FRAME, f"not a msgpack frame: {type(exc).__name__}") from None
     if not isinstance(frame, dict):
         raise ProtocolError(ErrorCode.MALFORMED_FRAME, "a frame must be a msgpack map")
+    if not all(isinstance(key, str) for key in frame):
+        raise ProtocolError(ErrorCode.MALFORMED_FRAME, "a frame's keys must be msgpack str, not bin")
     if not isinstance(frame.get("type"), str):
         raise ProtocolError(ErrorCode.MALFORMED_FRAME, "a frame needs a string 'type'", field="type")
     return frame

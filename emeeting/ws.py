@@ -132,9 +132,11 @@ class Device:
         while True:
             await conn.take_credit()  # one reply per frame; see Connection
             try:
-                frame = protocol.parse_client_frame(await self._receive_frame())
-                if isinstance(frame, protocol.Join):
+                decoded = await self._receive_frame()
+                if decoded["type"] == protocol.JOIN:  # whatever its fields: there is nothing to join
                     raise ProtocolError(ErrorCode.ALREADY_JOINED, "this connection has already joined")
+                frame = protocol.parse_client_frame(decoded)
+                assert isinstance(frame, protocol.CommandFrame)
             except ProtocolError as exc:
                 conn.push_reply(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
                 continue

@@ -213,3 +213,20 @@ async def test_our_own_origin_and_configured_origins_are_allowed(tmp_path: Path)
         for origin in (server.url, "https://meet.example.go.th"):
             device = await open_device(server, origin=origin)
             assert (await device.join(server.tokens["guest"]))["role"] == "guest"
+
+
+async def test_a_second_join_is_already_joined_whatever_its_fields(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    for frame in ({"type": "join", "token": 5}, {"type": "join"}, {"type": "join", "token": "x", "since": "y"}):
+        await chair.send(frame)
+        assert (await chair.expect("error"))["code"] == "already_joined"
+
+
+async def test_bin_keys_and_invalid_utf8_are_malformed(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    await chair.ws.send(msgpack.packb({b"type": b"open_meeting", b"id": b"k1"}))
+    assert (await chair.expect("error"))["code"] == "malformed_frame"
+    await chair.ws.send(b"\x82\xa4type\xacopen_meeting\xa2id\xa2\xff\xfe")  # id is a str with bad UTF-8
+    assert (await chair.expect("error"))["code"] == "malformed_frame"
+    await chair.command("open_meeting")
+    assert (await chair.until("ack"))[1]["duplicate"] is False
