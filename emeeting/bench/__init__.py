@@ -19,7 +19,13 @@ def _live(options: dict[str, Any]) -> list[Row]:
     return live.main(options["tablets"], options["pushes"])
 
 
-SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live}
+def _documents(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import documents
+
+    return documents.main(options.get("pages", documents.PAGES))
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live, "documents": _documents}
 
 COLUMNS = (
     ("scenario", "scenario", ""),
@@ -30,10 +36,20 @@ COLUMNS = (
     ("max_ms", "max ms", ""),
     ("baseline_p50_ms", "base p50", ""),
     ("baseline_p99_ms", "base p99", ""),
-    ("ratio", "p99 ratio", ""),
+    ("workers", "workers", ""),
+    ("pages", "pages", ""),
+    ("pages_per_s", "pages/s", ""),
+    ("ms_per_page", "ms/page", ""),
+    ("first_page_ms", "page 1 ms", ""),
+    ("pdftoppm_pages_per_s", "pdftoppm pages/s", ""),
+    ("ratio", "ratio", ""),
     ("rss_per_tablet_kib", "KiB/tablet", ""),
     ("resume_s", "resume s", ""),
     ("lost", "lost", ""),
+    ("image_kb", "image KB", ""),
+    ("image_kb_max", "max KB", ""),
+    ("thumb_kb", "thumb KB", ""),
+    ("pdftoppm_kb", "pdftoppm KB", ""),
 )
 
 
