@@ -11,9 +11,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import fastsend, web, ws
+from emeeting import api, fastsend, web, ws
 from emeeting.config import Settings, from_env
+from emeeting.documents import RenderPool
+from emeeting.files import Catalogue
 from emeeting.hub import Hub
+from emeeting.rendering import RenderQueue
+from emeeting.services import Services
 from emeeting.store import Store
 
 WS_PATH = "/ws"
@@ -42,14 +46,34 @@ def create_app(settings: Settings | None = None) -> App:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = await Store.open(settings.database, sync=settings.sync)
-        app.state.services = ws.Services(settings=settings, hub=Hub(store, settings.limits), key=settings.signing_key())
+        pool = RenderPool(settings.render_workers, settings.caps)
         try:
-            yield
+            await pool.start()
+            hub = Hub(store, settings.limits)
+            catalogue = Catalogue(store, settings.data)
+            renderer = RenderQueue(pool, catalogue, hub, settings.data, settings.render_workers)
+            app.state.services = Services(settings, hub, settings.signing_key(), catalogue, pool, renderer)
+            try:
+                await renderer.resume_unfinished()
+                yield
+            finally:
+                await renderer.close()
         finally:
+            await pool.close()
             # uvicorn has closed the sockets by now; commit whatever is still queued.
             await store.close()
 
-    routes = [Route("/healthz", web.healthz), Route("/", web.home), Route("/j/{token}", web.invitation)]
+    meeting = "/api/meetings/{meeting}"
+    routes = [
+        Route("/healthz", web.healthz),
+        Route("/", web.home),
+        Route("/j/{token}", web.invitation),
+        Route(f"{meeting}/documents", api.upload, methods=["POST"]),
+        Route(f"{meeting}/documents", api.documents, methods=["GET"]),
+        Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),
+        Route(f"{meeting}/documents/{{document}}/thumbs/{{page:int}}", api.page_image),
+        Route(f"{meeting}/search", api.search),
+    ]
     return App(Starlette(routes=routes, lifespan=lifespan), settings)
 
 

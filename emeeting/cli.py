@@ -20,7 +20,7 @@ from emeeting import meetings
 from emeeting.app import create_app, server_config
 from emeeting.bench import SCENARIOS, table
 from emeeting.config import Settings, from_env
-from emeeting.demo import demo_meeting
+from emeeting.demo import create_demo
 from emeeting.live import LiveRoom
 from emeeting.store import Store
 
@@ -46,8 +46,7 @@ class RedactTokens(logging.Filter):
 async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
     store = await Store.open(settings.database, sync=settings.sync)
     try:
-        created = demo_meeting(meetings.new_meeting_id())
-        await meetings.create(store, created)
+        created = await create_demo(store, settings)
         key, base = settings.signing_key(), settings.base_url
         return created.meeting, await meetings.links(store, key, base, created.meeting, list(created.members))
     finally:

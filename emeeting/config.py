@@ -8,6 +8,9 @@
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
 | EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
 | EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
+| EMEETING_RENDER_WORKERS | cores - 1 (at least 1) | processes that render document pages |
+| EMEETING_MAX_UPLOAD_MB | 50 | largest file accepted |
+| EMEETING_MAX_PAGES | 500 | most pages a document may have |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
 
@@ -18,6 +21,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from emeeting.documents import Caps
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Settings:
     sync: str = "FULL"
     fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
+    caps: Caps = field(default_factory=Caps)
+    render_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))
 
     @property
     def database(self) -> Path:
@@ -91,7 +98,13 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
+        "caps": Caps(
+            max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+            max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
+        ),
     }
+    if env.get("EMEETING_RENDER_WORKERS"):
+        values["render_workers"] = max(1, int(env["EMEETING_RENDER_WORKERS"]))
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")

@@ -7,6 +7,20 @@ standard six-item agenda. The people are invented; the shape is real.
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+from pathlib import Path
+
+from emeeting import meetings
+from emeeting.config import Settings
+from emeeting.demo_files import FILES, write_pdf
+from emeeting.documents import RenderPool
+from emeeting.files import Catalogue
+from emeeting.hub import Hub
+from emeeting.library import take_in
+from emeeting.live import Accepted
+from emeeting.store import Store
+from rooms.commands import AddDocument
 from rooms.events import MeetingCreated
 from rooms.model import DocumentRef, MeetingInfo, Member, Role, number_agenda
 from rooms.room import define
@@ -72,15 +86,39 @@ AGENDA = number_agenda(
     ]
 )
 
-DOCUMENTS = (
-    DocumentRef("minutes-4-2566", "รายงานการประชุมครั้งที่ 4/2566", pages=6, item="minutes"),
-    DocumentRef(
-        "moe-policy-2567", "นโยบายและจุดเน้นของกระทรวงศึกษาธิการ ประจำปีงบประมาณ พ.ศ. 2567", pages=12, item="policy"
-    ),
-    DocumentRef("q1-report", "รายงานผลการดำเนินงาน ไตรมาสที่ 1", pages=8, item="q1"),
-    DocumentRef("action-plan-2567", "(ร่าง) แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567", pages=24, item="plan"),
-)
+# The same documents as demo_files makes; tests use them by reference, without files.
+DOCUMENTS = tuple(DocumentRef(f.document, f.title, f.pages, f.item) for f in FILES)
 
 
-def demo_meeting(meeting_id: str) -> MeetingCreated:
-    return define(meeting_id, INFO, MEMBERS, AGENDA, DOCUMENTS)
+def demo_meeting(meeting_id: str, *, with_documents: bool = True) -> MeetingCreated:
+    """The demo meeting; ``with_documents=False`` leaves the documents to be uploaded as files."""
+    return define(meeting_id, INFO, MEMBERS, AGENDA, DOCUMENTS if with_documents else ())
+
+
+async def create_demo(store: Store, settings: Settings) -> MeetingCreated:
+    """Store a new demo meeting with its documents as real files (rendered once a server runs)."""
+    created = demo_meeting(meetings.new_meeting_id(), with_documents=False)
+    await meetings.create(store, created)
+    room = await Hub(store, settings.limits).room(created.meeting)
+    assert room is not None
+    catalogue = Catalogue(store, settings.data)
+    pool = RenderPool(1, settings.caps)
+    await pool.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="emeeting-demo-") as temp:
+            for demo in FILES:
+                source = Path(temp) / f"{demo.document}.pdf"
+                write_pdf(demo, source)
+                content = source.read_bytes()
+                sha256 = hashlib.sha256(content).hexdigest()
+                scratch = Path(temp) / f"{demo.document}.normal.pdf"
+                record = await take_in(pool, catalogue, sha256, len(content), source, scratch)
+                await catalogue.link(created.meeting, sha256)
+                ready, _ = await catalogue.done(sha256)
+                command = AddDocument(demo.document, demo.title, demo.item, sha256, record.pages, frozenset(ready))
+                outcome = room.execute("secretary", command)
+                assert isinstance(outcome, Accepted), outcome
+                await outcome.seq
+    finally:
+        await pool.close()
+    return created

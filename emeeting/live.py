@@ -19,9 +19,11 @@ from emeeting import protocol
 from emeeting.config import Limits
 from emeeting.connection import Connection
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
-from rooms.events import event_from_wire
+from rooms.commands import Command
+from rooms.events import Event, event_from_wire
 from rooms.model import MeetingState
-from rooms.room import Rejection, apply, decide, fold
+from rooms.refusals import Rejection
+from rooms.room import apply, decide, fold
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,11 @@ class LiveRoom:
     # -- commands ----------------------------------------------------------------------------
 
     def submit(self, actor: str, frame: protocol.CommandFrame) -> Accepted | Rejection:
-        """Decide ``frame`` now; its events are queued for commit and announced after it."""
+        """Decide a device's command now; its events are queued for commit and announced after it.
+
+        The device's command id makes a retry idempotent: an id already applied (or being
+        written) is acknowledged again with the same sequence number.
+        """
         if self.failed:
             raise RoomFailed(self.id)
         key = (actor, frame.id)
@@ -77,30 +83,45 @@ class LiveRoom:
         outcome = decide(self.decided, actor, frame.command)
         if isinstance(outcome, Rejection):
             return outcome
+        return self._write(actor, outcome, key)
+
+    def execute(self, actor: str, command: Command) -> Accepted | Rejection | None:
+        """Decide a command the server issues itself (an upload, rendered pages); None if it changes nothing."""
+        if self.failed:
+            raise RoomFailed(self.id)
+        outcome = decide(self.decided, actor, command)
+        if isinstance(outcome, Rejection):
+            return outcome
+        return self._write(actor, outcome, None) if outcome else None
+
+    def _write(self, actor: str, events: list[Event], key: tuple[str, str] | None) -> Accepted:
         ts = now_ms()
         state = self.decided
         rows: list[EventRow] = []
-        for event in outcome:
+        for event in events:
             state = apply(state, event)
             rows.append(EventRow(state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)))
         result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
         def on_commit() -> None:
             self.committed = state
-            del self._pending[key]
-            self._applied[key] = state.seq
+            if key is not None:
+                del self._pending[key]
+                self._applied[key] = state.seq
             for row in rows:
                 for conn in self.connections:
                     conn.push_event(row.seq, row.frame)
             result.set_result(state.seq)
 
+        command_row = None if key is None else (*key, state.seq)
         try:
-            written = self.store.submit(WriteJob(self.id, rows, (actor, frame.id, state.seq), on_commit=on_commit))
+            written = self.store.submit(WriteJob(self.id, rows, command_row, on_commit=on_commit))
         except StoreClosed:
             raise RoomFailed(self.id) from None  # shutting down: nothing was decided
         # Only now, with the job queued, does the decision count for the next command.
         self.decided = state
-        self._pending[key] = result
+        if key is not None:
+            self._pending[key] = result
         written.add_done_callback(lambda f: self._on_write_failed(f, result))
         return Accepted(result, duplicate=False)
 

@@ -14,7 +14,7 @@ from typing import Any
 import msgpack
 
 from rooms import fields
-from rooms.commands import COMMAND_TYPES, Command, parse_command
+from rooms.commands import COMMAND_TYPES, DeviceCommand, parse_command
 from rooms.events import Event
 
 PROTOCOL_VERSION = 1
@@ -78,7 +78,7 @@ class Join:
 @dataclass(frozen=True, slots=True)
 class CommandFrame:
     id: str
-    command: Command
+    command: DeviceCommand
 
 
 def encode(frame: Mapping[str, Any]) -> bytes:

@@ -66,6 +66,41 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX invitations_by_member ON invitations(meeting_id, member_id);
     """,
+    # 2: uploaded files, content-addressed by the SHA-256 of the bytes uploaded; their rendered
+    # pages and the pages' text for full-text search (trigram: Thai has no spaces between words).
+    """
+    CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        pages INTEGER NOT NULL,
+        sanitized TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE pages (
+        sha256 TEXT NOT NULL REFERENCES files(sha256),
+        page INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        image TEXT NOT NULL,
+        image_type TEXT NOT NULL,
+        thumb TEXT NOT NULL,
+        thumb_type TEXT NOT NULL,
+        PRIMARY KEY (sha256, page)
+    ) WITHOUT ROWID;
+    CREATE TABLE page_failures (
+        sha256 TEXT NOT NULL REFERENCES files(sha256),
+        page INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        PRIMARY KEY (sha256, page)
+    ) WITHOUT ROWID;
+    CREATE TABLE meeting_files (
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        sha256 TEXT NOT NULL REFERENCES files(sha256),
+        PRIMARY KEY (meeting_id, sha256)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE page_text USING fts5(sha256 UNINDEXED, page UNINDEXED, text, tokenize='trigram');
+    """,
 )
 
 
@@ -286,6 +321,11 @@ class Store:
             "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
         ) as cur:
             return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
+
+    async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query, on the reader connection."""
+        async with self._reader.execute(sql, params) as cur:
+            return [tuple(row) for row in await cur.fetchall()]
 
     async def ping(self) -> None:
         async with self._reader.execute("SELECT 1") as cur:

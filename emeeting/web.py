@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from emeeting import auth, dates, protocol
-from emeeting.ws import Services
+from emeeting.api import COOKIE
+from emeeting.services import Services
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
@@ -45,4 +46,14 @@ async def invitation(request: Request) -> Response:
     page = TEMPLATES.get_template("invitation.html").render(
         meeting=state, member=state.members[found.member_id], current=state.item(state.current_item or "")
     )
-    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    response = HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
+    response.set_cookie(
+        COOKIE.format(meeting=state.id),
+        request.path_params["token"],
+        max_age=60 * 60 * 24 * 180,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response

@@ -21,23 +21,13 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import auth, protocol
-from emeeting.config import Settings
 from emeeting.connection import Connection
 from emeeting.fastsend import DirectSend
-from emeeting.hub import Hub
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
+from emeeting.services import Services
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the endpoint needs from the app, set up by its lifespan."""
-
-    settings: Settings
-    hub: Hub
-    key: bytes
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,16 +69,22 @@ class MeetingCreated:
                 )
                 for i in fields.maps(body, "agenda")
             ),
-            documents=tuple(
-                DocumentRef(
-                    id=fields.ident(d, "id"),
-                    title=fields.text(d, "title"),
-                    pages=fields.integer(d, "pages", minimum=1),
-                    item=fields.optional_ident(d, "item"),
-                )
-                for d in fields.maps(body, "documents")
-            ),
+            documents=tuple(document_from_wire(d) for d in fields.maps(body, "documents")),
         )
+
+
+def document_from_wire(body: Mapping[str, Any], key: str = "id") -> DocumentRef:
+    """A document as the log stores it (``key`` names its id field)."""
+    pages = fields.integer(body, "pages", minimum=1)
+    return DocumentRef(
+        id=fields.ident(body, key),
+        title=fields.text(body, "title"),
+        pages=pages,
+        item=fields.optional_ident(body, "item"),
+        file=fields.optional_ident(body, "file"),
+        ready=frozenset(fields.integers(body, "ready", minimum=1, maximum=pages)),
+        failed=frozenset(fields.integers(body, "failed", minimum=1, maximum=pages)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +138,138 @@ class MeetingClosed:
         return cls()
 
 
-Event = MeetingCreated | MeetingOpened | AgendaItemSet | PageShown | MeetingClosed
+@dataclass(frozen=True, slots=True)
+class DocumentAdded:
+    """A document was attached to an agenda item; ``ready`` lists pages already rendered."""
+
+    TYPE: ClassVar[str] = "document_added"
+    document: DocumentRef
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = self.document.to_wire()
+        wire["document"] = wire.pop("id")
+        del wire["failed"]
+        return {"type": self.TYPE, **wire}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DocumentAdded:
+        return cls(document_from_wire(body, key="document"))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRenamed:
+    TYPE: ClassVar[str] = "document_renamed"
+    document: str
+    title: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "document": self.document, "title": self.title}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DocumentRenamed:
+        return cls(document=fields.ident(body, "document"), title=fields.text(body, "title"))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMoved:
+    """A document now stands at ``index`` (0-based) among the documents of ``item``."""
+
+    TYPE: ClassVar[str] = "document_moved"
+    document: str
+    item: str
+    index: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "document": self.document, "item": self.item, "index": self.index}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DocumentMoved:
+        return cls(
+            document=fields.ident(body, "document"),
+            item=fields.ident(body, "item"),
+            index=fields.integer(body, "index"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRemoved:
+    TYPE: ClassVar[str] = "document_removed"
+    document: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "document": self.document}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DocumentRemoved:
+        return cls(document=fields.ident(body, "document"))
+
+
+@dataclass(frozen=True, slots=True)
+class PagesReady:
+    """These pages' images can now be fetched (the server rendered them)."""
+
+    TYPE: ClassVar[str] = "pages_ready"
+    document: str
+    pages: tuple[int, ...]
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "document": self.document, "pages": list(self.pages)}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> PagesReady:
+        return cls(document=fields.ident(body, "document"), pages=tuple(fields.integers(body, "pages", minimum=1)))
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailed:
+    """A page could not be rendered; ``code`` says why (e.g. page_timeout)."""
+
+    TYPE: ClassVar[str] = "page_failed"
+    document: str
+    page: int
+    code: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "document": self.document, "page": self.page, "code": self.code}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> PageFailed:
+        return cls(
+            document=fields.ident(body, "document"),
+            page=fields.integer(body, "page", minimum=1),
+            code=fields.ident(body, "code"),
+        )
+
+
+Event = (
+    MeetingCreated
+    | MeetingOpened
+    | AgendaItemSet
+    | PageShown
+    | MeetingClosed
+    | DocumentAdded
+    | DocumentRenamed
+    | DocumentMoved
+    | DocumentRemoved
+    | PagesReady
+    | PageFailed
+)
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.TYPE: cls for cls in (MeetingCreated, MeetingOpened, AgendaItemSet, PageShown, MeetingClosed)
+    cls.TYPE: cls
+    for cls in (
+        MeetingCreated,
+        MeetingOpened,
+        AgendaItemSet,
+        PageShown,
+        MeetingClosed,
+        DocumentAdded,
+        DocumentRenamed,
+        DocumentMoved,
+        DocumentRemoved,
+        PagesReady,
+        PageFailed,
+    )
 }
 
 

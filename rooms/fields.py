@@ -85,3 +85,11 @@ def choice(body: Mapping[str, Any], name: str, kind: type[E]) -> E:
     except ValueError:
         allowed = ", ".join(k.value for k in kind)
         raise FieldError(name, f"must be one of {allowed}") from None
+
+
+def integers(body: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: int = MAX_INT) -> list[int]:
+    """A list of integers; absent means empty."""
+    value = body.get(name, [])
+    if not isinstance(value, list):
+        raise FieldError(name, "must be a list of integers")
+    return [integer({name: v}, name, minimum=minimum, maximum=maximum) for v in value]

@@ -67,15 +67,31 @@ class AgendaItem:
 
 @dataclass(frozen=True, slots=True)
 class DocumentRef:
-    """A document attached to an agenda item; its pages are 1-based."""
+    """A document attached to an agenda item; its pages are 1-based.
+
+    ``file`` is the content hash of the uploaded file (None for a document known only by
+    reference); ``ready`` are the pages whose images can be fetched, ``failed`` those that
+    could not be rendered.
+    """
 
     id: str
     title: str
     pages: int
     item: str | None
+    file: str | None = None
+    ready: frozenset[int] = frozenset()
+    failed: frozenset[int] = frozenset()
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "pages": self.pages, "item": self.item}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "pages": self.pages,
+            "item": self.item,
+            "file": self.file,
+            "ready": sorted(self.ready),
+            "failed": sorted(self.failed),
+        }
 
 
 @dataclass(frozen=True, slots=True)

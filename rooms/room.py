@@ -8,34 +8,15 @@ result, and nothing here waits, stores or sends.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from rooms import permissions
+from rooms import documents, permissions
 from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.fields import FieldError
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, MeetingState, MeetingStatus, Member, PageRef, Role
-
-
-class Refusal(enum.StrEnum):
-    """Why a command was refused: stable codes that clients may switch on."""
-
-    FORBIDDEN = "forbidden"
-    NOT_A_MEMBER = "not_a_member"
-    MEETING_NOT_OPEN = "meeting_not_open"
-    MEETING_ALREADY_OPEN = "meeting_already_open"
-    MEETING_CLOSED = "meeting_closed"
-    UNKNOWN_AGENDA_ITEM = "unknown_agenda_item"
-    UNKNOWN_DOCUMENT = "unknown_document"
-    PAGE_OUT_OF_RANGE = "page_out_of_range"
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    code: Refusal
-    message: str
+from rooms.refusals import Refusal, Rejection
 
 
 class InvalidMeeting(ValueError):
@@ -108,11 +89,16 @@ def fold(events: Iterable[Event]) -> MeetingState:
 
 
 def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | Rejection:
-    member = state.members.get(actor)
-    if member is None:
-        return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
-    if not permissions.allowed(member.role, command):
-        return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command.TYPE.replace('_', ' ')}")
+    """The events ``command`` causes, or why not. The server itself acts as ``permissions.SYSTEM``."""
+    if actor == permissions.SYSTEM:
+        if command.TYPE not in permissions.SYSTEM_COMMANDS:
+            return Rejection(Refusal.FORBIDDEN, f"the server does not {command.TYPE.replace('_', ' ')}")
+    else:
+        member = state.members.get(actor)
+        if member is None:
+            return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
+        if not permissions.allowed(member.role, command):
+            return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command.TYPE.replace('_', ' ')}")
     match command:
         case OpenMeeting():
             if state.status is MeetingStatus.OPEN:
@@ -144,6 +130,8 @@ def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | R
                 events.append(AgendaItemSet(doc.item))
             events.append(PageShown(doc_id, page))
             return events
+        case _:
+            return documents.decide(state, command)
 
 
 def _require_open(state: MeetingState) -> Rejection | None:
@@ -171,3 +159,5 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return replace(state, seq=seq, current_item=item_id, current_page=page)
         case PageShown(document=doc_id, page=number):
             return replace(state, seq=seq, current_page=PageRef(doc_id, number))
+        case _:
+            return documents.apply(state, event, seq)

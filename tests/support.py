@@ -20,6 +20,7 @@ from emeeting import meetings
 from emeeting.app import create_app, server_config
 from emeeting.config import Limits, Settings
 from emeeting.demo import demo_meeting
+from emeeting.documents import Caps
 from emeeting.store import Store
 
 TIMEOUT = 10.0  # every wait in the tests is bounded by this
@@ -68,8 +69,15 @@ async def create_demo(settings: Settings) -> tuple[str, dict[str, str], dict[str
     return created.meeting, tokens, {link.member.id: link.invitation for link in links}
 
 
-def make_settings(data: Path, **limits: Any) -> Settings:
-    return Settings(data=data, secret=b"test-secret-not-for-production", sync="NORMAL", limits=Limits(**limits))
+def make_settings(data: Path, caps: Caps | None = None, **limits: Any) -> Settings:
+    return Settings(
+        data=data,
+        secret=b"test-secret-not-for-production",
+        sync="NORMAL",
+        limits=Limits(**limits),
+        caps=caps or Caps(),
+        render_workers=1,
+    )
 
 
 def listening_socket(sndbuf: int | None = None) -> socket.socket:

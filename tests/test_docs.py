@@ -10,7 +10,7 @@ import pytest
 
 from emeeting.protocol import CLIENT_TYPES, CloseCode, ErrorCode, ServerType
 from rooms.events import EVENT_TYPES
-from rooms.room import Refusal
+from rooms.refusals import Refusal
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = (ROOT / "docs" / "protocol.md").read_text()

@@ -13,10 +13,16 @@ from emeeting.demo import demo_meeting
 from rooms.events import (
     EVENT_TYPES,
     AgendaItemSet,
+    DocumentAdded,
+    DocumentMoved,
+    DocumentRemoved,
+    DocumentRenamed,
     MeetingClosed,
     MeetingCreated,
     MeetingOpened,
+    PageFailed,
     PageShown,
+    PagesReady,
     event_from_wire,
 )
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
@@ -78,7 +84,25 @@ INFOS = st.builds(
 )
 MEMBERS = st.builds(Member, id=IDS, name=TEXT, position=MAYBE_EMPTY, role=st.sampled_from(Role), voting=st.booleans())
 ITEMS = st.builds(AgendaItem, id=IDS, number=TEXT, title=TEXT, parent=OPTIONAL_IDS)
-DOCUMENTS = st.builds(DocumentRef, id=IDS, title=TEXT, pages=PAGES, item=OPTIONAL_IDS)
+HASHES = st.none() | st.text("0123456789abcdef", min_size=64, max_size=64)
+
+
+@st.composite
+def documents(draw: st.DrawFn, with_failed: bool = True) -> DocumentRef:
+    pages = draw(st.integers(1, 600))
+    page_sets = st.frozensets(st.integers(1, pages), max_size=20)
+    return DocumentRef(
+        id=draw(IDS),
+        title=draw(TEXT),
+        pages=pages,
+        item=draw(OPTIONAL_IDS),
+        file=draw(HASHES),
+        ready=draw(page_sets),
+        failed=draw(page_sets) if with_failed else frozenset(),
+    )
+
+
+DOCUMENTS = documents()
 
 
 def tuples_of(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[Any, ...]]:
@@ -98,6 +122,12 @@ EVENTS: dict[str, st.SearchStrategy[Any]] = {
     AgendaItemSet.TYPE: st.builds(AgendaItemSet, item=IDS),
     PageShown.TYPE: st.builds(PageShown, document=IDS, page=PAGES),
     MeetingClosed.TYPE: st.just(MeetingClosed()),
+    DocumentAdded.TYPE: st.builds(DocumentAdded, document=documents(with_failed=False)),
+    DocumentRenamed.TYPE: st.builds(DocumentRenamed, document=IDS, title=TEXT),
+    DocumentMoved.TYPE: st.builds(DocumentMoved, document=IDS, item=IDS, index=INTS),
+    DocumentRemoved.TYPE: st.builds(DocumentRemoved, document=IDS),
+    PagesReady.TYPE: st.builds(PagesReady, document=IDS, pages=st.lists(PAGES, max_size=10).map(tuple)),
+    PageFailed.TYPE: st.builds(PageFailed, document=IDS, page=PAGES, code=IDS),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -5,10 +5,24 @@ from __future__ import annotations
 import pytest
 
 from rooms import permissions
-from rooms.commands import COMMAND_TYPES, CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
+from rooms.commands import (
+    COMMAND_TYPES,
+    AddDocument,
+    CloseMeeting,
+    Command,
+    MarkPageFailed,
+    MarkPagesReady,
+    MoveDocument,
+    OpenMeeting,
+    RemoveDocument,
+    RenameDocument,
+    SetAgendaItem,
+    ShowPage,
+)
 from rooms.events import MeetingOpened
 from rooms.model import DocumentRef, MeetingInfo, Member, Role, number_agenda
-from rooms.room import Refusal, Rejection, apply, decide, define, start
+from rooms.refusals import Refusal, Rejection
+from rooms.room import apply, decide, define, start
 
 # One instance of every command, each one the rules would accept from a chair.
 SAMPLES: dict[str, Command] = {
@@ -16,12 +30,23 @@ SAMPLES: dict[str, Command] = {
     CloseMeeting.TYPE: CloseMeeting(),
     SetAgendaItem.TYPE: SetAgendaItem("a"),
     ShowPage.TYPE: ShowPage("doc", 1),
+    RenameDocument.TYPE: RenameDocument("doc", "ชื่อใหม่"),
+    MoveDocument.TYPE: MoveDocument("doc", "a", 0),
+    RemoveDocument.TYPE: RemoveDocument("doc"),
 }
+# Commands only the server issues: an upload it checked, pages it rendered.
+SERVER_SAMPLES: list[Command] = [
+    AddDocument("new", "ใหม่", "a", "f" * 64, 3),
+    MarkPagesReady("f" * 64, frozenset({1})),
+    MarkPageFailed("f" * 64, 1, "page_timeout"),
+]
 
 EVERYTHING = frozenset(COMMAND_TYPES)
 EXPECTED: dict[Role, frozenset[str]] = {
     Role.CHAIR: EVERYTHING,
-    Role.SECRETARY: frozenset({SetAgendaItem.TYPE, ShowPage.TYPE}),
+    Role.SECRETARY: frozenset(
+        {SetAgendaItem.TYPE, ShowPage.TYPE, RenameDocument.TYPE, MoveDocument.TYPE, RemoveDocument.TYPE}
+    ),
     Role.MEMBER: frozenset(),
     Role.GUEST: frozenset(),
 }
@@ -49,7 +74,7 @@ def test_the_tables_cover_every_role_and_every_command():
     assert all(type(SAMPLES[name]) is cls for name, cls in COMMAND_TYPES.items())
     assert set(EXPECTED) == set(Role)
     # No stale rows: the permission table names only commands that exist.
-    assert set(permissions.PERMISSIONS) <= set(COMMAND_TYPES)
+    assert set(permissions.PERMISSIONS) <= set(COMMAND_TYPES) | {c.TYPE for c in SERVER_SAMPLES}
 
 
 @pytest.mark.parametrize(("role", "name", "expected"), MATRIX)
@@ -89,3 +114,22 @@ def test_the_chair_may_do_everything_through_decide_in_one_meeting():
         for event in outcome:
             state = apply(state, event)
     assert state.seq == 5
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_chair_and_secretary_may_add_a_document(role):
+    outcome = decide(state_for(OpenMeeting()), role.value, SERVER_SAMPLES[0])
+    assert isinstance(outcome, list) is (role in (Role.CHAIR, Role.SECRETARY))
+
+
+@pytest.mark.parametrize("command", SERVER_SAMPLES[1:], ids=lambda c: c.TYPE)
+def test_only_the_server_marks_pages(command):
+    state = state_for(OpenMeeting())
+    state = apply(state, decide(state, "chair", SERVER_SAMPLES[0])[0])  # type: ignore[index]
+    for role in Role:
+        outcome = decide(state, role.value, command)
+        assert isinstance(outcome, Rejection) and outcome.code is Refusal.FORBIDDEN
+    assert isinstance(decide(state, permissions.SYSTEM, command), list)
+    # and the server cannot act as a member
+    refused = decide(state, permissions.SYSTEM, ShowPage("doc", 1))
+    assert isinstance(refused, Rejection) and refused.code is Refusal.FORBIDDEN

@@ -12,7 +12,8 @@ from emeeting.demo import AGENDA, DOCUMENTS, INFO, MEMBERS, demo_meeting
 from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.model import AgendaItem, DocumentRef, MeetingState, MeetingStatus, Member, PageRef, Role, number_agenda
-from rooms.room import InvalidMeeting, Refusal, Rejection, apply, decide, define, fold, start
+from rooms.refusals import Refusal, Rejection
+from rooms.room import InvalidMeeting, apply, decide, define, fold, start
 
 # A small meeting: two top-level items, the second with a sub-item; one document per
 # item plus one that belongs to no item.

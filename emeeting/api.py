@@ -1,0 +1,229 @@
+"""The HTTP API of a meeting's documents: upload, list, page images, search.
+
+Every request names its meeting and proves membership with the member's
+invitation token, as ``Authorization: Bearer <token>`` or the cookie the
+invitation page sets. Errors are JSON ``{"code", "message"}`` with the HTTP
+status that fits; codes are listed in docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import PurePath
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from emeeting import auth, protocol
+from emeeting.documents import DocumentError
+from emeeting.files import MIN_QUERY
+from emeeting.library import take_in
+from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.multipart import UploadError, receive
+from emeeting.services import Services
+from emeeting.ws import origin_allowed
+from rooms.commands import AddDocument, MarkPageFailed
+from rooms.model import Member, Role
+from rooms.permissions import SYSTEM
+from rooms.refusals import Rejection
+from rooms.room import decide
+
+COOKIE = "emeeting_{meeting}"  # the invitation page sets it; page images load with it
+PAGE_WAIT = 10.0  # seconds a request for a page not rendered yet waits for it
+IMMUTABLE = "private, max-age=31536000, immutable"
+REFUSAL_STATUS = {
+    "forbidden": 403,
+    "unknown_document": 404,
+    "unknown_agenda_item": 422,
+    "meeting_closed": 409,
+    "document_exists": 409,
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
+    services: Services = request.app.state.services
+    header = request.headers.get("authorization", "")
+    token = (
+        header[7:].strip()
+        if header[:7].lower() == "bearer "
+        else request.cookies.get(COOKIE.format(meeting=meeting_id))
+    )
+    if not token:
+        raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
+    try:
+        invitation = await auth.check_invitation(services.hub.store, services.key, token)
+    except protocol.ProtocolError as exc:
+        raise ApiError(403 if exc.code is protocol.ErrorCode.TOKEN_REVOKED else 401, exc.code, exc.message) from None
+    room = await services.hub.room(invitation.meeting_id)
+    if invitation.meeting_id != meeting_id or room is None:
+        raise ApiError(403, "forbidden", "this invitation is for another meeting")
+    member = room.committed.members.get(invitation.member_id)
+    if member is None:
+        raise ApiError(403, "forbidden", "this invitation is for another meeting")
+    return room, member
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def api(handler: Handler) -> Handler:
+    """Turn ApiError into its JSON response."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as exc:
+            return error(exc.status, exc.code, exc.message)
+
+    return wrapped
+
+
+@api
+async def upload(request: Request) -> Response:
+    services: Services = request.app.state.services
+    meeting_id = request.path_params["meeting"]
+    if not origin_allowed(request.headers, services.settings.origins):
+        raise ApiError(403, "forbidden_origin", "uploads are accepted only from this server's own pages")
+    room, member = await authorize(request, meeting_id)
+    if member.role not in (Role.CHAIR, Role.SECRETARY):
+        raise ApiError(403, "forbidden", f"a {member.role.value} may not add documents")
+    caps = services.settings.caps
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > caps.max_bytes + 64 * 1024:
+        raise ApiError(413, "file_too_large", f"the file is larger than {caps.max_bytes // (1024 * 1024)} MB")
+    temp = services.settings.data / "tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    source = temp / secrets.token_hex(8)
+    normalised = source.with_suffix(".pdf")
+    try:
+        try:
+            upload = await receive(request.headers.get("content-type", ""), request.stream(), source, caps.max_bytes)
+        except UploadError as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
+        item = upload.fields.get("item", "")
+        given = (upload.fields.get("title") or "").strip() or PurePath(upload.filename).stem.strip()
+        title = given[:500] or "เอกสาร"
+        document = secrets.token_urlsafe(6)
+        # Ask the rules before the heavy work (agenda item, meeting not closed), and again after it.
+        _check(room, member.id, AddDocument(document, title, item, upload.sha256, 1))
+        try:
+            record = await take_in(services.pool, services.catalogue, upload.sha256, upload.size, source, normalised)
+        except DocumentError as exc:
+            raise ApiError(exc.http_status, exc.code, exc.message) from None
+        ready, failed = await services.catalogue.done(upload.sha256)
+        await services.catalogue.link(meeting_id, upload.sha256)
+        command = AddDocument(document, title, item, upload.sha256, record.pages, frozenset(ready))
+        try:
+            seq = await _submit(room, member.id, command).seq
+        except RoomFailed:
+            raise ApiError(503, "internal_error", "the server could not store this; try again") from None
+        for page, code in failed.items():
+            room.execute(SYSTEM, MarkPageFailed(upload.sha256, page, code))
+        services.renderer.add(upload.sha256, record.pages, ready | set(failed))
+    finally:
+        for path in (source, normalised):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+    body = {
+        "document": document,
+        "title": title,
+        "file": upload.sha256,
+        "pages": record.pages,
+        "kind": record.kind,
+        "sanitized": list(record.sanitized),
+        "seq": seq,
+    }
+    return JSONResponse(body, status_code=201)
+
+
+def _check(room: LiveRoom, actor: str, command: AddDocument) -> None:
+    """ApiError now if the rules would refuse ``command`` (they decide again when it is submitted)."""
+    outcome = decide(room.decided, actor, command)
+    if isinstance(outcome, Rejection):
+        raise ApiError(REFUSAL_STATUS.get(outcome.code.value, 422), outcome.code.value, outcome.message)
+
+
+def _submit(room: LiveRoom, actor: str, command: AddDocument) -> Accepted:
+    try:
+        outcome = room.execute(actor, command)
+    except RoomFailed:
+        raise ApiError(503, "internal_error", "the server could not store this; try again") from None
+    if isinstance(outcome, Rejection):
+        raise ApiError(REFUSAL_STATUS.get(outcome.code.value, 422), outcome.code.value, outcome.message)
+    assert outcome is not None  # adding a document always makes an event
+    return outcome
+
+
+@api
+async def documents(request: Request) -> Response:
+    room, _ = await authorize(request, request.path_params["meeting"])
+    return JSONResponse({"seq": room.committed.seq, "documents": room.committed.to_wire()["documents"]})
+
+
+@api
+async def page_image(request: Request) -> Response:
+    services: Services = request.app.state.services
+    room, _ = await authorize(request, request.path_params["meeting"])
+    doc = room.committed.documents.get(request.path_params["document"])
+    page = request.path_params["page"]
+    if doc is None or doc.file is None or not 1 <= page <= doc.pages:
+        raise ApiError(404, "not_found", "there is no such page")
+    if page in doc.failed:
+        raise ApiError(422, "page_failed", "this page could not be rendered")
+    try:
+        async with asyncio.timeout(PAGE_WAIT):
+            record = await services.renderer.wait(doc.file, page)
+    except TimeoutError:
+        record = None
+    if record is None:
+        failed = (await services.catalogue.done(doc.file))[1]
+        if page in failed:
+            raise ApiError(422, "page_failed", "this page could not be rendered")
+        return Response(
+            '{"code": "page_not_ready", "message": "the page is still being prepared"}',
+            status_code=503,
+            media_type="application/json",
+            headers={"Retry-After": "2"},
+        )
+    thumb = "/thumbs/" in request.url.path
+    etag = f'"{doc.file[:20]}-{page}-{"t" if thumb else "p"}"'
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    path = services.settings.data / (record.thumb if thumb else record.image)
+    return FileResponse(path, media_type=record.thumb_type if thumb else record.image_type, headers=headers)
+
+
+@api
+async def search(request: Request) -> Response:
+    services: Services = request.app.state.services
+    room, _ = await authorize(request, request.path_params["meeting"])
+    query = request.query_params.get("q", "").strip()
+    if len(query) < MIN_QUERY:
+        raise ApiError(422, "query_too_short", f"search for at least {MIN_QUERY} characters")
+    docs = [d for d in room.committed.documents.values() if d.file is not None]
+    hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
+    results = [
+        {"document": d.id, "title": d.title, "page": hit.page, "snippet": [[text, match] for text, match in hit.parts]}
+        for hit in hits
+        for d in docs
+        if d.file == hit.sha256
+    ]
+    return JSONResponse({"query": query, "results": results})

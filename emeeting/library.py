@@ -1,0 +1,35 @@
+"""Putting a file into a meeting: take it in once, then attach it as a document.
+
+Shared by the upload endpoint and the demo. Taking in checks a new file in a
+render worker and keeps its normalised PDF under its content hash; a file
+already known is not checked or rendered again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from emeeting.documents import RenderPool, sniff
+from emeeting.files import Catalogue, FileRecord, folder
+
+
+async def take_in(
+    pool: RenderPool, catalogue: Catalogue, sha256: str, size: int, source: Path, scratch: Path
+) -> FileRecord:
+    """The catalogue's record of the file at ``source``; DocumentError if it is refused.
+
+    ``scratch`` is a path the normalised PDF may be written to first; the caller removes
+    ``source`` and ``scratch`` afterwards. Nothing is kept for a refused file.
+    """
+    known = await catalogue.file(sha256)
+    if known is not None:
+        return known
+    kind = sniff(source)
+    inspected = await pool.inspect(source, kind, scratch)
+    where = folder(catalogue.data, sha256)
+    where.mkdir(parents=True, exist_ok=True)
+    os.replace(inspected.pdf, where / "source.pdf")
+    record = FileRecord(sha256, kind, size, inspected.pages, inspected.sanitized)
+    await catalogue.add_file(record)
+    return record

@@ -1,0 +1,151 @@
+"""Which page to render next, and telling every meeting when it is ready.
+
+Pages wait in one priority queue: a page a device is waiting for comes
+first, then the first page of every file, then the other pages in order.
+As many runners as the pool has workers take pages from it; each rendered
+page is recorded (image paths and text) and announced, through the log, to
+every meeting that uses the file, as ``pages_ready`` (or ``page_failed``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+from pathlib import Path
+
+from emeeting.documents import DocumentError, RenderPool
+from emeeting.files import Catalogue, PageRecord, folder
+from emeeting.hub import Hub
+from emeeting.live import RoomFailed
+from rooms.commands import Command, MarkPageFailed, MarkPagesReady
+from rooms.permissions import SYSTEM
+
+log = logging.getLogger(__name__)
+
+URGENT = -1  # a device is waiting for this page
+FIRST = 0  # the first page of a file: a document shows something at once
+
+
+class RenderQueue:
+    def __init__(self, pool: RenderPool, catalogue: Catalogue, hub: Hub, data: Path, runners: int) -> None:
+        self.pool = pool
+        self.catalogue = catalogue
+        self.hub = hub
+        self.data = data
+        self._heap: list[tuple[int, int, str, int]] = []
+        self._best: dict[tuple[str, int], int] = {}  # queued pages and their current priority
+        self._order = itertools.count()
+        self._waiters: dict[tuple[str, int], list[asyncio.Future[PageRecord | None]]] = {}
+        self._ready = asyncio.Event()
+        self._runners = [asyncio.create_task(self._run(), name=f"emeeting-render-{n}") for n in range(runners)]
+
+    async def resume_unfinished(self) -> None:
+        """Queue the pages that were not rendered when the server last stopped."""
+        for record in await self.catalogue.unfinished():
+            ready, failed = await self.catalogue.done(record.sha256)
+            self.add(record.sha256, record.pages, ready | set(failed))
+
+    async def close(self) -> None:
+        for task in self._runners:
+            task.cancel()
+        for task in self._runners:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                waiter.cancel()
+
+    def add(self, sha256: str, pages: int, done: set[int]) -> None:
+        """Queue every page of a file not in ``done``: page 1 first, then in order."""
+        for page in range(1, pages + 1):
+            if page not in done:
+                self._push(sha256, page, FIRST if page == 1 else page)
+
+    async def wait(self, sha256: str, page: int) -> PageRecord | None:
+        """The page, rendering it next if it is still queued; None if it failed. Bound it with a timeout."""
+        record = await self.catalogue.page(sha256, page)
+        if record is not None:
+            return record
+        waiter: asyncio.Future[PageRecord | None] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault((sha256, page), []).append(waiter)
+        if (sha256, page) in self._best:
+            self._push(sha256, page, URGENT)
+        # It may have been recorded between the look-up and now.
+        if (record := await self.catalogue.page(sha256, page)) is not None:
+            return record
+        try:
+            return await waiter
+        finally:
+            waiters = self._waiters.get((sha256, page), [])
+            if waiter in waiters:
+                waiters.remove(waiter)
+
+    def _push(self, sha256: str, page: int, priority: int) -> None:
+        key = (sha256, page)
+        if key in self._best and self._best[key] <= priority:
+            return
+        self._best[key] = priority
+        heapq.heappush(self._heap, (priority, next(self._order), sha256, page))
+        self._ready.set()
+
+    async def _next(self) -> tuple[str, int]:
+        while True:
+            while self._heap:
+                priority, _, sha256, page = heapq.heappop(self._heap)
+                if self._best.get((sha256, page)) == priority:  # else a stale entry of a bumped page
+                    del self._best[(sha256, page)]
+                    return sha256, page
+            self._ready.clear()
+            await self._ready.wait()
+
+    async def _run(self) -> None:
+        while True:
+            sha256, page = await self._next()
+            try:
+                await self._render(sha256, page)
+            except Exception:  # one page must never stop the runner: record it as failed, say why in the log
+                log.exception("rendering page %d of %s failed unexpectedly", page, sha256)
+                with contextlib.suppress(Exception):
+                    await self.catalogue.add_failure(sha256, page, "internal_error")
+                    await self._announce(sha256, MarkPageFailed(sha256, page, "internal_error"))
+                self._resolve(sha256, page, None)
+
+    async def _render(self, sha256: str, page: int) -> None:
+        where = folder(self.data, sha256)
+        try:
+            rendered = await self.pool.render(where / "source.pdf", page, where)
+        except DocumentError as exc:
+            log.warning("page %d of %s: %s", page, sha256, exc.message)
+            await self.catalogue.add_failure(sha256, page, exc.code)
+            await self._announce(sha256, MarkPageFailed(sha256, page, exc.code))
+            self._resolve(sha256, page, None)
+            return
+        record = PageRecord(
+            sha256,
+            page,
+            rendered.width,
+            rendered.height,
+            str(rendered.image.relative_to(self.data)),
+            rendered.image_type,
+            str(rendered.thumb.relative_to(self.data)),
+            rendered.thumb_type,
+        )
+        await self.catalogue.add_page(record, rendered.text)
+        await self._announce(sha256, MarkPagesReady(sha256, frozenset({page})))
+        self._resolve(sha256, page, record)
+
+    async def _announce(self, sha256: str, command: Command) -> None:
+        for meeting_id in await self.catalogue.meetings_using(sha256):
+            room = await self.hub.room(meeting_id)
+            if room is None:
+                continue
+            with contextlib.suppress(RoomFailed):  # the room reloads from the log; pages stay recorded
+                room.execute(SYSTEM, command)
+
+    def _resolve(self, sha256: str, page: int, record: PageRecord | None) -> None:
+        for waiter in self._waiters.pop((sha256, page), []):
+            if not waiter.done():
+                waiter.set_result(record)

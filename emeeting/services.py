@@ -1,0 +1,21 @@
+"""What the endpoints share, set up and torn down by the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emeeting.config import Settings
+from emeeting.documents import RenderPool
+from emeeting.files import Catalogue
+from emeeting.hub import Hub
+from emeeting.rendering import RenderQueue
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    hub: Hub
+    key: bytes
+    catalogue: Catalogue
+    pool: RenderPool
+    renderer: RenderQueue
