@@ -1,0 +1,74 @@
+"""Hostile files through the real server: a clear refusal each, nothing half-stored, the room goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emeeting.documents import Caps
+from tests.documents import hostile
+from tests.support import joined, make_settings, serving
+from tests.test_uploads import upload
+
+CASES: list[tuple[str, Callable[[Path], Path], int, str]] = [
+    ("encrypted.pdf", hostile.encrypted_pdf, 422, "encrypted_pdf"),
+    ("corrupt.pdf", hostile.corrupt_pdf, 422, "corrupt_pdf"),
+    ("truncated.pdf", hostile.truncated_pdf, 422, "corrupt_pdf"),
+    ("bomb.pdf", hostile.memory_bomb_pdf, 422, "out_of_memory"),
+    ("10000.pdf", hostile.many_pages_pdf, 422, "too_many_pages"),
+    ("huge.pdf", hostile.huge_page_pdf, 422, "page_too_large"),
+    ("empty.pdf", hostile.empty_file, 422, "empty_file"),
+    ("elf.pdf", hostile.elf_named_pdf, 415, "unsupported_type"),
+    ("setup.pdf", hostile.exe_named_pdf, 415, "unsupported_type"),
+    ("page.pdf", hostile.html_named_pdf, 415, "unsupported_type"),
+    ("minutes.docx", hostile.docx, 503, "office_unavailable"),
+]
+
+
+async def test_each_hostile_file_is_refused_while_the_meeting_goes_on(tmp_path: Path) -> None:
+    caps = Caps(worker_memory=256 * 1024 * 1024, office_command=("/nonexistent/soffice",))
+    async with serving(make_settings(tmp_path / "data", caps=caps)) as server:
+        chair, _ = await joined(server, "chair")
+        tablet, _ = await joined(server, "deputy")
+        await chair.command("open_meeting")
+        await chair.until("ack")
+        async with httpx.AsyncClient(timeout=30) as http:
+            for name, make, status, code in CASES:
+                path = make(tmp_path / name)
+                uploading = asyncio.create_task(upload(server, "secretary", path))
+                # Throughout the upload the server answers and the room's live traffic flows.
+                while not uploading.done():
+                    assert (await http.get(f"{server.url}/healthz")).status_code == 200
+                    await chair.command("show_page", document="q1-report", page=1)
+                    _, ack = await chair.until("ack")
+                    await tablet.events_until_seq(ack["seq"])
+                response = await uploading
+                assert (response.status_code, response.json()["code"]) == (status, code), (name, response.text)
+                assert response.json()["message"], name
+                assert not list((server.settings.data / "tmp").iterdir()), name
+        with sqlite3.connect(server.settings.database) as db:
+            assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
+            assert db.execute("SELECT COUNT(*) FROM meeting_files").fetchone()[0] == 0
+        files = server.settings.data / "files"
+        assert not files.exists() or not any(files.rglob("*"))
+
+
+@pytest.mark.parametrize("make", [hostile.javascript_pdf, hostile.png_named_pdf])
+async def test_active_content_is_removed_and_a_misnamed_image_is_taken_for_what_it_is(
+    tmp_path: Path, make: Callable[[Path], Path]
+) -> None:
+    async with serving(make_settings(tmp_path / "data")) as server:
+        response = await upload(server, "secretary", make(tmp_path / "file.pdf"))
+        assert response.status_code == 201, response.text
+        body = response.json()
+        if make is hostile.javascript_pdf:
+            assert "javascript" in body["sanitized"] and body["kind"] == "pdf"
+            source = server.settings.data / "files" / body["file"][:2] / body["file"] / "source.pdf"
+            assert b"/JavaScript" not in source.read_bytes() and b"/JS" not in source.read_bytes()
+        else:
+            assert body["kind"] == "png" and body["pages"] == 1
