@@ -11,6 +11,8 @@
 | EMEETING_RENDER_WORKERS | cores - 1 (at least 1) | processes that render document pages |
 | EMEETING_MAX_UPLOAD_MB | 50 | largest file accepted |
 | EMEETING_MAX_PAGES | 500 | most pages a document may have |
+| EMEETING_PAGE_SECONDS | 10 | longest a page may take to render before it is given up |
+| EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
 
@@ -101,6 +103,8 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
+            page_seconds=float(env.get("EMEETING_PAGE_SECONDS", "10")),
+            worker_memory=int(env.get("EMEETING_WORKER_MEMORY_MB", "1024")) * 1024 * 1024,
         ),
     }
     if env.get("EMEETING_RENDER_WORKERS"):
