@@ -79,6 +79,9 @@ class Catalogue:
             ("INSERT OR IGNORE INTO meeting_files (meeting_id, sha256) VALUES (?, ?)", (meeting_id, sha256))
         )
 
+    async def files_in_use(self) -> list[str]:
+        return [r[0] for r in await self.store.fetchall("SELECT DISTINCT sha256 FROM meeting_files")]
+
     async def meetings_using(self, sha256: str) -> list[str]:
         return [
             r[0] for r in await self.store.fetchall("SELECT meeting_id FROM meeting_files WHERE sha256 = ?", (sha256,))

@@ -43,10 +43,18 @@ class RenderQueue:
         self._runners = [asyncio.create_task(self._run(), name=f"emeeting-render-{n}") for n in range(runners)]
 
     async def resume_unfinished(self) -> None:
-        """Queue the pages that were not rendered when the server last stopped."""
+        """At start: queue the pages not rendered when the server last stopped, and tell each
+        meeting of pages recorded but not yet announced (a page is recorded, then announced in a
+        second transaction; a crash between the two must not leave it unannounced for ever)."""
         for record in await self.catalogue.unfinished():
             ready, failed = await self.catalogue.done(record.sha256)
             self.add(record.sha256, record.pages, ready | set(failed))
+        for sha256 in await self.catalogue.files_in_use():
+            ready, failed = await self.catalogue.done(sha256)
+            if ready:
+                await self._announce(sha256, MarkPagesReady(sha256, frozenset(ready)))
+            for page, code in failed.items():
+                await self._announce(sha256, MarkPageFailed(sha256, page, code))
 
     async def close(self) -> None:
         for task in self._runners:

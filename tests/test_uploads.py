@@ -228,3 +228,24 @@ async def test_a_blank_title_falls_back_and_a_broken_form_is_refused(server: Run
     # The meeting still loads from its log (a server restart replays it).
     _, welcome = await joined(server, "deputy")
     assert any(d["title"] == "เอกสาร" for d in welcome["snapshot"]["state"]["documents"])
+
+
+async def test_pages_recorded_but_not_announced_before_a_crash_are_announced_at_start(tmp_path: Path) -> None:
+    from tests.support import create_demo, make_settings, serving
+
+    settings = make_settings(tmp_path / "data")
+    demo = await create_demo(settings)
+    async with serving(settings, demo=demo) as server:
+        tablet, _ = await joined(server, "deputy")
+        document = (await upload(server, "secretary", make_pdf(tmp_path / "a.pdf", 2))).json()["document"]
+        await events_of(tablet, {"pages_ready"}, lambda b: len(ready_pages(b, document)) == 2)
+    # As if the server had died after recording page 2 but before its pages_ready was committed:
+    # the log loses its last event (a test may do what the triggers forbid the server to do).
+    with sqlite3.connect(settings.database) as db:
+        db.execute("DROP TRIGGER events_no_delete")
+        (last,) = db.execute("SELECT MAX(seq) FROM events").fetchone()
+        db.execute("DELETE FROM events WHERE seq = ?", (last,))
+    async with serving(settings, demo=demo) as server:
+        # The server announces at start, before it accepts anyone.
+        _, welcome = await joined(server, "deputy")
+        assert {d["id"]: d for d in welcome["snapshot"]["state"]["documents"]}[document]["ready"] == [1, 2]
