@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
@@ -21,6 +23,7 @@ from emeeting.services import Services
 from emeeting.store import Store
 
 WS_PATH = "/ws"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 class App:
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/healthz", web.healthz),
         Route("/", web.home),
         Route("/j/{token}", web.invitation),
+        Route("/m/{meeting}", web.meeting_page),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
         Route(f"{meeting}/documents", api.documents, methods=["GET"]),
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),

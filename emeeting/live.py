@@ -28,6 +28,9 @@ from rooms.room import apply, decide, fold
 log = logging.getLogger(__name__)
 
 
+PRESENCE_EVERY = 1.0  # seconds
+
+
 class RoomFailed(RuntimeError):
     """The log could not be written; the room must be reloaded from the store."""
 
@@ -47,7 +50,8 @@ class LiveRoom:
         self.limits = limits
         self.decided = state
         self.committed = state
-        self.connections: set[Connection] = set()
+        self.connections: dict[Connection, str] = {}  # each device and whose it is
+        self._presence_due: asyncio.TimerHandle | None = None
         self.failed = False
         self._applied = applied
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
@@ -155,7 +159,7 @@ class LiveRoom:
         resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
         role = self.committed.members[member].role.value
         conn.source = self
-        self.connections.add(conn)
+        self.connections[conn] = member
         try:
             conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot"))
             if resume:
@@ -166,6 +170,29 @@ class LiveRoom:
                 snap_seq, frame = self.snapshot()
                 conn.push_control(frame)
                 conn.last_seq = snap_seq
+            conn.push_control(self._presence())
+            self._presence_changed()
             yield
         finally:
-            self.connections.discard(conn)
+            self.connections.pop(conn, None)
+            self._presence_changed()
+
+    # -- presence: who is connected now (not stored; attendance is a later, logged matter) ------
+
+    def _presence(self) -> bytes:
+        devices: dict[str, int] = {}
+        for member in self.connections.values():
+            devices[member] = devices.get(member, 0) + 1
+        return protocol.presence(devices)
+
+    def _presence_changed(self) -> None:
+        """Tell every device who is connected, at most once per PRESENCE_EVERY seconds:
+        a thousand tablets arriving at once must not cost a million frames."""
+        if self._presence_due is None:
+            self._presence_due = asyncio.get_running_loop().call_later(PRESENCE_EVERY, self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_due = None
+        frame = self._presence()
+        for conn in self.connections:
+            conn.push_control(frame)

@@ -52,6 +52,7 @@ class ServerType(enum.StrEnum):
     EVENT = "event"
     ACK = "ack"
     ERROR = "error"
+    PRESENCE = "presence"
 
 
 JOIN = "join"
@@ -140,6 +141,10 @@ def snapshot(seq: int, state: Mapping[str, Any]) -> bytes:
 
 def event(seq: int, ts: int, actor: str | None, body: Event) -> bytes:
     return encode({"type": ServerType.EVENT.value, "seq": seq, "ts": ts, "actor": actor, "event": body.to_wire()})
+
+
+def presence(devices: Mapping[str, int]) -> bytes:
+    return encode({"type": ServerType.PRESENCE.value, "members": dict(devices)})
 
 
 def ack(command_id: str, seq: int, duplicate: bool) -> bytes:

@@ -57,3 +57,26 @@ async def invitation(request: Request) -> Response:
         secure=request.url.scheme == "https",
     )
     return response
+
+
+async def meeting_page(request: Request) -> Response:
+    """The live page of a meeting, by role: the chair's presenter view or an attendee's tablet view.
+
+    The invitation page set the cookie that identifies the member; the page's script joins the
+    meeting over the WebSocket with the same token, which the page carries for that purpose.
+    """
+    services: Services = request.app.state.services
+    meeting_id = request.path_params["meeting"]
+    token = request.cookies.get(COOKIE.format(meeting=meeting_id), "")
+    try:
+        found = await auth.check_invitation(services.hub.store, services.key, token)
+    except protocol.ProtocolError as exc:
+        page = TEMPLATES.get_template("invalid.html").render(code=exc.code.value)
+        return HTMLResponse(page, status_code=403)
+    room = await services.hub.room(found.meeting_id)
+    if room is None or found.meeting_id != meeting_id or found.member_id not in room.committed.members:
+        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=403)
+    member = room.committed.members[found.member_id]
+    template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
+    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, token=token)
+    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

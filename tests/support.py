@@ -140,14 +140,20 @@ class Device:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.last_seq = 0
+        self.presence: dict[str, int] = {}
 
     async def send(self, frame: Mapping[str, Any]) -> None:
         await self.ws.send(msgpack.packb(frame))
 
     async def recv(self) -> dict[str, Any]:
-        data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
-        assert isinstance(data, bytes), f"expected a binary frame, got {data!r}"
-        frame: dict[str, Any] = msgpack.unpackb(data)
+        """The next frame; presence frames (who is connected) are kept aside in ``presence``."""
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
+            assert isinstance(data, bytes), f"expected a binary frame, got {data!r}"
+            frame: dict[str, Any] = msgpack.unpackb(data)
+            if frame["type"] != "presence":
+                break
+            self.presence = frame["members"]
         if frame["type"] == "event":
             assert frame["seq"] == self.last_seq + 1, f"gap or duplicate: {frame['seq']} after {self.last_seq}"
             self.last_seq = frame["seq"]

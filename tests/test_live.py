@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import msgpack
 import pytest
 
-from tests.support import Device, RunningServer, joined, open_device
+from tests.support import TIMEOUT, Device, RunningServer, joined, open_device
 
 # Every test here runs twice: with frames written straight to uvicorn's socket, and through ASGI.
 pytestmark = pytest.mark.parametrize("server", ["direct", "asgi"], indirect=True)
@@ -167,3 +168,25 @@ async def test_devices_connect_concurrently(server: RunningServer) -> None:
         (event,) = await device.events_until_seq(welcome["seq"] + 1)
         assert event["event"]["type"] == "meeting_opened"
     assert (await open_device(server)) is not None
+
+
+async def test_every_device_learns_who_is_connected(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    first = await chair.ws.recv(decode=False)  # the presence frame right after the snapshot
+    assert msgpack.unpackb(first) == {"type": "presence", "members": {"chair": 1}}
+    await joined(server, "deputy")
+    second, _ = await joined(server, "deputy")
+    # Within a second (presence is coalesced), the chair hears of both of the deputy's devices.
+    async with asyncio.timeout(TIMEOUT):
+        while msgpack.unpackb(await chair.ws.recv(decode=False)) != {
+            "type": "presence",
+            "members": {"chair": 1, "deputy": 2},
+        }:
+            pass
+    await second.close()
+    async with asyncio.timeout(TIMEOUT):
+        while msgpack.unpackb(await chair.ws.recv(decode=False)) != {
+            "type": "presence",
+            "members": {"chair": 1, "deputy": 1},
+        }:
+            pass
