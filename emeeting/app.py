@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import fontpkg_sarabun
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/j/{token}", web.invitation),
         Route("/m/{meeting}", web.meeting_page),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
+        Mount("/fonts", StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files"), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
         Route(f"{meeting}/documents", api.documents, methods=["GET"]),
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),

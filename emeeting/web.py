@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -43,8 +45,12 @@ async def invitation(request: Request) -> Response:
     if room is None or found.member_id not in room.committed.members:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=404)
     state = room.committed
+    link = str(request.url.replace(query="", fragment=""))
     page = TEMPLATES.get_template("invitation.html").render(
-        meeting=state, member=state.members[found.member_id], current=state.item(state.current_item or "")
+        meeting=state,
+        member=state.members[found.member_id],
+        current=state.item(state.current_item or ""),
+        qr=Markup(segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433")),  # noqa: S704 (our own SVG)
     )
     response = HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.

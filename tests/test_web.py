@@ -34,6 +34,9 @@ async def test_an_invitation_link_shows_the_meeting_in_thai(server: RunningServe
     assert "เวลา 09.00 น." in page.text  # the way Thai official documents write the time
     assert "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ" in page.text
     assert page.headers["cache-control"] == "no-store"
+    assert "<svg" in page.text and f'href="/m/{server.meeting}"' in page.text  # a QR code and the way in
+    cookie = page.headers["set-cookie"]
+    assert f"emeeting_{server.meeting}=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
 async def test_a_bad_or_revoked_link_says_so(server: RunningServer) -> None:
