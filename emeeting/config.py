@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emeeting.documents import Caps
+from emeeting.documents import Caps, default_workers
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Settings:
     fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
     caps: Caps = field(default_factory=Caps)
-    render_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))
+    render_workers: int = field(default_factory=default_workers)
 
     @property
     def database(self) -> Path:
