@@ -29,6 +29,7 @@ Close = Callable[[int, str], Awaitable[None]]
 # Outbox entries with these "seqs" are not events and are never dropped.
 CONTROL = 0  # unsolicited frames: welcome, snapshot
 REPLY = -1  # the answer to one frame the device sent (ack or error); frees one credit when sent
+LATEST = -2  # a frame that supersedes the one queued before it (presence): only the newest waits
 
 
 class Source(Protocol):
@@ -103,6 +104,15 @@ class Connection:
         if self._write_now(frame):
             return
         self._outbox.append((CONTROL, frame))
+        self._kick()
+
+    def push_latest(self, frame: bytes) -> None:
+        """Queue a frame that makes any like it still queued useless (a stalled device keeps one)."""
+        if self._write_now(frame):
+            return
+        if any(seq == LATEST for seq, _ in self._outbox):
+            self._outbox = deque(item for item in self._outbox if item[0] != LATEST)
+        self._outbox.append((LATEST, frame))
         self._kick()
 
     def push_reply(self, frame: bytes) -> None:

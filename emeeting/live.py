@@ -170,7 +170,7 @@ class LiveRoom:
                 snap_seq, frame = self.snapshot()
                 conn.push_control(frame)
                 conn.last_seq = snap_seq
-            conn.push_control(self._presence())
+            conn.push_latest(self._presence())
             self._presence_changed()
             yield
         finally:
@@ -195,4 +195,4 @@ class LiveRoom:
         self._presence_due = None
         frame = self._presence()
         for conn in self.connections:
-            conn.push_control(frame)
+            conn.push_latest(frame)

@@ -130,3 +130,17 @@ async def test_a_full_outbox_drops_to_the_log_and_refills_in_order(window: int, 
         assert events[0] == b"snapshot 40"
     else:
         assert events == [f"event {s}".encode() for s in range(1, 41)]
+
+
+async def test_a_stalled_device_keeps_only_the_newest_presence() -> None:
+    sock = FrozenSocket(last=b"welcome")
+    conn = Connection(sock.send, sock.close, queue_limit=4, resume_window=10, credits=4)
+    try:
+        for n in (1, 2, 3):
+            conn.push_latest(f"p{n}".encode())
+        conn.push_control(b"welcome")
+        sock.open.set()
+        await asyncio.wait_for(sock.got_last.wait(), TIMEOUT)
+    finally:
+        conn.stop()
+    assert sock.sent == [b"p3", b"welcome"]  # p1 and p2 were out of date before they could be sent
