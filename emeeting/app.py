@@ -11,7 +11,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from emeeting import api, fastsend, web, ws
@@ -44,6 +44,21 @@ class App:
             await self.starlette(scope, receive, send)
 
 
+def revalidate(app: ASGIApp) -> ASGIApp:
+    """Scripts and styles change with each release and their URLs do not: browsers must ask
+    again each time (a 304 from the ETag when nothing changed), never run last release's code."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"cache-control", b"no-cache")]
+            await send(message)
+
+        await app(scope, receive, send_with_header)
+
+    return wrapped
+
+
 def create_app(settings: Settings | None = None) -> App:
     settings = settings or from_env()
 
@@ -73,7 +88,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/", web.home),
         Route("/j/{token}", web.invitation),
         Route("/m/{meeting}", web.meeting_page),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", revalidate(StaticFiles(directory=STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
         Mount("/fonts", StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files"), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),

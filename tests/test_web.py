@@ -80,3 +80,13 @@ def test_invitation_tokens_are_redacted_from_the_access_log() -> None:
     )  # fmt: skip
     assert RedactTokens().filter(record)
     assert "SECRET" not in record.getMessage() and "/j/[token]" in record.getMessage()
+
+
+async def test_scripts_are_revalidated_on_every_load(server: RunningServer) -> None:
+    async with httpx.AsyncClient() as http:
+        script = await http.get(f"{server.url}/static/js/client.js")
+        assert script.status_code == 200 and script.headers["cache-control"] == "no-cache"
+        again = await http.get(f"{server.url}/static/js/client.js", headers={"If-None-Match": script.headers["etag"]})
+        assert again.status_code == 304
+        font = await http.get(f"{server.url}/fonts/Sarabun-Regular.ttf")
+        assert font.status_code == 200 and len(font.content) > 50_000

@@ -1,0 +1,349 @@
+// The chair's (and the secretary's) presenter page, for a laptop: the agenda, the page every
+// tablet sees, page turns by keyboard or clicker, the documents of each item, uploads, and who
+// is connected.
+
+import { MeetingClient } from "./client.js";
+import { agendaLabel, applyI18n, errorText, formatDate, formatTime, t } from "./i18n.js";
+import {
+  bootData, connectionBadge, fill, h, langButton, PageView, progressBar, scheduler, ThumbStrip, toast,
+} from "./ui.js";
+
+const boot = bootData();
+const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+const isChair = boot.role === "chair";
+
+const $ = (id) => document.getElementById(id);
+$("conn-slot").replaceWith(connectionBadge(client));
+$("lang-slot").replaceWith(langButton());
+
+const view = new PageView(client, { prefetch: 3 });
+const nothing = h("div", { class: "nothing" });
+$("presenter").append(view.el, nothing);
+const strip = new ThumbStrip(client, { onPick: (page) => { const at = target(); if (at) showPage(at.document, page); } });
+$("strip").replaceWith(strip.el);
+
+// The page this laptop asked for and that the room has not shown yet (drawn at once, so that a
+// presenter's clicks feel immediate; the state changes only through the server's events).
+let wanted = null; // {document, page, seq}
+const lastPage = new Map(); // document id -> the page last shown of it (to come back to it)
+let uploadItemTouched = false;
+
+// -- commands ---------------------------------------------------------------------------------
+
+function refused(err) {
+  if (err && err.code === "superseded") return;
+  toast(errorText(err.code, err.message), "error");
+}
+
+function target() {
+  const s = client.state;
+  return wanted || (s && s.current_page) || null;
+}
+
+function showPage(docId, page) {
+  const s = client.state;
+  if (!s) return;
+  if (s.status !== "open") {
+    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
+    return;
+  }
+  const doc = client.doc(docId);
+  if (!doc) return;
+  const p = Math.max(1, Math.min(doc.pages, page));
+  const mine = { document: doc.id, page: p, seq: null };
+  wanted = mine;
+  draw();
+  client.showPage(doc.id, p).then((ack) => {
+    mine.seq = ack.seq;
+    settleWanted();
+  }, (err) => {
+    if (wanted === mine) wanted = null;
+    draw();
+    refused(err);
+  });
+}
+
+function settleWanted() {
+  if (wanted && wanted.seq != null && client.lastSeq != null && client.lastSeq >= wanted.seq) {
+    wanted = null;
+    draw();
+  }
+}
+
+/** Next/previous page; past the end of a document, the next document of the same item. */
+function navigate(dir) {
+  const s = client.state;
+  if (!s) return;
+  const at = target();
+  if (!at) {
+    const first = client.documentsOf(s.current_item)[0];
+    if (first && dir > 0) showPage(first.id, 1);
+    return;
+  }
+  const doc = client.doc(at.document);
+  if (!doc) return;
+  const page = at.page + dir;
+  if (page >= 1 && page <= doc.pages) return showPage(doc.id, page);
+  const siblings = client.documentsOf(doc.item);
+  const i = siblings.findIndex((d) => d.id === doc.id);
+  const other = siblings[i + dir];
+  if (other) showPage(other.id, dir > 0 ? 1 : other.pages);
+}
+
+function setItem(item) {
+  const s = client.state;
+  if (!s) return;
+  if (s.status !== "open") {
+    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
+    return;
+  }
+  client.setAgendaItem(item.id).catch(refused);
+}
+
+$("prev").addEventListener("click", () => navigate(-1));
+$("next").addEventListener("click", () => navigate(+1));
+$("open-meeting").addEventListener("click", () => client.openMeeting().catch(refused));
+$("close-meeting").addEventListener("click", () => {
+  if (window.confirm(t("chair.close_confirm"))) client.closeMeeting().catch(refused);
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const el = e.target;
+  if (el.closest("input, textarea, select, [contenteditable]")) return;
+  const onButton = !!el.closest("button, [role=button], summary");
+  switch (e.key) {
+    case "ArrowRight": case "ArrowDown": case "PageDown":
+      navigate(+1); break;
+    case "ArrowLeft": case "ArrowUp": case "PageUp":
+      navigate(-1); break;
+    case " ":
+      if (onButton) return; // Space presses the focused button
+      navigate(e.shiftKey ? -1 : +1); break;
+    case "Backspace":
+      navigate(-1); break;
+    case "Home": { const at = target(); if (at) showPage(at.document, 1); break; }
+    case "End": { const at = target(); const d = at && client.doc(at.document); if (d) showPage(d.id, d.pages); break; }
+    default:
+      return;
+  }
+  e.preventDefault();
+});
+
+// -- upload -----------------------------------------------------------------------------------
+
+const uploadItem = $("upload-item");
+uploadItem.addEventListener("change", () => { uploadItemTouched = true; });
+const uploadFile = $("upload-file");
+uploadFile.addEventListener("change", () => {
+  const file = uploadFile.files && uploadFile.files[0];
+  uploadFile.value = "";
+  if (!file) return;
+  const item = uploadItem.value;
+  const title = $("upload-title").value.trim();
+  $("upload-title").value = "";
+  startUpload(file, item, title);
+});
+
+const jobs = []; // {file, text, bar, el, document, state}
+
+function startUpload(file, item, title) {
+  const text = h("span", { class: "job-text" });
+  const bar = progressBar();
+  const cancel = h("button", { class: "btn ghost small", type: "button", text: t("upload.cancel") });
+  const el = h("div", { class: "job" }, text, bar, cancel);
+  $("upload-jobs").prepend(el);
+  const job = { name: title || file.name, text, bar, el, document: null, phase: "upload", pct: 0 };
+  jobs.push(job);
+  const { promise, abort } = client.upload(file, {
+    item,
+    title,
+    onProgress: (p) => {
+      if (p.phase === "upload") { job.pct = p.total ? p.loaded / p.total : 0; job.phase = "upload"; }
+      else job.phase = "checking";
+      drawJob(job);
+    },
+  });
+  cancel.addEventListener("click", () => abort());
+  drawJob(job);
+  promise.then((answer) => {
+    cancel.remove();
+    job.document = answer.document;
+    job.name = answer.title;
+    job.pages = answer.pages;
+    job.phase = "rendering";
+    drawJob(job);
+  }, (err) => {
+    cancel.remove();
+    job.phase = "failed";
+    job.error = err.code === "aborted" ? t("upload.cancel") : (err.message || err.code);
+    drawJob(job);
+    setTimeout(() => { el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 12000);
+  });
+}
+
+function drawJob(job) {
+  job.el.dataset.phase = job.phase;
+  if (job.phase === "upload") {
+    job.text.textContent = t("upload.sending", { name: job.name, pct: Math.round(job.pct * 100) });
+    job.bar.set(job.pct);
+  } else if (job.phase === "checking") {
+    job.text.textContent = t("upload.checking", { name: job.name });
+    job.bar.set(1);
+    job.bar.classList.add("busy");
+  } else if (job.phase === "rendering") {
+    job.bar.classList.remove("busy");
+    const doc = client.doc(job.document);
+    const progress = doc ? MeetingClient.progress(doc) : { ready: 0, pages: job.pages };
+    if (doc && !progress) {
+      job.phase = "done";
+      job.text.textContent = t("upload.done", { name: doc.title, n: doc.pages });
+      job.bar.set(1);
+      setTimeout(() => { job.el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 8000);
+    } else {
+      job.text.textContent = `${job.name} · ${t("upload.rendering", { r: progress.ready, n: progress.pages })}`;
+      job.bar.set(progress.ready / progress.pages);
+    }
+  } else if (job.phase === "failed") {
+    job.text.textContent = t("upload.failed", { msg: job.error });
+    job.bar.hidden = true;
+  }
+}
+
+// -- drawing ----------------------------------------------------------------------------------
+
+const draw = scheduler(render);
+
+function render() {
+  const s = client.state;
+  if (!s) return;
+  settleWanted();
+  if (s.current_page) lastPage.set(s.current_page.document, s.current_page.page);
+
+  // Header.
+  $("meeting-title").textContent = s.info.title;
+  $("meeting-sub").textContent = `${t("meeting.number", { n: s.info.number, y: s.info.year })} · ${formatDate(s.info.date)} ${formatTime(s.info.time)}`;
+  const badge = $("status-badge");
+  badge.textContent = t(`status.${s.status}`);
+  badge.className = `badge status-${s.status}`;
+  $("open-meeting").hidden = !(isChair && s.status === "scheduled");
+  $("close-meeting").hidden = !(isChair && s.status === "open");
+  document.title = `${s.info.title} · emeeting`;
+
+  renderAgenda(s);
+  renderUploadItems(s);
+
+  // The page.
+  const at = target();
+  const doc = at ? client.doc(at.document) : null;
+  const canShow = s.status === "open";
+  if (doc) {
+    view.el.hidden = false;
+    nothing.hidden = true;
+    view.show(doc, at.page);
+    $("doc-title").textContent = doc.title;
+    $("page-label").textContent = t("page.of", { p: at.page, n: doc.pages });
+    view.el.classList.toggle("sending", !!wanted);
+  } else {
+    view.clear();
+    view.el.hidden = true;
+    nothing.hidden = false;
+    const msg = canShow ? t("chair.nothing_shown") : (s.status === "closed" ? t("status.closed") : t(isChair ? "chair.not_open" : "chair.not_open_sec"));
+    fill(nothing, h("p", { text: msg }));
+    $("doc-title").textContent = "";
+    $("page-label").textContent = "";
+  }
+  $("prev").disabled = !canShow || !doc;
+  $("next").disabled = !canShow || !(doc || client.documentsOf(s.current_item).length);
+  strip.render(doc, { active: at ? at.page : null, presenter: s.current_page && doc && s.current_page.document === doc.id ? s.current_page.page : null });
+  strip.el.hidden = !doc;
+
+  for (const job of jobs) if (job.phase === "rendering") drawJob(job);
+  renderPresence(s);
+}
+
+function renderAgenda(s) {
+  const shownDoc = target() ? target().document : null;
+  const list = $("agenda");
+  const rows = [];
+  for (const item of s.agenda) {
+    const depth = Math.min(item.number.split(".").length - 1, 2);
+    const current = item.id === s.current_item;
+    const docs = client.documentsOf(item.id);
+    const li = h("li", { class: `depth-${depth}${current ? " current" : ""}` },
+      h("button", {
+        type: "button", class: "item-btn", "aria-current": current ? "step" : null, title: item.title,
+        onclick: () => setItem(item),
+      }, h("span", { class: "num", text: agendaLabel(item) }), h("span", { class: "title", text: item.title })));
+    if (docs.length) {
+      const ul = h("ul", { class: "docs" });
+      for (const d of docs) {
+        const progress = MeetingClient.progress(d);
+        const bar = progress ? progressBar("small") : null;
+        if (bar) bar.set(progress.ready / progress.pages);
+        ul.append(h("li", {}, h("button", {
+          type: "button", class: `doc-btn${d.id === shownDoc ? " shown" : ""}`,
+          onclick: () => showPage(d.id, lastPage.get(d.id) || 1),
+        },
+        h("span", { class: "doc-title", text: d.title }),
+        h("span", { class: "doc-meta", text: progress ? t("render.progress", { r: progress.ready, n: progress.pages }) : t("docs.pages", { n: d.pages }) }),
+        bar)));
+      }
+      li.append(ul);
+    }
+    rows.push(li);
+  }
+  // Keep the scroll position and the keyboard focus across redraws.
+  const focused = document.activeElement && list.contains(document.activeElement)
+    ? [...list.querySelectorAll("button")].indexOf(document.activeElement) : -1;
+  fill(list, ...rows);
+  if (focused >= 0) list.querySelectorAll("button")[focused]?.focus({ preventScroll: true });
+}
+
+function renderUploadItems(s) {
+  const select = uploadItem;
+  const keep = uploadItemTouched ? select.value : (s.current_item || select.value || (s.agenda[0] && s.agenda[0].id));
+  if (select.options.length !== s.agenda.length || select.dataset.lang !== document.documentElement.lang) {
+    fill(select, ...s.agenda.map((i) => h("option", { value: i.id, text: `${agendaLabel(i)} ${i.title}` })));
+    select.dataset.lang = document.documentElement.lang;
+  }
+  if (keep) select.value = keep;
+  const closed = s.status === "closed";
+  for (const el of [select, $("upload-title"), uploadFile]) el.disabled = closed;
+  uploadFile.closest("label").classList.toggle("disabled", closed);
+}
+
+function renderPresence(s) {
+  const presence = client.presence;
+  $("presence-note").hidden = !!presence;
+  const members = s.members;
+  const online = presence ? members.filter((m) => (presence[m.id] || 0) > 0).length : null;
+  $("presence-count").textContent = presence ? `${online}/${members.length}` : "";
+  fill($("members"), ...members.map((m) => {
+    const devices = presence ? presence[m.id] || 0 : null;
+    const state = devices == null ? "unknown" : devices > 0 ? "on" : "off";
+    return h("li", { class: `member ${state}`, dataset: { member: m.id } },
+      h("span", { class: "dot", "aria-hidden": "true" }),
+      h("span", { class: "who" },
+        h("span", { class: "name", text: m.name }),
+        h("span", { class: "pos", text: [t(`role.${m.role}`), m.position].filter(Boolean).join(" · ") })),
+      devices > 1 ? h("span", { class: "devices", text: t("presence.devices", { d: devices }) }) : null);
+  }));
+}
+
+// -- the client -------------------------------------------------------------------------------
+
+client.addEventListener("state", draw);
+client.addEventListener("presence", draw);
+client.addEventListener("status", draw);
+client.addEventListener("fatal", (e) => {
+  view.el.hidden = true;
+  nothing.hidden = false;
+  fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));
+});
+client.addEventListener("outdated", () => toast(t("err.outdated"), "warn", 8000));
+document.addEventListener("langchange", () => { applyI18n(document); draw(); });
+
+applyI18n(document);
+client.start();
+window.emeeting = { client, view };

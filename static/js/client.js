@@ -1,0 +1,669 @@
+// The one client of the emeeting protocol (docs/protocol.md) shared by every page.
+//
+//   const client = new MeetingClient({ token, meeting });
+//   client.addEventListener("state", (e) => draw(client.state));
+//   client.start();
+//   await client.showPage("q1-report", 3);
+//
+// It keeps the meeting state by applying the snapshot and the events exactly as section 8 says,
+// remembers the last seq and resumes after a drop with `since` (section 13), resends commands
+// that had no reply, and matches acks and errors by id. It never changes the state because of
+// its own commands: their effects arrive as events, like on every other device.
+//
+// Events dispatched on the client (all CustomEvent, data in `detail`):
+//   status    {status: "connecting"|"live"|"offline"|"failed", reconnecting, retryAt, code}
+//   welcome   the welcome frame
+//   state     {state, reason: "snapshot"|"event"|"reset", event (the event frame or null)}
+//   event     the event frame ({seq, ts, actor, event}) after it was applied
+//   reply     {id, ok, ack|error} for every command reply
+//   error     {code, message, id, field, command}: errors of commands and of the connection
+//   presence  {members: {member_id: number_of_devices}} when the server sends it
+//   fatal     {code}: invalid_token, token_revoked or protocol: the client has stopped
+//   outdated  {type}: the server sent an event type this page does not know (resynchronising)
+
+import { decode, encode } from "../vendor/msgpack/dist.esm/index.mjs";
+
+export const PROTOCOL = 1;
+export const KNOWN_EVENTS = new Set([
+  "meeting_created", "meeting_opened", "agenda_item_set", "page_shown", "meeting_closed",
+  "document_added", "document_renamed", "document_moved", "document_removed",
+  "pages_ready", "page_failed",
+]);
+const IN_FLIGHT = 32; // Limits.in_flight: frames without a reply per connection
+const BACKOFF_FIRST = 500;
+const BACKOFF_MAX = 30000;
+const OPEN_TIMEOUT = 10000; // a handshake that hangs (half-up Wi-Fi) is abandoned
+const WELCOME_TIMEOUT = 15000; // the server itself closes after 10 s without a valid join
+
+/** A command the server refused (or that could not be sent): `code` is the protocol's code. */
+export class CommandError extends Error {
+  constructor(code, message, frame = {}) {
+    super(message || code);
+    this.name = "CommandError";
+    this.code = code;
+    this.field = frame.field;
+    this.id = frame.id;
+  }
+}
+
+/** An image request that did not give an image: code is not_ready, page_failed, not_found... */
+export class ImageError extends Error {
+  constructor(code, status, retryAfter = null) {
+    super(code);
+    this.name = "ImageError";
+    this.code = code;
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+function randomPrefix() {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join("");
+}
+
+function sortedUnion(list, more) {
+  return Array.from(new Set([...list, ...more])).sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section 8: applying events to the state. `state` is the plain object of snapshot.state; these
+// change it in place (the client owns it) and mirror the server's rules exactly.
+
+/** The meeting_created rule: a new state. */
+export function startState(event) {
+  return {
+    id: event.meeting,
+    seq: 1,
+    info: event.info,
+    status: "scheduled",
+    members: event.members,
+    agenda: event.agenda,
+    documents: event.documents.map((d) => ({ ...d, ready: [...(d.ready || [])], failed: [...(d.failed || [])] })),
+    current_item: null,
+    current_page: null,
+  };
+}
+
+/** Apply one event (not meeting_created) to `state`; returns false for an unknown type. */
+export function applyEvent(state, event) {
+  const docs = state.documents;
+  const find = (id) => docs.find((d) => d.id === id);
+  switch (event.type) {
+    case "meeting_opened":
+      state.status = "open";
+      return true;
+    case "agenda_item_set": {
+      state.current_item = event.item;
+      if (state.current_page) {
+        const doc = find(state.current_page.document);
+        if (doc && doc.item != null && doc.item !== event.item) state.current_page = null;
+      }
+      return true;
+    }
+    case "page_shown":
+      state.current_page = { document: event.document, page: event.page };
+      return true;
+    case "meeting_closed":
+      state.status = "closed";
+      state.current_page = null;
+      return true;
+    case "document_added":
+      docs.push({
+        id: event.document, title: event.title, pages: event.pages, item: event.item,
+        file: event.file, ready: [...(event.ready || [])], failed: [],
+      });
+      return true;
+    case "document_renamed": {
+      const doc = find(event.document);
+      if (doc) doc.title = event.title;
+      return true;
+    }
+    case "document_moved": {
+      const at = docs.findIndex((d) => d.id === event.document);
+      if (at < 0) return true;
+      const [doc] = docs.splice(at, 1);
+      doc.item = event.item;
+      const siblings = [];
+      docs.forEach((d, i) => { if (d.item === event.item) siblings.push(i); });
+      if (event.index < siblings.length) docs.splice(siblings[event.index], 0, doc);
+      else if (siblings.length) docs.splice(siblings[siblings.length - 1] + 1, 0, doc);
+      else docs.push(doc);
+      return true;
+    }
+    case "document_removed": {
+      const at = docs.findIndex((d) => d.id === event.document);
+      if (at >= 0) docs.splice(at, 1);
+      if (state.current_page && state.current_page.document === event.document) state.current_page = null;
+      return true;
+    }
+    case "pages_ready": {
+      const doc = find(event.document);
+      if (doc) doc.ready = sortedUnion(doc.ready, event.pages);
+      return true;
+    }
+    case "page_failed": {
+      const doc = find(event.document);
+      if (doc) doc.failed = sortedUnion(doc.failed, [event.page]);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class MeetingClient extends EventTarget {
+  /**
+   * @param {object} options
+   * @param {string} options.token      the invitation token (a password: never logged)
+   * @param {string} [options.meeting]  the meeting id, known before the welcome (for URLs)
+   * @param {string} [options.url]      the WebSocket URL; default ws(s)://<this host>/ws
+   * @param {string} [options.base]     the HTTP base of the document API; default this origin
+   */
+  constructor({ token, meeting = null, url = null, base = "" }) {
+    super();
+    if (!token) throw new Error("MeetingClient needs a token");
+    this._token = token;
+    this.meetingId = meeting;
+    this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    this.base = base;
+    this.state = null; // snapshot.state, kept up to date
+    this.lastSeq = null; // seq of the last event/snapshot applied to `state`
+    this.memberId = null;
+    this.role = null;
+    this.status = "offline";
+    this.presence = null; // {member_id: devices} once the server sends it
+    this.idPrefix = randomPrefix();
+    this._counter = 0;
+    this._pending = []; // [{frame, resolve, reject, replace}] without a reply yet, in order
+    this._ws = null;
+    this._conn = null; // per-connection bookkeeping
+    this._attempt = 0;
+    this._timer = null;
+    this._stopped = true;
+    this._everLive = false;
+    this._loaded = new Set(); // image URLs fetched with success (the HTTP cache has them)
+    this._inflightImages = new Map(); // url -> Promise, one request per image at a time
+    this._onOnline = () => this._networkBack();
+    this._onOffline = () => this._networkGone();
+    this._onVisible = () => {
+      if (document.visibilityState === "visible" && !this._stopped && !this._ws) this._connectNow();
+    };
+  }
+
+  // -- lifecycle ------------------------------------------------------------------------------
+
+  start() {
+    if (!this._stopped) return this;
+    this._stopped = false;
+    window.addEventListener("online", this._onOnline);
+    window.addEventListener("offline", this._onOffline);
+    document.addEventListener("visibilitychange", this._onVisible);
+    this._connect();
+    return this;
+  }
+
+  stop() {
+    this._stopped = true;
+    clearTimeout(this._timer);
+    window.removeEventListener("online", this._onOnline);
+    window.removeEventListener("offline", this._onOffline);
+    document.removeEventListener("visibilitychange", this._onVisible);
+    this._drop();
+    this._setStatus("offline");
+  }
+
+  /** True once the state is the server's as of the welcome (and then live). */
+  get upToDate() {
+    const c = this._conn;
+    return !!(c && c.joined && !c.awaitingSnapshot && this.lastSeq != null && this.lastSeq >= c.targetSeq);
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  _setStatus(status, extra = {}) {
+    const detail = { status, reconnecting: this._everLive, retryAt: null, ...extra };
+    const same = this.status === status && status !== "offline";
+    this.status = status;
+    this.statusDetail = detail;
+    if (!same) this._emit("status", detail);
+  }
+
+  _connect() {
+    if (this._stopped || this._ws) return;
+    clearTimeout(this._timer);
+    this._setStatus("connecting");
+    let ws;
+    try {
+      ws = new WebSocket(this.url); // no subprotocol (section 2.1)
+    } catch (err) {
+      this._scheduleReconnect();
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    const conn = {
+      ws, joined: false, outstanding: 0, sent: new Set(), targetSeq: null, awaitingSnapshot: false,
+      tokenError: null, timer: setTimeout(() => this._restart("open timeout"), OPEN_TIMEOUT),
+    };
+    this._ws = ws;
+    this._conn = conn;
+    ws.onopen = () => {
+      if (this._ws !== ws) return;
+      clearTimeout(conn.timer);
+      conn.timer = setTimeout(() => this._restart("no welcome"), WELCOME_TIMEOUT);
+      this._send({ type: "join", token: this._token, since: this.lastSeq });
+    };
+    ws.onmessage = (message) => {
+      if (this._ws !== ws) return;
+      if (typeof message.data === "string") return; // the server only sends binary frames
+      let frame;
+      try {
+        frame = decode(new Uint8Array(message.data));
+      } catch (err) {
+        console.warn("emeeting: undecodable frame", err);
+        return;
+      }
+      if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
+      this._onFrame(frame);
+    };
+    ws.onclose = (close) => {
+      if (this._ws !== ws) return;
+      this._onClose(close.code);
+    };
+    ws.onerror = () => { /* a close event follows */ };
+  }
+
+  _send(frame) {
+    const ws = this._ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(encode(frame));
+    return true;
+  }
+
+  /** Forget the current socket without waiting for its close event. */
+  _drop() {
+    const ws = this._ws;
+    if (this._conn) clearTimeout(this._conn.timer);
+    this._ws = null;
+    this._conn = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch { /* already closed */ }
+    }
+  }
+
+  /** Close and resume at once (a gap, a newer server, a dead handshake). */
+  _restart(reason) {
+    if (this._stopped) return;
+    console.info("emeeting: reconnecting:", reason);
+    this._drop();
+    this._scheduleReconnect();
+  }
+
+  _scheduleReconnect() {
+    if (this._stopped) return;
+    clearTimeout(this._timer);
+    // About 0.5 s, doubling up to 30 s, with jitter so forty tablets do not come back at once.
+    const base = Math.min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** this._attempt);
+    const delay = Math.round(base * (0.5 + Math.random()));
+    this._attempt = Math.min(this._attempt + 1, 16);
+    const retryAt = Date.now() + delay;
+    this._setStatus("offline", { retryAt });
+    this._timer = setTimeout(() => this._connect(), delay);
+  }
+
+  _connectNow() {
+    if (this._stopped) return;
+    clearTimeout(this._timer);
+    this._attempt = 0;
+    if (!this._ws) this._connect();
+  }
+
+  _networkGone() {
+    // The socket may survive a short drop; show it, and let the close (if any) reconnect.
+    if (!this._stopped && this.status === "live") this._setStatus("offline", { retryAt: null });
+  }
+
+  _networkBack() {
+    if (this._stopped) return;
+    // After a drop the old socket is often dead without knowing it: resume on a fresh one.
+    this._drop();
+    this._connectNow();
+  }
+
+  _onClose(code) {
+    const conn = this._conn;
+    this._ws = null;
+    this._conn = null;
+    if (conn) clearTimeout(conn.timer);
+    if (this._stopped) return;
+    if (conn && conn.tokenError) return this._fail(conn.tokenError);
+    if (code === 4001 && conn && !conn.joined) {
+      // Too many failed joins without a token error: a client bug. Keep trying, slowly.
+      console.warn("emeeting: join refused (4001)");
+    }
+    this._scheduleReconnect();
+  }
+
+  _fail(code) {
+    this._stopped = true;
+    clearTimeout(this._timer);
+    this._drop();
+    this._setStatus("failed", { code });
+    for (const cmd of this._pending.splice(0)) cmd.reject(new CommandError(code, code));
+    this._emit("fatal", { code });
+  }
+
+  // -- frames ---------------------------------------------------------------------------------
+
+  _onFrame(frame) {
+    const conn = this._conn;
+    if (this.status === "offline" && this.upToDate) this._setStatus("live"); // a frame: alive
+    switch (frame.type) {
+      case "welcome": return this._onWelcome(frame, conn);
+      case "snapshot": return this._onSnapshot(frame, conn);
+      case "event": return this._onEvent(frame, conn);
+      case "ack": return this._onAck(frame, conn);
+      case "error": return this._onError(frame, conn);
+      case "presence":
+        if (frame.members && typeof frame.members === "object") {
+          this.presence = { ...frame.members };
+          this._emit("presence", { members: this.presence });
+        }
+        return undefined;
+      default:
+        return undefined; // a newer server's frame: ignored (section 13)
+    }
+  }
+
+  _onWelcome(frame, conn) {
+    if (frame.protocol !== PROTOCOL) return this._fail("protocol");
+    clearTimeout(conn.timer);
+    conn.joined = true;
+    conn.targetSeq = frame.seq;
+    conn.awaitingSnapshot = frame.resume === "snapshot";
+    this.meetingId = frame.meeting;
+    this.memberId = frame.member;
+    this.role = frame.role;
+    this._attempt = 0;
+    this._emit("welcome", frame);
+    this._checkLive();
+    this._collapseReplaceable();
+    this._pump(); // resend every pending command, same id, same content
+    return undefined;
+  }
+
+  _checkLive() {
+    if (this.upToDate && this.status !== "live") {
+      this._everLive = true;
+      this._setStatus("live");
+    }
+  }
+
+  _onSnapshot(frame, conn) {
+    this.state = frame.state;
+    this.state.seq = frame.seq;
+    this.lastSeq = frame.seq;
+    if (conn) conn.awaitingSnapshot = false;
+    this._emit("state", { state: this.state, reason: "snapshot", event: null });
+    this._checkLive();
+  }
+
+  _onEvent(frame, conn) {
+    const event = frame.event || {};
+    if (event.type === "meeting_created") {
+      // Only after a join with since = 0.
+      this.state = startState(event);
+      this.lastSeq = frame.seq;
+      this.state.seq = frame.seq;
+    } else if (this.lastSeq != null && frame.seq <= this.lastSeq) {
+      return; // must not happen: already applied
+    } else if (this.lastSeq == null || frame.seq !== this.lastSeq + 1) {
+      this._restart(`gap: have ${this.lastSeq}, got ${frame.seq}`); // must not happen: resume
+      return;
+    } else if (!KNOWN_EVENTS.has(event.type)) {
+      // A newer server: this page cannot apply it. Get a snapshot, and say so.
+      this.lastSeq = null;
+      this._emit("outdated", { type: event.type });
+      this._restart(`unknown event ${event.type}`);
+      return;
+    } else {
+      applyEvent(this.state, event);
+      this.lastSeq = frame.seq;
+      this.state.seq = frame.seq;
+    }
+    this._emit("event", frame);
+    this._emit("state", { state: this.state, reason: "event", event: frame });
+    if (conn) this._checkLive();
+  }
+
+  _onAck(frame, conn) {
+    if (conn) conn.outstanding = Math.max(0, conn.outstanding - 1);
+    const at = this._pending.findIndex((c) => c.frame.id === frame.id);
+    if (at >= 0) {
+      const [cmd] = this._pending.splice(at, 1);
+      cmd.resolve({ id: frame.id, seq: frame.seq, duplicate: !!frame.duplicate });
+    }
+    this._emit("reply", { id: frame.id, ok: true, ack: frame });
+    this._pump();
+  }
+
+  _onError(frame, conn) {
+    if (conn && !conn.joined) {
+      // An answer to a failed join attempt.
+      if (frame.code === "invalid_token" || frame.code === "token_revoked") {
+        conn.tokenError = frame.code;
+        this._fail(frame.code);
+      } else {
+        console.warn("emeeting: join error", frame.code, frame.message);
+      }
+      return;
+    }
+    if (conn) conn.outstanding = Math.max(0, conn.outstanding - 1);
+    let command = null;
+    if (frame.id != null && frame.code !== "internal_error") {
+      const at = this._pending.findIndex((c) => c.frame.id === frame.id);
+      if (at >= 0) {
+        const [cmd] = this._pending.splice(at, 1);
+        command = cmd.frame;
+        cmd.reject(new CommandError(frame.code, frame.message, frame));
+      }
+    } else {
+      // A client bug, or internal_error: the server closes with 1011 and we resend.
+      console.warn("emeeting: error", frame.code, frame.message);
+    }
+    this._emit("reply", { id: frame.id, ok: false, error: frame });
+    this._emit("error", { code: frame.code, message: frame.message, id: frame.id, field: frame.field, command });
+    this._pump();
+  }
+
+  // -- commands -------------------------------------------------------------------------------
+
+  /** After a reconnect, of the replaceable commands of one key only the newest is still wanted
+   * (e.g. the page turns made while offline): the others are dropped, their ids never reused. */
+  _collapseReplaceable() {
+    const newest = new Map();
+    for (const cmd of this._pending) if (cmd.replace) newest.set(cmd.replace, cmd);
+    this._pending = this._pending.filter((cmd) => {
+      if (!cmd.replace || newest.get(cmd.replace) === cmd) return true;
+      cmd.reject(new CommandError("superseded", "replaced by a newer command", cmd.frame));
+      return false;
+    });
+  }
+
+  _pump() {
+    const conn = this._conn;
+    if (!conn || !conn.joined) return;
+    for (const cmd of this._pending) {
+      if (conn.outstanding >= IN_FLIGHT) return;
+      if (conn.sent.has(cmd.frame.id)) continue;
+      if (!this._send(cmd.frame)) return;
+      conn.sent.add(cmd.frame.id);
+      conn.outstanding += 1;
+    }
+  }
+
+  /**
+   * Send a command; resolves with {id, seq, duplicate} on its ack, rejects with a CommandError.
+   * It waits in the pending list while offline and is resent after a reconnect.
+   * With `replace: key`, an older pending command of the same key that has not been sent on
+   * the current connection is dropped (rejected with "superseded"): e.g. page turns made while
+   * offline send only the last one. Its id is never reused.
+   */
+  command(type, fields = {}, { replace = null } = {}) {
+    this._counter += 1;
+    const frame = { ...fields, type, id: `${this.idPrefix}-${this._counter}` };
+    return new Promise((resolve, reject) => {
+      if (replace) {
+        const sent = this._conn ? this._conn.sent : new Set();
+        this._pending = this._pending.filter((c) => {
+          if (c.replace !== replace || sent.has(c.frame.id)) return true;
+          c.reject(new CommandError("superseded", "replaced by a newer command", c.frame));
+          return false;
+        });
+      }
+      this._pending.push({ frame, resolve, reject, replace });
+      this._pump();
+    });
+  }
+
+  /** Commands without a reply yet (frames, in order). */
+  get pending() {
+    return this._pending.map((c) => c.frame);
+  }
+
+  openMeeting() { return this.command("open_meeting"); }
+  closeMeeting() { return this.command("close_meeting"); }
+  setAgendaItem(item) { return this.command("set_agenda_item", { item }, { replace: "agenda" }); }
+  showPage(document, page) { return this.command("show_page", { document, page }, { replace: "page" }); }
+  renameDocument(document, title) { return this.command("rename_document", { document, title }); }
+  moveDocument(document, item, index) { return this.command("move_document", { document, item, index }); }
+  removeDocument(document) { return this.command("remove_document", { document }); }
+
+  // -- reading the state ----------------------------------------------------------------------
+
+  doc(id) {
+    return this.state ? this.state.documents.find((d) => d.id === id) || null : null;
+  }
+
+  item(id) {
+    return this.state ? this.state.agenda.find((i) => i.id === id) || null : null;
+  }
+
+  member(id) {
+    return this.state ? this.state.members.find((m) => m.id === id) || null : null;
+  }
+
+  /** The documents of an agenda item, in display order. */
+  documentsOf(itemId) {
+    return this.state ? this.state.documents.filter((d) => d.item === itemId) : [];
+  }
+
+  /** {ready, pages} while a document is being rendered, null when done or without a file. */
+  static progress(doc) {
+    if (!doc || doc.file == null) return null;
+    const done = doc.ready.length + doc.failed.length;
+    return done < doc.pages ? { ready: doc.ready.length, pages: doc.pages } : null;
+  }
+
+  // -- the document API (section 14) ----------------------------------------------------------
+
+  _api(path) {
+    return `${this.base}/api/meetings/${encodeURIComponent(this.meetingId || (this.state && this.state.id))}${path}`;
+  }
+
+  pageUrl(docId, page) {
+    return this._api(`/documents/${encodeURIComponent(docId)}/pages/${page}`);
+  }
+
+  thumbUrl(docId, page) {
+    return this._api(`/documents/${encodeURIComponent(docId)}/thumbs/${page}`);
+  }
+
+  /** Whether an image URL has been fetched already (it is in the HTTP cache: immutable). */
+  isLoaded(url) {
+    return this._loaded.has(url);
+  }
+
+  /**
+   * Fetch a page image (kind "page" or "thumb") so that the HTTP cache holds it, and resolve
+   * with its URL for an <img>. The cookie set by the invitation link authenticates it.
+   * Rejects with an ImageError: not_ready (503, retryAfter in s), page_failed (422),
+   * not_found (404), unauthorized/forbidden (401/403) or network.
+   * A page not rendered yet is rendered next by the server: ask only for the page needed now.
+   */
+  fetchImage(docId, page, kind = "page") {
+    const url = kind === "thumb" ? this.thumbUrl(docId, page) : this.pageUrl(docId, page);
+    if (this._loaded.has(url)) return Promise.resolve(url);
+    const running = this._inflightImages.get(url);
+    if (running) return running;
+    const request = (async () => {
+      let response;
+      try {
+        response = await fetch(url, { credentials: "same-origin" });
+      } catch {
+        throw new ImageError("network", 0);
+      }
+      if (response.ok) {
+        await response.blob(); // read it whole, so the cache has it for the <img>
+        this._loaded.add(url);
+        return url;
+      }
+      let code = "http_" + response.status;
+      try {
+        const body = await response.json();
+        if (body && typeof body.code === "string") code = body.code;
+      } catch { /* not JSON */ }
+      const retry = Number(response.headers.get("Retry-After")) || null;
+      if (response.status === 503 && code === "http_503") code = "page_not_ready";
+      throw new ImageError(code, response.status, retry);
+    })();
+    this._inflightImages.set(url, request);
+    const clear = () => this._inflightImages.delete(url);
+    request.then(clear, clear);
+    return request;
+  }
+
+  /**
+   * Upload a file (PDF, PNG, JPEG…) as a new document of agenda item `item` (section 14.2).
+   * onProgress({phase: "upload", loaded, total}) while sending, then {phase: "checking"}
+   * while the server checks the file. Returns {promise, abort}; the promise resolves with the
+   * server's answer ({document, title, file, pages, kind, sanitized, seq}) or rejects with an
+   * Error that has `code`, `status` and the server's `message`.
+   */
+  upload(file, { item, title = "", onProgress = () => {} } = {}) {
+    const xhr = new XMLHttpRequest();
+    const promise = new Promise((resolve, reject) => {
+      const fail = (code, message, status = 0) => {
+        const err = new Error(message || code);
+        err.code = code;
+        err.status = status;
+        reject(err);
+      };
+      xhr.open("POST", this._api("/documents"));
+      xhr.withCredentials = true;
+      xhr.responseType = "json";
+      xhr.upload.onprogress = (e) => onProgress({ phase: "upload", loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
+      xhr.upload.onload = () => onProgress({ phase: "checking" });
+      xhr.onload = () => {
+        const body = xhr.response;
+        if (xhr.status === 201 && body) resolve(body);
+        else if (body && body.code) fail(body.code, body.message, xhr.status);
+        else fail(`http_${xhr.status}`, xhr.statusText, xhr.status);
+      };
+      xhr.onerror = () => fail("network", "network error");
+      xhr.onabort = () => fail("aborted", "upload cancelled");
+      const form = new FormData();
+      form.append("item", item);
+      if (title) form.append("title", title);
+      form.append("file", file, file.name);
+      xhr.send(form);
+    });
+    return { promise, abort: () => xhr.abort() };
+  }
+}

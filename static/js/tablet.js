@@ -1,0 +1,235 @@
+// The attendee's tablet: the presenter's page full screen, following the chair; browsing on
+// one's own (swipe, thumbnails, documents), pinch zoom, and a way back to the presenter.
+
+import { MeetingClient } from "./client.js";
+import { Gestures } from "./gestures.js";
+import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
+import {
+  bootData, connectionBadge, fill, h, langButton, meetingCard, PageView, progressBar, scheduler, ThumbStrip, toast,
+} from "./ui.js";
+
+const boot = bootData();
+const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+
+// What this tablet shows: the presenter's page (following) or a page of its own choosing.
+let following = true;
+let own = null; // {document, page} while browsing
+let drawerOpen = false;
+let drawerItem = null; // the agenda item whose documents the drawer lists (null: current)
+
+// -- the layout -------------------------------------------------------------------------------
+const $ = (id) => document.getElementById(id);
+const itemNum = $("item-num");
+const itemTitle = $("item-title");
+const viewer = $("viewer");
+const pageLabel = $("page-label");
+const docLabel = $("doc-label");
+const renderChip = $("render-chip");
+const renderText = h("span");
+const renderBar = progressBar("small");
+renderChip.append(renderText, renderBar);
+
+$("conn-slot").replaceWith(connectionBadge(client));
+$("lang-slot").replaceWith(langButton());
+
+const view = new PageView(client, { prefetch: 2 });
+const gestures = new Gestures(view.el, view.pan, { onSwipe: (dir) => turn(dir) });
+const waiting = h("div", { class: "waiting" });
+viewer.append(view.el, waiting);
+
+const backButton = $("back");
+backButton.addEventListener("click", () => follow());
+$("prev").addEventListener("click", () => turn(-1));
+$("next").addEventListener("click", () => turn(+1));
+$("browse").addEventListener("click", () => setDrawer(!drawerOpen));
+$("drawer-close").addEventListener("click", () => setDrawer(false));
+$("drawer-scrim").addEventListener("click", () => setDrawer(false));
+
+const drawerDocs = $("drawer-docs");
+const drawerItems = $("drawer-items");
+const strip = new ThumbStrip(client, { onPick: (page) => pick(currentView()?.document, page, true) });
+$("drawer-thumbs").replaceWith(strip.el);
+
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, textarea, select")) return;
+  if (e.key === "ArrowRight" || e.key === "PageDown") { turn(+1); e.preventDefault(); }
+  else if (e.key === "ArrowLeft" || e.key === "PageUp") { turn(-1); e.preventDefault(); }
+  else if (e.key === "Escape") { if (drawerOpen) setDrawer(false); else follow(); }
+});
+
+// -- what is shown ----------------------------------------------------------------------------
+
+function presenterPage() {
+  const s = client.state;
+  return s && s.current_page ? s.current_page : null;
+}
+
+function currentView() {
+  return following ? presenterPage() : own;
+}
+
+function same(a, b) {
+  return !!a && !!b && a.document === b.document && a.page === b.page;
+}
+
+function follow() {
+  following = true;
+  own = null;
+  gestures.reset(true);
+  draw();
+}
+
+/** Show `page` of `docId` on this tablet only (does not move anyone else's screen). */
+function pick(docId, page, closeDrawer = false) {
+  const doc = client.doc(docId);
+  if (!doc) return;
+  const target = { document: doc.id, page: Math.max(1, Math.min(doc.pages, page)) };
+  if (same(target, presenterPage())) follow();
+  else {
+    following = false;
+    own = target;
+  }
+  gestures.reset();
+  if (closeDrawer) setDrawer(false);
+  draw();
+}
+
+function turn(dir) {
+  const at = currentView();
+  if (!at) return;
+  const doc = client.doc(at.document);
+  if (!doc) return;
+  const page = at.page + dir;
+  if (page < 1 || page > doc.pages) {
+    view.el.classList.remove("bump");
+    void view.el.offsetWidth; // restart the "no more pages" animation
+    view.el.classList.add("bump");
+    return;
+  }
+  pick(doc.id, page);
+}
+
+function setDrawer(open) {
+  drawerOpen = open;
+  document.body.classList.toggle("drawer-open", open);
+  $("drawer").hidden = !open;
+  $("drawer-scrim").hidden = !open;
+  $("browse").setAttribute("aria-expanded", String(open));
+  if (open) drawerItem = null;
+  draw();
+}
+
+// -- drawing ----------------------------------------------------------------------------------
+
+const draw = scheduler(render);
+
+function render() {
+  const state = client.state;
+  if (!state) return;
+  const item = state.current_item ? client.item(state.current_item) : null;
+  itemNum.textContent = item ? agendaLabel(item) : t(`status.${state.status}`);
+  itemTitle.textContent = item ? item.title : state.info.title;
+  document.title = `${item ? agendaLabel(item) + " · " : ""}${state.info.title}`;
+
+  // A browsed document that was removed: back to the presenter.
+  if (!following && own && !client.doc(own.document)) follow();
+  const at = currentView();
+  const doc = at ? client.doc(at.document) : null;
+  const presenter = presenterPage();
+
+  if (doc) {
+    waiting.hidden = true;
+    view.el.hidden = false;
+    view.show(doc, at.page);
+    pageLabel.textContent = t("page.of", { p: at.page, n: doc.pages });
+    docLabel.textContent = doc.title;
+    $("prev").disabled = at.page <= 1;
+    $("next").disabled = at.page >= doc.pages;
+  } else {
+    view.clear();
+    view.el.hidden = true;
+    waiting.hidden = false;
+    fill(waiting, meetingCard(state),
+      h("p", { class: "waiting-note", text: state.status === "closed" ? t("tablet.closed") : t("tablet.waiting") }));
+    pageLabel.textContent = "";
+    docLabel.textContent = state.status === "closed" ? t("tablet.closed") : t("tablet.waiting");
+    $("prev").disabled = true;
+    $("next").disabled = true;
+  }
+
+  // Following or not: the way back.
+  backButton.hidden = following;
+  document.body.classList.toggle("browsing", !following);
+  backButton.textContent = presenter ? t("tablet.back_page", { p: presenter.page }) : t("tablet.back");
+  $("mode").textContent = following ? t("tablet.following") : t("tablet.browsing");
+
+  // Rendering progress: the document on screen first, else any document of the current item.
+  const busy = [doc, ...client.documentsOf(state.current_item)].find((d) => d && MeetingClient.progress(d));
+  const progress = busy ? MeetingClient.progress(busy) : null;
+  renderChip.hidden = !progress;
+  if (progress) {
+    renderText.textContent = t("render.progress", { r: progress.ready, n: progress.pages });
+    renderChip.title = busy.title;
+    renderBar.set(progress.ready / progress.pages);
+  }
+
+  if (drawerOpen) renderDrawer(state, doc, at, presenter);
+}
+
+function renderDrawer(state, doc, at, presenter) {
+  // Which item's documents: the one chosen in the drawer, else the viewed document's, else current.
+  const itemId = drawerItem || (doc ? doc.item : null) || state.current_item;
+  const withDocs = state.agenda.filter((i) => client.documentsOf(i.id).length);
+  fill(drawerItems, ...withDocs.map((i) => h("button", {
+    type: "button",
+    class: `chip${i.id === itemId ? " active" : ""}${i.id === state.current_item ? " current" : ""}`,
+    title: i.title,
+    onclick: () => { drawerItem = i.id; draw(); },
+  }, agendaLabel(i))));
+  const docs = client.documentsOf(itemId);
+  const heading = client.item(itemId);
+  fill(drawerDocs,
+    heading ? h("p", { class: "drawer-item-title", text: `${agendaLabel(heading)} ${heading.title}` }) : null,
+    docs.length ? null : h("p", { class: "muted", text: t("docs.none") }),
+    ...docs.map((d) => {
+      const p = MeetingClient.progress(d);
+      const bar = p ? progressBar("small") : null;
+      if (bar) bar.set(p.ready / p.pages);
+      return h("button", {
+        type: "button",
+        class: `doc-row${doc && d.id === doc.id ? " active" : ""}${presenter && presenter.document === d.id ? " on-screen" : ""}`,
+        onclick: () => pick(d.id, presenter && presenter.document === d.id ? presenter.page : 1),
+      },
+      h("span", { class: "doc-title", text: d.title }),
+      h("span", { class: "doc-meta", text: p ? t("render.progress", { r: p.ready, n: p.pages }) : t("docs.pages", { n: d.pages }) }),
+      bar);
+    }));
+  strip.render(doc, {
+    active: at ? at.page : null,
+    presenter: presenter && doc && presenter.document === doc.id ? presenter.page : null,
+  });
+}
+
+// -- the client -------------------------------------------------------------------------------
+
+client.addEventListener("state", draw);
+client.addEventListener("event", (e) => {
+  // The presenter moved: a tablet that follows has it at once (draw), and zoom is reset.
+  if (e.detail.event.type === "page_shown" && following) gestures.reset();
+});
+client.addEventListener("fatal", (e) => {
+  fill(waiting, h("div", { class: "fatal" }, h("p", { text: errorText(e.detail.code) })));
+  waiting.hidden = false;
+  view.el.hidden = true;
+});
+client.addEventListener("outdated", () => toast(t("err.outdated"), "warn", 8000));
+client.addEventListener("error", (e) => {
+  if (e.detail.id) toast(errorText(e.detail.code, e.detail.message), "error");
+});
+document.addEventListener("langchange", () => { applyI18n(document); draw(); });
+window.addEventListener("resize", () => { gestures.reset(); });
+
+applyI18n(document);
+client.start();
+// For tests and debugging in the console (not a public API).
+window.emeeting = { client, view, gestures, get following() { return following; } };
