@@ -24,7 +24,6 @@ from emeeting.services import Services
 from emeeting.store import Store
 
 WS_PATH = "/ws"
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 class App:
@@ -88,7 +87,8 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/", web.home),
         Route("/j/{token}", web.invitation),
         Route("/m/{meeting}", web.meeting_page),
-        Mount("/static", revalidate(StaticFiles(directory=STATIC)), name="static"),
+        Route("/sw.js", web.service_worker),
+        Mount("/static", revalidate(StaticFiles(directory=web.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
         Mount("/fonts", StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files"), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),

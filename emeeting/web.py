@@ -8,12 +8,13 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from emeeting import auth, dates, protocol
 from emeeting.api import COOKIE
 from emeeting.services import Services
 
+STATIC = Path(__file__).resolve().parent.parent / "static"
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -86,3 +87,13 @@ async def meeting_page(request: Request) -> Response:
     template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
     page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, token=token)
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def service_worker(request: Request) -> Response:
+    """The tablet's offline cache of page images. Served from the root so that its scope covers
+    the page images under /api; always revalidated, so a new release replaces it."""
+    return FileResponse(
+        STATIC / "js" / "sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
