@@ -5,11 +5,13 @@
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, t } from "./i18n.js";
 import {
-  bootData, connectionBadge, fill, h, langButton, PageView, progressBar, scheduler, ThumbStrip, toast,
+  bootData, connectionBadge, fill, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
+  ThumbStrip, toast,
 } from "./ui.js";
 
 const boot = bootData();
 const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+registerServiceWorker(); // the pages shown keep showing through a short network drop (sw.js)
 const isChair = boot.role === "chair";
 
 const $ = (id) => document.getElementById(id);
@@ -337,6 +339,7 @@ client.addEventListener("state", draw);
 client.addEventListener("presence", draw);
 client.addEventListener("status", draw);
 client.addEventListener("fatal", (e) => {
+  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token") forgetImages(boot.meeting);
   view.el.hidden = true;
   nothing.hidden = false;
   fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));

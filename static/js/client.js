@@ -504,10 +504,13 @@ export class MeetingClient extends EventTarget {
    * Rejects with an ImageError: not_ready (503, retryAfter in s), page_failed (422),
    * not_found (404), unauthorized/forbidden (401/403) or network.
    * A page not rendered yet is rendered next by the server: ask only for the page needed now.
+   * With `again`, an image fetched before is requested once more (from the HTTP cache, or the
+   * service worker's cache): the prefetcher does this so that images first fetched before the
+   * service worker controlled the page end up in its cache too (ui.js, ImagePrefetcher).
    */
-  fetchImage(docId, page, kind = "page") {
+  fetchImage(docId, page, kind = "page", { again = false } = {}) {
     const url = kind === "thumb" ? this.thumbUrl(docId, page) : this.pageUrl(docId, page);
-    if (this._loaded.has(url)) return Promise.resolve(url);
+    if (this._loaded.has(url) && !again) return Promise.resolve(url);
     const running = this._inflightImages.get(url);
     if (running) return running;
     const request = (async () => {

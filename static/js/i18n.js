@@ -36,6 +36,7 @@ const WORDS = {
   "page.nofile": ["เอกสารนี้ไม่มีภาพหน้า", "This document has no page images"],
   "page.removed": ["เอกสารนี้ถูกนำออกแล้ว", "This document has been removed"],
   "page.error": ["โหลดหน้าไม่สำเร็จ กำลังลองใหม่", "Could not load the page, retrying"],
+  "page.offline": ["ออฟไลน์ · หน้านี้ยังไม่ได้เก็บไว้ในเครื่อง จะแสดงเมื่อเชื่อมต่อได้อีกครั้ง", "Offline · this page is not stored on this tablet yet; it shows when the network is back"],
   "render.progress": ["กำลังเตรียมเอกสาร {r}/{n} หน้า", "Preparing document: {r}/{n} pages"],
   "docs": ["เอกสาร", "Documents"],
   "docs.none": ["ไม่มีเอกสารในวาระนี้", "No documents for this item"],

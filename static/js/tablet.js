@@ -5,11 +5,15 @@ import { MeetingClient } from "./client.js";
 import { Gestures } from "./gestures.js";
 import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
 import {
-  bootData, connectionBadge, fill, h, langButton, meetingCard, PageView, progressBar, scheduler, ThumbStrip, toast,
+  bootData, connectionBadge, fill, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
+  registerServiceWorker, scheduler, ThumbStrip, toast,
 } from "./ui.js";
 
 const boot = bootData();
 const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+// Page images are kept on the tablet as they are delivered (static/js/sw.js), so that pages
+// already seen or prefetched keep showing, and browsing them works, while the network is gone.
+registerServiceWorker();
 
 // What this tablet shows: the presenter's page (following) or a page of its own choosing.
 let following = true;
@@ -33,6 +37,8 @@ $("conn-slot").replaceWith(connectionBadge(client));
 $("lang-slot").replaceWith(langButton());
 
 const view = new PageView(client, { prefetch: 2 });
+// The other pages of the documents in use, two at a time, the page on screen first.
+const prefetcher = new ImagePrefetcher(client, { concurrency: 2, busy: () => view.loading });
 const gestures = new Gestures(view.el, view.pan, { onSwipe: (dir) => turn(dir) });
 const waiting = h("div", { class: "waiting" });
 viewer.append(view.el, waiting);
@@ -174,6 +180,14 @@ function render() {
   }
 
   if (drawerOpen) renderDrawer(state, doc, at, presenter);
+
+  // Deliver what may be needed offline, as it becomes ready: the document on screen (from its
+  // page on), the presenter's, then the other documents of the current agenda item.
+  prefetcher.set([
+    { doc, around: at ? at.page : null },
+    { doc: presenter ? client.doc(presenter.document) : null, around: presenter ? presenter.page : null },
+    ...client.documentsOf(state.current_item).map((d) => ({ doc: d, around: null })),
+  ]);
 }
 
 function renderDrawer(state, doc, at, presenter) {
@@ -218,6 +232,9 @@ client.addEventListener("event", (e) => {
   if (e.detail.event.type === "page_shown" && following) gestures.reset();
 });
 client.addEventListener("fatal", (e) => {
+  prefetcher.stop();
+  // A revoked (or unknown) link: the papers of this meeting are not kept on the device.
+  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token") forgetImages(boot.meeting);
   fill(waiting, h("div", { class: "fatal" }, h("p", { text: errorText(e.detail.code) })));
   waiting.hidden = false;
   view.el.hidden = true;
@@ -232,4 +249,4 @@ window.addEventListener("resize", () => { gestures.reset(); });
 applyI18n(document);
 client.start();
 // For tests and debugging in the console (not a public API).
-window.emeeting = { client, view, gestures, get following() { return following; } };
+window.emeeting = { client, view, gestures, prefetcher, get following() { return following; } };

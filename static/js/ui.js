@@ -149,8 +149,21 @@ export class PageView {
     this.key = null; // "doc:page" shown or being loaded
     this.shownUrl = null;
     this.retryTimer = null;
+    this.retryNow = null; // the pending retry, run at once when the network comes back
+    this.offline = false; // the last fetch failed for want of a network: say so
     this.loading = false;
     this.onchange = null; // called with (docId, page) when a new page is displayed
+    // A page that could not be fetched offline (not in the service worker's cache) loads as soon
+    // as the network is back, not at the next retry tick.
+    const wake = () => {
+      if (!this.retryTimer || !this.retryNow || this.loading) return;
+      if (!navigator.onLine && client.status !== "live") return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.retryNow();
+    };
+    window.addEventListener("online", wake);
+    client.addEventListener("status", (e) => { if (e.detail.status === "live") wake(); });
   }
 
   clear(messageKey = null) {
@@ -188,6 +201,8 @@ export class PageView {
     if (changed) {
       this.key = key;
       clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.offline = false;
       this.loading = false;
     }
     if (doc.file == null) {
@@ -209,7 +224,8 @@ export class PageView {
     // Not in the cache: placeholder (with progress) and fetch, unless a fetch is running.
     this.img.hidden = true;
     this.shownUrl = null;
-    this._placeholder(t("page.preparing", { p: page }), MeetingClient.progress(doc));
+    this._placeholder(t("page.preparing", { p: page }), MeetingClient.progress(doc), !this.offline);
+    if (this.offline) this.sub.textContent = t("page.offline");
     if (!this.loading && (changed || doc.ready.includes(page) || !this.retryTimer)) this._fetch(doc, page);
     return undefined;
   }
@@ -222,6 +238,7 @@ export class PageView {
     this.client.fetchImage(doc.id, page, "page").then((url) => {
       if (this.key !== key) return;
       this.loading = false;
+      this.offline = false;
       const current = this.client.doc(doc.id) || doc;
       this._display(url, current, page);
     }, (err) => {
@@ -230,14 +247,23 @@ export class PageView {
       if (err.code === "page_failed") return this._placeholder(t("page.failed"), null, false);
       if (err.code === "not_found") return this._placeholder(t("page.removed"), null, false);
       if (err.status === 401 || err.status === 403) return this._placeholder(errorText(err.code), null, false);
-      // not ready (503) or a network error: retry later, or sooner on pages_ready (show()).
+      // not ready (503) or a network error: retry later, or sooner on pages_ready (show()) or
+      // when the network comes back (wake). Offline, a page that is not in the service worker's
+      // cache keeps its placeholder, with a note that it shows once the network is back.
       const wait = err.code === "page_not_ready" ? (err.retryAfter || 2) * 1000 : 3000;
-      if (err.code !== "page_not_ready") this.sub.textContent = t("page.error");
-      this.retryTimer = setTimeout(() => {
+      this.offline = err.code === "network" && (!navigator.onLine || this.client.status !== "live");
+      if (this.offline) {
+        this.placeholder.classList.remove("spinning");
+        this.sub.textContent = t("page.offline");
+      } else if (err.code !== "page_not_ready") {
+        this.sub.textContent = t("page.error");
+      }
+      this.retryNow = () => {
         this.retryTimer = null;
         const fresh = this.client.doc(doc.id);
         if (this.key === key && fresh) this._fetch(fresh, page);
-      }, wait);
+      };
+      this.retryTimer = setTimeout(this.retryNow, wait);
       return undefined;
     });
   }
@@ -286,6 +312,15 @@ export class ThumbStrip {
     this.docId = null;
     this.count = 0;
     this.buttons = [];
+    // Offline, a thumbnail not in the service worker's cache fails: ask again once online.
+    window.addEventListener("online", () => {
+      for (const img of this.el.querySelectorAll("img[data-failed]")) {
+        const src = img.getAttribute("src");
+        delete img.dataset.failed;
+        img.removeAttribute("src");
+        if (src) img.src = src;
+      }
+    });
   }
 
   render(doc, { active = null, presenter = null } = {}) {
@@ -301,6 +336,8 @@ export class ThumbStrip {
       fill(this.el);
       for (let p = 1; p <= doc.pages; p++) {
         const img = h("img", { alt: "", loading: "lazy", draggable: "false", decoding: "async" });
+        img.addEventListener("error", () => { img.dataset.failed = ""; });
+        img.addEventListener("load", () => { delete img.dataset.failed; });
         const num = h("span", { class: "num", text: String(p) });
         const button = h("button", { class: "thumb", type: "button", role: "listitem", onclick: () => this.onPick(p) }, img, num);
         this.buttons.push(button);
@@ -328,6 +365,126 @@ export class ThumbStrip {
         button.scrollIntoView({ block: "nearest", inline: "center", behavior: "smooth" });
       }
     }
+  }
+}
+
+// -- offline page images (static/js/sw.js) ---------------------------------------------------
+
+/**
+ * Register the service worker that keeps the page images a device has been delivered, so that
+ * they keep showing while the network is gone (static/js/sw.js, served at /sw.js). A service
+ * worker needs a secure context: https, or http://localhost / 127.0.0.1. On a plain-http LAN
+ * address `navigator.serviceWorker` does not exist: then nothing happens and the page works as
+ * before, with the browser's HTTP cache only. Resolves with the registration or null.
+ */
+export function registerServiceWorker() {
+  if (!window.isSecureContext || !("serviceWorker" in navigator)) return Promise.resolve(null);
+  return navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" }).catch((err) => {
+    console.info("emeeting: no offline cache:", err && err.message);
+    return null;
+  });
+}
+
+/** Drop the cached page images of a meeting (its link was revoked): asks the service worker. */
+export function forgetImages(meeting) {
+  if (!meeting || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready.then((registration) => {
+    if (registration.active) registration.active.postMessage({ type: "forget", meeting });
+  }, () => {});
+}
+
+const PREFETCH_BACKOFF = 5000; // ms before trying again after a network error
+
+/**
+ * Fetches, a few at a time, the page images and thumbnails a device may need while the network
+ * is gone, so that they are "delivered" and the service worker keeps them (sw.js). Give it the
+ * documents in priority order with set(); it fetches only pages in their `ready` lists (a page
+ * not rendered yet would jump the server's render queue and hold a request for 10 s: those are
+ * for the page on screen only, docs/protocol.md section 13), nearest to `around` first, then the
+ * thumbnails. It pauses while `busy()` (the page on screen is being fetched) and while offline.
+ */
+export class ImagePrefetcher {
+  constructor(client, { concurrency = 2, busy = () => false } = {}) {
+    this.client = client;
+    this.concurrency = concurrency;
+    this.busy = busy;
+    this.wanted = []; // [{docId, page, kind, url}] in priority order
+    this.done = new Set(); // URLs delivered
+    this.skip = new Map(); // url -> time before which it is not asked again (503, 404, 422)
+    this.running = new Set(); // URLs being fetched
+    this.timer = null;
+    this.stopped = false;
+    // Images fetched before the worker controlled this page went to the HTTP cache only: once
+    // it does (first visit), fetch them again, through it (from the HTTP cache: no server load).
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.addEventListener("controllerchange", () => {
+        this.done.clear();
+        this.pump();
+      });
+    }
+    window.addEventListener("online", () => this.pump());
+  }
+
+  /** The documents to keep: [{doc, around}] (around: the page shown of it, or null). */
+  set(targets) {
+    const wanted = [];
+    const seen = new Set();
+    const add = (doc, page, kind) => {
+      const url = kind === "thumb" ? this.client.thumbUrl(doc.id, page) : this.client.pageUrl(doc.id, page);
+      if (seen.has(url)) return;
+      seen.add(url);
+      wanted.push({ docId: doc.id, page, kind, url });
+    };
+    for (const { doc, around = null } of targets) {
+      if (!doc || doc.file == null || !doc.ready.length) continue;
+      const from = around || 1;
+      const after = doc.ready.filter((p) => p >= from);
+      const before = doc.ready.filter((p) => p < from).reverse();
+      for (const p of [...after, ...before]) add(doc, p, "page");
+      for (const p of doc.ready) add(doc, p, "thumb");
+    }
+    this.wanted = wanted;
+    this.pump();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.wanted = [];
+    clearTimeout(this.timer);
+  }
+
+  _next() {
+    const now = Date.now();
+    return this.wanted.find((job) => !this.done.has(job.url) && !this.running.has(job.url)
+      && !(this.skip.get(job.url) > now));
+  }
+
+  _later(ms) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = null; this.pump(); }, ms);
+  }
+
+  pump() {
+    if (this.stopped || !navigator.onLine) return; // offline: the "online" event pumps again
+    while (this.running.size < this.concurrency) {
+      const job = this._next();
+      if (!job) return;
+      if (this.busy()) return this._later(300); // the page on screen first
+      this.running.add(job.url);
+      this.client.fetchImage(job.docId, job.page, job.kind, { again: true }).then(() => {
+        this.done.add(job.url);
+      }, (err) => {
+        if (err.code === "network") this.skip.set(job.url, Date.now() + PREFETCH_BACKOFF);
+        else if (err.status === 401 || err.status === 403) this.stop();
+        else if (err.status === 503) this.skip.set(job.url, Date.now() + (err.retryAfter || 2) * 1000);
+        else this.skip.set(job.url, Infinity); // 404 (removed), 422 (failed): not again
+        if (err.code === "network" || err.status === 503) this._later(PREFETCH_BACKOFF);
+      }).finally(() => {
+        this.running.delete(job.url);
+        this.pump();
+      });
+    }
+    return undefined;
   }
 }
 
