@@ -46,7 +46,11 @@ async def invitation(request: Request) -> Response:
     if room is None or found.member_id not in room.committed.members:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=404)
     state = room.committed
-    link = str(request.url.replace(query="", fragment=""))
+    # The QR code must open on a tablet: the configured public address, else the one this
+    # browser used (a LAN address when the laptop opened it that way; 127.0.0.1 would not do).
+    token = request.path_params["token"]
+    public = services.settings.public_url
+    link = f"{public.rstrip('/')}/j/{token}" if public else str(request.url.replace(query="", fragment=""))
     page = TEMPLATES.get_template("invitation.html").render(
         meeting=state,
         member=state.members[found.member_id],
@@ -57,7 +61,7 @@ async def invitation(request: Request) -> Response:
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
     response.set_cookie(
         COOKIE.format(meeting=state.id),
-        request.path_params["token"],
+        token,
         max_age=60 * 60 * 24 * 180,
         httponly=True,
         samesite="lax",
