@@ -18,7 +18,7 @@ from pathlib import PurePath
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from emeeting import auth, protocol
+from emeeting import auth, meetings, protocol
 from emeeting.documents import DocumentError
 from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
@@ -227,3 +227,74 @@ async def search(request: Request) -> Response:
         if d.file == hit.sha256
     ]
     return JSONResponse({"query": query, "results": results})
+
+
+# -- invitations: the secretary's links, revoking and reissuing them ---------------------------
+
+
+async def organiser(request: Request) -> tuple[LiveRoom, Member]:
+    """The meeting and the member, who must be its chair or secretary."""
+    room, member = await authorize(request, request.path_params["meeting"])
+    if member.role not in (Role.CHAIR, Role.SECRETARY):
+        raise ApiError(403, "forbidden", f"a {member.role.value} may not manage invitations")
+    return room, member
+
+
+def base_url(request: Request) -> str:
+    """Where links point: the configured public address, else the one this request came to."""
+    services: Services = request.app.state.services
+    return (services.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+async def change_invitation(request: Request, member_id: str, *, renew: bool) -> tuple[LiveRoom, Member, str | None]:
+    """Revoke a member's links (and, with ``renew``, issue a new one); their devices are closed.
+
+    Returns the meeting, the member and the new link (None when only revoking).
+    """
+    services: Services = request.app.state.services
+    if not origin_allowed(request.headers, services.settings.origins):
+        raise ApiError(403, "forbidden_origin", "invitations are managed only from this server's own pages")
+    room, actor = await organiser(request)
+    member = room.committed.members.get(member_id)
+    if member is None:
+        raise ApiError(404, "not_found", "there is no such member in this meeting")
+    if member.id == actor.id:
+        raise ApiError(
+            409, "own_invitation", "you cannot revoke your own invitation; ask the chair or the other secretary"
+        )
+    store = services.hub.store
+    link = None
+    if renew:
+        invitation = await meetings.reinvite(store, room.id, member.id)
+        link = f"{base_url(request)}/j/{auth.make_token(services.key, invitation)}"
+    else:
+        await meetings.revoke(store, room.id, member.id)
+    room.disconnect(member.id, protocol.CloseCode.REVOKED, "this invitation was revoked")
+    return room, member, link
+
+
+@api
+async def invitations(request: Request) -> Response:
+    services: Services = request.app.state.services
+    room, _ = await organiser(request)
+    members = list(room.committed.members.values())
+    links = {link.member.id: link.url for link in await meetings.links(
+        services.hub.store, services.key, base_url(request), room.id, members
+    )}  # fmt: skip
+    rows = [
+        {"member": m.id, "name": m.name, "position": m.position, "role": m.role.value, "url": links.get(m.id)}
+        for m in members
+    ]
+    return JSONResponse({"invitations": rows})
+
+
+@api
+async def revoke(request: Request) -> Response:
+    _, member, _ = await change_invitation(request, request.path_params["member"], renew=False)
+    return JSONResponse({"member": member.id, "url": None})
+
+
+@api
+async def renew(request: Request) -> Response:
+    _, member, link = await change_invitation(request, request.path_params["member"], renew=True)
+    return JSONResponse({"member": member.id, "url": link}, status_code=201)

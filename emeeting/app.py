@@ -96,6 +96,10 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),
         Route(f"{meeting}/documents/{{document}}/thumbs/{{page:int}}", api.page_image),
         Route(f"{meeting}/search", api.search),
+        Route(f"{meeting}/invitations", api.invitations),
+        Route(f"{meeting}/members/{{member}}/invitation", api.revoke, methods=["DELETE"]),
+        Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
+        Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),
     ]
     return App(Starlette(routes=routes, lifespan=lifespan), settings)
 

@@ -177,6 +177,13 @@ class LiveRoom:
             self.connections.pop(conn, None)
             self._presence_changed()
 
+    def disconnect(self, member: str, code: int, reason: str) -> int:
+        """Close every device of ``member`` (its invitation was revoked); how many there were."""
+        devices = [conn for conn, whose in self.connections.items() if whose == member]
+        for conn in devices:
+            conn.close_soon(code, reason)
+        return len(devices)
+
     # -- presence: who is connected now (not stored; attendance is a later, logged matter) ------
 
     def _presence(self) -> bytes:

@@ -38,3 +38,24 @@ async def links(store: Store, key: bytes, base_url: str, meeting_id: str, member
         for m in members
         if m.id in by_member
     ]
+
+
+async def revoke(store: Store, meeting_id: str, member_id: str) -> int:
+    """Revoke every live invitation of a member; how many there were."""
+    live = [i for i in await store.invitations(meeting_id) if i.member_id == member_id and not i.revoked]
+    for invitation in live:
+        await store.revoke_invitation(invitation.id)
+    return len(live)
+
+
+async def reinvite(store: Store, meeting_id: str, member_id: str) -> str:
+    """Revoke the member's links and issue a new one; the new invitation's id."""
+    await revoke(store, meeting_id, member_id)
+    invitation = auth.new_invitation_id()
+    await store.write(
+        (
+            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
+            (invitation, meeting_id, member_id, now_ms()),
+        )
+    )
+    return invitation

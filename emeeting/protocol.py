@@ -44,6 +44,7 @@ class CloseCode(enum.IntEnum):
     SERVICE_RESTART = 1012  # sent by uvicorn to open connections when the server stops: reconnect and resume
     JOIN_TIMEOUT = 4000  # no valid join within the time allowed
     AUTH_FAILED = 4001  # too many frames on one connection before a valid join
+    REVOKED = 4003  # the member's invitation was revoked: do not reconnect with this token
 
 
 class ServerType(enum.StrEnum):

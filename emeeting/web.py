@@ -8,10 +8,9 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import auth, dates, protocol
-from emeeting.api import COOKIE
+from emeeting import api, auth, dates, meetings, protocol
 from emeeting.services import Services
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -67,7 +66,7 @@ async def invitation(request: Request) -> Response:
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
     response.set_cookie(
-        COOKIE.format(meeting=state.id),
+        api.COOKIE.format(meeting=state.id),
         token,
         max_age=60 * 60 * 24 * 180,
         httponly=True,
@@ -85,7 +84,7 @@ async def meeting_page(request: Request) -> Response:
     """
     services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
-    token = request.cookies.get(COOKIE.format(meeting=meeting_id), "")
+    token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
     try:
         found = await auth.check_invitation(services.hub.store, services.key, token)
     except protocol.ProtocolError as exc:
@@ -108,3 +107,29 @@ async def service_worker(request: Request) -> Response:
         media_type="text/javascript",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
     )
+
+
+async def invitation_sheet(request: Request) -> Response:
+    """The secretary's sheet of invitations: a QR code per member to print for the room, and
+    buttons to revoke a link or issue a new one (plain forms: the page needs no script)."""
+    services: Services = request.app.state.services
+    try:
+        if request.method == "POST":
+            form = await request.form()
+            await api.change_invitation(request, str(form.get("member", "")), renew=form.get("action") == "renew")
+            return RedirectResponse(request.url.path, status_code=303)
+        room, me = await api.organiser(request)
+    except api.ApiError as exc:
+        page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
+        return HTMLResponse(page, status_code=exc.status)
+    members = list(room.committed.members.values())
+    base = api.base_url(request)
+    links = {link.member.id: link.url for link in await meetings.links(
+        services.hub.store, services.key, base, room.id, members
+    )}  # fmt: skip
+    rows = [
+        (m, links.get(m.id), Markup(segno.make(links[m.id], error="m").svg_inline(scale=3)) if m.id in links else None)  # noqa: S704
+        for m in members
+    ]
+    page = TEMPLATES.get_template("invitations.html").render(meeting=room.committed, rows=rows, me=me)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
