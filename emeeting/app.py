@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/members/{{member}}/invitation", api.revoke, methods=["DELETE"]),
         Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
         Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),
+        Route("/m/{meeting}/new", web.new_meeting, methods=["GET", "POST"]),
     ]
     return App(Starlette(routes=routes, lifespan=lifespan), settings)
 

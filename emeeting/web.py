@@ -10,8 +10,10 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, auth, dates, meetings, protocol
+from emeeting import api, auth, dates, meetings, protocol, setup
 from emeeting.services import Services
+from emeeting.ws import origin_allowed
+from rooms.paper import sheets_saved
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 # Defence in depth behind escaping: the pages run only our own scripts and talk only to us.
@@ -65,14 +67,7 @@ async def invitation(request: Request) -> Response:
     )
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
-    response.set_cookie(
-        api.COOKIE.format(meeting=state.id),
-        token,
-        max_age=60 * 60 * 24 * 180,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    set_member_cookie(response, request, state.id, token)
     return response
 
 
@@ -131,5 +126,49 @@ async def invitation_sheet(request: Request) -> Response:
         (m, links.get(m.id), Markup(segno.make(links[m.id], error="m").svg_inline(scale=3)) if m.id in links else None)  # noqa: S704
         for m in members
     ]
-    page = TEMPLATES.get_template("invitations.html").render(meeting=room.committed, rows=rows, me=me)
+    year = 0
+    for meeting_id, _ in await services.hub.store.meetings():
+        other = await services.hub.room(meeting_id)
+        if other is not None and other.committed.info.year == room.committed.info.year:
+            year += sheets_saved(other.committed)
+    paper = {"meeting": sheets_saved(room.committed), "year": year}
+    page = TEMPLATES.get_template("invitations.html").render(meeting=room.committed, rows=rows, me=me, paper=paper)
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+async def new_meeting(request: Request) -> Response:
+    """The secretary's form for a new meeting (details, agenda prefilled with the standard six
+    items, members); on success the creator lands on the new meeting's invitation sheet."""
+    services: Services = request.app.state.services
+    try:
+        room, me = await api.organiser(request)
+        if request.method == "POST" and not origin_allowed(request.headers, services.settings.origins):
+            raise api.ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
+    except api.ApiError as exc:
+        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
+    form = setup.Form(organisation=room.committed.info.organisation)
+    if request.method == "POST":
+        form = setup.Form.from_fields(dict(await request.form()))
+        created = setup.build(form, meetings.new_meeting_id(), me)
+        if created is not None:
+            store = services.hub.store
+            await meetings.create(store, created)
+            mine = next(m for m in created.members if m.name == me.name)
+            (link,) = await meetings.links(store, services.key, "", created.meeting, [mine])
+            response = RedirectResponse(f"/m/{created.meeting}/invitations", status_code=303)
+            set_member_cookie(response, request, created.meeting, link.url.rsplit("/", 1)[1])
+            return response
+    page = TEMPLATES.get_template("new_meeting.html").render(meeting=room.committed, form=form)
+    return HTMLResponse(page, status_code=422 if form.errors else 200, headers=PAGE_HEADERS)
+
+
+def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:
+    """The cookie a meeting's pages, page images and uploads authenticate with."""
+    response.set_cookie(
+        api.COOKIE.format(meeting=meeting_id),
+        token,
+        max_age=60 * 60 * 24 * 180,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )

@@ -68,3 +68,31 @@ async def test_the_sheet_is_for_organisers_and_nobody_revokes_their_own_link(ser
     async with httpx.AsyncClient(base_url=server.url) as http:
         await http.get(f"/j/{server.tokens['deputy']}")
         assert (await http.get(f"/m/{server.meeting}/invitations")).status_code == 403
+
+
+async def test_the_secretary_sets_up_a_new_meeting_and_lands_on_its_invitations(server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        await http.get(f"/j/{server.tokens['secretary']}")
+        blank = await http.get(f"/m/{server.meeting}/new")
+        assert blank.status_code == 200 and "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ" in blank.text  # the standard agenda
+        form = {
+            "title": 'ประชุมคณะกรรมการ "พิเศษ"',
+            "number": "2",
+            "year": "2567",
+            "date": "2024-03-01",
+            "time": "13:30",
+            "place": "ห้องประชุม 2",
+            "agenda": "เรื่องที่ประธานแจ้ง\nเรื่องเสนอเพื่อพิจารณา\n  งบประมาณ\n  บุคลากร\nเรื่องอื่น ๆ",
+            "members": "นายสมชาย ใจดี | ศึกษาธิการจังหวัด | ประธาน\n<img src=x onerror=alert(1)> | ครู | กรรมการ\nนายแขก | | guest",
+        }
+        wrong = await http.post(f"/m/{server.meeting}/new", data={**form, "date": "yesterday"})
+        assert wrong.status_code == 422 and "วันที่ไม่ถูกต้อง" in wrong.text and "ห้องประชุม 2" in wrong.text
+        created = await http.post(f"/m/{server.meeting}/new", data=form, follow_redirects=True)
+        assert created.status_code == 200 and str(created.url).endswith("/invitations")
+        assert created.text.count("<svg") == 4  # chair, member, guest, and the secretary who made it
+        assert "&lt;img src=x onerror=alert(1)&gt;" in created.text and "<img src=x" not in created.text
+        new_id = str(created.url).split("/m/")[1].split("/")[0]
+        assert new_id != server.meeting
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        await http.get(f"/j/{server.tokens['deputy']}")
+        assert (await http.get(f"/m/{server.meeting}/new")).status_code == 403

@@ -1,0 +1,132 @@
+"""The secretary sets up a new meeting from a plain form: details, agenda, members.
+
+The agenda is one item per line, a sub-item indented under its item; members are one per
+line as ``name | position | role`` (role in Thai or English, "กรรมการ" when left out). Plain
+text keeps the form usable on any device and with no script; mistakes are reported by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rooms.events import MeetingCreated
+from rooms.model import MeetingInfo, Member, Role, number_agenda
+from rooms.room import InvalidMeeting, define
+
+STANDARD_AGENDA = "\n".join(
+    (
+        "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ",
+        "รับรองรายงานการประชุมครั้งที่แล้ว",
+        "เรื่องสืบเนื่อง",
+        "เรื่องเสนอเพื่อทราบ",
+        "เรื่องเสนอเพื่อพิจารณา",
+        "เรื่องอื่น ๆ",
+    )
+)
+ROLES = {
+    "ประธาน": Role.CHAIR,
+    "ประธานการประชุม": Role.CHAIR,
+    "chair": Role.CHAIR,
+    "เลขานุการ": Role.SECRETARY,
+    "secretary": Role.SECRETARY,
+    "กรรมการ": Role.MEMBER,
+    "member": Role.MEMBER,
+    "ผู้เข้าร่วม": Role.GUEST,
+    "ผู้เข้าร่วมประชุม": Role.GUEST,
+    "guest": Role.GUEST,
+}
+
+
+@dataclass
+class Form:
+    """What the secretary typed, kept as typed so that a form with mistakes comes back whole."""
+
+    title: str = ""
+    number: str = "1"
+    year: str = ""
+    date: str = ""
+    time: str = "09:00"
+    place: str = ""
+    organisation: str = ""
+    agenda: str = STANDARD_AGENDA
+    members: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_fields(cls, values: dict[str, Any]) -> Form:
+        form = cls()
+        for name in cls.__dataclass_fields__:
+            if name != "errors" and name in values:
+                setattr(
+                    form,
+                    name,
+                    str(values[name]).strip("\r\n") if name in ("agenda", "members") else str(values[name]).strip(),
+                )
+        return form
+
+
+def parse_agenda(text: str) -> list[tuple[str, str, list[Any]]]:
+    """Lines to a tree of (id, title, children); a line indented deeper is a sub-item."""
+    tree: list[tuple[str, str, list[Any]]] = []
+    stack: list[tuple[int, list[tuple[str, str, list[Any]]]]] = [(-1, tree)]
+    for index, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        title = re.sub(r"^(ระเบียบวาระที่|วาระที่)?\s*[\d.]+\s+", "", line.strip()) or line.strip()
+        while stack[-1][0] >= indent:
+            stack.pop()
+        children: list[tuple[str, str, list[Any]]] = []
+        stack[-1][1].append((f"i{index}", title, children))
+        stack.append((indent, children))
+    return tree
+
+
+def parse_members(text: str, errors: list[str]) -> list[Member]:
+    members: list[Member] = []
+    for index, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, position, role_text = ([part.strip() for part in line.split("|")] + ["", ""])[:3]
+        role = ROLES.get(role_text.lower() or "กรรมการ")
+        if not name or role is None:
+            errors.append(f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index})")
+            continue
+        members.append(Member(f"m{index}", name, position, role, voting=role is not Role.GUEST))
+    return members
+
+
+def build(form: Form, meeting_id: str, creator: Member) -> MeetingCreated | None:
+    """The new meeting, or None with ``form.errors`` filled in. The creator joins as a secretary."""
+    errors = form.errors
+    if not form.title:
+        errors.append("ต้องมีชื่อการประชุม (the meeting needs a name)")
+    try:
+        date = dt.date.fromisoformat(form.date)
+    except ValueError:
+        errors.append("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (date: YYYY-MM-DD)")
+        date = dt.date.today()
+    if not re.fullmatch(r"\d{1,2}[:.]\d{2}", form.time):
+        errors.append("เวลาไม่ถูกต้อง เช่น 09:00 (time: HH:MM)")
+    if not form.number.isdigit():
+        errors.append("ครั้งที่ต้องเป็นตัวเลข (number: digits)")
+    year = int(form.year) if form.year.isdigit() else date.year + 543
+    agenda = number_agenda(parse_agenda(form.agenda))
+    if not agenda:
+        errors.append("ต้องมีระเบียบวาระอย่างน้อยหนึ่งวาระ (at least one agenda item)")
+    members = parse_members(form.members, errors)
+    if not any(m.name == creator.name for m in members):
+        members.insert(0, Member("m0", creator.name, creator.position, Role.SECRETARY, voting=False))
+    if errors:
+        return None
+    info = MeetingInfo(
+        form.title, int(form.number), year, date.isoformat(), form.time.replace(".", ":"), form.place, form.organisation
+    )
+    try:
+        return define(meeting_id, info, members, agenda)
+    except InvalidMeeting as exc:
+        errors.append(f"ตรวจสอบสมาชิกและวาระ ({exc})")
+        return None
