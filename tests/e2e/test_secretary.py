@@ -14,8 +14,11 @@ async def test_the_secretary_creates_a_meeting_and_revokes_a_tablets_link(
     _, tablet = await open_page(browser, server, "deputy", 1024, 768, touch=True)
     context, page = await open_page(browser, server, "secretary", 1366, 768)
 
-    # The invitation sheet of this meeting: revoke the deputy's link; the deputy's tablet stops.
+    # The invitation sheet of this meeting: copy a link, then revoke the deputy's; their tablet stops.
+    await context.grant_permissions(["clipboard-read", "clipboard-write"])
     await page.goto(f"{server.url}/m/{server.meeting}/invitations")
+    await page.locator("div.invite", has_text="นายอนุชา สายทอง").get_by_role("button", name="คัดลอกลิงก์").click()
+    assert await page.evaluate("() => navigator.clipboard.readText()") == f"{server.url}/j/{server.tokens['guest']}"
     await page.locator("div.invite", has_text="นางสาวพรทิพย์ ศรีสุข").get_by_role("button", name="ยกเลิกลิงก์").click()
     await page.wait_for_load_state()
     await tablet.wait_for_function("() => emeeting.client.status === 'failed'")
