@@ -1,4 +1,4 @@
-"""create_app(): routes and lifespan (store, hub)."""
+"""create_app(): routes and lifespan (store, hub, render pool and queue)."""
 
 from __future__ import annotations
 
