@@ -205,7 +205,8 @@ async def page_image(request: Request) -> Response:
     thumb = "/thumbs/" in request.url.path
     etag = f'"{doc.file[:20]}-{page}-{"t" if thumb else "p"}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
-    if request.headers.get("if-none-match") == etag:
+    wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
         return Response(status_code=304, headers=headers)
     path = services.settings.data / (record.thumb if thumb else record.image)
     return FileResponse(path, media_type=record.thumb_type if thumb else record.image_type, headers=headers)

@@ -76,6 +76,12 @@ async def test_an_upload_becomes_pages_every_device_sees_appear(server: RunningS
     assert "immutable" in image.headers["cache-control"]
     again = await get(server, f"/documents/{document}/pages/1", **{"If-None-Match": image.headers["etag"]})
     assert again.status_code == 304
+    listed = await get(
+        server, f"/documents/{document}/pages/1", **{"If-None-Match": f'"other", W/{image.headers["etag"]}'}
+    )
+    assert listed.status_code == 304
+    other = await get(server, f"/documents/{document}/pages/1", **{"If-None-Match": '"other"'})
+    assert other.status_code == 200
     thumb = await get(server, f"/documents/{document}/thumbs/1")
     assert thumb.status_code == 200 and len(thumb.content) < len(image.content)
 
