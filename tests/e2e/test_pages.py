@@ -16,7 +16,7 @@ from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.support import RunningServer, joined, make_settings, serving
 
-WAIT = 15_000  # ms: the longest any condition below may take
+WAIT = 30_000  # ms: the longest any condition below may take (generous: a busy 2-core machine)
 
 
 @pytest.fixture
@@ -31,7 +31,26 @@ async def demo(tmp_path: Path) -> AsyncIterator[RunningServer]:
         await store.close()
     tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
     async with serving(settings, demo=(created.meeting, tokens, {})) as running:
+        await all_rendered(running)
         yield running
+
+
+async def all_rendered(server: RunningServer) -> None:
+    """Wait (on the events, not the clock) until every page of the demo is rendered, so that
+    the meeting's state stands still while the tests compare it."""
+    device, welcome = await joined(server, "secretary")
+    missing = {
+        (doc["id"], page)
+        for doc in welcome["snapshot"]["state"]["documents"]
+        for page in range(1, doc["pages"] + 1)
+        if page not in doc["ready"] and page not in doc["failed"]
+    }
+    while missing:
+        frame = await device.recv()
+        if frame["type"] == "event" and frame["event"]["type"] in ("pages_ready", "page_failed"):
+            body = frame["event"]
+            missing -= {(body["document"], p) for p in body.get("pages", [body.get("page")])}
+    await device.close()
 
 
 async def open_page(
