@@ -274,14 +274,19 @@ async def change_invitation(request: Request, member_id: str, *, renew: bool) ->
     return room, member, link
 
 
+async def member_links(request: Request, room: LiveRoom) -> dict[str, str]:
+    """Each member's live invitation link (members without one are left out)."""
+    services: Services = request.app.state.services
+    members = list(room.committed.members.values())
+    found = await meetings.links(services.hub.store, services.key, base_url(request), room.id, members)
+    return {link.member.id: link.url for link in found}
+
+
 @api
 async def invitations(request: Request) -> Response:
-    services: Services = request.app.state.services
     room, _ = await organiser(request)
     members = list(room.committed.members.values())
-    links = {link.member.id: link.url for link in await meetings.links(
-        services.hub.store, services.key, base_url(request), room.id, members
-    )}  # fmt: skip
+    links = await member_links(request, room)
     rows = [
         {"member": m.id, "name": m.name, "position": m.position, "role": m.role.value, "url": links.get(m.id)}
         for m in members

@@ -15,7 +15,8 @@ from emeeting.services import Services
 from emeeting.ws import origin_allowed
 from rooms.paper import sheets_saved
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
 # Defence in depth behind escaping: the pages run only our own scripts and talk only to us.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -26,11 +27,16 @@ CSP = (
 # posts, which the Origin check must refuse; same-origin still keeps token URLs from other sites.
 PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "Content-Security-Policy": CSP}
 TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    loader=FileSystemLoader(ROOT / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 TEMPLATES.filters["thai_date"] = dates.thai_date
 TEMPLATES.filters["thai_time"] = dates.thai_time
+
+
+def qr_svg(link: str, *, scale: int) -> Markup:
+    """A QR code of an invitation link, as inline SVG (made by segno from our own URL: safe markup)."""
+    return Markup(segno.make(link, error="m").svg_inline(scale=scale, dark="#1d2433"))  # noqa: S704
 
 
 async def healthz(request: Request) -> Response:
@@ -65,7 +71,7 @@ async def invitation(request: Request) -> Response:
         meeting=state,
         member=state.members[found.member_id],
         current=state.item(state.current_item or ""),
-        qr=Markup(segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433")),  # noqa: S704 (our own SVG)
+        qr=qr_svg(link, scale=4),
     )
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
@@ -119,14 +125,10 @@ async def invitation_sheet(request: Request) -> Response:
     except api.ApiError as exc:
         page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
         return HTMLResponse(page, status_code=exc.status)
-    members = list(room.committed.members.values())
-    base = api.base_url(request)
-    links = {link.member.id: link.url for link in await meetings.links(
-        services.hub.store, services.key, base, room.id, members
-    )}  # fmt: skip
+    links = await api.member_links(request, room)
     rows = [
-        (m, links.get(m.id), Markup(segno.make(links[m.id], error="m").svg_inline(scale=3)) if m.id in links else None)  # noqa: S704
-        for m in members
+        (m, links.get(m.id), qr_svg(links[m.id], scale=3) if m.id in links else None)
+        for m in room.committed.members.values()
     ]
     year = 0
     for meeting_id, _ in await services.hub.store.meetings():
