@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.model import Presence, VoteRule
+
+MAX_OPTIONS = 20
+RECEIPT_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,211 @@ class RemoveDocument:
         return cls(document=fields.ident(body, "document"))
 
 
+# -- attendance, quorum and recusal ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAttendance:
+    """The secretary records or corrects one member's attendance; absent times mean "now"."""
+
+    TYPE: ClassVar[str] = "record_attendance"
+    member: str
+    status: Presence
+    arrived_at: int | None = None
+    departed_at: int | None = None
+    reason: str = ""
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> RecordAttendance:
+        return cls(
+            member=fields.ident(body, "member"),
+            status=fields.choice(body, "status", Presence),
+            arrived_at=fields.optional_integer(body, "arrived_at", maximum=2**53),
+            departed_at=fields.optional_integer(body, "departed_at", maximum=2**53),
+            reason=fields.text(body, "reason", empty=True) if "reason" in body else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveMeeting:
+    """A member says they are leaving (their departure time is now)."""
+
+    TYPE: ClassVar[str] = "leave_meeting"
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> LeaveMeeting:
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class SetSubstitute:
+    """Someone attends in ``member``'s place; an empty ``name`` removes the substitute."""
+
+    TYPE: ClassVar[str] = "set_substitute"
+    member: str
+    name: str
+    position: str = ""
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> SetSubstitute:
+        return cls(
+            member=fields.ident(body, "member"),
+            name=fields.text(body, "name", empty=True),
+            position=fields.text(body, "position", empty=True) if "position" in body else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AddGuest:
+    """A guest without a vote (ผู้เข้าร่วมประชุม); the client chooses the new member id."""
+
+    TYPE: ClassVar[str] = "add_guest"
+    guest: str
+    name: str
+    position: str = ""
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> AddGuest:
+        return cls(
+            guest=fields.ident(body, "guest"),
+            name=fields.text(body, "name"),
+            position=fields.text(body, "position", empty=True) if "position" in body else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SetQuorum:
+    """A fixed ``count`` of voting members, or at least ``num``/``den`` of them."""
+
+    TYPE: ClassVar[str] = "set_quorum"
+    count: int | None = None
+    num: int = 1
+    den: int = 2
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> SetQuorum:
+        count = fields.optional_integer(body, "count", minimum=1, maximum=100_000)
+        if count is not None:
+            return cls(count=count)
+        den = fields.integer(body, "den", minimum=1, maximum=100)
+        return cls(num=fields.integer(body, "num", minimum=1, maximum=den), den=den)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclareConflict:
+    """A conflict of interest on an agenda item: no vote on it, and maybe its documents hidden.
+
+    ``member`` is None for oneself; the chair and the secretary may record anyone's.
+    """
+
+    TYPE: ClassVar[str] = "declare_conflict"
+    item: str
+    member: str | None = None
+    hide_documents: bool = False
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DeclareConflict:
+        return cls(
+            item=fields.ident(body, "item"),
+            member=fields.optional_ident(body, "member"),
+            hide_documents=fields.boolean(body, "hide_documents") if "hide_documents" in body else False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawConflict:
+    TYPE: ClassVar[str] = "withdraw_conflict"
+    item: str
+    member: str | None = None
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> WithdrawConflict:
+        return cls(item=fields.ident(body, "item"), member=fields.optional_ident(body, "member"))
+
+
+# -- votes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenVote:
+    """Open a vote on an agenda item. No ``options`` means เห็นชอบ / ไม่เห็นชอบ / งดออกเสียง."""
+
+    TYPE: ClassVar[str] = "open_vote"
+    vote: str
+    item: str
+    title: str = ""
+    options: tuple[str, ...] = ()
+    secret: bool = False
+    rule: VoteRule | None = None
+    changeable: bool = True
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> OpenVote:
+        return cls(
+            vote=fields.ident(body, "vote"),
+            item=fields.ident(body, "item"),
+            title=fields.text(body, "title", empty=True) if "title" in body else "",
+            options=tuple(fields.texts(body, "options", max_items=MAX_OPTIONS, max_len=200)),
+            secret=fields.boolean(body, "secret") if "secret" in body else False,
+            rule=fields.choice(body, "rule", VoteRule) if body.get("rule") is not None else None,
+            changeable=fields.boolean(body, "changeable") if "changeable" in body else True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CastBallot:
+    """``choice`` is an option's index. To change a secret ballot, send the ``receipt`` its ack gave."""
+
+    TYPE: ClassVar[str] = "cast_ballot"
+    vote: str
+    choice: int
+    receipt: bytes | None = None
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> CastBallot:
+        return cls(
+            vote=fields.ident(body, "vote"),
+            choice=fields.integer(body, "choice", maximum=MAX_OPTIONS - 1),
+            receipt=fields.optional_bytes(body, "receipt", size=RECEIPT_BYTES),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The ballots of a vote as the server counted them: votes per option, and who chose
+    what for a named vote (None for a secret one)."""
+
+    counts: tuple[int, ...]
+    ballots: Mapping[str, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CloseVote:
+    """The chair closes a vote. ``tally`` is filled in by the server, never read from a frame:
+    the ballots' choices are kept apart from the log (see emeeting/ballots.py)."""
+
+    TYPE: ClassVar[str] = "close_vote"
+    vote: str
+    tally: Tally | None = None
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> CloseVote:
+        return cls(vote=fields.ident(body, "vote"))
+
+
+@dataclass(frozen=True, slots=True)
+class BreakTie:
+    """The chair's casting vote (ประธานออกเสียงชี้ขาด) on a closed vote that ended in a tie."""
+
+    TYPE: ClassVar[str] = "break_tie"
+    vote: str
+    choice: int
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> BreakTie:
+        return cls(vote=fields.ident(body, "vote"), choice=fields.integer(body, "choice", maximum=MAX_OPTIONS - 1))
+
+
 # Commands the server issues itself, never parsed from a device's frame: a document is
 # added by an HTTP upload (the server vouches for its file), pages are marked by the renderer.
 
@@ -124,13 +333,62 @@ class MarkPageFailed:
     code: str
 
 
-DeviceCommand = OpenMeeting | SetAgendaItem | ShowPage | CloseMeeting | RenameDocument | MoveDocument | RemoveDocument
-ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """Members whose devices joined: each not yet present arrives (the server coalesces joins)."""
+
+    TYPE: ClassVar[str] = "check_in"
+    members: tuple[str, ...]
+
+
+AttendanceCommand = RecordAttendance | LeaveMeeting | SetSubstitute | AddGuest | SetQuorum | CheckIn
+ConflictCommand = DeclareConflict | WithdrawConflict
+VoteCommand = OpenVote | CastBallot | CloseVote | BreakTie
+DeviceCommand = (
+    OpenMeeting
+    | SetAgendaItem
+    | ShowPage
+    | CloseMeeting
+    | RenameDocument
+    | MoveDocument
+    | RemoveDocument
+    | RecordAttendance
+    | LeaveMeeting
+    | SetSubstitute
+    | AddGuest
+    | SetQuorum
+    | DeclareConflict
+    | WithdrawConflict
+    | OpenVote
+    | CastBallot
+    | CloseVote
+    | BreakTie
+)
+ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn
 Command = DeviceCommand | ServerCommand
 
 COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
     cls.TYPE: cls
-    for cls in (OpenMeeting, SetAgendaItem, ShowPage, CloseMeeting, RenameDocument, MoveDocument, RemoveDocument)
+    for cls in (
+        OpenMeeting,
+        SetAgendaItem,
+        ShowPage,
+        CloseMeeting,
+        RenameDocument,
+        MoveDocument,
+        RemoveDocument,
+        RecordAttendance,
+        LeaveMeeting,
+        SetSubstitute,
+        AddGuest,
+        SetQuorum,
+        DeclareConflict,
+        WithdrawConflict,
+        OpenVote,
+        CastBallot,
+        CloseVote,
+        BreakTie,
+    )
 }
 
 

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
-from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
+from rooms.events_attendance import (
+    AttendanceRecorded,
+    ConflictDeclared,
+    ConflictWithdrawn,
+    GuestAdded,
+    MembersArrived,
+    QuorumSet,
+    SubstituteSet,
+    member_from_wire,
+)
+from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
+from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +61,7 @@ class MeetingCreated:
                 place=fields.text(info, "place", empty=True),
                 organisation=fields.text(info, "organisation", empty=True),
             ),
-            members=tuple(
-                Member(
-                    id=fields.ident(m, "id"),
-                    name=fields.text(m, "name"),
-                    position=fields.text(m, "position", empty=True),
-                    role=fields.choice(m, "role", Role),
-                    voting=fields.boolean(m, "voting"),
-                )
-                for m in fields.maps(body, "members")
-            ),
+            members=tuple(member_from_wire(m) for m in fields.maps(body, "members")),
             agenda=tuple(
                 AgendaItem(
                     id=fields.ident(i, "id"),
@@ -253,6 +255,17 @@ Event = (
     | DocumentRemoved
     | PagesReady
     | PageFailed
+    | MembersArrived
+    | AttendanceRecorded
+    | SubstituteSet
+    | GuestAdded
+    | QuorumSet
+    | ConflictDeclared
+    | ConflictWithdrawn
+    | VoteOpened
+    | BallotCast
+    | VoteClosed
+    | TieBroken
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -269,6 +282,17 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DocumentRemoved,
         PagesReady,
         PageFailed,
+        MembersArrived,
+        AttendanceRecorded,
+        SubstituteSet,
+        GuestAdded,
+        QuorumSet,
+        ConflictDeclared,
+        ConflictWithdrawn,
+        VoteOpened,
+        BallotCast,
+        VoteClosed,
+        TieBroken,
     )
 }
 

@@ -93,3 +93,29 @@ def integers(body: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: i
     if not isinstance(value, list):
         raise FieldError(name, "must be a list of integers")
     return [integer({name: v}, name, minimum=minimum, maximum=maximum) for v in value]
+
+
+def optional_integer(body: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
+    if body.get(name) is None:
+        return None
+    return integer(body, name, minimum=minimum, maximum=maximum)
+
+
+def optional_bytes(body: Mapping[str, Any], name: str, *, size: int) -> bytes | None:
+    """msgpack bin of exactly ``size`` bytes, or absent."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, bytes) or len(value) != size:
+        raise FieldError(name, f"must be {size} bytes (msgpack bin)")
+    return value
+
+
+def texts(body: Mapping[str, Any], name: str, *, max_items: int, max_len: int = MAX_TEXT) -> list[str]:
+    """A list of non-empty strings; absent means empty."""
+    value = body.get(name, [])
+    if not isinstance(value, list):
+        raise FieldError(name, "must be a list of strings")
+    if len(value) > max_items:
+        raise FieldError(name, f"must have at most {max_items} entries")
+    return [text({name: v}, name, max_len=max_len) for v in value]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -127,6 +127,161 @@ class MeetingInfo:
         }
 
 
+class Presence(enum.StrEnum):
+    """Where a member stands on the attendance record (รายชื่อผู้มาประชุม)."""
+
+    EXPECTED = "expected"  # invited, not (yet) arrived
+    PRESENT = "present"  # arrived and has not left
+    DEPARTED = "departed"  # arrived, then left before the end
+    ABSENT = "absent"  # will not come (ผู้ไม่มาประชุม), with the reason given
+
+
+@dataclass(frozen=True, slots=True)
+class Substitute:
+    """Someone attending in a member's place (มาประชุมแทน): the seat and its vote are theirs."""
+
+    name: str
+    position: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"name": self.name, "position": self.position}
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """One member's attendance; times are milliseconds since the Unix epoch.
+
+    ``confirmed`` is set once the secretary has recorded or confirmed it.
+    """
+
+    status: Presence = Presence.EXPECTED
+    arrived_at: int | None = None
+    departed_at: int | None = None
+    reason: str = ""
+    substitute: Substitute | None = None
+    confirmed: bool = False
+
+    def to_wire(self, member: str) -> dict[str, Any]:
+        return {
+            "member": member,
+            "status": self.status.value,
+            "arrived_at": self.arrived_at,
+            "departed_at": self.departed_at,
+            "reason": self.reason,
+            "substitute": self.substitute.to_wire() if self.substitute else None,
+            "confirmed": self.confirmed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quorum:
+    """How many voting members must be present: a fixed ``count``, or at least ``num/den`` of them."""
+
+    count: int | None = None
+    num: int = 1
+    den: int = 2
+
+    def required(self, voting_members: int) -> int:
+        if self.count is not None:
+            return self.count
+        return max(1, -(-voting_members * self.num // self.den))  # ceiling, and never nobody
+
+    def to_wire(self, voting_members: int) -> dict[str, Any]:
+        return {"count": self.count, "num": self.num, "den": self.den, "required": self.required(voting_members)}
+
+
+class OptionKind(enum.StrEnum):
+    APPROVE = "approve"  # เห็นชอบ
+    DISAPPROVE = "disapprove"  # ไม่เห็นชอบ
+    ABSTAIN = "abstain"  # งดออกเสียง
+    OPTION = "option"  # one of the chair's own options (a candidate, a choice)
+
+
+class VoteRule(enum.StrEnum):
+    SIMPLE = "simple"  # more approve than disapprove; abstentions are not votes cast
+    ABSOLUTE = "absolute"  # approve from more than half of those eligible
+    TWO_THIRDS = "two_thirds"  # approve from at least two thirds of the votes cast
+    PLURALITY = "plurality"  # the option with the most votes
+
+
+class VoteStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Outcome(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CHOSEN = "chosen"  # plurality: ``winner`` has the most votes
+    TIE = "tie"  # waiting for the chair's casting vote
+    NO_DECISION = "no_decision"  # nobody voted for or against anything
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOption:
+    label: str
+    kind: OptionKind
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"label": self.label, "kind": self.kind.value}
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    """A closed vote's count; ``ballots`` (member -> option index) only for a named vote."""
+
+    counts: tuple[int, ...]
+    outcome: Outcome
+    winner: int | None
+    casting: int | None
+    ballots: Mapping[str, int] | None
+    sentence_th: str
+    sentence_en: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "counts": list(self.counts),
+            "outcome": self.outcome.value,
+            "winner": self.winner,
+            "casting": self.casting,
+            "ballots": dict(self.ballots) if self.ballots is not None else None,
+            "sentence": {"th": self.sentence_th, "en": self.sentence_en},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A vote on an agenda item. ``eligible`` is fixed when it opens (less anyone recused since);
+    ``voters`` are those who have cast a ballot, in the order they first did."""
+
+    id: str
+    item: str
+    title: str
+    options: tuple[VoteOption, ...]
+    secret: bool
+    rule: VoteRule
+    changeable: bool
+    eligible: tuple[str, ...]
+    voters: tuple[str, ...] = ()
+    status: VoteStatus = VoteStatus.OPEN
+    result: VoteResult | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "item": self.item,
+            "title": self.title,
+            "options": [o.to_wire() for o in self.options],
+            "secret": self.secret,
+            "rule": self.rule.value,
+            "changeable": self.changeable,
+            "eligible": list(self.eligible),
+            "voters": list(self.voters),
+            "status": self.status.value,
+            "result": self.result.to_wire() if self.result else None,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingState:
     """The state of one meeting after the event with sequence number ``seq``."""
@@ -140,6 +295,21 @@ class MeetingState:
     current_item: str | None = None
     current_page: PageRef | None = None
     seq: int = 0
+    attendance: Mapping[str, Attendance] = field(default_factory=dict)
+    quorum: Quorum = Quorum()
+    conflicts: Mapping[tuple[str, str], bool] = field(default_factory=dict)  # (member, item) -> documents hidden
+    votes: Mapping[str, Vote] = field(default_factory=dict)
+
+    def attendance_of(self, member: str) -> Attendance:
+        return self.attendance.get(member, NOT_ARRIVED)
+
+    def voting_members(self) -> list[Member]:
+        return [m for m in self.members.values() if m.voting]
+
+    def hidden_documents(self, member: str) -> frozenset[str]:
+        """Documents ``member`` may not open: those of items they asked to have hidden (recusal)."""
+        items = {item for (who, item), hide in self.conflicts.items() if who == member and hide}
+        return frozenset(d.id for d in self.documents.values() if d.item in items)
 
     def item(self, item_id: str) -> AgendaItem | None:
         # An agenda has tens of items: a scan is cheaper than keeping an index in step.
@@ -157,7 +327,17 @@ class MeetingState:
             "documents": [d.to_wire() for d in self.documents.values()],
             "current_item": self.current_item,
             "current_page": self.current_page.to_wire() if self.current_page else None,
+            "attendance": [self.attendance_of(m).to_wire(m) for m in self.members],
+            "quorum": self.quorum.to_wire(len(self.voting_members())),
+            "conflicts": [
+                {"member": member, "item": item, "hide_documents": hide}
+                for (member, item), hide in self.conflicts.items()
+            ],
+            "votes": [v.to_wire() for v in self.votes.values()],
         }
+
+
+NOT_ARRIVED = Attendance()
 
 
 def number_agenda(

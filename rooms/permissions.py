@@ -9,24 +9,38 @@ from __future__ import annotations
 
 from rooms.commands import (
     AddDocument,
+    AddGuest,
+    BreakTie,
+    CastBallot,
+    CheckIn,
     CloseMeeting,
+    CloseVote,
     Command,
+    DeclareConflict,
+    LeaveMeeting,
     MarkPageFailed,
     MarkPagesReady,
     MoveDocument,
     OpenMeeting,
+    OpenVote,
+    RecordAttendance,
     RemoveDocument,
     RenameDocument,
     SetAgendaItem,
+    SetQuorum,
+    SetSubstitute,
     ShowPage,
+    WithdrawConflict,
 )
 from rooms.model import Role
 
 SYSTEM = "@server"  # the actor of commands the server issues itself; no member id starts with "@"
-SYSTEM_COMMANDS = frozenset({MarkPagesReady.TYPE, MarkPageFailed.TYPE})
+SYSTEM_COMMANDS = frozenset({MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE})
 
 CHAIR = frozenset({Role.CHAIR})
 PRESENTERS = frozenset({Role.CHAIR, Role.SECRETARY})
+MEMBERS = frozenset({Role.CHAIR, Role.SECRETARY, Role.MEMBER})  # everyone but guests
+EVERYONE = frozenset(Role)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # The chair opens and closes the meeting (ประธานเปิด/ปิดประชุม).
@@ -40,6 +54,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     RenameDocument.TYPE: PRESENTERS,
     MoveDocument.TYPE: PRESENTERS,
     RemoveDocument.TYPE: PRESENTERS,
+    # The secretary keeps the attendance record (the chair may correct it too); anyone may
+    # say they are leaving.
+    RecordAttendance.TYPE: PRESENTERS,
+    SetSubstitute.TYPE: PRESENTERS,
+    AddGuest.TYPE: PRESENTERS,
+    SetQuorum.TYPE: PRESENTERS,
+    LeaveMeeting.TYPE: EVERYONE,
+    # A member declares their own conflict of interest; the organisers may record anyone's
+    # (rooms/attendance.py checks whose it is).
+    DeclareConflict.TYPE: MEMBERS,
+    WithdrawConflict.TYPE: MEMBERS,
+    # The chair opens and closes votes and gives the casting vote; guests have no vote.
+    OpenVote.TYPE: CHAIR,
+    CloseVote.TYPE: CHAIR,
+    BreakTie.TYPE: CHAIR,
+    CastBallot.TYPE: MEMBERS,
 }
 
 

@@ -19,6 +19,30 @@ class Refusal(enum.StrEnum):
     PAGE_OUT_OF_RANGE = "page_out_of_range"
     DOCUMENT_EXISTS = "document_exists"
     INVALID_DOCUMENT = "invalid_document"
+    # attendance, quorum, recusal
+    UNKNOWN_MEMBER = "unknown_member"
+    MEMBER_EXISTS = "member_exists"
+    NOT_PRESENT = "not_present"
+    INVALID_ATTENDANCE = "invalid_attendance"
+    INVALID_QUORUM = "invalid_quorum"
+    NO_CONFLICT = "no_conflict"
+    ALREADY_VOTED = "already_voted"
+    # votes
+    NO_QUORUM = "no_quorum"
+    NO_VOTERS = "no_voters"
+    UNKNOWN_VOTE = "unknown_vote"
+    VOTE_EXISTS = "vote_exists"
+    VOTE_OPEN = "vote_open"
+    VOTE_CLOSED = "vote_closed"
+    INVALID_VOTE = "invalid_vote"
+    NOT_ELIGIBLE = "not_eligible"
+    RECUSED = "recused"
+    INVALID_CHOICE = "invalid_choice"
+    BALLOT_FINAL = "ballot_final"
+    RECEIPT_REQUIRED = "receipt_required"
+    UNKNOWN_RECEIPT = "unknown_receipt"
+    NOT_COUNTED = "not_counted"
+    NOT_A_TIE = "not_a_tie"
 
 
 @dataclass(frozen=True, slots=True)

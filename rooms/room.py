@@ -11,11 +11,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import documents, permissions
-from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
+from rooms import attendance, documents, permissions, votes
+from rooms.commands import (
+    AddGuest,
+    BreakTie,
+    CastBallot,
+    CheckIn,
+    CloseMeeting,
+    CloseVote,
+    Command,
+    DeclareConflict,
+    LeaveMeeting,
+    OpenMeeting,
+    OpenVote,
+    RecordAttendance,
+    SetAgendaItem,
+    SetQuorum,
+    SetSubstitute,
+    ShowPage,
+    WithdrawConflict,
+)
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
+from rooms.events_attendance import (
+    AttendanceRecorded,
+    ConflictDeclared,
+    ConflictWithdrawn,
+    GuestAdded,
+    MembersArrived,
+    QuorumSet,
+    SubstituteSet,
+)
+from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import FieldError
-from rooms.model import AgendaItem, DocumentRef, MeetingInfo, MeetingState, MeetingStatus, Member, PageRef, Role
+from rooms.model import (
+    AgendaItem,
+    Attendance,
+    DocumentRef,
+    MeetingInfo,
+    MeetingState,
+    MeetingStatus,
+    Member,
+    PageRef,
+    Role,
+)
 from rooms.refusals import Refusal, Rejection
 
 
@@ -73,6 +111,7 @@ def start(created: MeetingCreated) -> MeetingState:
         agenda=created.agenda,
         documents={d.id: d for d in created.documents},
         seq=1,
+        attendance={m.id: Attendance() for m in created.members},
     )
 
 
@@ -88,8 +127,12 @@ def fold(events: Iterable[Event]) -> MeetingState:
     return state
 
 
-def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | Rejection:
-    """The events ``command`` causes, or why not. The server itself acts as ``permissions.SYSTEM``."""
+def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -> list[Event] | Rejection:
+    """The events ``command`` causes, or why not. The server itself acts as ``permissions.SYSTEM``.
+
+    ``now`` (milliseconds since the epoch) is when the command arrived: the time an arrival or
+    a departure is recorded at, unless the command gives one.
+    """
     if actor == permissions.SYSTEM:
         if command.TYPE not in permissions.SYSTEM_COMMANDS:
             return Rejection(Refusal.FORBIDDEN, f"the server does not {command.TYPE.replace('_', ' ')}")
@@ -109,6 +152,8 @@ def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | R
         case CloseMeeting():
             if (refused := _require_open(state)) is not None:
                 return refused
+            if (vote := votes.open_vote(state)) is not None:
+                return Rejection(Refusal.VOTE_OPEN, f"close the open vote {vote.title!r} first")
             return [MeetingClosed()]
         case SetAgendaItem(item=item_id):
             if (refused := _require_open(state)) is not None:
@@ -130,6 +175,19 @@ def decide(state: MeetingState, actor: str, command: Command) -> list[Event] | R
                 events.append(AgendaItemSet(doc.item))
             events.append(PageShown(doc_id, page))
             return events
+        case (
+            RecordAttendance()
+            | LeaveMeeting()
+            | SetSubstitute()
+            | AddGuest()
+            | SetQuorum()
+            | CheckIn()
+            | DeclareConflict()
+            | WithdrawConflict()
+        ):
+            return attendance.decide(state, actor, command, now)
+        case OpenVote() | CastBallot() | CloseVote() | BreakTie():
+            return votes.decide(state, actor, command)
         case _:
             return documents.decide(state, command)
 
@@ -159,5 +217,17 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return replace(state, seq=seq, current_item=item_id, current_page=page)
         case PageShown(document=doc_id, page=number):
             return replace(state, seq=seq, current_page=PageRef(doc_id, number))
+        case (
+            MembersArrived()
+            | AttendanceRecorded()
+            | SubstituteSet()
+            | GuestAdded()
+            | QuorumSet()
+            | ConflictDeclared()
+            | ConflictWithdrawn()
+        ):
+            return attendance.apply(state, event, seq)
+        case VoteOpened() | BallotCast() | VoteClosed() | TieBroken():
+            return votes.apply(state, event, seq)
         case _:
             return documents.apply(state, event, seq)

@@ -1,0 +1,125 @@
+"""Events of votes: opened, a ballot cast, closed with its result, a tie broken.
+See rooms/events.py for what an event is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rooms import fields
+from rooms.model import OptionKind, Outcome, Vote, VoteOption, VoteResult, VoteRule
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOpened:
+    """A vote opened; ``vote.eligible`` are those who may cast a ballot."""
+
+    TYPE: ClassVar[str] = "vote_opened"
+    vote: Vote
+
+    def to_wire(self) -> dict[str, Any]:
+        v = self.vote
+        return {
+            "type": self.TYPE,
+            "vote": v.id,
+            "item": v.item,
+            "title": v.title,
+            "options": [o.to_wire() for o in v.options],
+            "secret": v.secret,
+            "rule": v.rule.value,
+            "changeable": v.changeable,
+            "eligible": list(v.eligible),
+        }
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> VoteOpened:
+        eligible = body.get("eligible")
+        if not isinstance(eligible, list):
+            raise fields.FieldError("eligible", "must be a list of member ids")
+        return cls(
+            Vote(
+                id=fields.ident(body, "vote"),
+                item=fields.ident(body, "item"),
+                title=fields.text(body, "title"),
+                options=tuple(
+                    VoteOption(fields.text(o, "label"), fields.choice(o, "kind", OptionKind))
+                    for o in fields.maps(body, "options")
+                ),
+                secret=fields.boolean(body, "secret"),
+                rule=fields.choice(body, "rule", VoteRule),
+                changeable=fields.boolean(body, "changeable"),
+                eligible=tuple(fields.ident({"eligible": m}, "eligible") for m in eligible),
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BallotCast:
+    """``member`` has voted (``change``: again, replacing their ballot). The choice is not here:
+    nobody sees choices while a vote is open, and a secret one's never reach the log."""
+
+    TYPE: ClassVar[str] = "ballot_cast"
+    vote: str
+    member: str
+    change: bool
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "vote": self.vote, "member": self.member, "change": self.change}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> BallotCast:
+        return cls(
+            vote=fields.ident(body, "vote"), member=fields.ident(body, "member"), change=fields.boolean(body, "change")
+        )
+
+
+def result_from_wire(body: Mapping[str, Any]) -> VoteResult:
+    ballots = body.get("ballots")
+    if ballots is not None and not isinstance(ballots, Mapping):
+        raise fields.FieldError("ballots", "must be a map of member id to option index, or nil")
+    sentence = fields.mapping(body, "sentence")
+    return VoteResult(
+        counts=tuple(fields.integers(body, "counts")),
+        outcome=fields.choice(body, "outcome", Outcome),
+        winner=fields.optional_integer(body, "winner"),
+        casting=fields.optional_integer(body, "casting"),
+        ballots=None
+        if ballots is None
+        else {
+            fields.ident({"ballots": k}, "ballots"): fields.integer({"ballots": v}, "ballots")
+            for k, v in ballots.items()
+        },
+        sentence_th=fields.text(sentence, "th", max_len=2000),
+        sentence_en=fields.text(sentence, "en", max_len=2000),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VoteClosed:
+    TYPE: ClassVar[str] = "vote_closed"
+    vote: str
+    result: VoteResult
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "vote": self.vote, "result": self.result.to_wire()}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> VoteClosed:
+        return cls(vote=fields.ident(body, "vote"), result=result_from_wire(fields.mapping(body, "result")))
+
+
+@dataclass(frozen=True, slots=True)
+class TieBroken:
+    """The chair's casting vote decided a tied vote; ``result`` replaces the tied one."""
+
+    TYPE: ClassVar[str] = "tie_broken"
+    vote: str
+    result: VoteResult
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "vote": self.vote, "result": self.result.to_wire()}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> TieBroken:
+        return cls(vote=fields.ident(body, "vote"), result=result_from_wire(fields.mapping(body, "result")))
