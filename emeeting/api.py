@@ -180,9 +180,11 @@ async def documents(request: Request) -> Response:
 @api
 async def page_image(request: Request) -> Response:
     services: Services = request.app.state.services
-    room, _ = await authorize(request, request.path_params["meeting"])
+    room, member = await authorize(request, request.path_params["meeting"])
     doc = room.committed.documents.get(request.path_params["document"])
     page = request.path_params["page"]
+    if doc is not None and doc.id in room.committed.hidden_documents(member.id):
+        raise ApiError(403, "document_hidden", "this document is hidden from you: you declared a conflict of interest")
     if doc is None or doc.file is None or not 1 <= page <= doc.pages:
         raise ApiError(404, "not_found", "there is no such page")
     if page in doc.failed:
@@ -215,11 +217,12 @@ async def page_image(request: Request) -> Response:
 @api
 async def search(request: Request) -> Response:
     services: Services = request.app.state.services
-    room, _ = await authorize(request, request.path_params["meeting"])
+    room, member = await authorize(request, request.path_params["meeting"])
     query = request.query_params.get("q", "").strip()
     if len(query) < MIN_QUERY:
         raise ApiError(422, "query_too_short", f"search for at least {MIN_QUERY} characters")
-    docs = [d for d in room.committed.documents.values() if d.file is not None]
+    hidden = room.committed.hidden_documents(member.id)
+    docs = [d for d in room.committed.documents.values() if d.file is not None and d.id not in hidden]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
     results = [
         {"document": d.id, "title": d.title, "page": hit.page, "snippet": [[text, match] for text, match in hit.parts]}

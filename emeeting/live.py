@@ -12,16 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from emeeting import protocol
+from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
 from emeeting.connection import Connection
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
-from rooms.commands import Command
+from rooms.commands import CheckIn, Command
 from rooms.events import Event, event_from_wire
-from rooms.model import MeetingState
+from rooms.model import MeetingState, Presence
+from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
 from rooms.room import apply, decide, fold
 
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 
 
 PRESENCE_EVERY = 1.0  # seconds
+ARRIVALS_EVERY = 0.1  # seconds: joins within this are checked in by one event
 
 
 class RoomFailed(RuntimeError):
@@ -37,14 +41,33 @@ class RoomFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A command that will take effect (or did, when ``duplicate``): ``seq`` resolves on commit."""
+    """A command that will take effect (or did, when ``duplicate``): ``seq`` resolves on commit.
+
+    ``receipt`` is for the sending device alone: the key of its secret ballot.
+    """
 
     seq: asyncio.Future[int]
     duplicate: bool
+    receipt: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """Where a device connects from, for the connection record."""
+
+    ip: str
+    user_agent: str
 
 
 class LiveRoom:
-    def __init__(self, store: Store, state: MeetingState, applied: dict[tuple[str, str], int], limits: Limits) -> None:
+    def __init__(
+        self,
+        store: Store,
+        state: MeetingState,
+        applied: dict[tuple[str, str], int],
+        limits: Limits,
+        ballots: BallotBox | None = None,
+    ) -> None:
         self.id = state.id
         self.store = store
         self.limits = limits
@@ -56,6 +79,9 @@ class LiveRoom:
         self._applied = applied
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
         self._snapshot: tuple[int, bytes] | None = None
+        self.ballots = ballots or BallotBox(state.id, {}, {})
+        self._arrivals: set[str] = set()
+        self._arrivals_due: asyncio.TimerHandle | None = None
 
     @classmethod
     async def load(cls, store: Store, meeting_id: str, limits: Limits) -> LiveRoom | None:
@@ -65,7 +91,7 @@ class LiveRoom:
         state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
         if state.seq != rows[-1].seq:
             raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
-        return cls(store, state, await store.commands(meeting_id), limits)
+        return cls(store, state, await store.commands(meeting_id), limits, await BallotBox.load(store, state))
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -84,21 +110,27 @@ class LiveRoom:
             return Accepted(done, duplicate=True)
         if key in self._pending:
             return Accepted(self._pending[key], duplicate=True)
-        outcome = decide(self.decided, actor, frame.command)
+        command = self.ballots.fill(self.decided, frame.command)
+        outcome = decide(self.decided, actor, command, now=now_ms())
         if isinstance(outcome, Rejection):
             return outcome
-        return self._write(actor, outcome, key)
+        writes = self.ballots.record(self.decided, actor, command, outcome)
+        if isinstance(writes, Rejection):
+            return writes
+        return self._write(actor, outcome, key, writes)
 
     def execute(self, actor: str, command: Command) -> Accepted | Rejection | None:
         """Decide a command the server issues itself (an upload, rendered pages); None if it changes nothing."""
         if self.failed:
             raise RoomFailed(self.id)
-        outcome = decide(self.decided, actor, command)
+        outcome = decide(self.decided, actor, command, now=now_ms())
         if isinstance(outcome, Rejection):
             return outcome
         return self._write(actor, outcome, None) if outcome else None
 
-    def _write(self, actor: str, events: list[Event], key: tuple[str, str] | None) -> Accepted:
+    def _write(
+        self, actor: str, events: list[Event], key: tuple[str, str] | None, writes: Writes = NOTHING
+    ) -> Accepted:
         ts = now_ms()
         state = self.decided
         rows: list[EventRow] = []
@@ -119,7 +151,10 @@ class LiveRoom:
 
         command_row = None if key is None else (*key, state.seq)
         try:
-            written = self.store.submit(WriteJob(self.id, rows, command_row, on_commit=on_commit))
+            job = WriteJob(
+                self.id, rows, command_row, statements=writes.statements, on_commit=on_commit, forget=writes.forget
+            )
+            written = self.store.submit(job)
         except StoreClosed:
             raise RoomFailed(self.id) from None  # shutting down: nothing was decided
         # Only now, with the job queued, does the decision count for the next command.
@@ -127,7 +162,7 @@ class LiveRoom:
         if key is not None:
             self._pending[key] = result
         written.add_done_callback(lambda f: self._on_write_failed(f, result))
-        return Accepted(result, duplicate=False)
+        return Accepted(result, duplicate=False, receipt=writes.receipt)
 
     def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
         if written.cancelled() or written.exception() is None:
@@ -153,9 +188,15 @@ class LiveRoom:
         return await self.store.events(self.id, after, upto)
 
     @contextlib.asynccontextmanager
-    async def attach(self, conn: Connection, member: str, since: int | None) -> AsyncIterator[None]:
-        """Subscribe ``conn`` for the block: welcome, then snapshot or missed events, then live ones."""
+    async def attach(
+        self, conn: Connection, member: str, since: int | None, peer: Peer | None = None
+    ) -> AsyncIterator[None]:
+        """Subscribe ``conn`` for the block: welcome, then snapshot or missed events, then live ones.
+
+        Joining checks the member in, and goes into the connection record with ``peer``.
+        """
         seq = self.committed.seq
+        record: str | None = None
         resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
         role = self.committed.members[member].role.value
         conn.source = self
@@ -172,10 +213,14 @@ class LiveRoom:
                 conn.last_seq = snap_seq
             conn.push_latest(self._presence())
             self._presence_changed()
+            self._arrived(member)
+            record = self._record_join(member, peer)
             yield
         finally:
             self.connections.pop(conn, None)
             self._presence_changed()
+            if record is not None:
+                self._record_leave(record)
 
     def disconnect(self, member: str, code: int, reason: str) -> int:
         """Close every device of ``member`` (its invitation was revoked); how many there were."""
@@ -183,6 +228,41 @@ class LiveRoom:
         for conn in devices:
             conn.close_soon(code, reason)
         return len(devices)
+
+    # -- attendance: joining checks a member in; the connection record ---------------------------
+
+    def _arrived(self, member: str) -> None:
+        if self.decided.attendance_of(member).status is Presence.PRESENT:
+            return
+        self._arrivals.add(member)
+        if self._arrivals_due is None:
+            self._arrivals_due = asyncio.get_running_loop().call_later(ARRIVALS_EVERY, self._check_in)
+
+    def _check_in(self) -> None:
+        self._arrivals_due = None
+        members, self._arrivals = tuple(sorted(self._arrivals)), set()
+        try:
+            self.execute(SYSTEM, CheckIn(members))
+        except RoomFailed:
+            log.warning("meeting %s: could not check in %d members", self.id, len(members))
+
+    def _record_join(self, member: str, peer: Peer | None) -> str | None:
+        record = secrets.token_hex(8)
+        sql = "INSERT INTO connections (id, meeting_id, member_id, joined_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)"
+        peer = peer or Peer("", "")
+        try:
+            self.store.submit(
+                WriteJob(statements=((sql, (record, self.id, member, now_ms(), peer.ip, peer.user_agent)),))
+            )
+        except StoreClosed:
+            return None
+        return record
+
+    def _record_leave(self, record: str) -> None:
+        with contextlib.suppress(StoreClosed):
+            self.store.submit(
+                WriteJob(statements=(("UPDATE connections SET left_at = ? WHERE id = ?", (now_ms(), record)),))
+            )
 
     # -- presence: who is connected now (not stored; attendance is a later, logged matter) ------
 
@@ -203,3 +283,8 @@ class LiveRoom:
         frame = self._presence()
         for conn in self.connections:
             conn.push_latest(frame)
+
+
+def _log_failure(done: asyncio.Future[None]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.error("could not write the connection record: %s", done.exception())

@@ -148,8 +148,11 @@ def presence(devices: Mapping[str, int]) -> bytes:
     return encode({"type": ServerType.PRESENCE.value, "members": dict(devices)})
 
 
-def ack(command_id: str, seq: int, duplicate: bool) -> bytes:
-    return encode({"type": ServerType.ACK.value, "id": command_id, "seq": seq, "duplicate": duplicate})
+def ack(command_id: str, seq: int, duplicate: bool, receipt: bytes | None = None) -> bytes:
+    frame: dict[str, Any] = {"type": ServerType.ACK.value, "id": command_id, "seq": seq, "duplicate": duplicate}
+    if receipt is not None:
+        frame["receipt"] = receipt  # a secret ballot's key, for its device alone
+    return encode(frame)
 
 
 def error(code: str, message: str, *, id: str | None = None, field: str | None = None) -> bytes:

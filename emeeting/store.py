@@ -101,6 +101,38 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE VIRTUAL TABLE page_text USING fts5(sha256 UNINDEXED, page UNINDEXED, text, tokenize='trigram');
     """,
+    # 3: ballots, kept apart from the log so that nobody sees a choice while a vote is open.
+    # ``ballots`` is the roll of who has voted: one row per member and vote, by its primary key,
+    # with the choice for a named vote and NULL for a secret one. A secret vote's choices are in
+    # ``secret_ballots``: one slot per eligible member, made in random order when the vote opens
+    # and filled in place, so a slot carries no voter, no time and no order of voting. The
+    # connection record keeps every device's join and leave (who, when, from where).
+    """
+    CREATE TABLE ballots (
+        meeting_id TEXT NOT NULL,
+        vote_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        choice INTEGER,
+        PRIMARY KEY (meeting_id, vote_id, member_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE secret_ballots (
+        meeting_id TEXT NOT NULL,
+        vote_id TEXT NOT NULL,
+        slot BLOB NOT NULL CHECK (length(slot) = 16),
+        choice BLOB NOT NULL CHECK (length(choice) = 1),
+        PRIMARY KEY (meeting_id, vote_id, slot)
+    ) WITHOUT ROWID;
+    CREATE TABLE connections (
+        id TEXT PRIMARY KEY,
+        meeting_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        left_at INTEGER,
+        ip TEXT NOT NULL,
+        user_agent TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX connections_by_meeting ON connections(meeting_id, joined_at);
+    """,
 )
 
 
@@ -143,6 +175,9 @@ class WriteJob:
     command: tuple[str, str, int] | None = None  # (member, client id, seq) for retries
     statements: Sequence[tuple[str, tuple[Any, ...]]] = ()
     on_commit: Callable[[], None] | None = None
+    # After this job's transaction, fold the WAL into the database and empty it: it would
+    # otherwise hold, commit by commit, which secret-ballot slot changed with which member.
+    forget: bool = False
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -242,6 +277,8 @@ class Store:
             raise
         self.batches += 1
         self.jobs += len(batch)
+        if any(job.forget for job in batch):
+            await self._forget()  # before anyone hears of the commit: an ack means it is done
         for job in batch:
             if job.on_commit is not None:
                 try:
@@ -250,6 +287,12 @@ class Store:
                     log.exception("on_commit failed after a successful commit")
             if not job.done.done():
                 job.done.set_result(None)
+
+    async def _forget(self) -> None:
+        try:
+            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:
+            log.exception("could not empty the WAL after a secret ballot")
 
     # -- meetings and invitations -------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from emeeting import auth, protocol
 from emeeting.connection import Connection
 from emeeting.fastsend import DirectSend
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 
@@ -93,7 +93,8 @@ class Device:
             direct=self.direct,
         )
         try:
-            async with joined.room.attach(conn, joined.member, joined.since):
+            peer = Peer(self.ws.client.host if self.ws.client else "", self.ws.headers.get("user-agent", "")[:500])
+            async with joined.room.attach(conn, joined.member, joined.since, peer):
                 await self._receive_loop(joined.room, joined.member, conn)
         except Disconnected:
             pass
@@ -137,7 +138,8 @@ class Device:
                 conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, message, id=frame.id))
                 continue
             if isinstance(outcome, Accepted):
-                outcome.seq.add_done_callback(functools.partial(_answer, conn, frame.id, outcome.duplicate))
+                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.receipt)
+                outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
 
@@ -161,8 +163,10 @@ class Device:
             await self.ws.close(code=code, reason=reason)
 
 
-def _answer(conn: Connection, command_id: str, duplicate: bool, done: asyncio.Future[int]) -> None:
+def _answer(
+    conn: Connection, command_id: str, duplicate: bool, receipt: bytes | None, done: asyncio.Future[int]
+) -> None:
     if done.cancelled() or done.exception() is not None:
         conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this", id=command_id))
     else:
-        conn.push_reply(protocol.ack(command_id, done.result(), duplicate))
+        conn.push_reply(protocol.ack(command_id, done.result(), duplicate, receipt))

@@ -141,25 +141,57 @@ class Device:
         self.ws = ws
         self.last_seq = 0
         self.presence: dict[str, int] = {}
+        self.arrivals: list[dict[str, Any]] = []  # members_arrived events, kept aside like presence
+        self.present: set[str] = set()  # members present, as this device has heard
+        self._held: list[dict[str, Any]] = []  # frames read ahead by settled(), returned first
 
     async def send(self, frame: Mapping[str, Any]) -> None:
         await self.ws.send(msgpack.packb(frame))
 
     async def recv(self) -> dict[str, Any]:
-        """The next frame; presence frames (who is connected) are kept aside in ``presence``."""
+        """The next frame. Presence frames (who is connected) are kept aside in ``presence``, and
+        the check-ins that devices joining cause, which come when they come, in ``arrivals``."""
+        if self._held:
+            return self._held.pop(0)
         while True:
             data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
             assert isinstance(data, bytes), f"expected a binary frame, got {data!r}"
             frame: dict[str, Any] = msgpack.unpackb(data)
-            if frame["type"] != "presence":
-                break
-            self.presence = frame["members"]
-        if frame["type"] == "event":
-            assert frame["seq"] == self.last_seq + 1, f"gap or duplicate: {frame['seq']} after {self.last_seq}"
-            self.last_seq = frame["seq"]
-        elif frame["type"] == "snapshot":
-            self.last_seq = frame["seq"]
-        return frame
+            if frame["type"] == "presence":
+                self.presence = frame["members"]
+                continue
+            if frame["type"] == "event":
+                assert frame["seq"] == self.last_seq + 1, f"gap or duplicate: {frame['seq']} after {self.last_seq}"
+                self.last_seq = frame["seq"]
+                if frame["event"]["type"] == "members_arrived":
+                    self.arrivals.append(frame)
+                    self.present.update(frame["event"]["members"])
+                    continue
+            elif frame["type"] == "snapshot":
+                self.last_seq = frame["seq"]
+                attendance = frame["state"].get("attendance", [])
+                self.present.update(a["member"] for a in attendance if a["status"] == "present")
+            return frame
+
+    async def settled(self, *members: str) -> None:
+        """Wait until this device has heard that ``members`` are checked in (joining does it,
+        a moment later); frames read meanwhile are returned by the next recv() calls."""
+        while not set(members) <= self.present:
+            data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
+            frame: dict[str, Any] = msgpack.unpackb(data)
+            if frame["type"] == "presence":
+                self.presence = frame["members"]
+            elif frame["type"] == "event" and frame["event"]["type"] == "members_arrived":
+                assert frame["seq"] == self.last_seq + 1, f"gap or duplicate: {frame['seq']} after {self.last_seq}"
+                self.last_seq = frame["seq"]
+                self.arrivals.append(frame)
+                self.present.update(frame["event"]["members"])
+            else:
+                # Not ours to read: decode it again through recv() later, in order.
+                self._held.append(frame)
+                if frame["type"] == "event":
+                    assert frame["seq"] == self.last_seq + 1
+                    self.last_seq = frame["seq"]
 
     async def expect(self, kind: str) -> dict[str, Any]:
         frame = await self.recv()

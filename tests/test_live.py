@@ -47,6 +47,7 @@ async def test_three_devices_see_the_same_page_change(server: RunningServer) -> 
 
 async def test_a_late_joiner_gets_the_current_page(server: RunningServer) -> None:
     chair, _ = await joined(server, "chair")
+    await chair.settled("chair")
     await open_meeting(chair)
     await chair.command("show_page", document="q1-report", page=5)
     _, ack = await chair.until("ack")
@@ -66,6 +67,7 @@ async def test_a_device_cut_off_gets_exactly_the_missed_events_on_resume(server:
     chair, _ = await joined(server, "chair")
     await open_meeting(chair)
     tablet, _ = await joined(server, "deputy")
+    await tablet.settled("chair", "deputy")
     seen = tablet.last_seq
     await tablet.close()
 
@@ -125,6 +127,7 @@ async def test_a_retried_command_takes_effect_once(server: RunningServer) -> Non
 
 async def test_a_burst_resent_before_its_ack_applies_once(server: RunningServer) -> None:
     chair, _ = await joined(server, "chair")
+    await chair.settled("chair")
     await open_meeting(chair)
     frames = [
         {"type": "show_page", "id": f"burst-{n}", "document": "action-plan-2567", "page": n} for n in range(1, 21)

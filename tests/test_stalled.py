@@ -35,6 +35,7 @@ async def test_one_stalled_tablet_does_not_delay_the_others(tmp_path: Path) -> N
         stalled = Device(ws)
         server.devices.append(stalled)
         await stalled.join(server.tokens["supervision"])
+        await stalled.settled("chair", "deputy", "esa-p1", "guest", "supervision")
         start_seq = stalled.last_seq
         ws.transport.pause_reading()  # the tablet stops reading: its Wi-Fi froze
 

@@ -1,0 +1,86 @@
+"""The meeting's records as CSV: the attendance record and the connection record.
+
+Only the chair and the secretary may export them. Files are UTF-8 with a byte
+order mark, so that spreadsheet programs read Thai names correctly; times are
+ISO 8601 in the server's local time, with its UTC offset.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emeeting.api import api, organiser
+from emeeting.services import Services
+
+
+def when(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    return dt.datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
+
+
+def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        out.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@api
+async def attendance(request: Request) -> Response:
+    room, _ = await organiser(request)
+    state = room.committed
+    rows = []
+    for member in state.members.values():
+        record = state.attendance_of(member.id)
+        sub = record.substitute
+        rows.append(
+            [
+                member.id,
+                member.name,
+                member.position,
+                member.role.value,
+                "yes" if member.voting else "no",
+                record.status.value,
+                when(record.arrived_at),
+                when(record.departed_at),
+                record.reason,
+                sub.name if sub else "",
+                sub.position if sub else "",
+                "yes" if record.confirmed else "no",
+            ]
+        )
+    header = [
+        "member", "name", "position", "role", "voting", "status", "arrived_at", "departed_at",
+        "reason", "substitute", "substitute_position", "confirmed",
+    ]  # fmt: skip
+    return csv_response(f"attendance-{room.id}.csv", header, rows)
+
+
+@api
+async def connections(request: Request) -> Response:
+    services: Services = request.app.state.services
+    room, _ = await organiser(request)
+    members = room.committed.members
+    found = await services.hub.store.fetchall(
+        "SELECT member_id, joined_at, left_at, ip, user_agent FROM connections WHERE meeting_id = ? "
+        "ORDER BY joined_at, id",
+        (room.id,),
+    )
+    rows = [
+        [member, members[member].name if member in members else "", when(joined), when(left), ip, agent]
+        for member, joined, left, ip, agent in found
+    ]
+    header = ["member", "name", "joined_at", "left_at", "ip", "user_agent"]
+    return csv_response(f"connections-{room.id}.csv", header, rows)
