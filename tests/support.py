@@ -178,6 +178,7 @@ class Device:
         a moment later); frames read meanwhile are returned by the next recv() calls."""
         while not set(members) <= self.present:
             data = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
+            assert isinstance(data, bytes), f"expected a binary frame, got {data!r}"
             frame: dict[str, Any] = msgpack.unpackb(data)
             if frame["type"] == "presence":
                 self.presence = frame["members"]

@@ -45,7 +45,9 @@ async def test_the_secretary_corrects_attendance_and_the_quorum_follows(server: 
         await secretary.command("record_attendance", member="esa-p1", status="absent", reason="ลาป่วย"),
     )
     assert answer["type"] == "ack"
-    await reply(secretary, await secretary.command("set_substitute", member="esa-s", name="นายสำรอง ใจดี", position="รอง ผอ."))
+    await reply(
+        secretary, await secretary.command("set_substitute", member="esa-s", name="นายสำรอง ใจดี", position="รอง ผอ.")
+    )
     await reply(secretary, await secretary.command("record_attendance", member="esa-s", status="present"))
     # Four voting members present now (chair, secretary, deputy, and esa-s's substitute): quorum.
     chair = devices["chair"]

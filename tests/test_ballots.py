@@ -168,7 +168,9 @@ async def test_nothing_stored_links_a_secret_ballot_to_its_voter(server: Running
     assert columns == ["meeting_id", "vote_id", "slot", "choice"]
     with database(server) as db:
         assert db.execute("SELECT name FROM sqlite_master WHERE name = 'secret_ballots'").fetchone()
-        assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'secret_ballots'").fetchone()[0]
+        assert (
+            "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'secret_ballots'").fetchone()[0]
+        )
     # A slot for each eligible member was made when the vote opened, all unused.
     assert len(before) == len(VOTERS) and {bytes(c) for _, c in before} == {b"\x00"}
     slots = [bytes(s) for s, _ in before]
