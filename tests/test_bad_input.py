@@ -53,6 +53,48 @@ BAD_FRAMES: list[tuple[str, bytes, str, str | None]] = [
         "document",
     ),
     ("id too long", msgpack.packb({"type": "open_meeting", "id": "i" * 65}), "invalid_field", "id"),
+    (
+        "receipt not 16 bytes",
+        msgpack.packb({"type": "cast_ballot", "id": "x9", "vote": "v", "choice": 0, "receipt": b"short"}),
+        "invalid_field",
+        "receipt",
+    ),
+    (
+        "receipt as text",
+        msgpack.packb({"type": "cast_ballot", "id": "x10", "vote": "v", "choice": 0, "receipt": "a" * 16}),
+        "invalid_field",
+        "receipt",
+    ),
+    (
+        "negative choice",
+        msgpack.packb({"type": "cast_ballot", "id": "x11", "vote": "v", "choice": -1}),
+        "invalid_field",
+        "choice",
+    ),
+    (
+        "too many options",
+        msgpack.packb({"type": "open_vote", "id": "x12", "vote": "v", "item": "plan", "options": ["o"] * 21}),
+        "invalid_field",
+        "options",
+    ),
+    (
+        "unknown vote rule",
+        msgpack.packb({"type": "open_vote", "id": "x13", "vote": "v", "item": "plan", "rule": "loudest"}),
+        "invalid_field",
+        "rule",
+    ),
+    (
+        "quorum of nothing",
+        msgpack.packb({"type": "set_quorum", "id": "x14", "num": 0, "den": 2}),
+        "invalid_field",
+        "num",
+    ),
+    (
+        "attendance status unknown",
+        msgpack.packb({"type": "record_attendance", "id": "x15", "member": "deputy", "status": "asleep"}),
+        "invalid_field",
+        "status",
+    ),
     ("oversize frame", msgpack.packb({"type": "show_page", "id": "x8", "pad": "x" * 70_000}), "frame_too_large", None),
 ]
 

@@ -218,3 +218,20 @@ async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
         deputy, _ = await joined(server, "deputy")
         assert (await cast(deputy, "s1", 0, receipt=receipt))["type"] == "ack"  # still changeable
         assert (await closed(chair, "s1"))["counts"] == [1, 1, 0]
+
+
+async def test_a_device_cannot_bring_its_own_count_to_a_close(server: RunningServer) -> None:
+    devices = await open_room(server, *VOTERS)
+    chair = devices["chair"]
+    await vote_opened(chair, vote="v1", item="plan")
+    assert (await cast(devices["deputy"], "v1", 1))["type"] == "ack"
+    forged = {"counts": [9, 0, 0], "ballots": {"chair": 0}}
+    command = await chair.command("close_vote", vote="v1", tally=forged, result=forged)
+    while True:
+        frame = await chair.recv()
+        if frame["type"] == "event" and frame["event"]["type"] == "vote_closed":
+            assert frame["event"]["result"]["counts"] == [0, 1, 0]
+            assert frame["event"]["result"]["outcome"] == "rejected"
+        if frame.get("id") == command:
+            assert frame["type"] == "ack"
+            break
