@@ -5,6 +5,10 @@ commit, so that two commands in one group commit are decided one after the
 other; ``committed`` includes only what is on disk, and is what devices see
 (snapshots, fan-out). An event reaches devices from the store's ``on_commit``
 hook, in sequence order, and the sender's ack comes after it.
+
+Two things ride along with the rules: the ballot box (emeeting/ballots.py), whose rows
+commit in the same transaction as the events of a vote, and attendance, where a device
+joining checks its member in.
 """
 
 from __future__ import annotations
