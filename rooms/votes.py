@@ -71,8 +71,10 @@ def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event]
         case CloseVote(tally=tally):
             if vote.status is not VoteStatus.OPEN:
                 return Rejection(Refusal.VOTE_CLOSED, "this vote has already closed")
-            if tally is None or (refused := _check_tally(vote, tally)) is not None:
-                return refused or Rejection(Refusal.NOT_COUNTED, "the server has not counted the ballots")
+            if tally is None:
+                return Rejection(Refusal.NOT_COUNTED, "the server has not counted the ballots")
+            if (refused := _check_tally(vote, tally)) is not None:
+                return refused
             return [VoteClosed(vote.id, count(vote, tally))]
         case BreakTie(choice=choice):
             if state.status is not MeetingStatus.OPEN:

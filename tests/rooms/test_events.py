@@ -25,8 +25,32 @@ from rooms.events import (
     PagesReady,
     event_from_wire,
 )
+from rooms.events_attendance import (
+    MAX_TIME,
+    AttendanceRecorded,
+    ConflictDeclared,
+    ConflictWithdrawn,
+    GuestAdded,
+    MembersArrived,
+    QuorumSet,
+    SubstituteSet,
+)
+from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
-from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
+from rooms.model import (
+    AgendaItem,
+    DocumentRef,
+    MeetingInfo,
+    Member,
+    OptionKind,
+    Outcome,
+    Presence,
+    Role,
+    Vote,
+    VoteOption,
+    VoteResult,
+    VoteRule,
+)
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -128,6 +152,52 @@ EVENTS: dict[str, st.SearchStrategy[Any]] = {
     DocumentRemoved.TYPE: st.builds(DocumentRemoved, document=IDS),
     PagesReady.TYPE: st.builds(PagesReady, document=IDS, pages=st.lists(PAGES, max_size=10).map(tuple)),
     PageFailed.TYPE: st.builds(PageFailed, document=IDS, page=PAGES, code=IDS),
+}
+TIMES = st.integers(0, MAX_TIME)
+OPTIONAL_TIMES = st.none() | TIMES
+VOTES = st.builds(
+    Vote,
+    id=IDS,
+    item=IDS,
+    title=TEXT,
+    options=tuples_of(st.builds(VoteOption, label=TEXT, kind=st.sampled_from(OptionKind))),
+    secret=st.booleans(),
+    rule=st.sampled_from(VoteRule),
+    changeable=st.booleans(),
+    eligible=tuples_of(IDS),
+)
+RESULTS = st.builds(
+    VoteResult,
+    counts=tuples_of(INTS),
+    outcome=st.sampled_from(Outcome),
+    winner=st.none() | st.integers(0, 19),
+    casting=st.none() | st.integers(0, 19),
+    ballots=st.none() | st.dictionaries(IDS, st.integers(0, 19), max_size=5),
+    sentence_th=TEXT,
+    sentence_en=TEXT,
+)
+EVENTS |= {
+    MembersArrived.TYPE: st.builds(MembersArrived, members=tuples_of(IDS), at=TIMES),
+    AttendanceRecorded.TYPE: st.builds(
+        AttendanceRecorded,
+        member=IDS,
+        status=st.sampled_from(Presence),
+        arrived_at=OPTIONAL_TIMES,
+        departed_at=OPTIONAL_TIMES,
+        reason=MAYBE_EMPTY,
+        confirmed=st.booleans(),
+    ),
+    SubstituteSet.TYPE: st.builds(SubstituteSet, member=IDS, name=MAYBE_EMPTY, position=MAYBE_EMPTY),
+    GuestAdded.TYPE: st.builds(GuestAdded, member=MEMBERS, at=OPTIONAL_TIMES),
+    QuorumSet.TYPE: st.builds(
+        QuorumSet, count=st.none() | st.integers(1, 1000), num=st.integers(1, 9), den=st.integers(1, 9), required=INTS
+    ),
+    ConflictDeclared.TYPE: st.builds(ConflictDeclared, member=IDS, item=IDS, hide_documents=st.booleans()),
+    ConflictWithdrawn.TYPE: st.builds(ConflictWithdrawn, member=IDS, item=IDS),
+    VoteOpened.TYPE: st.builds(VoteOpened, vote=VOTES),
+    BallotCast.TYPE: st.builds(BallotCast, vote=IDS, member=IDS, change=st.booleans()),
+    VoteClosed.TYPE: st.builds(VoteClosed, vote=IDS, result=RESULTS),
+    TieBroken.TYPE: st.builds(TieBroken, vote=IDS, result=RESULTS),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

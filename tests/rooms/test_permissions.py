@@ -8,19 +8,33 @@ from rooms import permissions
 from rooms.commands import (
     COMMAND_TYPES,
     AddDocument,
+    AddGuest,
+    BreakTie,
+    CastBallot,
+    CheckIn,
     CloseMeeting,
+    CloseVote,
     Command,
+    DeclareConflict,
+    LeaveMeeting,
     MarkPageFailed,
     MarkPagesReady,
     MoveDocument,
     OpenMeeting,
+    OpenVote,
+    RecordAttendance,
     RemoveDocument,
     RenameDocument,
     SetAgendaItem,
+    SetQuorum,
+    SetSubstitute,
     ShowPage,
+    Tally,
+    WithdrawConflict,
 )
 from rooms.events import MeetingOpened
-from rooms.model import DocumentRef, MeetingInfo, Member, Role, number_agenda
+from rooms.events_attendance import ConflictDeclared, MembersArrived
+from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
 
@@ -33,22 +47,44 @@ SAMPLES: dict[str, Command] = {
     RenameDocument.TYPE: RenameDocument("doc", "ชื่อใหม่"),
     MoveDocument.TYPE: MoveDocument("doc", "a", 0),
     RemoveDocument.TYPE: RemoveDocument("doc"),
+    RecordAttendance.TYPE: RecordAttendance("member", Presence.ABSENT, reason="ลาป่วย"),
+    LeaveMeeting.TYPE: LeaveMeeting(),
+    SetSubstitute.TYPE: SetSubstitute("member", "ผู้แทน"),
+    AddGuest.TYPE: AddGuest("new-guest", "แขก"),
+    SetQuorum.TYPE: SetQuorum(count=2),
+    DeclareConflict.TYPE: DeclareConflict("b", hide_documents=True),
+    WithdrawConflict.TYPE: WithdrawConflict("b"),
+    OpenVote.TYPE: OpenVote("v2", "a"),
+    CastBallot.TYPE: CastBallot("v", 0),
+    CloseVote.TYPE: CloseVote("v", Tally((0, 0, 0), {})),
+    BreakTie.TYPE: BreakTie("t", 0),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
     AddDocument("new", "ใหม่", "a", "f" * 64, 3),
     MarkPagesReady("f" * 64, frozenset({1})),
     MarkPageFailed("f" * 64, 1, "page_timeout"),
+    CheckIn(("member",)),
 ]
 
 EVERYTHING = frozenset(COMMAND_TYPES)
+OWN = frozenset({LeaveMeeting.TYPE, DeclareConflict.TYPE, WithdrawConflict.TYPE, CastBallot.TYPE})
 EXPECTED: dict[Role, frozenset[str]] = {
     Role.CHAIR: EVERYTHING,
-    Role.SECRETARY: frozenset(
-        {SetAgendaItem.TYPE, ShowPage.TYPE, RenameDocument.TYPE, MoveDocument.TYPE, RemoveDocument.TYPE}
-    ),
-    Role.MEMBER: frozenset(),
-    Role.GUEST: frozenset(),
+    Role.SECRETARY: OWN
+    | {
+        SetAgendaItem.TYPE,
+        ShowPage.TYPE,
+        RenameDocument.TYPE,
+        MoveDocument.TYPE,
+        RemoveDocument.TYPE,
+        RecordAttendance.TYPE,
+        SetSubstitute.TYPE,
+        AddGuest.TYPE,
+        SetQuorum.TYPE,
+    },
+    Role.MEMBER: OWN,
+    Role.GUEST: frozenset({LeaveMeeting.TYPE}),
 }
 
 MATRIX = [
@@ -63,10 +99,33 @@ MEMBERS = [Member(role.value, role.value, "", role, voting=role is not Role.GUES
 
 
 def state_for(command: Command):
-    """A meeting in which ``command`` is valid: scheduled for open_meeting, open otherwise."""
-    created = define("m", INFO, MEMBERS, number_agenda([("a", "A", [])]), [DocumentRef("doc", "Doc", 2, "a")])
-    state = start(created)
-    return state if isinstance(command, OpenMeeting) else apply(state, MeetingOpened())
+    """A meeting in which ``command`` is valid: scheduled for open_meeting; otherwise open, with
+    everyone present and a conflict on item b each, and a vote: a tie closed for break_tie, one
+    open for the ballots and closing, none for opening one."""
+    agenda = number_agenda([("a", "A", []), ("b", "B", [])])
+    state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
+    if isinstance(command, OpenMeeting):
+        return state
+    state = apply(state, MeetingOpened())
+    state = apply(state, MembersArrived(tuple(m.id for m in MEMBERS), 1_700_000_000_000))
+    for member in MEMBERS:
+        state = apply(state, ConflictDeclared(member.id, "b", hide_documents=False))
+    if isinstance(command, BreakTie):
+        state = run(state, OpenVote("t", "a", secret=True), CastBallot("t", 0))
+        state = run(state, CastBallot("t", 1), actor="member")
+        state = run(state, CloseVote("t", Tally((1, 1, 0), None)))
+    elif isinstance(command, CastBallot | CloseVote):
+        state = run(state, OpenVote("v", "a"))
+    return state
+
+
+def run(state, *commands: Command, actor: str = "chair"):
+    for command in commands:
+        outcome = decide(state, actor, command)
+        assert isinstance(outcome, list), outcome
+        for event in outcome:
+            state = apply(state, event)
+    return state
 
 
 def test_the_tables_cover_every_role_and_every_command():
