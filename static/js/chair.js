@@ -2,8 +2,10 @@
 // tablet sees, page turns by keyboard or clicker, the documents of each item, uploads, and who
 // is connected.
 
+import { AttendancePanel } from "./attendance.js";
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, t } from "./i18n.js";
+import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
   ThumbStrip, toast,
@@ -17,6 +19,16 @@ const isChair = boot.role === "chair";
 const $ = (id) => document.getElementById(id);
 $("conn-slot").replaceWith(connectionBadge(client));
 $("lang-slot").replaceWith(langButton());
+$("quorum-slot").replaceWith(quorumBadge(client));
+
+// Votes in the right-hand column; the attendance record in a dialog.
+const votes = new VotePanel(client, { isChair });
+$("vote-slot").replaceWith(votes.el);
+const attendance = new AttendancePanel(client, { meeting: boot.meeting });
+const attendanceDialog = $("attendance-dialog");
+$("attendance-body").replaceWith(attendance.el);
+$("attendance-open").addEventListener("click", () => { attendance.key = null; attendance.draw(); attendanceDialog.showModal(); });
+$("attendance-close").addEventListener("click", () => attendanceDialog.close());
 
 const view = new PageView(client, { prefetch: 3 });
 const nothing = h("div", { class: "nothing" });
@@ -262,6 +274,8 @@ function render() {
 
   for (const job of jobs) if (job.phase === "rendering") drawJob(job);
   renderPresence(s);
+  votes.draw();
+  if (attendanceDialog.open) attendance.draw();
 }
 
 function renderAgenda(s) {
@@ -345,7 +359,7 @@ client.addEventListener("fatal", (e) => {
   fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));
 });
 client.addEventListener("outdated", () => toast(t("err.outdated"), "warn", 8000));
-document.addEventListener("langchange", () => { applyI18n(document); draw(); });
+document.addEventListener("langchange", () => { applyI18n(document); votes.key = null; attendance.key = null; draw(); });
 
 applyI18n(document);
 client.start();

@@ -355,7 +355,7 @@ export class MeetingClient extends EventTarget {
     const at = this._pending.findIndex((c) => c.frame.id === frame.id);
     if (at >= 0) {
       const [cmd] = this._pending.splice(at, 1);
-      cmd.resolve({ id: frame.id, seq: frame.seq, duplicate: !!frame.duplicate });
+      cmd.resolve({ id: frame.id, seq: frame.seq, duplicate: !!frame.duplicate, receipt: frame.receipt || null });
     }
     this._emit("reply", { id: frame.id, ok: true, ack: frame });
     this._pump();
@@ -452,6 +452,24 @@ export class MeetingClient extends EventTarget {
   renameDocument(document, title) { return this.command("rename_document", { document, title }); }
   moveDocument(document, item, index) { return this.command("move_document", { document, item, index }); }
   removeDocument(document) { return this.command("remove_document", { document }); }
+  // Section 18: attendance, conflicts of interest, votes.
+  recordAttendance(member, status, extra = {}) { return this.command("record_attendance", { member, status, ...extra }); }
+  leaveMeeting() { return this.command("leave_meeting"); }
+  setSubstitute(member, name, position = "") { return this.command("set_substitute", { member, name, position }); }
+  addGuest(name, position = "") { return this.command("add_guest", { guest: `g-${randomPrefix()}`, name, position }); }
+  setQuorum(rule) { return this.command("set_quorum", rule); }
+  declareConflict(item, { member = null, hideDocuments = false } = {}) {
+    return this.command("declare_conflict", { item, member, hide_documents: hideDocuments });
+  }
+  withdrawConflict(item, member = null) { return this.command("withdraw_conflict", { item, member }); }
+  openVote(fields) { return this.command("open_vote", { vote: `v-${randomPrefix()}`, ...fields }); }
+  closeVote(vote) { return this.command("close_vote", { vote }); }
+  breakTie(vote, choice) { return this.command("break_tie", { vote, choice }); }
+
+  /** Cast (or change) a ballot; `receipt` (Uint8Array) changes a secret one (see votes.js). */
+  castBallot(vote, choice, receipt = null) {
+    return this.command("cast_ballot", receipt ? { vote, choice, receipt } : { vote, choice });
+  }
 
   // -- reading the state ----------------------------------------------------------------------
 

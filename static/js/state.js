@@ -5,6 +5,9 @@ export const KNOWN_EVENTS = new Set([
   "meeting_created", "meeting_opened", "agenda_item_set", "page_shown", "meeting_closed",
   "document_added", "document_renamed", "document_moved", "document_removed",
   "pages_ready", "page_failed",
+  "members_arrived", "attendance_recorded", "substitute_set", "guest_added", "quorum_set",
+  "conflict_declared", "conflict_withdrawn",
+  "vote_opened", "ballot_cast", "vote_closed", "tie_broken",
 ]);
 
 function sortedUnion(list, more) {
@@ -26,7 +29,24 @@ export function startState(event) {
     documents: event.documents.map((d) => ({ ...d, ready: [...(d.ready || [])], failed: [...(d.failed || [])] })),
     current_item: null,
     current_page: null,
+    attendance: event.members.map((m) => emptyRecord(m.id)),
+    quorum: { count: null, num: 1, den: 2, required: Math.max(1, Math.ceil(event.members.filter((m) => m.voting).length / 2)) },
+    conflicts: [],
+    votes: [],
   };
+}
+
+function emptyRecord(member) {
+  return { member, status: "expected", arrived_at: null, departed_at: null, reason: "", substitute: null, confirmed: false };
+}
+
+function record(state, member) {
+  let found = state.attendance.find((a) => a.member === member);
+  if (!found) {
+    found = emptyRecord(member);
+    state.attendance.push(found);
+  }
+  return found;
 }
 
 /** Apply one event (not meeting_created) to `state`; returns false for an unknown type. */
@@ -91,7 +111,88 @@ export function applyEvent(state, event) {
       if (doc) doc.failed = sortedUnion(doc.failed, [event.page]);
       return true;
     }
+    // Section 18.5: attendance, conflicts of interest, votes.
+    case "members_arrived":
+      for (const member of event.members) {
+        const a = record(state, member);
+        if (!(a.status === "departed" && a.arrived_at)) a.arrived_at = event.at;
+        Object.assign(a, { status: "present", departed_at: null, reason: "", confirmed: false });
+      }
+      return true;
+    case "attendance_recorded":
+      Object.assign(record(state, event.member), {
+        status: event.status, arrived_at: event.arrived_at, departed_at: event.departed_at,
+        reason: event.reason, confirmed: event.confirmed,
+      });
+      return true;
+    case "substitute_set":
+      record(state, event.member).substitute = event.name ? { name: event.name, position: event.position } : null;
+      return true;
+    case "guest_added":
+      state.members.push(event.member);
+      state.attendance.push({ ...emptyRecord(event.member.id), ...(event.at != null ? { status: "present", arrived_at: event.at } : {}) });
+      return true;
+    case "quorum_set":
+      state.quorum = { count: event.count, num: event.num, den: event.den, required: event.required };
+      return true;
+    case "conflict_declared": {
+      const found = state.conflicts.find((c) => c.member === event.member && c.item === event.item);
+      if (found) found.hide_documents = event.hide_documents;
+      else state.conflicts.push({ member: event.member, item: event.item, hide_documents: event.hide_documents });
+      for (const v of state.votes) {
+        if (v.item === event.item && v.status === "open") v.eligible = v.eligible.filter((m) => m !== event.member);
+      }
+      return true;
+    }
+    case "conflict_withdrawn":
+      state.conflicts = state.conflicts.filter((c) => !(c.member === event.member && c.item === event.item));
+      return true;
+    case "vote_opened":
+      state.votes.push({
+        id: event.vote, item: event.item, title: event.title, options: event.options, secret: event.secret,
+        rule: event.rule, changeable: event.changeable, eligible: [...event.eligible], voters: [],
+        status: "open", result: null,
+      });
+      return true;
+    case "ballot_cast": {
+      const v = state.votes.find((x) => x.id === event.vote);
+      if (v && !event.change) v.voters.push(event.member);
+      return true;
+    }
+    case "vote_closed":
+    case "tie_broken": {
+      const v = state.votes.find((x) => x.id === event.vote);
+      if (v) {
+        if (event.type === "vote_closed") v.status = "closed";
+        v.result = event.result;
+      }
+      return true;
+    }
     default:
       return false;
   }
+}
+
+// -- reading the state (section 18.1) ------------------------------------------------------------
+
+/** {present, required, met}: voting members present against the quorum rule. */
+export function quorumOf(state) {
+  const voting = new Set(state.members.filter((m) => m.voting).map((m) => m.id));
+  const present = state.attendance.filter((a) => voting.has(a.member) && a.status === "present").length;
+  return { present, required: state.quorum.required, met: present >= state.quorum.required };
+}
+
+/** The open vote, or null. */
+export function openVote(state) {
+  return state.votes.find((v) => v.status === "open") || null;
+}
+
+/** The ids of the documents hidden from `member` by their conflicts of interest. */
+export function hiddenDocuments(state, member) {
+  const items = new Set(state.conflicts.filter((c) => c.member === member && c.hide_documents).map((c) => c.item));
+  return new Set(state.documents.filter((d) => items.has(d.item)).map((d) => d.id));
+}
+
+export function hasConflict(state, member, item) {
+  return state.conflicts.some((c) => c.member === member && c.item === item);
 }

@@ -3,6 +3,8 @@
 
 import { MeetingClient } from "./client.js";
 import { Gestures } from "./gestures.js";
+import { mountVoting } from "./tablet_votes.js";
+import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
 import {
   bootData, connectionBadge, fill, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
@@ -35,6 +37,8 @@ renderChip.append(renderText, renderBar);
 
 $("conn-slot").replaceWith(connectionBadge(client));
 $("lang-slot").replaceWith(langButton());
+$("quorum-slot").replaceWith(quorumBadge(client));
+mountVoting(client, { layer: $("vote-layer"), menuButton: $("menu-button"), menu: $("member-menu") });
 
 const view = new PageView(client, { prefetch: 2 });
 // The other pages of the documents in use, two at a time, the page on screen first.

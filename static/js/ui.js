@@ -3,6 +3,7 @@
 
 import { MeetingClient } from "./client.js";
 import { agendaLabel, errorText, formatDate, formatTime, t, toggleLang } from "./i18n.js";
+import { hiddenDocuments } from "./state.js";
 
 /** h("div", {class: "x", onclick: fn, dataset: {a: 1}, "aria-label": "y"}, "text", child...) */
 export function h(tag, props = {}, ...children) {
@@ -195,6 +196,12 @@ export class PageView {
 
   show(doc, page) {
     if (!doc) return this.clear("page.removed");
+    const s = this.client.state;
+    if (s && s.conflicts && this.client.memberId && hiddenDocuments(s, this.client.memberId).has(doc.id)) {
+      this.key = null;
+      this.img.hidden = true;
+      return this._placeholder(t("err.document_hidden"), null, false);
+    }
     const key = `${doc.id}:${page}`;
     const url = this.client.pageUrl(doc.id, page);
     const changed = key !== this.key;

@@ -1,0 +1,105 @@
+// The secretary's attendance record on the presenter page: every member's status with arrival
+// and departure times, substitutes, absences with their reason, guests, the quorum rule,
+// conflicts of interest, and the CSV exports. docs/protocol.md section 18.
+
+import { agendaLabel, errorText, formatClock, t } from "./i18n.js";
+import { quorumOf } from "./state.js";
+import { fill, h, toast } from "./ui.js";
+
+const STATUSES = ["present", "departed", "absent", "expected"];
+
+function refused(err) {
+  if (err && err.code !== "superseded") toast(errorText(err.code, err.message), "error", 6000);
+}
+
+export class AttendancePanel {
+  constructor(client, { meeting }) {
+    this.client = client;
+    this.meeting = meeting;
+    this.el = h("div", { class: "attendance", "data-testid": "attendance" });
+  }
+
+  draw() {
+    const s = this.client.state;
+    if (!s) return fill(this.el);
+    const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, document.documentElement.lang]);
+    if (key === this.key) return;
+    this.key = key;
+    const q = quorumOf(s);
+    const count = (status) => s.attendance.filter((a) => a.status === status).length;
+    const rows = s.members.map((m) => this.row(s, m, s.attendance.find((a) => a.member === m.id)));
+    fill(this.el,
+      h("div", { class: "att-head" },
+        h("p", { class: `quorum-line ${q.met ? "ok" : "warn"}`, text: t(q.met ? "quorum.met" : "quorum.not_met", { p: q.present, r: q.required }) }),
+        h("p", { class: "muted small", text: t("att.summary", { p: count("present"), a: count("absent"), e: count("expected") }) })),
+      h("table", { class: "att-table" }, h("tbody", {}, ...rows)),
+      this.tools(s));
+  }
+
+  row(s, member, a) {
+    const when = [];
+    if (a.arrived_at) when.push(t("att.arrived", { time: formatClock(a.arrived_at) }));
+    if (a.departed_at) when.push(t("att.left", { time: formatClock(a.departed_at) }));
+    const conflicts = s.conflicts.filter((c) => c.member === member.id)
+      .map((c) => t("att.conflict_on", { n: (s.agenda.find((i) => i.id === c.item) || { number: "?" }).number }));
+    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status" },
+      ...STATUSES.map((st) => h("option", { value: st, text: t(`att.${st}`), selected: a.status === st || null })));
+    status.addEventListener("change", () => {
+      const extra = {};
+      if (status.value === "absent") {
+        const reason = prompt(t("att.reason_prompt"), a.reason || "");
+        if (reason == null) return this.draw();
+        extra.reason = reason;
+      }
+      this.client.recordAttendance(member.id, status.value, extra).catch(refused);
+    });
+    const substitute = h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), onclick: () => {
+      const name = prompt(t("att.substitute_name"), a.substitute ? a.substitute.name : "");
+      if (name == null) return;
+      const position = name ? prompt(t("att.substitute_position"), a.substitute ? a.substitute.position : "") || "" : "";
+      this.client.setSubstitute(member.id, name.trim(), position.trim()).catch(refused);
+    } });
+    const confirmButton = a.status === "present" && !a.confirmed
+      ? h("button", { class: "btn small", type: "button", title: t("att.unconfirmed"), text: t("att.confirm"),
+        onclick: () => this.client.recordAttendance(member.id, "present").catch(refused) })
+      : null;
+    return h("tr", { class: `att-row status-${a.status}`, "data-member": member.id },
+      h("td", { class: "att-who" },
+        h("span", { class: "att-name", text: a.substitute ? t("att.substitute_for", { name: a.substitute.name }) : member.name }),
+        h("span", { class: "att-pos", text: a.substitute ? `${member.name} · ${member.position}` : member.position }),
+        h("span", { class: "att-tags", text: [t(`role.${member.role}`), member.voting ? "" : t("att.no_vote"), ...conflicts].filter(Boolean).join(" · ") })),
+      h("td", { class: "att-when" }, h("span", { text: when.join(" · ") }),
+        a.status === "absent" && a.reason ? h("span", { class: "att-reason", text: a.reason }) : null),
+      h("td", {}, h("div", { class: "att-actions" }, status, confirmButton, substitute,
+        s.current_item ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
+          onclick: () => this.client.declareConflict(s.current_item, { member: member.id }).catch(refused) }) : null)));
+  }
+
+  tools(s) {
+    const name = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_name") });
+    const position = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_position") });
+    const guest = h("form", { class: "att-guest" }, name, position, h("button", { class: "btn", type: "submit", text: t("att.add_guest") }));
+    guest.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) return;
+      this.client.addGuest(name.value.trim(), position.value.trim()).then(() => { name.value = ""; position.value = ""; }, refused);
+    });
+    const rule = s.quorum;
+    const current = rule.count != null ? "count" : rule.num * 3 === rule.den * 2 ? "two_thirds" : "half";
+    const kind = h("select", { "data-testid": "quorum-rule" },
+      ...["half", "two_thirds", "count"].map((k) => h("option", { value: k, text: t(`att.quorum_${k}`), selected: k === current || null })));
+    const number = h("input", { type: "number", min: "1", value: String(rule.count || rule.required), class: "num" });
+    const apply = h("button", { class: "btn", type: "button", text: t("att.confirm"), onclick: () => {
+      const value = kind.value === "count" ? { count: Number(number.value) } : kind.value === "two_thirds" ? { num: 2, den: 3 } : { num: 1, den: 2 };
+      this.client.setQuorum(value).catch(refused);
+    } });
+    const base = `/api/meetings/${encodeURIComponent(this.meeting)}`;
+    return h("div", { class: "att-tools" },
+      guest,
+      h("div", { class: "att-quorum" }, h("span", { text: t("att.quorum_rule") }), kind, number, apply),
+      h("div", { class: "att-export" },
+        h("a", { class: "btn ghost", href: `${base}/attendance.csv`, download: "", text: t("att.export_attendance") }),
+        h("a", { class: "btn ghost", href: `${base}/connections.csv`, download: "", text: t("att.export_connections") })),
+      s.current_item ? h("p", { class: "muted small", text: agendaLabel(s.agenda.find((i) => i.id === s.current_item)) }) : null);
+  }
+}
