@@ -53,6 +53,7 @@ class BallotBox:
         self.meeting_id = meeting_id
         self._named = named  # vote -> member -> option index
         self._slots = slots  # vote -> slot key -> option index + 1 (0: unused)
+        self._unused = {vote: [key for key, choice in found.items() if not choice] for vote, found in slots.items()}
 
     @classmethod
     async def load(cls, store: Store, state: MeetingState) -> BallotBox:
@@ -97,6 +98,7 @@ class BallotBox:
             if isinstance(event, VoteOpened) and event.vote.secret and isinstance(command, OpenVote):
                 keys = sorted(secrets.token_bytes(RECEIPT_BYTES) for _ in event.vote.eligible)
                 self._slots[event.vote.id] = dict.fromkeys(keys, 0)
+                self._unused[event.vote.id] = list(keys)
                 sql = "INSERT INTO secret_ballots (meeting_id, vote_id, slot, choice) VALUES (?, ?, ?, ?)"
                 return Writes(tuple((sql, (m, event.vote.id, key, UNUSED)) for key in keys))
             if isinstance(event, VoteOpened):
@@ -108,29 +110,33 @@ class BallotBox:
                 # Its choices are in the result now and need not stay in memory.
                 self._named.pop(event.vote, None)
                 self._slots.pop(event.vote, None)
+                self._unused.pop(event.vote, None)
                 return Writes(forget=state.votes[event.vote].secret)
         return NOTHING
 
     def _ballot(self, state: MeetingState, event: BallotCast, command: CastBallot) -> Writes | Rejection:
-        m, vote_id, member = self.meeting_id, event.vote, event.member
+        m, vote_id, change = self.meeting_id, event.vote, bool(event.changed)
+        member = (event.members or event.changed)[0]
         roll = "INSERT INTO ballots (meeting_id, vote_id, member_id, choice) VALUES (?, ?, ?, ?)"
         if not state.votes[vote_id].secret:
             self._named.setdefault(vote_id, {})[member] = command.choice
-            if event.change:
+            if change:
                 sql = "UPDATE ballots SET choice = ? WHERE meeting_id = ? AND vote_id = ? AND member_id = ?"
                 return Writes(((sql, (command.choice, m, vote_id, member)),))
             return Writes(((roll, (m, vote_id, member, command.choice)),))
         slots = self._slots.setdefault(vote_id, {})
-        if event.change:
+        if change:
             slot = command.receipt
             if slot is None or not slots.get(slot):
                 return Rejection(Refusal.UNKNOWN_RECEIPT, "this receipt is not one of this vote's ballots")
             writes: tuple[Statement, ...] = ()
         else:
-            unused = [key for key, choice in slots.items() if not choice]
+            unused = self._unused.setdefault(vote_id, [])
             if not unused:  # cannot happen: a slot was made for each eligible member
                 return Rejection(Refusal.NOT_ELIGIBLE, "this vote has no ballot left for you")
-            slot = secrets.choice(unused)
+            at = secrets.randbelow(len(unused))
+            unused[at], unused[-1] = unused[-1], unused[at]
+            slot = unused.pop()
             writes = ((roll, (m, vote_id, member, None)),)
         slots[slot] = command.choice + 1
         fill = "UPDATE secret_ballots SET choice = ? WHERE meeting_id = ? AND vote_id = ? AND slot = ?"

@@ -99,7 +99,7 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown scenario {', '.join(unknown)}; there are: {', '.join(SCENARIOS)}", file=sys.stderr)
         return 2
-    options = {"tablets": [int(n) for n in args.tablets.split(",")], "pushes": args.pushes}
+    options = {"tablets": [int(n) for n in args.tablets.split(",")], "pushes": args.pushes, "members": args.members}
     rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
     print(json.dumps(rows, indent=2) if args.json else table(rows))
     return 0
@@ -125,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--tablets", default="100,500,1000,2000", help="tablet counts for the live scenario (default 100,500,1000,2000)"
     )
     bench.add_argument("--pushes", type=int, default=30, help="slides the chair shows per run (default 30)")
+    bench.add_argument("--members", type=int, default=1000, help="voting members for the votes scenario (default 1000)")
 
     args = parser.parse_args(argv)
     if args.command == "bench":

@@ -17,16 +17,18 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emeeting import protocol
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
 from emeeting.connection import Connection
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
-from rooms.commands import CheckIn, Command
+from rooms.commands import CastBallot, CheckIn, Command
 from rooms.events import Event, event_from_wire
+from rooms.events_votes import BallotCast
 from rooms.model import MeetingState, Presence
 from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 
 PRESENCE_EVERY = 1.0  # seconds
+BALLOTS_EVERY = 0.04  # seconds: ballots arriving together go out as one event at most this often
 ARRIVALS_EVERY = 0.1  # seconds: joins within this are checked in by one event
 
 
@@ -63,6 +66,32 @@ class Peer:
     user_agent: str
 
 
+@dataclass
+class BallotBatch:
+    """Ballots of one vote decided while the previous group was being written.
+
+    ``view`` is the state with them applied one by one, to decide the next ballot on (a
+    change after a first ballot, say); the group is written as one event.
+    """
+
+    vote: str
+    result: asyncio.Future[int]
+    view: MeetingState
+    members: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    statements: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+    forget: bool = False
+
+    def add(self, key: tuple[str, str], event: BallotCast, writes: Writes) -> None:
+        self.view = apply(self.view, event)
+        self.members += event.members
+        self.changed += [m for m in event.changed if m not in self.members and m not in self.changed]
+        self.keys.append(key)
+        self.statements += writes.statements
+        self.forget = self.forget or writes.forget
+
+
 class LiveRoom:
     def __init__(
         self,
@@ -84,6 +113,9 @@ class LiveRoom:
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
         self._snapshot: tuple[int, bytes] | None = None
         self.ballots = ballots or BallotBox(state.id, {}, {})
+        self._batch: BallotBatch | None = None  # ballots decided, waiting for the group being written
+        self._ballots_writing = False
+        self._ballots_since = 0.0
         self._arrivals: set[str] = set()
         self._arrivals_due: asyncio.TimerHandle | None = None
 
@@ -114,6 +146,9 @@ class LiveRoom:
             return Accepted(done, duplicate=True)
         if key in self._pending:
             return Accepted(self._pending[key], duplicate=True)
+        if isinstance(frame.command, CastBallot):
+            return self._cast(actor, key, frame.command)
+        self._flush_ballots()  # every command is decided after the ballots that came before it
         command = self.ballots.fill(self.decided, frame.command)
         outcome = decide(self.decided, actor, command, now=now_ms())
         if isinstance(outcome, Rejection):
@@ -127,13 +162,66 @@ class LiveRoom:
         """Decide a command the server issues itself (an upload, rendered pages); None if it changes nothing."""
         if self.failed:
             raise RoomFailed(self.id)
+        self._flush_ballots()
         outcome = decide(self.decided, actor, command, now=now_ms())
         if isinstance(outcome, Rejection):
             return outcome
         return self._write(actor, outcome, None) if outcome else None
 
+    # -- ballots: grouped, so that a thousand ballots are not a thousand events to every device --
+
+    def _cast(self, actor: str, key: tuple[str, str], command: CastBallot) -> Accepted | Rejection:
+        """Decide a ballot now; it is written with the ballots decided while the previous group
+        was being written (alone when nothing is being written), in one event."""
+        batch = self._batch
+        base = batch.view if batch is not None else self.decided
+        outcome = decide(base, actor, command, now=now_ms())
+        if isinstance(outcome, Rejection):
+            return outcome
+        writes = self.ballots.record(base, actor, command, outcome)
+        if isinstance(writes, Rejection):
+            return writes
+        (event,) = outcome
+        assert isinstance(event, BallotCast)
+        if batch is None:
+            batch = self._batch = BallotBatch(event.vote, asyncio.get_running_loop().create_future(), base)
+        batch.add(key, event, writes)
+        self._pending[key] = batch.result
+        if not self._ballots_writing:
+            self._flush_ballots()
+        return Accepted(batch.result, duplicate=False, receipt=writes.receipt)
+
+    def _flush_ballots(self) -> None:
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        event = BallotCast(batch.vote, tuple(batch.members), tuple(batch.changed))
+        voters = {member for member, _ in batch.keys}
+        actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
+        writes = Writes(tuple(batch.statements), None, batch.forget)
+        self._ballots_writing = True
+        self._ballots_since = time.monotonic()
+        accepted = self._write(actor, [event], batch.keys, writes, batch.result)
+        accepted.seq.add_done_callback(self._ballots_written)
+
+    def _ballots_written(self, _: asyncio.Future[int]) -> None:
+        # The next group goes when this one is out and at least BALLOTS_EVERY after it began:
+        # every group is one frame to every device.
+        wait = self._ballots_since + BALLOTS_EVERY - time.monotonic()
+        if wait > 0:
+            asyncio.get_running_loop().call_later(wait, self._ballots_written, _)
+            return
+        self._ballots_writing = False
+        if self._batch is not None and not self.failed:
+            self._flush_ballots()
+
     def _write(
-        self, actor: str, events: list[Event], key: tuple[str, str] | None, writes: Writes = NOTHING
+        self,
+        actor: str,
+        events: list[Event],
+        keys: tuple[str, str] | list[tuple[str, str]] | None,
+        writes: Writes = NOTHING,
+        result: asyncio.Future[int] | None = None,
     ) -> Accepted:
         ts = now_ms()
         state = self.decided
@@ -141,32 +229,37 @@ class LiveRoom:
         for event in events:
             state = apply(state, event)
             rows.append(EventRow(state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)))
-        result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        done = result if result is not None else asyncio.get_running_loop().create_future()
+        commands = [keys] if isinstance(keys, tuple) else keys or []
 
         def on_commit() -> None:
             self.committed = state
-            if key is not None:
-                del self._pending[key]
+            for key in commands:
+                self._pending.pop(key, None)
                 self._applied[key] = state.seq
             for row in rows:
                 for conn in self.connections:
                     conn.push_event(row.seq, row.frame)
-            result.set_result(state.seq)
+            done.set_result(state.seq)
 
-        command_row = None if key is None else (*key, state.seq)
         try:
             job = WriteJob(
-                self.id, rows, command_row, statements=writes.statements, on_commit=on_commit, forget=writes.forget
+                self.id,
+                rows,
+                [(*key, state.seq) for key in commands],
+                statements=writes.statements,
+                on_commit=on_commit,
+                forget=writes.forget,
             )
             written = self.store.submit(job)
         except StoreClosed:
             raise RoomFailed(self.id) from None  # shutting down: nothing was decided
         # Only now, with the job queued, does the decision count for the next command.
         self.decided = state
-        if key is not None:
-            self._pending[key] = result
-        written.add_done_callback(lambda f: self._on_write_failed(f, result))
-        return Accepted(result, duplicate=False, receipt=writes.receipt)
+        for key in commands:
+            self._pending[key] = done
+        written.add_done_callback(lambda f: self._on_write_failed(f, done))
+        return Accepted(done, duplicate=False, receipt=writes.receipt)
 
     def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
         if written.cancelled() or written.exception() is None:

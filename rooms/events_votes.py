@@ -34,9 +34,6 @@ class VoteOpened:
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> VoteOpened:
-        eligible = body.get("eligible")
-        if not isinstance(eligible, list):
-            raise fields.FieldError("eligible", "must be a list of member ids")
         return cls(
             Vote(
                 id=fields.ident(body, "vote"),
@@ -49,29 +46,36 @@ class VoteOpened:
                 secret=fields.boolean(body, "secret"),
                 rule=fields.choice(body, "rule", VoteRule),
                 changeable=fields.boolean(body, "changeable"),
-                eligible=tuple(fields.ident({"eligible": m}, "eligible") for m in eligible),
+                eligible=idents(body, "eligible"),
             )
         )
 
 
 @dataclass(frozen=True, slots=True)
 class BallotCast:
-    """``member`` has voted (``change``: again, replacing their ballot). The choice is not here:
-    nobody sees choices while a vote is open, and a secret one's never reach the log."""
+    """``members`` have cast their first ballot, ``changed`` have replaced theirs. The choices
+    are not here: nobody sees a choice while a vote is open, and a secret one's never reach
+    the log. One event may carry the ballots of many members (the server groups ballots that
+    arrive together, so that a thousand ballots are not a thousand events to every device)."""
 
     TYPE: ClassVar[str] = "ballot_cast"
     vote: str
-    member: str
-    change: bool
+    members: tuple[str, ...]
+    changed: tuple[str, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
-        return {"type": self.TYPE, "vote": self.vote, "member": self.member, "change": self.change}
+        return {"type": self.TYPE, "vote": self.vote, "members": list(self.members), "changed": list(self.changed)}
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> BallotCast:
-        return cls(
-            vote=fields.ident(body, "vote"), member=fields.ident(body, "member"), change=fields.boolean(body, "change")
-        )
+        return cls(vote=fields.ident(body, "vote"), members=idents(body, "members"), changed=idents(body, "changed"))
+
+
+def idents(body: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    value = body.get(name)
+    if not isinstance(value, list):
+        raise fields.FieldError(name, "must be a list of member ids")
+    return tuple(fields.ident({name: v}, name) for v in value)
 
 
 def result_from_wire(body: Mapping[str, Any]) -> VoteResult:

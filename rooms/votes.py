@@ -67,7 +67,7 @@ def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event]
                     Refusal.RECEIPT_REQUIRED,
                     "your secret ballot is recorded; it can be changed only from the device that cast it",
                 )
-            return [BallotCast(vote.id, actor, change)]
+            return [BallotCast(vote.id, (), (actor,)) if change else BallotCast(vote.id, (actor,))]
         case CloseVote(tally=tally):
             if vote.status is not VoteStatus.OPEN:
                 return Rejection(Refusal.VOTE_CLOSED, "this vote has already closed")
@@ -238,10 +238,10 @@ def apply(state: MeetingState, event: VoteEvent, seq: int) -> MeetingState:
     match event:
         case VoteOpened(vote=vote):
             votes[vote.id] = vote
-        case BallotCast(vote=vote_id, member=member, change=change):
+        case BallotCast(vote=vote_id, members=members):
             vote = votes[vote_id]
-            if not change:
-                votes[vote_id] = replace(vote, voters=(*vote.voters, member))
+            voters = set(vote.voters)
+            votes[vote_id] = replace(vote, voters=(*vote.voters, *(m for m in members if m not in voters)))
         case VoteClosed(vote=vote_id, result=result):
             votes[vote_id] = replace(votes[vote_id], status=VoteStatus.CLOSED, result=result)
         case TieBroken(vote=vote_id, result=result):

@@ -76,7 +76,7 @@ async def test_a_named_vote_counts_each_ballot_and_shows_no_choice_until_it_clos
     casts = [e for e in await watcher.events_until_seq(chair.last_seq) if e["event"]["type"] == "ballot_cast"]
     casts += [f for f in watcher._held if f["type"] == "event" and f["event"]["type"] == "ballot_cast"]
     for frame in casts:
-        assert set(frame["event"]) == {"type", "vote", "member", "change"}
+        assert set(frame["event"]) == {"type", "vote", "members", "changed"}
 
     result = await closed(chair, "v1")
     assert result["counts"] == [3, 1, 1]
@@ -197,7 +197,7 @@ async def test_nothing_stored_links_a_secret_ballot_to_its_voter(server: Running
     assert sorted(roll) == sorted((m, None) for m in choices)
     for frame in frames:
         event = msgpack.unpackb(frame)["event"]
-        assert set(event) == {"type", "vote", "member", "change"}
+        assert set(event) == {"type", "vote", "members", "changed"}
     assert all(receipt not in repr(row).encode() for row in commands for receipt in receipts.values())
     # The receipts are the slots' keys, but only the voters' devices were told which is whose.
     assert set(receipts.values()) == set(slots)

@@ -24,3 +24,16 @@ def test_bench_refuses_an_unknown_scenario() -> None:
         [sys.executable, "-m", "emeeting", "bench", "nonsense"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and "unknown scenario" in result.stderr
+
+
+def test_bench_votes_counts_every_ballot_of_a_small_meeting() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "emeeting", "bench", "votes", "--members", "12", "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    rows = json.loads(out)
+    assert [(r["scenario"], r["kind"], r["members"]) for r in rows] == [("votes", "named", 12), ("votes", "secret", 12)]
+    for row in rows:
+        assert row["counted"] == "ok"  # the result's counts equal the ballots sent, or the bench fails
+        for key in ("p50_ms", "p99_ms", "result_p50_ms", "result_max_ms"):
+            assert isinstance(row[key], float | int) and row[key] > 0, key

@@ -47,7 +47,7 @@ async def test_a_burst_is_committed_in_few_transactions_and_in_order(tmp_path: P
     try:
         before = store.batches
         jobs = [
-            WriteJob("m", [row(seq)], ("chair", f"c{seq}", seq), on_commit=functools.partial(committed.append, seq))
+            WriteJob("m", [row(seq)], [("chair", f"c{seq}", seq)], on_commit=functools.partial(committed.append, seq))
             for seq in range(1, 501)
         ]
         await asyncio.gather(*(store.submit(job) for job in jobs))

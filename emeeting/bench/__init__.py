@@ -25,15 +25,27 @@ def _documents(options: dict[str, Any]) -> list[Row]:
     return documents.main(options.get("pages", documents.PAGES))
 
 
-SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live, "documents": _documents}
+def _votes(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import votes
+
+    return votes.main(options.get("members", votes.MEMBERS))
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live, "documents": _documents, "votes": _votes}
 
 COLUMNS = (
     ("scenario", "scenario", ""),
     ("tablets", "tablets", ""),
+    ("kind", "vote", ""),
+    ("members", "members", ""),
     ("p50_ms", "p50 ms", ""),
     ("p95_ms", "p95 ms", ""),
     ("p99_ms", "p99 ms", ""),
     ("max_ms", "max ms", ""),
+    ("result_p50_ms", "result p50 ms", ""),
+    ("result_p99_ms", "result p99 ms", ""),
+    ("result_max_ms", "result max ms", ""),
+    ("counted", "counted", ""),
     ("baseline_p50_ms", "base p50", ""),
     ("baseline_p99_ms", "base p99", ""),
     ("workers", "workers", ""),

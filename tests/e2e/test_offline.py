@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, Page
 
-from tests.e2e.test_pages import demo, open_page  # noqa: F401  (demo is a fixture)
+from tests.e2e.test_pages import open_page
 from tests.support import RunningServer
 
 PAGES = 8  # q1-report, the document the chair shows
@@ -41,7 +41,7 @@ async def controlled(page: Page) -> None:
     await page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
-async def test_pages_already_delivered_show_while_offline(browser: Browser, demo: RunningServer) -> None:  # noqa: F811
+async def test_pages_already_delivered_show_while_offline(browser: Browser, demo: RunningServer) -> None:
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     context, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
     # The first visit is controlled without a reload (skipWaiting + clients.claim).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.test_pages import WAIT, demo, open_page  # noqa: F401 (demo is a fixture)
+from tests.e2e.test_pages import open_page
 from tests.support import RunningServer
 
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)

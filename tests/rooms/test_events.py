@@ -195,7 +195,7 @@ EVENTS |= {
     ConflictDeclared.TYPE: st.builds(ConflictDeclared, member=IDS, item=IDS, hide_documents=st.booleans()),
     ConflictWithdrawn.TYPE: st.builds(ConflictWithdrawn, member=IDS, item=IDS),
     VoteOpened.TYPE: st.builds(VoteOpened, vote=VOTES),
-    BallotCast.TYPE: st.builds(BallotCast, vote=IDS, member=IDS, change=st.booleans()),
+    BallotCast.TYPE: st.builds(BallotCast, vote=IDS, members=tuples_of(IDS), changed=tuples_of(IDS)),
     VoteClosed.TYPE: st.builds(VoteClosed, vote=IDS, result=RESULTS),
     TieBroken.TYPE: st.builds(TieBroken, vote=IDS, result=RESULTS),
 }

@@ -1,0 +1,232 @@
+"""``emeeting bench votes``: ballots of 1,000 members acknowledged, and the result on every device.
+
+A meeting of ``members`` voting members and a chair is made in a fresh data folder;
+the product (``emeeting serve``, its real defaults, synchronous=FULL) serves it in
+its own process, and the members' devices run in two other processes (voters.py).
+Every member joins (which checks them in), the chair opens a vote, and each member
+casts one ballot, the sends spread evenly over one second. Measured: each ballot's
+time from its send to its ack (which comes only after the commit), and, once the
+chair closes the vote, the time from the close's send until each device has the
+``vote_closed`` event. A named and a secret vote are measured in turn; the counts in
+the result must equal the ballots sent, or the benchmark fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from websockets.asyncio.client import ClientConnection, connect
+
+from emeeting import meetings
+from emeeting.bench.live import STARTUP, _python, percentiles
+from emeeting.bench.tablets import _binary
+from emeeting.config import from_env
+from emeeting.store import Store
+from rooms.model import AgendaItem, MeetingInfo, Member, Role
+from rooms.room import define
+
+MEMBERS = 1000
+SPREAD = 1.0  # seconds over which the ballots are sent
+ITEM = "motion"
+
+
+async def make_meeting(data: Path, members: int) -> tuple[list[str], str]:
+    """A meeting of ``members`` voting members and a voting chair; (members' tokens, the chair's)."""
+    settings = from_env({"EMEETING_DATA": str(data)})
+    people = [Member("chair", "ประธาน", "", Role.CHAIR, voting=True)]
+    people += [Member(f"m{n}", f"กรรมการ {n}", "", Role.MEMBER, voting=True) for n in range(members)]
+    info = MeetingInfo("ประชุมทดสอบการลงมติ", 1, 2567, "2024-01-15", "09:00", "", "")
+    created = define(meetings.new_meeting_id(), info, people, [AgendaItem(ITEM, "1", "ญัตติ", None)])
+    store = await Store.open(settings.database)
+    try:
+        await meetings.create(store, created)
+        links = await meetings.links(store, settings.signing_key(), "", created.meeting, people)
+    finally:
+        await store.close()
+    tokens = {link.member.id: link.url.rsplit("/", 1)[1] for link in links}
+    return [tokens[p.id] for p in people[1:]], tokens["chair"]
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    log = (data / "serve.log").open("wb")
+    proc = _python("-m", "emeeting", "serve", "--port", "0", "--data", str(data), stdout=subprocess.PIPE, stderr=log)
+    assert proc.stdout is not None
+    found: list[str] = []
+    ready = threading.Event()
+
+    def drain() -> None:  # the server prints a link per member: read them all, or it blocks
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            if not found and (match := re.search(r"emeeting on http://(\S+)", raw.decode())):
+                found.append(match.group(1))
+                ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    if not ready.wait(STARTUP):
+        proc.kill()
+        raise RuntimeError("emeeting serve did not start")
+    return proc, f"ws://{found[0]}/ws"
+
+
+class Crowd:
+    """The members' devices, in two processes."""
+
+    def __init__(self, url: str, tokens: list[str]) -> None:
+        halves = [tokens[: len(tokens) // 2], tokens[len(tokens) // 2 :]]
+        self.sizes = [len(h) for h in halves if h]
+        self.procs = [
+            _python("-m", "emeeting.bench.voters", url, *half, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            for half in halves
+            if half
+        ]
+        for proc in self.procs:
+            self._read(proc, "ready")
+
+    def _read(self, proc: subprocess.Popen[bytes], word: str) -> Any:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        if not line.startswith(word):
+            raise RuntimeError(f"voters said {line!r}, expected {word}")
+        rest = line[len(word) :].strip()
+        return json.loads(rest) if rest.startswith("{") else rest
+
+    def ask(self, commands: list[str], word: str) -> list[Any]:
+        for proc, command in zip(self.procs, commands, strict=True):
+            assert proc.stdin is not None
+            proc.stdin.write(f"{command}\n".encode())
+            proc.stdin.flush()
+        return [self._read(proc, word) for proc in self.procs]
+
+    def vote(self, vote: str) -> tuple[list[float], list[int]]:
+        starts = [sum(self.sizes[:i]) for i in range(len(self.procs))]
+        answers = self.ask([f"vote {vote} {SPREAD} {start}" for start in starts], "cast")
+        counts = [sum(a["choices"][n] for a in answers) for n in range(3)]
+        return [ms for a in answers for ms in a["acks"]], counts
+
+    def results(self, vote: str) -> tuple[list[int], list[list[int]]]:
+        answers = self.ask([f"result {vote}"] * len(self.procs), "result")
+        return [t for a in answers for t in a["at"]], [a["counts"] for a in answers]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(BrokenPipeError):
+                assert proc.stdin is not None
+                proc.stdin.write(b"quit\n")
+                proc.stdin.flush()
+        for proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class Chair:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.present: set[str] = set()
+        self.replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.changed = asyncio.Event()
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def joined(cls, url: str, token: str) -> AsyncIterator[Chair]:
+        async with connect(url, compression=None, max_size=2**24) as ws:
+            await ws.send(msgpack.packb({"type": "join", "token": token}))
+            chair = cls(ws)
+            reader = asyncio.create_task(chair._read())
+            try:
+                yield chair
+            finally:
+                reader.cancel()
+
+    async def _read(self) -> None:
+        async for data in self.ws:
+            frame = msgpack.unpackb(_binary(data))
+            if frame["type"] == "snapshot":
+                self.present |= {a["member"] for a in frame["state"]["attendance"] if a["status"] == "present"}
+            elif frame["type"] == "event" and frame["event"]["type"] == "members_arrived":
+                self.present |= set(frame["event"]["members"])
+                self.changed.set()
+            elif frame["type"] in ("ack", "error") and frame.get("id") in self.replies:
+                self.replies.pop(frame["id"]).set_result(frame)
+
+    async def command(self, command_id: str, kind: str, **fields: Any) -> int:
+        """Send a command and wait for its ack; the monotonic time it was sent, in ns."""
+        self.replies[command_id] = asyncio.get_running_loop().create_future()
+        reply = self.replies[command_id]
+        sent = time.monotonic_ns()
+        await self.ws.send(msgpack.packb({"type": kind, "id": command_id, **fields}))
+        async with asyncio.timeout(STARTUP):
+            answer = await reply
+        if answer["type"] != "ack":
+            raise RuntimeError(f"the chair's {kind} was refused: {answer}")
+        return sent
+
+    async def everyone_present(self, count: int) -> None:
+        async with asyncio.timeout(STARTUP):
+            while len(self.present) < count:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+async def measure(url: str, chair_token: str, crowd: Crowd, members: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    async with Chair.joined(url, chair_token) as chair:
+        await chair.command("open", "open_meeting")
+        await chair.everyone_present(members + 1)
+        for secret in (False, False, True):
+            vote = "secret" if secret else ("named" if rows else "warm-up")
+            await chair.command(f"open-{vote}", "open_vote", vote=vote, item=ITEM, secret=secret)
+            acks, sent_counts = await asyncio.to_thread(crowd.vote, vote)
+            closed_at = await chair.command(f"close-{vote}", "close_vote", vote=vote)
+            arrivals, counts = await asyncio.to_thread(crowd.results, vote)
+            expected = [*sent_counts]
+            if any(c != expected for c in counts) or len(acks) != members or len(arrivals) != members:
+                raise RuntimeError(f"{vote} vote: counted {counts}, sent {expected}, {len(acks)} acks")
+            result = percentiles([(t - closed_at) / 1e6 for t in arrivals])
+            if vote == "warm-up":  # the first vote of a fresh server is not the steady state
+                rows.append({})
+                continue
+            rows.append(
+                {
+                    "scenario": "votes",
+                    "kind": vote,
+                    "members": members,
+                    **percentiles(acks),
+                    "result_p50_ms": result["p50_ms"],
+                    "result_p99_ms": result["p99_ms"],
+                    "result_max_ms": result["max_ms"],
+                    "counted": "ok",
+                }
+            )
+    return [row for row in rows if row]
+
+
+def main(members: int = MEMBERS) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="emeeting-bench-") as folder:
+        data = Path(folder)
+        tokens, chair = asyncio.run(make_meeting(data, members))
+        proc, url = start_server(data)
+        try:
+            crowd = Crowd(url, tokens)
+            try:
+                return asyncio.run(measure(url, chair, crowd, members))
+            finally:
+                crowd.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
