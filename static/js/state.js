@@ -156,7 +156,7 @@ export function applyEvent(state, event) {
       return true;
     case "ballot_cast": {
       const v = state.votes.find((x) => x.id === event.vote);
-      if (v && !event.change) v.voters.push(event.member);
+      if (v) for (const m of event.members) if (!v.voters.includes(m)) v.voters.push(m);
       return true;
     }
     case "vote_closed":

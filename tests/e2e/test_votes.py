@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.test_pages import open_page
-from tests.support import RunningServer
+from tests.support import RunningServer, joined
 
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
 
@@ -69,8 +69,23 @@ async def test_a_named_vote_from_opening_to_the_result_on_every_device(browser: 
         await expect(page.get_by_test_id("vote-sentence")).to_contain_text("เห็นชอบ 2 เสียง ไม่เห็นชอบ 1 เสียง")
     await shot(tablets["deputy"], "tablet-result-1024x768")
     await shot(chair, "chair-result-1366x768")
+    await same_as_the_server(demo, chair, *tablets.values())
     for page in (chair, *tablets.values()):
         assert page.errors == []  # type: ignore[attr-defined]
+
+
+async def same_as_the_server(server: RunningServer, *pages: Page) -> None:
+    """What the browsers folded from the events (state.js) is the server's state: a snapshot."""
+    _, welcome = await joined(server, "guest")
+    snapshot = welcome["snapshot"]["state"]
+    for page in pages:
+        await page.wait_for_function(f"() => emeeting.client.state.seq >= {snapshot['seq']}")
+        state = await page.evaluate("() => emeeting.client.state")
+        # The guest joining checks in, and that may already be folded in here: compare the rest.
+        state["attendance"] = [a for a in state["attendance"] if a["member"] != "guest"]
+        theirs = {**snapshot, "attendance": [a for a in snapshot["attendance"] if a["member"] != "guest"]}
+        state["seq"] = theirs["seq"]
+        assert state == theirs
 
 
 async def test_a_secret_ballot_changed_on_its_tablet_and_a_tie_broken_by_the_chair(
@@ -99,6 +114,7 @@ async def test_a_secret_ballot_changed_on_its_tablet_and_a_tie_broken_by_the_cha
     for page in (chair, deputy):
         await expect(page.get_by_test_id("vote-outcome")).to_have_text("เห็นชอบ")
         await expect(page.get_by_test_id("vote-sentence")).to_contain_text("ประธานออกเสียงชี้ขาด")
+    await same_as_the_server(demo, chair, *tablets.values())
 
 
 async def test_without_quorum_the_vote_is_refused_and_the_secretary_fixes_attendance(
@@ -123,6 +139,7 @@ async def test_without_quorum_the_vote_is_refused_and_the_secretary_fixes_attend
     await shot(secretary, "attendance-1366x768")
     await chair.get_by_test_id("vote-open").click()
     await expect(chair.get_by_test_id("chair-vote-count")).to_have_text("ลงคะแนนแล้ว 0 จาก 4 คน")
+    await same_as_the_server(demo, chair, secretary)
 
 
 async def test_a_member_with_a_conflict_sees_no_ballot_and_no_documents_of_the_item(
