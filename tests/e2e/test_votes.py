@@ -41,6 +41,7 @@ async def test_a_named_vote_from_opening_to_the_result_on_every_device(browser: 
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     tablets = {m: (await open_page(browser, demo, m, 1024, 768, touch=True))[1] for m in VOTERS}
     await open_the_meeting(chair)
+    await chair.evaluate("() => emeeting.client.showPage('action-plan-2567', 1)")
     await expect(chair.get_by_test_id("quorum")).to_have_attribute("data-met", "true")
 
     await chair.get_by_test_id("vote-new").click()
