@@ -201,7 +201,12 @@ class LiveRoom:
         writes = Writes(tuple(batch.statements), None, batch.forget)
         self._ballots_writing = True
         self._ballots_since = time.monotonic()
-        accepted = self._write(actor, [event], batch.keys, writes, batch.result)
+        try:
+            accepted = self._write(actor, [event], batch.keys, writes, batch.result)
+        except RoomFailed:
+            if not batch.result.done():  # the store is closing: these ballots were not written
+                batch.result.set_exception(RoomFailed(self.id))
+            raise
         accepted.seq.add_done_callback(self._ballots_written)
 
     def _ballots_written(self, _: asyncio.Future[int]) -> None:
@@ -213,7 +218,8 @@ class LiveRoom:
             return
         self._ballots_writing = False
         if self._batch is not None and not self.failed:
-            self._flush_ballots()
+            with contextlib.suppress(RoomFailed):  # the batch's devices hear it through their futures
+                self._flush_ballots()
 
     def _write(
         self,

@@ -235,3 +235,27 @@ async def test_a_device_cannot_bring_its_own_count_to_a_close(server: RunningSer
         if frame.get("id") == command:
             assert frame["type"] == "ack"
             break
+
+
+async def test_ballots_sent_together_are_each_acked_with_the_event_that_names_their_member(
+    server: RunningServer,
+) -> None:
+    devices = await open_room(server, *VOTERS)
+    chair = devices["chair"]
+    await vote_opened(chair, vote="v1", item="plan", secret=True)
+    watcher, _ = await joined(server, "guest")  # reads nothing until the end
+    sent = {}
+    for member in VOTERS:  # all sent before any reply is read
+        sent[member] = await devices[member].command("cast_ballot", vote="v1", choice=VOTERS.index(member) % 3)
+    acks = {member: await reply(devices[member], command) for member, command in sent.items()}
+    assert all(a["type"] == "ack" and len(a["receipt"]) == 16 for a in acks.values())
+    events = {
+        f["seq"]: f["event"]
+        for f in await watcher.events_until_seq(max(a["seq"] for a in acks.values()))
+        if f["event"]["type"] == "ballot_cast"
+    }
+    for member, ack in acks.items():
+        assert member in events[ack["seq"]]["members"]
+    assert sorted(m for e in events.values() for m in e["members"]) == sorted(VOTERS)  # each once
+    assert len({a["receipt"] for a in acks.values()}) == len(VOTERS)
+    assert (await closed(chair, "v1"))["counts"] == [2, 2, 1]
