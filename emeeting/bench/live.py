@@ -110,24 +110,11 @@ def start_baseline() -> Server:
     return Server("baseline", proc, f"ws://127.0.0.1:{port}", "chair", ["tablet"])
 
 
-class Tablets:
-    """One or two processes of simulated tablets."""
+class ClientProcesses:
+    """Processes of simulated devices, driven one line each way over stdin/stdout."""
 
-    def __init__(self, server: Server, count: int) -> None:
-        processes = 2 if count >= 200 else 1
-        sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
-        self.procs = [
-            _python(
-                "-m",
-                "emeeting.bench.tablets",
-                server.ws_url,
-                str(size),
-                *server.tablets,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-            for size in sizes
-        ]
+    def __init__(self, procs: list[subprocess.Popen[bytes]]) -> None:
+        self.procs = procs
         for proc in self.procs:
             self._expect(proc, "ready")
 
@@ -135,15 +122,51 @@ class Tablets:
         assert proc.stdout is not None
         line = proc.stdout.readline().decode()
         if not line.startswith(word):
-            raise RuntimeError(f"tablets said {line!r}, expected {word}")
+            raise RuntimeError(f"the clients said {line!r}, expected {word}")
         return line
 
-    def _ask(self, command: str, answer: str) -> list[str]:
-        for proc in self.procs:
+    def _ask(self, command: str | list[str], answer: str) -> list[str]:
+        """Send ``command`` (one per process when a list) and read each process's answer line."""
+        commands = command if isinstance(command, list) else [command] * len(self.procs)
+        for proc, line in zip(self.procs, commands, strict=True):
             assert proc.stdin is not None
-            proc.stdin.write(f"{command}\n".encode())
+            proc.stdin.write(f"{line}\n".encode())
             proc.stdin.flush()
         return [self._expect(proc, answer) for proc in self.procs]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(BrokenPipeError):
+                assert proc.stdin is not None
+                proc.stdin.write(b"quit\n")
+                proc.stdin.flush()
+        for proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class Tablets(ClientProcesses):
+    """One or two processes of simulated tablets."""
+
+    def __init__(self, server: Server, count: int) -> None:
+        processes = 2 if count >= 200 else 1
+        sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
+        super().__init__(
+            [
+                _python(
+                    "-m",
+                    "emeeting.bench.tablets",
+                    server.ws_url,
+                    str(size),
+                    *server.tablets,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                )
+                for size in sizes
+            ]
+        )
 
     def arrivals(self) -> dict[int, list[int]]:
         merged: dict[int, list[int]] = {}
@@ -158,18 +181,6 @@ class Tablets:
     def reconnect(self, target: int) -> list[float]:
         """Seconds from the reconnect order to each tablet having caught up to ``target``."""
         return [t for line in self._ask(f"reconnect {target}", "resumed") for t in json.loads(line.split(None, 1)[1])]
-
-    def close(self) -> None:
-        for proc in self.procs:
-            with contextlib.suppress(BrokenPipeError):
-                assert proc.stdin is not None
-                proc.stdin.write(b"quit\n")
-                proc.stdin.flush()
-        for proc in self.procs:
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 @dataclass

@@ -29,7 +29,7 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
 from emeeting import meetings
-from emeeting.bench.live import STARTUP, _python, percentiles
+from emeeting.bench.live import STARTUP, ClientProcesses, _python, percentiles
 from emeeting.bench.tablets import _binary
 from emeeting.config import from_env
 from emeeting.store import Store
@@ -79,56 +79,31 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
     return proc, f"ws://{found[0]}/ws"
 
 
-class Crowd:
+class Crowd(ClientProcesses):
     """The members' devices, in two processes."""
 
     def __init__(self, url: str, tokens: list[str]) -> None:
-        halves = [tokens[: len(tokens) // 2], tokens[len(tokens) // 2 :]]
-        self.sizes = [len(h) for h in halves if h]
-        self.procs = [
-            _python("-m", "emeeting.bench.voters", url, *half, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            for half in halves
-            if half
-        ]
-        for proc in self.procs:
-            self._read(proc, "ready")
+        halves = [half for half in (tokens[: len(tokens) // 2], tokens[len(tokens) // 2 :]) if half]
+        self.sizes = [len(half) for half in halves]
+        super().__init__(
+            [
+                _python("-m", "emeeting.bench.voters", url, *half, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                for half in halves
+            ]
+        )
 
-    def _read(self, proc: subprocess.Popen[bytes], word: str) -> Any:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().decode()
-        if not line.startswith(word):
-            raise RuntimeError(f"voters said {line!r}, expected {word}")
-        rest = line[len(word) :].strip()
-        return json.loads(rest) if rest.startswith("{") else rest
-
-    def ask(self, commands: list[str], word: str) -> list[Any]:
-        for proc, command in zip(self.procs, commands, strict=True):
-            assert proc.stdin is not None
-            proc.stdin.write(f"{command}\n".encode())
-            proc.stdin.flush()
-        return [self._read(proc, word) for proc in self.procs]
+    def _answers(self, command: str | list[str], word: str) -> list[Any]:
+        return [json.loads(line[len(word) :]) for line in self._ask(command, word)]
 
     def vote(self, vote: str) -> tuple[list[float], list[int]]:
         starts = [sum(self.sizes[:i]) for i in range(len(self.procs))]
-        answers = self.ask([f"vote {vote} {SPREAD} {start}" for start in starts], "cast")
+        answers = self._answers([f"vote {vote} {SPREAD} {start}" for start in starts], "cast")
         counts = [sum(a["choices"][n] for a in answers) for n in range(3)]
         return [ms for a in answers for ms in a["acks"]], counts
 
     def results(self, vote: str) -> tuple[list[int], list[list[int]]]:
-        answers = self.ask([f"result {vote}"] * len(self.procs), "result")
+        answers = self._answers(f"result {vote}", "result")
         return [t for a in answers for t in a["at"]], [a["counts"] for a in answers]
-
-    def close(self) -> None:
-        for proc in self.procs:
-            with contextlib.suppress(BrokenPipeError):
-                assert proc.stdin is not None
-                proc.stdin.write(b"quit\n")
-                proc.stdin.flush()
-        for proc in self.procs:
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 class Chair:
