@@ -104,6 +104,8 @@ def _open(state: MeetingState, command: OpenVote) -> list[Event] | Rejection:
         if command.rule not in (None, VoteRule.PLURALITY):
             return Rejection(Refusal.INVALID_VOTE, "a vote on the chair's own options is decided by plurality")
         options, rule = tuple(VoteOption(label, OptionKind.OPTION) for label in labels), VoteRule.PLURALITY
+    elif command.rule is VoteRule.PLURALITY:
+        return Rejection(Refusal.INVALID_VOTE, "plurality decides between the chair's own options")
     else:
         options, rule = DEFAULT_OPTIONS, command.rule or VoteRule.SIMPLE
     present, required = quorum(state)

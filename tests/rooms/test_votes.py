@@ -170,6 +170,8 @@ def test_one_vote_at_a_time_and_not_across_the_meetings_close() -> None:
     assert room.refused("chair", OpenVote("w", "b", options=("ก", "ก"))).code is Refusal.INVALID_VOTE
     custom = OpenVote("w", "b", options=("ก", "ข"), rule=VoteRule.SIMPLE)
     assert room.refused("chair", custom).code is Refusal.INVALID_VOTE
+    plurality = OpenVote("w", "b", rule=VoteRule.PLURALITY)  # abstain cannot win a motion
+    assert room.refused("chair", plurality).code is Refusal.INVALID_VOTE
 
 
 # -- ballots -------------------------------------------------------------------------------------
