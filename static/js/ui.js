@@ -331,7 +331,8 @@ export class ThumbStrip {
   }
 
   render(doc, { active = null, presenter = null } = {}) {
-    if (!doc) {
+    const s = this.client.state;
+    if (!doc || (s && s.conflicts && hiddenDocuments(s, this.client.memberId).has(doc.id))) {
       this.docId = null;
       fill(this.el);
       return;

@@ -158,6 +158,9 @@ async def test_a_member_with_a_conflict_sees_no_ballot_and_no_documents_of_the_i
     deputy.once("dialog", lambda d: d.accept())
     await deputy.get_by_test_id("conflict-declare").click()
     await expect(deputy.locator(".viewer")).to_contain_text("เอกสารนี้ถูกซ่อน")
+    await deputy.click("#browse")  # nor its thumbnails, while browsing
+    await expect(deputy.locator("#drawer .thumb")).to_have_count(0)
+    await deputy.click("#drawer-close")
 
     await chair.get_by_test_id("vote-new").click()
     await chair.get_by_test_id("vote-open").click()
