@@ -48,7 +48,7 @@ export class AttendancePanel {
       const extra = {};
       if (status.value === "absent") {
         const reason = prompt(t("att.reason_prompt"), a.reason || "");
-        if (reason == null) return this.draw();
+        if (reason == null) { this.key = null; return this.draw(); } // cancelled: show the status as it is
         extra.reason = reason;
       }
       this.client.recordAttendance(member.id, status.value, extra).catch(refused);
