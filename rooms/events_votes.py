@@ -79,21 +79,13 @@ def idents(body: Mapping[str, Any], name: str) -> tuple[str, ...]:
 
 
 def result_from_wire(body: Mapping[str, Any]) -> VoteResult:
-    ballots = body.get("ballots")
-    if ballots is not None and not isinstance(ballots, Mapping):
-        raise fields.FieldError("ballots", "must be a map of member id to option index, or nil")
     sentence = fields.mapping(body, "sentence")
     return VoteResult(
         counts=tuple(fields.integers(body, "counts")),
         outcome=fields.choice(body, "outcome", Outcome),
         winner=fields.optional_integer(body, "winner"),
         casting=fields.optional_integer(body, "casting"),
-        ballots=None
-        if ballots is None
-        else {
-            fields.ident({"ballots": k}, "ballots"): fields.integer({"ballots": v}, "ballots")
-            for k, v in ballots.items()
-        },
+        ballots=None if body.get("ballots") is None else tuple(fields.integers(body, "ballots")),
         sentence_th=fields.text(sentence, "th", max_len=2000),
         sentence_en=fields.text(sentence, "en", max_len=2000),
     )

@@ -228,13 +228,15 @@ class VoteOption:
 
 @dataclass(frozen=True, slots=True)
 class VoteResult:
-    """A closed vote's count; ``ballots`` (member -> option index) only for a named vote."""
+    """A closed vote's count. ``ballots``, for a named vote only, is the option each member of
+    the vote's ``voters`` chose, in that order (a list, not a map: a thousand ballots must make
+    a small frame for a thousand devices)."""
 
     counts: tuple[int, ...]
     outcome: Outcome
     winner: int | None
     casting: int | None
-    ballots: Mapping[str, int] | None
+    ballots: tuple[int, ...] | None
     sentence_th: str
     sentence_en: str
 
@@ -244,7 +246,7 @@ class VoteResult:
             "outcome": self.outcome.value,
             "winner": self.winner,
             "casting": self.casting,
-            "ballots": dict(self.ballots) if self.ballots is not None else None,
+            "ballots": list(self.ballots) if self.ballots is not None else None,
             "sentence": {"th": self.sentence_th, "en": self.sentence_en},
         }
 

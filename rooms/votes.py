@@ -177,7 +177,7 @@ def _decision(vote: Vote, counts: tuple[int, ...]) -> tuple[Outcome, int | None]
 def count(vote: Vote, tally: Tally) -> VoteResult:
     outcome, winner = _decision(vote, tally.counts)
     th, en = sentence(vote, tally.counts, outcome, winner, casting=None)
-    ballots = dict(tally.ballots) if tally.ballots is not None else None
+    ballots = tuple(tally.ballots[m] for m in vote.voters) if tally.ballots is not None else None
     return VoteResult(tally.counts, outcome, winner, None, ballots, th, en)
 
 

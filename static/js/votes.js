@@ -157,7 +157,7 @@ export function resultView(state, vote, { names = false } = {}) {
     h("span", { class: "bar-n", text: String(r.counts[i]) })));
   const lang = document.documentElement.lang === "en" ? "en" : "th";
   const list = names && r.ballots
-    ? h("ul", { class: "named-ballots" }, ...Object.entries(r.ballots).map(([m, c]) =>
+    ? h("ul", { class: "named-ballots" }, ...vote.voters.map((m, i) => [m, r.ballots[i]]).map(([m, c]) =>
       h("li", {}, h("span", { text: memberName(state, m) }), h("span", { class: `kind-${vote.options[c].kind}`, text: optionLabel(vote.options[c]) }))))
     : null;
   return h("section", { class: `result outcome-${r.outcome}`, "data-testid": "vote-result" },

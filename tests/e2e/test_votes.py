@@ -68,6 +68,9 @@ async def test_a_named_vote_from_opening_to_the_result_on_every_device(browser: 
     for page in (chair, *tablets.values()):
         await expect(page.get_by_test_id("vote-outcome")).to_have_text("เห็นชอบ")
         await expect(page.get_by_test_id("vote-sentence")).to_contain_text("เห็นชอบ 2 เสียง ไม่เห็นชอบ 1 เสียง")
+    # The chair's page lists who chose what (a named vote).
+    named = chair.locator(".named-ballots li", has_text="นางสุภาพร แก้วมณี")
+    await expect(named).to_contain_text("ไม่เห็นชอบ")
     await shot(tablets["deputy"], "tablet-result-1024x768")
     await shot(chair, "chair-result-1366x768")
     await same_as_the_server(demo, chair, *tablets.values())

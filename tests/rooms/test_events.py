@@ -172,7 +172,7 @@ RESULTS = st.builds(
     outcome=st.sampled_from(Outcome),
     winner=st.none() | st.integers(0, 19),
     casting=st.none() | st.integers(0, 19),
-    ballots=st.none() | st.dictionaries(IDS, st.integers(0, 19), max_size=5),
+    ballots=st.none() | tuples_of(st.integers(0, 19)),
     sentence_th=TEXT,
     sentence_en=TEXT,
 )
