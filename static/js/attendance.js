@@ -72,7 +72,12 @@ export class AttendancePanel {
         a.status === "absent" && a.reason ? h("span", { class: "att-reason", text: a.reason }) : null),
       h("td", {}, h("div", { class: "att-actions" }, status, confirmButton, substitute,
         s.current_item ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
-          onclick: () => this.client.declareConflict(s.current_item, { member: member.id }).catch(refused) }) : null)));
+          onclick: () => {
+            const item = s.agenda.find((i) => i.id === s.current_item);
+            if (confirm(`${member.name}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
+              this.client.declareConflict(s.current_item, { member: member.id }).catch(refused);
+            }
+          } }) : null)));
   }
 
   tools(s) {

@@ -133,6 +133,7 @@ const WORDS = {
   // votes
   "vote.title": ["การลงมติ", "Vote"],
   "vote.open": ["เปิดการลงมติ", "Open a vote"],
+  "vote.new": ["ลงมติในวาระนี้…", "Vote on this item…"],
   "vote.close": ["ปิดการลงมติ", "Close the vote"],
   "vote.close_confirm": ["ยืนยันปิดการลงมติ? ผู้ที่ยังไม่ลงคะแนนจะลงคะแนนไม่ได้อีก", "Close the vote? Those who have not voted can no longer vote."],
   "vote.subject": ["เรื่องที่ลงมติ", "Motion"],

@@ -263,7 +263,7 @@ export class VotePanel {
       this.client.openVote(fields).then(() => { this.formOpen = false; }, refused).finally(() => { open.disabled = false; });
     });
     return h("details", { class: "vote-open-box", open: this.formOpen || null, ontoggle: (e) => { this.formOpen = e.target.open; } },
-      h("summary", { class: "btn primary", "data-testid": "vote-new", text: t("vote.open") }), form);
+      h("summary", { class: "btn primary", "data-testid": "vote-new", text: t("vote.new") }), form);
   }
 }
 
