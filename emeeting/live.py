@@ -18,7 +18,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from emeeting import protocol
@@ -56,6 +56,11 @@ class Accepted:
     seq: asyncio.Future[int]
     duplicate: bool
     receipt: bytes | None = None
+    acked: bool = False  # the room sends the ack itself, on commit; ``seq`` still tells of a failure
+
+
+# Who to acknowledge once a command is committed: the device, the command's id, a receipt.
+Ack = tuple[Connection, str, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +85,14 @@ class BallotBatch:
     members: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     keys: list[tuple[str, str]] = field(default_factory=list)
+    acks: list[Ack] = field(default_factory=list)
     statements: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
     forget: bool = False
 
-    def add(self, key: tuple[str, str], event: BallotCast, writes: Writes) -> None:
+    def add(self, key: tuple[str, str], event: BallotCast, writes: Writes, ack: Ack | None) -> None:
         self.view = apply(self.view, event)
+        if ack is not None:
+            self.acks.append(ack)
         self.members += event.members
         self.changed += [m for m in event.changed if m not in self.members and m not in self.changed]
         self.keys.append(key)
@@ -131,11 +139,13 @@ class LiveRoom:
 
     # -- commands ----------------------------------------------------------------------------
 
-    def submit(self, actor: str, frame: protocol.CommandFrame) -> Accepted | Rejection:
+    def submit(self, actor: str, frame: protocol.CommandFrame, conn: Connection | None = None) -> Accepted | Rejection:
         """Decide a device's command now; its events are queued for commit and announced after it.
 
         The device's command id makes a retry idempotent: an id already applied (or being
-        written) is acknowledged again with the same sequence number.
+        written) is acknowledged again with the same sequence number. Given the sending
+        device's ``conn``, the room acknowledges the command itself when it commits: the device
+        gets the events, then its ack, before the other devices get the events (``acked``).
         """
         if self.failed:
             raise RoomFailed(self.id)
@@ -146,8 +156,9 @@ class LiveRoom:
             return Accepted(done, duplicate=True)
         if key in self._pending:
             return Accepted(self._pending[key], duplicate=True)
+        ack_id = frame.id if conn is not None else None
         if isinstance(frame.command, CastBallot):
-            return self._cast(actor, key, frame.command)
+            return self._cast(actor, key, frame.command, conn, ack_id)
         self._flush_ballots()  # every command is decided after the ballots that came before it
         command = self.ballots.fill(self.decided, frame.command)
         outcome = decide(self.decided, actor, command, now=now_ms())
@@ -156,7 +167,8 @@ class LiveRoom:
         writes = self.ballots.record(self.decided, actor, command, outcome)
         if isinstance(writes, Rejection):
             return writes
-        return self._write(actor, outcome, key, writes)
+        acks = [(conn, ack_id, writes.receipt)] if conn is not None and ack_id is not None else []
+        return self._write(actor, outcome, key, writes, acks=acks)
 
     def execute(self, actor: str, command: Command) -> Accepted | Rejection | None:
         """Decide a command the server issues itself (an upload, rendered pages); None if it changes nothing."""
@@ -170,7 +182,9 @@ class LiveRoom:
 
     # -- ballots: grouped, so that a thousand ballots are not a thousand events to every device --
 
-    def _cast(self, actor: str, key: tuple[str, str], command: CastBallot) -> Accepted | Rejection:
+    def _cast(
+        self, actor: str, key: tuple[str, str], command: CastBallot, conn: Connection | None, ack_id: str | None
+    ) -> Accepted | Rejection:
         """Decide a ballot now; it is written with the ballots decided while the previous group
         was being written (alone when nothing is being written), in one event."""
         batch = self._batch
@@ -185,11 +199,12 @@ class LiveRoom:
         assert isinstance(event, BallotCast)
         if batch is None:
             batch = self._batch = BallotBatch(event.vote, asyncio.get_running_loop().create_future(), base)
-        batch.add(key, event, writes)
+        ack = (conn, ack_id, writes.receipt) if conn is not None and ack_id is not None else None
+        batch.add(key, event, writes, ack)
         self._pending[key] = batch.result
         if not self._ballots_writing:
             self._flush_ballots()
-        return Accepted(batch.result, duplicate=False, receipt=writes.receipt)
+        return Accepted(batch.result, duplicate=False, receipt=writes.receipt, acked=ack is not None)
 
     def _flush_ballots(self) -> None:
         batch, self._batch = self._batch, None
@@ -202,7 +217,7 @@ class LiveRoom:
         self._ballots_writing = True
         self._ballots_since = time.monotonic()
         try:
-            accepted = self._write(actor, [event], batch.keys, writes, batch.result)
+            accepted = self._write(actor, [event], batch.keys, writes, batch.result, acks=batch.acks)
         except RoomFailed:
             if not batch.result.done():  # the store is closing: these ballots were not written
                 batch.result.set_exception(RoomFailed(self.id))
@@ -228,6 +243,7 @@ class LiveRoom:
         keys: tuple[str, str] | list[tuple[str, str]] | None,
         writes: Writes = NOTHING,
         result: asyncio.Future[int] | None = None,
+        acks: Sequence[Ack] = (),
     ) -> Accepted:
         ts = now_ms()
         state = self.decided
@@ -243,9 +259,20 @@ class LiveRoom:
             for key in commands:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
+            # The senders first, with their acks, then everyone else: a sender does not wait for
+            # a thousand other devices to be sent the event before it hears its command is done.
+            senders = [conn for conn in dict.fromkeys(ack[0] for ack in acks) if conn in self.connections]
+            for row in rows:
+                for conn in senders:
+                    conn.push_event(row.seq, row.frame)
+            for conn, command_id, receipt in acks:
+                if conn in self.connections:  # one gone already resends, and is acked as a duplicate
+                    conn.push_reply(protocol.ack(command_id, state.seq, False, receipt))
+            first = set(senders)
             for row in rows:
                 for conn in self.connections:
-                    conn.push_event(row.seq, row.frame)
+                    if conn not in first:
+                        conn.push_event(row.seq, row.frame)
             done.set_result(state.seq)
 
         try:
@@ -265,7 +292,7 @@ class LiveRoom:
         for key in commands:
             self._pending[key] = done
         written.add_done_callback(lambda f: self._on_write_failed(f, done))
-        return Accepted(done, duplicate=False, receipt=writes.receipt)
+        return Accepted(done, duplicate=False, receipt=writes.receipt, acked=bool(acks))
 
     def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
         if written.cancelled() or written.exception() is None:

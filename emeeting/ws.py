@@ -132,13 +132,14 @@ class Device:
                 conn.push_reply(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
                 continue
             try:
-                outcome = room.submit(member, frame)
+                outcome = room.submit(member, frame, conn)
             except RoomFailed:
                 message = "the server could not store this; reconnect and resend"
                 conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, message, id=frame.id))
                 continue
             if isinstance(outcome, Accepted):
-                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.receipt)
+                # The room acks on commit itself (``acked``); a failure is answered here.
+                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.receipt, outcome.acked)
                 outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
@@ -164,9 +165,14 @@ class Device:
 
 
 def _answer(
-    conn: Connection, command_id: str, duplicate: bool, receipt: bytes | None, done: asyncio.Future[int]
+    conn: Connection,
+    command_id: str,
+    duplicate: bool,
+    receipt: bytes | None,
+    acked: bool,
+    done: asyncio.Future[int],
 ) -> None:
     if done.cancelled() or done.exception() is not None:
         conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this", id=command_id))
-    else:
+    elif not acked:
         conn.push_reply(protocol.ack(command_id, done.result(), duplicate, receipt))
