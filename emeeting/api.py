@@ -236,11 +236,11 @@ async def search(request: Request) -> Response:
 # -- invitations: the secretary's links, revoking and reissuing them ---------------------------
 
 
-async def organiser(request: Request) -> tuple[LiveRoom, Member]:
-    """The meeting and the member, who must be its chair or secretary."""
+async def organiser(request: Request, doing: str = "manage invitations") -> tuple[LiveRoom, Member]:
+    """The meeting and the member, who must be its chair or secretary to be ``doing`` it."""
     room, member = await authorize(request, request.path_params["meeting"])
     if member.role not in (Role.CHAIR, Role.SECRETARY):
-        raise ApiError(403, "forbidden", f"a {member.role.value} may not manage invitations")
+        raise ApiError(403, "forbidden", f"a {member.role.value} may not {doing}")
     return room, member
 
 

@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> App:
         store = await Store.open(settings.database, sync=settings.sync)
         pool = RenderPool(settings.render_workers, settings.caps)
         try:
+            await store.end_connections()
             await pool.start()
             hub = Hub(store, settings.limits)
             catalogue = Catalogue(store, settings.data)

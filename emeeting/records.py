@@ -39,7 +39,7 @@ def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Respons
 
 @api
 async def attendance(request: Request) -> Response:
-    room, _ = await organiser(request)
+    room, _ = await organiser(request, "export the meeting's records")
     state = room.committed
     rows = []
     for member in state.members.values():
@@ -71,7 +71,7 @@ async def attendance(request: Request) -> Response:
 @api
 async def connections(request: Request) -> Response:
     services: Services = request.app.state.services
-    room, _ = await organiser(request)
+    room, _ = await organiser(request, "export the meeting's records")
     members = room.committed.members
     found = await services.hub.store.fetchall(
         "SELECT member_id, joined_at, left_at, ip, user_agent FROM connections WHERE meeting_id = ? "

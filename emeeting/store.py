@@ -323,6 +323,11 @@ class Store:
             )
         )
 
+    async def end_connections(self) -> None:
+        """At start-up: no device is connected yet, so any connection without a leave ended when
+        the server last stopped (its leave could not be written then). Its leave is now."""
+        await self.write(("UPDATE connections SET left_at = ? WHERE left_at IS NULL", (now_ms(),)))
+
     async def revoke_invitation(self, invitation_id: str) -> bool:
         """Revoke an invitation; False when there is no such invitation."""
         if await self.invitation(invitation_id) is None:

@@ -84,6 +84,8 @@ def decide(
         case AddGuest(guest=guest, name=name, position=position):
             if guest in state.members or guest.startswith("@"):
                 return Rejection(Refusal.MEMBER_EXISTS, f"there is already a member {guest!r}")
+            if not name.strip():
+                return Rejection(Refusal.INVALID_ATTENDANCE, "a guest needs a name")
             here = now if state.status is MeetingStatus.OPEN else None
             return [GuestAdded(Member(guest, name.strip(), position.strip(), Role.GUEST, voting=False), here)]
         case SetQuorum(count=count, num=num, den=den):

@@ -163,6 +163,8 @@ class AddGuest:
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> AddGuest:
+        if not fields.text(body, "name").strip():
+            raise fields.FieldError("name", "must not be blank")
         return cls(
             guest=fields.ident(body, "guest"),
             name=fields.text(body, "name"),

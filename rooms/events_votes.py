@@ -10,6 +10,10 @@ from typing import Any, ClassVar
 from rooms import fields
 from rooms.model import OptionKind, Outcome, Vote, VoteOption, VoteResult, VoteRule
 
+# A result sentence names every option with its count: twenty options of 200 characters, in
+# two languages, stay well below this.
+MAX_SENTENCE = 20_000
+
 
 @dataclass(frozen=True, slots=True)
 class VoteOpened:
@@ -86,8 +90,8 @@ def result_from_wire(body: Mapping[str, Any]) -> VoteResult:
         winner=fields.optional_integer(body, "winner"),
         casting=fields.optional_integer(body, "casting"),
         ballots=None if body.get("ballots") is None else tuple(fields.integers(body, "ballots")),
-        sentence_th=fields.text(sentence, "th", max_len=2000),
-        sentence_en=fields.text(sentence, "en", max_len=2000),
+        sentence_th=fields.text(sentence, "th", max_len=MAX_SENTENCE),
+        sentence_en=fields.text(sentence, "en", max_len=MAX_SENTENCE),
     )
 
 

@@ -43,6 +43,7 @@ class Refusal(enum.StrEnum):
     UNKNOWN_RECEIPT = "unknown_receipt"
     NOT_COUNTED = "not_counted"
     NOT_A_TIE = "not_a_tie"
+    TIE_UNBROKEN = "tie_unbroken"
 
 
 @dataclass(frozen=True, slots=True)

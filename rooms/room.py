@@ -154,6 +154,8 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
                 return refused
             if (vote := votes.open_vote(state)) is not None:
                 return Rejection(Refusal.VOTE_OPEN, f"close the open vote {vote.title!r} first")
+            if (tied := votes.awaiting_casting_vote(state)) is not None:
+                return Rejection(Refusal.TIE_UNBROKEN, f"the vote {tied.title!r} is tied: give the casting vote first")
             return [MeetingClosed()]
         case SetAgendaItem(item=item_id):
             if (refused := _require_open(state)) is not None:

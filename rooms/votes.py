@@ -43,6 +43,11 @@ def open_vote(state: MeetingState) -> Vote | None:
     return next((v for v in state.votes.values() if v.status is VoteStatus.OPEN), None)
 
 
+def awaiting_casting_vote(state: MeetingState) -> Vote | None:
+    """A closed vote that ended in a tie the chair has not broken yet."""
+    return next((v for v in state.votes.values() if v.result is not None and v.result.outcome is Outcome.TIE), None)
+
+
 def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event] | Rejection:
     if isinstance(command, OpenVote):
         return _open(state, command)
@@ -206,6 +211,7 @@ def sentence(
     roll_th = f"ผู้มีสิทธิออกเสียง {eligible} คน ลงคะแนน {voted} คน ({how_th})"
     roll_en = f"{voted} of {eligible} eligible members voted; {how_en}"
     label = vote.options[winner].label if winner is not None else ""
+    label_en = ENGLISH.get(vote.options[winner].kind, label) if winner is not None else ""
     rule_th, rule_en = {
         VoteRule.ABSOLUTE: (
             " (ต้องได้เสียงเห็นชอบเกินกึ่งหนึ่งของผู้มีสิทธิออกเสียง)",
@@ -219,17 +225,17 @@ def sentence(
     decided_th, decided_en = {
         Outcome.APPROVED: ("ที่ประชุมมีมติเห็นชอบ", "The meeting approved"),
         Outcome.REJECTED: ("ที่ประชุมมีมติไม่เห็นชอบ" + rule_th, "The meeting did not approve" + rule_en),
-        Outcome.CHOSEN: (f"ที่ประชุมมีมติเลือก {label}", f"The meeting chose {label}"),
-        Outcome.NO_DECISION: ("ที่ประชุมไม่มีมติ เนื่องจากไม่มีผู้ลงคะแนนเลือก", "No decision: no votes were cast"),
+        Outcome.CHOSEN: (f"ที่ประชุมมีมติเลือก {label}", f"The meeting chose {label_en}"),
+        Outcome.NO_DECISION: ("ที่ประชุมไม่มีมติ เนื่องจากไม่มีผู้ลงคะแนนเลือก", "No decision (no votes were cast)"),
         Outcome.TIE: ("คะแนนเสียงเท่ากัน รอประธานออกเสียงชี้ขาด", "The votes are tied; the chair's casting vote is awaited"),
     }[outcome]
     if outcome is Outcome.NO_DECISION and default:
         decided_th = "ที่ประชุมไม่มีมติ เนื่องจากไม่มีผู้ลงคะแนนเห็นชอบหรือไม่เห็นชอบ"
-        decided_en = "No decision: nobody voted to approve or to disapprove"
+        decided_en = "No decision (nobody voted to approve or to disapprove)"
     if casting is not None:
         return (
-            f"คะแนนเสียงเท่ากัน ประธานออกเสียงชี้ขาด{label} {decided_th} ด้วยคะแนนเสียง {counts_th} {roll_th}",
-            f"The votes were tied and the chair gave the casting vote ({label}): "
+            f"คะแนนเสียงเท่ากัน ประธานออกเสียงชี้ขาด ({label}) {decided_th} ด้วยคะแนนเสียง {counts_th} {roll_th}",
+            f"The votes were tied and the chair gave the casting vote ({label_en}): "
             f"{decided_en[0].lower()}{decided_en[1:]}, {counts_en} ({roll_en}).",
         )
     return f"{decided_th} ด้วยคะแนนเสียง {counts_th} {roll_th}", f"{decided_en}: {counts_en} ({roll_en})."

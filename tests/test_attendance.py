@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
+from pathlib import Path
 
 import httpx
 
-from tests.support import RunningServer, joined
+from tests.support import RunningServer, joined, make_settings, serving
 from tests.test_ballots import open_room, reply
 
 
@@ -93,6 +95,25 @@ async def test_the_records_export_as_csv_for_the_organisers_only(server: Running
 
         refused = await http.get(f"{base}/connections.csv", headers=bearer(server, "deputy"))
         assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+        assert refused.json()["message"] == "a member may not export the meeting's records"
+
+
+async def test_a_connection_cut_by_a_server_stop_gets_its_leave_at_the_next_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    async with serving(settings) as server:
+        tablet, _ = await joined(server, "deputy")
+        await tablet.settled("deputy")
+        demo = (server.meeting, server.tokens, server.invitations)
+    # serving() closes the devices before the server stops, so the leave was written; a crash
+    # would have left none: make the file look like that.
+    with sqlite3.connect(settings.database) as db:
+        db.execute("UPDATE connections SET left_at = NULL")
+    async with serving(settings, demo=demo) as server, httpx.AsyncClient(timeout=10) as http:
+        found = await http.get(
+            f"{server.url}/api/meetings/{server.meeting}/connections.csv", headers=bearer(server, "chair")
+        )
+        rows = [r for r in read_csv(found.content) if r["member"] == "deputy"]
+        assert len(rows) == 1 and rows[0]["left_at"] >= rows[0]["joined_at"]
 
 
 async def test_a_member_with_a_conflict_cannot_vote_or_open_the_items_documents(server: RunningServer) -> None:

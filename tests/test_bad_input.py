@@ -90,6 +90,12 @@ BAD_FRAMES: list[tuple[str, bytes, str, str | None]] = [
         "num",
     ),
     (
+        "blank guest",
+        msgpack.packb({"type": "add_guest", "id": "x16", "guest": "g1", "name": "   "}),
+        "invalid_field",
+        "name",
+    ),
+    (
         "attendance status unknown",
         msgpack.packb({"type": "record_attendance", "id": "x15", "member": "deputy", "status": "asleep"}),
         "invalid_field",

@@ -1,6 +1,6 @@
 // The secretary's attendance record on the presenter page: every member's status with arrival
 // and departure times, substitutes, absences with their reason, guests, the quorum rule,
-// conflicts of interest, and the CSV exports. docs/protocol.md section 18.
+// conflicts of interest, and the CSV exports. docs/protocol.md sections 6, 8 and 14.7.
 
 import { agendaLabel, errorText, formatClock, t } from "./i18n.js";
 import { quorumOf } from "./state.js";

@@ -96,7 +96,7 @@ const WORDS = {
   "err.generic": ["เกิดข้อผิดพลาด ({code})", "Something went wrong ({code})"],
   "err.superseded": ["ยกเลิกคำสั่งเดิมแล้ว", "Replaced by a newer command"],
   "err.network": ["เครือข่ายขัดข้อง", "Network error"],
-  // attendance and quorum (section 18)
+  // attendance and quorum (docs/protocol.md section 6)
   "quorum.met": ["ครบองค์ประชุม {p}/{r}", "Quorum {p}/{r}"],
   "quorum.not_met": ["ไม่ครบองค์ประชุม {p}/{r}", "No quorum {p}/{r}"],
   "quorum.title": ["กรรมการผู้มีสิทธิออกเสียงที่อยู่ในห้องประชุม / จำนวนที่ต้องมีให้ครบองค์ประชุม", "Voting members present / needed for a quorum"],
@@ -187,6 +187,7 @@ const WORDS = {
   "leave.rejoin": ["กลับเข้าห้องประชุม", "Rejoin the meeting"],
   "err.no_quorum": ["ยังไม่ครบองค์ประชุม จึงเปิดการลงมติไม่ได้", "There is no quorum: the vote cannot be opened"],
   "err.vote_open": ["มีการลงมติที่ยังเปิดอยู่ โปรดปิดก่อน", "A vote is still open: close it first"],
+  "err.tie_unbroken": ["คะแนนเสียงเท่ากัน ประธานต้องออกเสียงชี้ขาดก่อนปิดประชุม", "A vote is tied: give the casting vote before closing the meeting"],
   "err.not_eligible": ["คุณไม่มีสิทธิลงคะแนนในการลงมตินี้", "You have no vote in this vote"],
   "err.recused": ["คุณมีส่วนได้เสียในวาระนี้ จึงลงคะแนนไม่ได้", "You have a conflict of interest on this item"],
   "err.vote_closed": ["ปิดการลงมติแล้ว", "The vote has closed"],

@@ -111,7 +111,7 @@ export function applyEvent(state, event) {
       if (doc) doc.failed = sortedUnion(doc.failed, [event.page]);
       return true;
     }
-    // Section 18.5: attendance, conflicts of interest, votes.
+    // Section 8: attendance, conflicts of interest, votes.
     case "members_arrived":
       for (const member of event.members) {
         const a = record(state, member);
@@ -173,7 +173,7 @@ export function applyEvent(state, event) {
   }
 }
 
-// -- reading the state (section 18.1) ------------------------------------------------------------
+// -- reading the state (section 8, "Counting") ------------------------------------------------------------
 
 /** {present, required, met}: voting members present against the quorum rule. */
 export function quorumOf(state) {

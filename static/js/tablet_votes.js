@@ -1,6 +1,6 @@
 // The tablet's part in decisions: the ballot over the page while a vote is open, the result
 // when it closes, and the member's own actions: declaring a conflict of interest on the item
-// and leaving the meeting. docs/protocol.md section 18.
+// and leaving the meeting. docs/protocol.md sections 6, 8 and 14.7.
 
 import { agendaLabel, errorText, t } from "./i18n.js";
 import { hasConflict, openVote } from "./state.js";

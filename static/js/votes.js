@@ -1,5 +1,5 @@
 // Votes and the quorum on the pages: the live quorum badge, the ballot (tablet and chair), the
-// chair's vote panel, and a vote's result. docs/protocol.md section 18; the state is read with
+// chair's vote panel, and a vote's result. docs/protocol.md sections 6-8; the state is read with
 // the helpers of state.js and changes only through the server's events.
 
 import { agendaLabel, errorText, t } from "./i18n.js";
@@ -267,7 +267,7 @@ export class VotePanel {
   }
 }
 
-/** The options a casting vote chooses between (docs/protocol.md 18.4). */
+/** The options a casting vote chooses between (docs/protocol.md section 6, "How a vote is decided"). */
 export function tiedOptions(vote) {
   const counts = vote.result.counts;
   if (vote.rule === "plurality") {

@@ -24,7 +24,7 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
-from rooms.events import Event
+from rooms.events import Event, event_from_wire
 from rooms.model import MeetingInfo, MeetingState, Member, Outcome, Presence, Role, VoteRule, number_agenda
 from rooms.permissions import SYSTEM
 from rooms.refusals import Refusal, Rejection
@@ -104,6 +104,7 @@ def test_the_secretary_records_absence_substitutes_and_guests() -> None:
     assert room.state.members["g2"].role is Role.GUEST and not room.state.members["g2"].voting
     assert room.state.attendance_of("g2").status is Presence.PRESENT
     assert room.refused("sec", AddGuest("g2", "อีกคน")).code is Refusal.MEMBER_EXISTS
+    assert room.refused("sec", AddGuest("g3", "   ")).code is Refusal.INVALID_ATTENDANCE
     late = RecordAttendance("m1", Presence.DEPARTED, arrived_at=NOW, departed_at=NOW - 1)
     assert room.refused("sec", late).code is Refusal.INVALID_ATTENDANCE
     assert room.refused("m1", LeaveMeeting()).code is Refusal.NOT_PRESENT
@@ -264,8 +265,25 @@ def test_a_tie_waits_for_the_chairs_casting_vote() -> None:
     assert (decided.outcome, decided.winner, decided.casting) == (Outcome.APPROVED, 0, 0)
     assert decided.ballots == (0, 0, 1, 1, 2)  # chair, m1, m2, m3, m4: the order of voters
     assert "ประธานออกเสียงชี้ขาด" in decided.sentence_th and "ที่ประชุมมีมติเห็นชอบ" in decided.sentence_th
-    assert "casting vote" in decided.sentence_en
+    assert "casting vote (approve)" in decided.sentence_en
     assert room.refused("chair", BreakTie("v", 0)).code is Refusal.NOT_A_TIE
+
+
+def test_the_meeting_does_not_close_on_a_tie_the_chair_has_not_broken() -> None:
+    room = closed((2, 2, 1))
+    assert room.refused("chair", CloseMeeting()).code is Refusal.TIE_UNBROKEN
+    room.do("chair", BreakTie("v", 1))
+    room.do("chair", CloseMeeting())
+
+
+def test_a_long_result_reads_back_from_the_log() -> None:
+    options = tuple(f"{n:02d} " + "ก" * 197 for n in range(20))
+    room = room_with(*VOTING)
+    room.do("chair", OpenVote("v", "a", options=options))
+    room.do("m1", CastBallot("v", 19))
+    (event,) = room.do("chair", CloseVote("v", Tally((0,) * 19 + (1,), {"m1": 19})))
+    assert len(event.result.sentence_th) > 4000  # type: ignore[union-attr]
+    assert event_from_wire(event.to_wire()) == event
 
 
 def test_the_chairs_own_options_are_decided_by_plurality() -> None:
