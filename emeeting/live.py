@@ -213,7 +213,9 @@ class LiveRoom:
         event = BallotCast(batch.vote, tuple(batch.members), tuple(batch.changed))
         voters = {member for member, _ in batch.keys}
         actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
-        writes = Writes(tuple(batch.statements), None, batch.forget)
+        # Each ballot's rows are independent of the others': grouped by statement (a stable sort
+        # keeps one member's first ballot before its change), a group is one executemany each.
+        writes = Writes(tuple(sorted(batch.statements, key=lambda statement: statement[0])), None, batch.forget)
         self._ballots_writing = True
         self._ballots_since = time.monotonic()
         try:
