@@ -72,8 +72,11 @@ def decide(
             record = state.attendance_of(actor)
             if record.status is not Presence.PRESENT:
                 return Rejection(Refusal.NOT_PRESENT, "you are not checked in as present")
+            # An arrival the secretary recorded later than now (a clock or a typo) must not give a
+            # record that departs before it arrives: the departure is never before the arrival.
+            left = max(now, record.arrived_at or 0)
             return [
-                AttendanceRecorded(actor, Presence.DEPARTED, record.arrived_at, now, record.reason, record.confirmed)
+                AttendanceRecorded(actor, Presence.DEPARTED, record.arrived_at, left, record.reason, record.confirmed)
             ]
         case RecordAttendance():
             return _record(state, command, now)

@@ -132,8 +132,17 @@ def _check_tally(vote: Vote, tally: Tally) -> Rejection | None:
         return Rejection(Refusal.NOT_COUNTED, "the ballots counted do not match the members who voted")
     if vote.secret != (tally.ballots is None):
         return Rejection(Refusal.NOT_COUNTED, "a named vote's count names its voters; a secret one's never does")
-    if tally.ballots is not None and sorted(tally.ballots) != sorted(vote.voters):
-        return Rejection(Refusal.NOT_COUNTED, "the ballots counted do not match the members who voted")
+    if tally.ballots is not None:
+        if sorted(tally.ballots) != sorted(vote.voters):
+            return Rejection(Refusal.NOT_COUNTED, "the ballots counted do not match the members who voted")
+        # Each named choice is an option, and the choices add up to the counts.
+        counted = [0] * len(vote.options)
+        for choice in tally.ballots.values():
+            if not 0 <= choice < len(counted):
+                return Rejection(Refusal.NOT_COUNTED, f"a ballot names option {choice}, which this vote has not")
+            counted[choice] += 1
+        if tuple(counted) != tuple(tally.counts):
+            return Rejection(Refusal.NOT_COUNTED, "the named ballots do not add up to the counts")
     return None
 
 

@@ -17,6 +17,7 @@ from rooms.events import (
     DocumentMoved,
     DocumentRemoved,
     DocumentRenamed,
+    Event,
     MeetingClosed,
     MeetingCreated,
     MeetingOpened,
@@ -35,7 +36,7 @@ from rooms.events_attendance import (
     QuorumSet,
     SubstituteSet,
 )
-from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
+from rooms.events_votes import MAX_SENTENCE, BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
 from rooms.model import (
     AgendaItem,
@@ -372,7 +373,11 @@ VALUES = st.recursive(
     max_leaves=10,
 )
 FIELD_NAMES = st.sampled_from(
-    ["type", "meeting", "info", "members", "agenda", "documents", "item", "document", "page", "id", "name", "title"]
+    [
+        *("type", "meeting", "info", "members", "agenda", "documents", "item", "document", "page", "id", "name"),
+        *("title", "member", "at", "status", "reason", "confirmed", "count", "required", "hide_documents"),
+        *("vote", "options", "eligible", "changed", "result", "counts", "ballots", "sentence"),
+    ]
 )
 
 
@@ -439,3 +444,97 @@ def test_a_valid_body_with_one_value_removed_gives_an_event_or_a_field_error(eve
     removable = [p for p in paths(wire) if p != ("type",)]
     if removable:  # meeting_opened and meeting_closed have nothing but their type
         check_event_or_field_error(replaced(wire, data.draw(st.sampled_from(removable)), DROP))
+
+
+# -- the events of attendance and votes ----------------------------------------------------
+
+MEMBER = Member("g1", "แขก", "", Role.GUEST, voting=False)
+RESULT = VoteResult((2, 1, 0), Outcome.APPROVED, 0, None, (0, 0, 1), "ที่ประชุมมีมติเห็นชอบ", "approved")
+VOTE = Vote("v", "a", "ญัตติ", (VoteOption("เห็นชอบ", OptionKind.APPROVE),), False, VoteRule.SIMPLE, True, ("m1",))
+SAMPLE: dict[str, Event] = {
+    MembersArrived.TYPE: MembersArrived(("m1", "m2"), 1_700_000_000_000),
+    AttendanceRecorded.TYPE: AttendanceRecorded("m1", Presence.ABSENT, None, None, "ลาป่วย", True),
+    SubstituteSet.TYPE: SubstituteSet("m1", "ผู้แทน", ""),
+    GuestAdded.TYPE: GuestAdded(MEMBER, None),
+    QuorumSet.TYPE: QuorumSet(None, 1, 2, 3),
+    ConflictDeclared.TYPE: ConflictDeclared("m1", "a", hide_documents=True),
+    ConflictWithdrawn.TYPE: ConflictWithdrawn("m1", "a"),
+    VoteOpened.TYPE: VoteOpened(VOTE),
+    BallotCast.TYPE: BallotCast("v", ("m1",), ("m2",)),
+    VoteClosed.TYPE: VoteClosed("v", RESULT),
+    TieBroken.TYPE: TieBroken("v", RESULT),
+}
+
+
+def sample(name: str, path: tuple[Any, ...] = (), new: Any = DROP) -> dict[str, Any]:
+    """The sample ``name`` in its stored form, with the value at ``path`` replaced (or removed)."""
+    wire = SAMPLE[name].to_wire()
+    return replaced(wire, path, new) if path else wire
+
+
+NEW_MALFORMED = [
+    (sample("members_arrived", ("members",)), "members"),
+    (sample("members_arrived", ("members",), "m1"), "members"),
+    (sample("members_arrived", ("members",), ["m1", ""]), "members"),
+    (sample("members_arrived", ("members",), [1]), "members"),
+    (sample("members_arrived", ("at",)), "at"),
+    (sample("members_arrived", ("at",), -1), "at"),
+    (sample("members_arrived", ("at",), MAX_TIME + 1), "at"),
+    (sample("members_arrived", ("at",), 1.5), "at"),
+    (sample("attendance_recorded", ("status",), "here"), "status"),
+    (sample("attendance_recorded", ("status",), "Present"), "status"),
+    (sample("attendance_recorded", ("arrived_at",), "09:00"), "arrived_at"),
+    (sample("attendance_recorded", ("departed_at",), True), "departed_at"),
+    (sample("attendance_recorded", ("reason",), None), "reason"),
+    (sample("attendance_recorded", ("reason",), "ก" * (MAX_TEXT + 1)), "reason"),
+    (sample("attendance_recorded", ("confirmed",)), "confirmed"),
+    (sample("attendance_recorded", ("member",), ""), "member"),
+    (sample("substitute_set", ("name",)), "name"),
+    (sample("substitute_set", ("position",), 0), "position"),
+    (sample("guest_added", ("member",)), "member"),
+    (sample("guest_added", ("member",), "g1"), "member"),
+    (sample("guest_added", ("member", "role"), "king"), "role"),
+    (sample("guest_added", ("member", "voting"), 0), "voting"),
+    (sample("guest_added", ("at",), True), "at"),
+    (sample("quorum_set", ("count",), 0), "count"),
+    (sample("quorum_set", ("num",), 0), "num"),
+    (sample("quorum_set", ("den",), None), "den"),
+    (sample("quorum_set", ("required",)), "required"),
+    (sample("conflict_declared", ("hide_documents",), "yes"), "hide_documents"),
+    (sample("conflict_declared", ("hide_documents",)), "hide_documents"),
+    (sample("conflict_withdrawn", ("item",)), "item"),
+    (sample("vote_opened", ("vote",), ""), "vote"),
+    (sample("vote_opened", ("title",), ""), "title"),
+    (sample("vote_opened", ("options",), ["เห็นชอบ"]), "options"),
+    (sample("vote_opened", ("options", 0, "kind"), "maybe"), "kind"),
+    (sample("vote_opened", ("options", 0, "label"), ""), "label"),
+    (sample("vote_opened", ("rule",), "majority"), "rule"),
+    (sample("vote_opened", ("secret",), "no"), "secret"),
+    (sample("vote_opened", ("changeable",)), "changeable"),
+    (sample("vote_opened", ("eligible",), "m1"), "eligible"),
+    (sample("vote_opened", ("eligible",), [None]), "eligible"),
+    (sample("ballot_cast", ("members",)), "members"),
+    (sample("ballot_cast", ("changed",), ("m2",)), "changed"),  # a tuple is no msgpack list
+    (sample("vote_closed", ("result",)), "result"),
+    (sample("vote_closed", ("result", "counts"), [-1]), "counts"),
+    (sample("vote_closed", ("result", "counts"), "2,1,0"), "counts"),
+    (sample("vote_closed", ("result", "outcome"), "won"), "outcome"),
+    (sample("vote_closed", ("result", "winner"), -1), "winner"),
+    (sample("vote_closed", ("result", "ballots"), [0, -1]), "ballots"),
+    (sample("vote_closed", ("result", "sentence")), "sentence"),
+    (sample("vote_closed", ("result", "sentence", "th"), ""), "th"),
+    (sample("vote_closed", ("result", "sentence", "en"), "x" * (MAX_SENTENCE + 1)), "en"),
+    (sample("tie_broken", ("result", "casting"), "chair"), "casting"),
+    (sample("tie_broken", ("vote",)), "vote"),
+]
+
+
+def test_the_samples_are_valid():
+    assert all(event_from_wire(sample(name)) == event for name, event in SAMPLE.items())
+
+
+@pytest.mark.parametrize(("body", "field"), NEW_MALFORMED, ids=[f"{b['type']}-{f}" for b, f in NEW_MALFORMED])
+def test_malformed_attendance_and_vote_events_are_refused_naming_the_field(body, field):
+    with pytest.raises(FieldError) as caught:
+        event_from_wire(body)
+    assert caught.value.field == field

@@ -32,8 +32,29 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
-from rooms.events import MeetingOpened
-from rooms.events_attendance import ConflictDeclared, MembersArrived
+from rooms.events import (
+    AgendaItemSet,
+    DocumentAdded,
+    DocumentMoved,
+    DocumentRemoved,
+    DocumentRenamed,
+    Event,
+    MeetingClosed,
+    MeetingOpened,
+    PageFailed,
+    PageShown,
+    PagesReady,
+)
+from rooms.events_attendance import (
+    AttendanceRecorded,
+    ConflictDeclared,
+    ConflictWithdrawn,
+    GuestAdded,
+    MembersArrived,
+    QuorumSet,
+    SubstituteSet,
+)
+from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
@@ -66,6 +87,32 @@ SERVER_SAMPLES: list[Command] = [
     MarkPageFailed("f" * 64, 1, "page_timeout"),
     CheckIn(("member",)),
 ]
+
+# What each sample does when it is allowed: the last event it causes.
+EFFECT: dict[str, type[Event]] = {
+    OpenMeeting.TYPE: MeetingOpened,
+    CloseMeeting.TYPE: MeetingClosed,
+    SetAgendaItem.TYPE: AgendaItemSet,
+    ShowPage.TYPE: PageShown,
+    RenameDocument.TYPE: DocumentRenamed,
+    MoveDocument.TYPE: DocumentMoved,
+    RemoveDocument.TYPE: DocumentRemoved,
+    RecordAttendance.TYPE: AttendanceRecorded,
+    LeaveMeeting.TYPE: AttendanceRecorded,
+    SetSubstitute.TYPE: SubstituteSet,
+    AddGuest.TYPE: GuestAdded,
+    SetQuorum.TYPE: QuorumSet,
+    DeclareConflict.TYPE: ConflictDeclared,
+    WithdrawConflict.TYPE: ConflictWithdrawn,
+    OpenVote.TYPE: VoteOpened,
+    CastBallot.TYPE: BallotCast,
+    CloseVote.TYPE: VoteClosed,
+    BreakTie.TYPE: TieBroken,
+    AddDocument.TYPE: DocumentAdded,
+    MarkPagesReady.TYPE: PagesReady,
+    MarkPageFailed.TYPE: PageFailed,
+    CheckIn.TYPE: MembersArrived,
+}
 
 EVERYTHING = frozenset(COMMAND_TYPES)
 OWN = frozenset({LeaveMeeting.TYPE, DeclareConflict.TYPE, WithdrawConflict.TYPE, CastBallot.TYPE})
@@ -130,6 +177,7 @@ def run(state, *commands: Command, actor: str = "chair"):
 
 def test_the_tables_cover_every_role_and_every_command():
     assert set(SAMPLES) == set(COMMAND_TYPES)
+    assert set(EFFECT) == set(COMMAND_TYPES) | {c.TYPE for c in SERVER_SAMPLES}
     assert all(type(SAMPLES[name]) is cls for name, cls in COMMAND_TYPES.items())
     assert set(EXPECTED) == set(Role)
     # No stale rows: the permission table names only commands that exist.
@@ -146,8 +194,8 @@ def test_decide_applies_the_matrix(role, name, expected):
     command = SAMPLES[name]
     outcome = decide(state_for(command), role.value, command)
     if expected:
-        assert isinstance(outcome, list)
-        assert outcome
+        assert isinstance(outcome, list), outcome
+        assert outcome and type(outcome[-1]) is EFFECT[name]
     else:
         assert isinstance(outcome, Rejection)
         assert outcome.code is Refusal.FORBIDDEN
@@ -181,14 +229,52 @@ def test_only_chair_and_secretary_may_add_a_document(role):
     assert isinstance(outcome, list) is (role in (Role.CHAIR, Role.SECRETARY))
 
 
+def test_the_server_issues_only_its_own_commands():
+    assert {MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE} == permissions.SYSTEM_COMMANDS
+    # No member role may send them, whatever the table grows to.
+    assert not permissions.SYSTEM_COMMANDS & set(permissions.PERMISSIONS)
+
+
 @pytest.mark.parametrize("command", SERVER_SAMPLES[1:], ids=lambda c: c.TYPE)
-def test_only_the_server_marks_pages(command):
+def test_only_the_server_marks_pages_and_checks_members_in(command):
     state = state_for(OpenMeeting())
     state = apply(state, decide(state, "chair", SERVER_SAMPLES[0])[0])  # type: ignore[index]
     for role in Role:
         outcome = decide(state, role.value, command)
         assert isinstance(outcome, Rejection) and outcome.code is Refusal.FORBIDDEN
-    assert isinstance(decide(state, permissions.SYSTEM, command), list)
-    # and the server cannot act as a member
-    refused = decide(state, permissions.SYSTEM, ShowPage("doc", 1))
+        assert role.value in outcome.message
+    done = decide(state, permissions.SYSTEM, command)
+    assert isinstance(done, list) and [type(e) for e in done] == [EFFECT[command.TYPE]]
+
+
+@pytest.mark.parametrize("name", list(COMMAND_TYPES))
+def test_the_server_cannot_act_as_a_member(name):
+    command = SAMPLES[name]
+    refused = decide(state_for(command), permissions.SYSTEM, command)
     assert isinstance(refused, Rejection) and refused.code is Refusal.FORBIDDEN
+
+
+def test_someone_outside_the_meeting_may_do_nothing():
+    for name, command in SAMPLES.items():
+        refused = decide(state_for(command), "stranger", command)
+        assert isinstance(refused, Rejection) and refused.code is Refusal.NOT_A_MEMBER, name
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARY, Role.MEMBER])
+def test_a_members_own_commands_act_on_themselves(role):
+    """leave, declare and withdraw a conflict, cast a ballot: each names the member who sent it."""
+    me = role.value
+    for name in sorted(OWN):
+        command = SAMPLES[name]
+        outcome = decide(state_for(command), me, command)
+        assert isinstance(outcome, list) and len(outcome) == 1, (name, outcome)
+        (event,) = outcome
+        match event:
+            case AttendanceRecorded(member=member, status=status):
+                assert (member, status) == (me, Presence.DEPARTED)
+            case ConflictDeclared(member=member) | ConflictWithdrawn(member=member):
+                assert member == me
+            case BallotCast(members=members):
+                assert members == (me,)  # here every role but the guest has a vote
+            case _:
+                raise AssertionError(event)
