@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from emeeting import meetings
 from emeeting.demo import create_demo
@@ -73,3 +73,19 @@ async def all_rendered(server: RunningServer) -> None:
             body = frame["event"]
             missing -= {(body["document"], p) for p in body.get("pages", [body.get("page")])}
     await device.close()
+
+
+async def same_as_the_server(server: RunningServer, *pages: Page, joiner: str = "guest") -> None:
+    """What the browsers folded from the events (state.js) is exactly the server's state.
+
+    Joining checks a member in a moment later, so ``joiner`` joins once and waits for its own
+    check-in, then joins again: the second welcome's snapshot no longer changes under us."""
+    first, _ = await joined(server, joiner)
+    await first.settled(joiner)
+    second, welcome = await joined(server, joiner)
+    snapshot = welcome["snapshot"]["state"]
+    for page in pages:
+        await page.wait_for_function(f"() => emeeting.client.state.seq >= {snapshot['seq']}")
+        assert await page.evaluate("() => emeeting.client.state") == snapshot
+    await second.close()
+    await first.close()

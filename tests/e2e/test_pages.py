@@ -11,7 +11,8 @@ from emeeting import meetings
 from emeeting.store import Store
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
-from tests.support import RunningServer, joined, make_settings, serving
+from tests.e2e.conftest import same_as_the_server
+from tests.support import RunningServer, make_settings, serving
 
 WAIT = 30_000  # ms: the longest any condition below may take (generous: a busy 2-core machine)
 
@@ -59,9 +60,8 @@ async def test_the_chair_turns_a_page_and_every_tablet_follows(browser: Browser,
     for tablet in tablets:
         await tablet.wait_for_function("() => emeeting.client.state.current_page?.page === 2")
     # What the browsers folded from the events is what the server has: a late joiner's snapshot.
-    _, welcome = await joined(demo, "esa-p1")
+    await same_as_the_server(demo, chair, *tablets, joiner="esa-p1")
     for page in (chair, *tablets):
-        assert await page.evaluate("() => emeeting.client.state") == welcome["snapshot"]["state"]
         assert page.errors == []  # type: ignore[attr-defined]
 
 

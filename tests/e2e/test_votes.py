@@ -8,8 +8,9 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page, expect
 
+from tests.e2e.conftest import same_as_the_server
 from tests.e2e.test_pages import open_page
-from tests.support import RunningServer, joined
+from tests.support import RunningServer
 
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
 
@@ -76,20 +77,6 @@ async def test_a_named_vote_from_opening_to_the_result_on_every_device(browser: 
     await same_as_the_server(demo, chair, *tablets.values())
     for page in (chair, *tablets.values()):
         assert page.errors == []  # type: ignore[attr-defined]
-
-
-async def same_as_the_server(server: RunningServer, *pages: Page) -> None:
-    """What the browsers folded from the events (state.js) is the server's state: a snapshot."""
-    _, welcome = await joined(server, "guest")
-    snapshot = welcome["snapshot"]["state"]
-    for page in pages:
-        await page.wait_for_function(f"() => emeeting.client.state.seq >= {snapshot['seq']}")
-        state = await page.evaluate("() => emeeting.client.state")
-        # The guest joining checks in, and that may already be folded in here: compare the rest.
-        state["attendance"] = [a for a in state["attendance"] if a["member"] != "guest"]
-        theirs = {**snapshot, "attendance": [a for a in snapshot["attendance"] if a["member"] != "guest"]}
-        state["seq"] = theirs["seq"]
-        assert state == theirs
 
 
 async def test_a_secret_ballot_changed_on_its_tablet_and_a_tie_broken_by_the_chair(
