@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.commands_ink import (
+    ClearPage,
+    ClearPresented,
+    Draw,
+    Erase,
+    Point,
+    PresentStroke,
+    RemoveNote,
+    SetNote,
+)
 from rooms.model import Presence, VoteRule
 
 MAX_OPTIONS = 20
@@ -365,6 +375,14 @@ DeviceCommand = (
     | CastBallot
     | CloseVote
     | BreakTie
+    | Draw
+    | Erase
+    | ClearPage
+    | SetNote
+    | RemoveNote
+    | PresentStroke
+    | ClearPresented
+    | Point
 )
 ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn
 Command = DeviceCommand | ServerCommand
@@ -390,6 +408,14 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         CastBallot,
         CloseVote,
         BreakTie,
+        Draw,
+        Erase,
+        ClearPage,
+        SetNote,
+        RemoveNote,
+        PresentStroke,
+        ClearPresented,
+        Point,
     )
 }
 

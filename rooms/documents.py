@@ -104,7 +104,11 @@ def apply(state: MeetingState, event: DocumentEvent, seq: int) -> MeetingState:
             del docs[doc_id]
             page = state.current_page
             return replace(
-                state, seq=seq, documents=docs, current_page=None if page and page.document == doc_id else page
+                state,
+                seq=seq,
+                documents=docs,
+                current_page=None if page and page.document == doc_id else page,
+                presenter=tuple(s for s in state.presenter if s.document != doc_id),
             )
         case PagesReady(document=doc_id, pages=pages):
             docs[doc_id] = replace(docs[doc_id], ready=docs[doc_id].ready | frozenset(pages))

@@ -22,6 +22,7 @@ from rooms.events_attendance import (
     SubstituteSet,
     member_from_wire,
 )
+from rooms.events_ink import PresenterCleared, PresenterDrew
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member
 
@@ -266,6 +267,8 @@ Event = (
     | BallotCast
     | VoteClosed
     | TieBroken
+    | PresenterDrew
+    | PresenterCleared
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -293,6 +296,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BallotCast,
         VoteClosed,
         TieBroken,
+        PresenterDrew,
+        PresenterCleared,
     )
 }
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rooms.strokes import Stroke
+
 
 class Role(enum.StrEnum):
     """What a member is in this meeting; the permission table is keyed by it."""
@@ -301,6 +303,7 @@ class MeetingState:
     quorum: Quorum = Quorum()
     conflicts: Mapping[tuple[str, str], bool] = field(default_factory=dict)  # (member, item) -> documents hidden
     votes: Mapping[str, Vote] = field(default_factory=dict)
+    presenter: tuple[Stroke, ...] = ()  # the presenter's pen, on every device
 
     def attendance_of(self, member: str) -> Attendance:
         return self.attendance.get(member, NOT_ARRIVED)
@@ -336,6 +339,7 @@ class MeetingState:
                 for (member, item), hide in self.conflicts.items()
             ],
             "votes": [v.to_wire() for v in self.votes.values()],
+            "presenter": [s.to_wire() for s in self.presenter],
         }
 
 

@@ -32,6 +32,7 @@ from rooms.commands import (
     ShowPage,
     WithdrawConflict,
 )
+from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
 from rooms.model import Role
 
 SYSTEM = "@server"  # the actor of commands the server issues itself; no member id starts with "@"
@@ -70,6 +71,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     CloseVote.TYPE: CHAIR,
     BreakTie.TYPE: CHAIR,
     CastBallot.TYPE: MEMBERS,
+    # Everyone writes on their own papers (rooms/ink.py keeps it private to them).
+    Draw.TYPE: EVERYONE,
+    Erase.TYPE: EVERYONE,
+    ClearPage.TYPE: EVERYONE,
+    SetNote.TYPE: EVERYONE,
+    RemoveNote.TYPE: EVERYONE,
+    # Whoever drives the screen has the pen and the pointer that every device sees.
+    PresentStroke.TYPE: PRESENTERS,
+    ClearPresented.TYPE: PRESENTERS,
+    Point.TYPE: PRESENTERS,
 }
 
 

@@ -44,6 +44,12 @@ class Refusal(enum.StrEnum):
     NOT_COUNTED = "not_counted"
     NOT_A_TIE = "not_a_tie"
     TIE_UNBROKEN = "tie_unbroken"
+    # ink
+    DOCUMENT_HIDDEN = "document_hidden"
+    STROKE_EXISTS = "stroke_exists"
+    UNKNOWN_STROKE = "unknown_stroke"
+    UNKNOWN_NOTE = "unknown_note"
+    TOO_MUCH_INK = "too_much_ink"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import attendance, documents, permissions, votes
+from rooms import attendance, documents, ink, permissions, votes
 from rooms.commands import (
     AddGuest,
     BreakTie,
@@ -31,6 +31,7 @@ from rooms.commands import (
     ShowPage,
     WithdrawConflict,
 )
+from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.events_attendance import (
     AttendanceRecorded,
@@ -41,6 +42,7 @@ from rooms.events_attendance import (
     QuorumSet,
     SubstituteSet,
 )
+from rooms.events_ink import PresenterCleared, PresenterDrew
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import FieldError
 from rooms.model import (
@@ -190,6 +192,12 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
             return attendance.decide(state, actor, command, now)
         case OpenVote() | CastBallot() | CloseVote() | BreakTie():
             return votes.decide(state, actor, command)
+        case PresentStroke() | ClearPresented() | Point():
+            shared = ink.decide_shared(state, command)
+            return shared if isinstance(shared, Rejection) else list(shared)
+        case Draw() | Erase() | ClearPage() | SetNote() | RemoveNote():
+            # A programming error, not a refusal: private ink needs the member's own ink.
+            raise TypeError(f"{command.TYPE} is decided by rooms.ink.decide, with the member's ink")
         case _:
             return documents.decide(state, command)
 
@@ -231,5 +239,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return attendance.apply(state, event, seq)
         case VoteOpened() | BallotCast() | VoteClosed() | TieBroken():
             return votes.apply(state, event, seq)
+        case PresenterDrew() | PresenterCleared():
+            return replace(ink.presenter_after(state, event), seq=seq)
         case _:
             return documents.apply(state, event, seq)

@@ -36,6 +36,7 @@ from rooms.events_attendance import (
     QuorumSet,
     SubstituteSet,
 )
+from rooms.events_ink import PresenterCleared, PresenterDrew
 from rooms.events_votes import MAX_SENTENCE, BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
 from rooms.model import (
@@ -52,6 +53,7 @@ from rooms.model import (
     VoteResult,
     VoteRule,
 )
+from rooms.strokes import MAX_COORD, Stroke, Tool, encode_points
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -199,6 +201,23 @@ EVENTS |= {
     BallotCast.TYPE: st.builds(BallotCast, vote=IDS, members=tuples_of(IDS), changed=tuples_of(IDS)),
     VoteClosed.TYPE: st.builds(VoteClosed, vote=IDS, result=RESULTS),
     TieBroken.TYPE: st.builds(TieBroken, vote=IDS, result=RESULTS),
+}
+POINTS = st.lists(
+    st.tuples(st.integers(0, MAX_COORD), st.integers(0, MAX_COORD), st.integers(0, 255)), min_size=1, max_size=50
+)
+STROKES = st.builds(
+    Stroke,
+    id=IDS,
+    document=IDS,
+    page=PAGES,
+    tool=st.sampled_from(Tool),
+    color=st.integers(0, 0xFFFFFF),
+    width=st.integers(1, 2000),
+    points=POINTS.map(encode_points),
+)
+EVENTS |= {
+    PresenterDrew.TYPE: st.builds(PresenterDrew, stroke=STROKES),
+    PresenterCleared.TYPE: st.builds(PresenterCleared, document=st.none() | IDS, page=st.none() | PAGES),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from rooms import permissions
+from rooms import ink, permissions
 from rooms.commands import (
     COMMAND_TYPES,
     AddDocument,
@@ -32,6 +34,17 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
+from rooms.commands_ink import (
+    INK_COMMANDS,
+    ClearPage,
+    ClearPresented,
+    Draw,
+    Erase,
+    Point,
+    PresentStroke,
+    RemoveNote,
+    SetNote,
+)
 from rooms.events import (
     AgendaItemSet,
     DocumentAdded,
@@ -54,10 +67,26 @@ from rooms.events_attendance import (
     QuorumSet,
     SubstituteSet,
 )
+from rooms.events_ink import PresenterCleared, PresenterDrew
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
+from rooms.ink import Ink, InkEvent, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, StrokesErased
 from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
+from rooms.strokes import Note, Stroke, Tool, encode_points
+
+STROKE = Stroke("s2", "doc", 1, Tool.PEN, 0x1E3A8A, 20, encode_points([(100, 100, 128), (200, 150, 128)]))
+# Each member's own ink in these tests: one stroke and one note, to erase and to remove.
+INK = Ink(2, {"s": replace(STROKE, id="s")}, {"n": Note("n", "doc", 1, 0, 0, "ก")})
+PRIVATE = frozenset(c.TYPE for c in INK_COMMANDS)
+
+
+def decide_any(state, actor: str, command: Command):
+    """rooms.room.decide, or rooms.ink.decide with ``INK`` for a member's private ink."""
+    if isinstance(command, INK_COMMANDS):
+        return ink.decide(state, INK, actor, command)
+    return decide(state, actor, command)
+
 
 # One instance of every command, each one the rules would accept from a chair.
 SAMPLES: dict[str, Command] = {
@@ -79,6 +108,14 @@ SAMPLES: dict[str, Command] = {
     CastBallot.TYPE: CastBallot("v", 0),
     CloseVote.TYPE: CloseVote("v", Tally((0, 0, 0), {})),
     BreakTie.TYPE: BreakTie("t", 0),
+    Draw.TYPE: Draw(STROKE),
+    Erase.TYPE: Erase(("s",)),
+    ClearPage.TYPE: ClearPage("doc", 1),
+    SetNote.TYPE: SetNote(Note("n2", "doc", 2, 10, 10, "โน้ต")),
+    RemoveNote.TYPE: RemoveNote("n"),
+    PresentStroke.TYPE: PresentStroke(STROKE),
+    ClearPresented.TYPE: ClearPresented("doc", 1),
+    Point.TYPE: Point("doc", 1, 5000, 5000),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
@@ -89,7 +126,7 @@ SERVER_SAMPLES: list[Command] = [
 ]
 
 # What each sample does when it is allowed: the last event it causes.
-EFFECT: dict[str, type[Event]] = {
+EFFECT: dict[str, type[Event | InkEvent | None]] = {
     OpenMeeting.TYPE: MeetingOpened,
     CloseMeeting.TYPE: MeetingClosed,
     SetAgendaItem.TYPE: AgendaItemSet,
@@ -112,10 +149,18 @@ EFFECT: dict[str, type[Event]] = {
     MarkPagesReady.TYPE: PagesReady,
     MarkPageFailed.TYPE: PageFailed,
     CheckIn.TYPE: MembersArrived,
+    Draw.TYPE: StrokeDrawn,
+    Erase.TYPE: StrokesErased,
+    ClearPage.TYPE: PageCleared,
+    SetNote.TYPE: NoteSet,
+    RemoveNote.TYPE: NoteRemoved,
+    PresentStroke.TYPE: PresenterDrew,
+    ClearPresented.TYPE: PresenterCleared,
+    Point.TYPE: type(None),  # nothing stored: the pointer goes straight to every device
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
-OWN = frozenset({LeaveMeeting.TYPE, DeclareConflict.TYPE, WithdrawConflict.TYPE, CastBallot.TYPE})
+OWN = frozenset({LeaveMeeting.TYPE, DeclareConflict.TYPE, WithdrawConflict.TYPE, CastBallot.TYPE}) | PRIVATE
 EXPECTED: dict[Role, frozenset[str]] = {
     Role.CHAIR: EVERYTHING,
     Role.SECRETARY: OWN
@@ -129,9 +174,12 @@ EXPECTED: dict[Role, frozenset[str]] = {
         SetSubstitute.TYPE,
         AddGuest.TYPE,
         SetQuorum.TYPE,
+        PresentStroke.TYPE,
+        ClearPresented.TYPE,
+        Point.TYPE,
     },
     Role.MEMBER: OWN,
-    Role.GUEST: frozenset({LeaveMeeting.TYPE}),
+    Role.GUEST: frozenset({LeaveMeeting.TYPE}) | PRIVATE,
 }
 
 MATRIX = [
@@ -192,10 +240,10 @@ def test_permissions_allowed_matches_the_matrix(role, name, expected):
 @pytest.mark.parametrize(("role", "name", "expected"), MATRIX)
 def test_decide_applies_the_matrix(role, name, expected):
     command = SAMPLES[name]
-    outcome = decide(state_for(command), role.value, command)
+    outcome = decide_any(state_for(command), role.value, command)
     if expected:
         assert isinstance(outcome, list), outcome
-        assert outcome and type(outcome[-1]) is EFFECT[name]
+        assert type(outcome[-1] if outcome else None) is EFFECT[name]
     else:
         assert isinstance(outcome, Rejection)
         assert outcome.code is Refusal.FORBIDDEN
@@ -208,7 +256,7 @@ def test_a_command_missing_from_the_table_is_allowed_to_nobody(monkeypatch, name
     command = SAMPLES[name]
     for role in Role:
         assert permissions.allowed(role, command) is False
-        outcome = decide(state_for(command), role.value, command)
+        outcome = decide_any(state_for(command), role.value, command)
         assert isinstance(outcome, Rejection)
         assert outcome.code is Refusal.FORBIDDEN
 
@@ -250,13 +298,13 @@ def test_only_the_server_marks_pages_and_checks_members_in(command):
 @pytest.mark.parametrize("name", list(COMMAND_TYPES))
 def test_the_server_cannot_act_as_a_member(name):
     command = SAMPLES[name]
-    refused = decide(state_for(command), permissions.SYSTEM, command)
+    refused = decide_any(state_for(command), permissions.SYSTEM, command)
     assert isinstance(refused, Rejection) and refused.code is Refusal.FORBIDDEN
 
 
 def test_someone_outside_the_meeting_may_do_nothing():
     for name, command in SAMPLES.items():
-        refused = decide(state_for(command), "stranger", command)
+        refused = decide_any(state_for(command), "stranger", command)
         assert isinstance(refused, Rejection) and refused.code is Refusal.NOT_A_MEMBER, name
 
 
@@ -264,7 +312,7 @@ def test_someone_outside_the_meeting_may_do_nothing():
 def test_a_members_own_commands_act_on_themselves(role):
     """leave, declare and withdraw a conflict, cast a ballot: each names the member who sent it."""
     me = role.value
-    for name in sorted(OWN):
+    for name in sorted(OWN - PRIVATE):  # private ink has no member field: it is in the member's own log
         command = SAMPLES[name]
         outcome = decide(state_for(command), me, command)
         assert isinstance(outcome, list) and len(outcome) == 1, (name, outcome)
