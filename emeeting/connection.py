@@ -30,6 +30,7 @@ Close = Callable[[int, str], Awaitable[None]]
 CONTROL = 0  # unsolicited frames: welcome, snapshot
 REPLY = -1  # the answer to one frame the device sent (ack or error); frees one credit when sent
 LATEST = -2  # a frame that supersedes the one queued before it (presence): only the newest waits
+POINTER = -3  # the same for the presenter's pointer, in a slot of its own
 
 
 class Source(Protocol):
@@ -106,13 +107,14 @@ class Connection:
         self._outbox.append((CONTROL, frame))
         self._kick()
 
-    def push_latest(self, frame: bytes) -> None:
-        """Queue a frame that makes any like it still queued useless (a stalled device keeps one)."""
+    def push_latest(self, frame: bytes, slot: int = LATEST) -> None:
+        """Queue a frame that makes any like it (same ``slot``) still queued useless: a stalled
+        device keeps one presence and one pointer."""
         if self._write_now(frame):
             return
-        if any(seq == LATEST for seq, _ in self._outbox):
-            self._outbox = deque(item for item in self._outbox if item[0] != LATEST)
-        self._outbox.append((LATEST, frame))
+        if any(seq == slot for seq, _ in self._outbox):
+            self._outbox = deque(item for item in self._outbox if item[0] != slot)
+        self._outbox.append((slot, frame))
         self._kick()
 
     def push_reply(self, frame: bytes) -> None:

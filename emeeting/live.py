@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from emeeting import protocol
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
-from emeeting.connection import Connection
+from emeeting.connection import POINTER, Connection
+from emeeting.inkbook import InkBook
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, Command
+from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, event_from_wire
 from rooms.events_votes import BallotCast
 from rooms.model import MeetingState, Presence
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 PRESENCE_EVERY = 1.0  # seconds
 BALLOTS_EVERY = 0.04  # seconds: ballots arriving together go out as one event at most this often
 ARRIVALS_EVERY = 0.1  # seconds: joins within this are checked in by one event
+POINTER_EVERY = 0.05  # seconds: the pointer moves on every device at most this often (20 a second)
 
 
 class RoomFailed(RuntimeError):
@@ -108,6 +111,7 @@ class LiveRoom:
         applied: dict[tuple[str, str], int],
         limits: Limits,
         ballots: BallotBox | None = None,
+        inkbook: InkBook | None = None,
     ) -> None:
         self.id = state.id
         self.store = store
@@ -126,6 +130,10 @@ class LiveRoom:
         self._ballots_since = 0.0
         self._arrivals: set[str] = set()
         self._arrivals_due: asyncio.TimerHandle | None = None
+        self.ink = inkbook or InkBook(store, state.id, {}, {})
+        self.ink.on_failure = self._fail
+        self._pointer: tuple[str, bytes] | None = None  # who points, and the frame every device gets next
+        self._pointer_due: asyncio.TimerHandle | None = None
 
     @classmethod
     async def load(cls, store: Store, meeting_id: str, limits: Limits) -> LiveRoom | None:
@@ -135,7 +143,10 @@ class LiveRoom:
         state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
         if state.seq != rows[-1].seq:
             raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
-        return cls(store, state, await store.commands(meeting_id), limits, await BallotBox.load(store, state))
+        ballots = await BallotBox.load(store, state)
+        return cls(
+            store, state, await store.commands(meeting_id), limits, ballots, await InkBook.load(store, meeting_id)
+        )
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -149,6 +160,10 @@ class LiveRoom:
         """
         if self.failed:
             raise RoomFailed(self.id)
+        if isinstance(frame.command, INK_COMMANDS):
+            return self._draw(actor, frame, conn)
+        if isinstance(frame.command, Point):
+            return self._point(actor, frame.command)
         key = (actor, frame.id)
         if key in self._applied:
             done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -299,14 +314,58 @@ class LiveRoom:
     def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
         if written.cancelled() or written.exception() is None:
             return
+        if not result.done():
+            result.set_exception(RoomFailed(self.id))
+        self._fail()
+
+    def _fail(self) -> None:
         # The decided state is now ahead of the log: this room cannot go on. Devices reconnect
         # and resume from a room reloaded from what was really committed.
         log.error("meeting %s: writing the log failed; the room will be reloaded", self.id)
         self.failed = True
-        if not result.done():
-            result.set_exception(RoomFailed(self.id))
         for conn in self.connections:
             conn.close_soon(protocol.CloseCode.INTERNAL_ERROR, "the server could not store an event; reconnect")
+
+    # -- ink: a member's own (emeeting/inkbook.py), and the presenter's pointer -----------------
+
+    def _draw(self, actor: str, frame: protocol.CommandFrame, conn: Connection | None) -> Accepted | Rejection:
+        assert isinstance(frame.command, INK_COMMANDS)
+        self._flush_ballots()  # decided on the meeting as it stands after the ballots before it
+        try:
+            done = self.ink.submit(self.decided, actor, frame.id, frame.command, conn, self.devices_of)
+        except StoreClosed:
+            raise RoomFailed(self.id) from None
+        if isinstance(done, Rejection):
+            return done
+        return Accepted(done, duplicate=False, acked=conn is not None)
+
+    def devices_of(self, member: str) -> list[Connection]:
+        return [conn for conn, whose in self.connections.items() if whose == member]
+
+    def _point(self, actor: str, command: Point) -> Accepted | Rejection:
+        """Move (or hide) the pointer: nothing is stored; every device gets the newest position at
+        most every POINTER_EVERY seconds. The ack says only that it was allowed."""
+        outcome = decide(self.decided, actor, command)
+        if isinstance(outcome, Rejection):
+            return outcome
+        self._pointer = (actor if command.x is not None else "", protocol.pointer(actor, command.to_wire()))
+        if self._pointer_due is None:
+            self._pointer_due = asyncio.get_running_loop().call_later(POINTER_EVERY, self._send_pointer)
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        done.set_result(self.committed.seq)
+        return Accepted(done, duplicate=False)
+
+    def _send_pointer(self) -> None:
+        self._pointer_due = None
+        if self._pointer is not None:
+            for conn in self.connections:
+                conn.push_latest(self._pointer[1], POINTER)
+
+    def _pointer_left(self, member: str) -> None:
+        """The presenter's last device went away: their pointer must not stay on every screen."""
+        if self._pointer is not None and self._pointer[0] == member and not self.devices_of(member):
+            self._pointer = ("", protocol.pointer(member, Point(None, 1, None, 0).to_wire()))
+            self._send_pointer()
 
     # -- devices -------------------------------------------------------------------------------
 
@@ -321,12 +380,15 @@ class LiveRoom:
 
     @contextlib.asynccontextmanager
     async def attach(
-        self, conn: Connection, member: str, since: int | None, peer: Peer | None = None
+        self, conn: Connection, member: str, since: int | None, peer: Peer | None = None, ink_since: int | None = None
     ) -> AsyncIterator[None]:
         """Subscribe ``conn`` for the block: welcome, then snapshot or missed events, then live ones.
 
-        Joining checks the member in, and goes into the connection record with ``peer``.
+        Joining checks the member in, and goes into the connection record with ``peer``. The
+        member's own ink after ``ink_since`` follows the snapshot or the events; nothing is
+        awaited between reading it and subscribing, so no ink frame falls in between.
         """
+        ink_n, ink_frames = await self.ink.since(member, ink_since or 0)
         seq = self.committed.seq
         record: str | None = None
         resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
@@ -334,7 +396,7 @@ class LiveRoom:
         conn.source = self
         self.connections[conn] = member
         try:
-            conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot"))
+            conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot", ink_n))
             if resume:
                 assert since is not None
                 conn.last_seq = since
@@ -343,7 +405,11 @@ class LiveRoom:
                 snap_seq, frame = self.snapshot()
                 conn.push_control(frame)
                 conn.last_seq = snap_seq
+            for frame in ink_frames:
+                conn.push_control(frame)
             conn.push_latest(self._presence())
+            if self._pointer is not None and self._pointer[0]:
+                conn.push_latest(self._pointer[1], POINTER)
             self._presence_changed()
             self._arrived(member)
             record = self._record_join(member, peer)
@@ -351,6 +417,7 @@ class LiveRoom:
         finally:
             self.connections.pop(conn, None)
             self._presence_changed()
+            self._pointer_left(member)
             if record is not None:
                 self._record_leave(record)
 

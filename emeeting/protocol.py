@@ -54,6 +54,8 @@ class ServerType(enum.StrEnum):
     ACK = "ack"
     ERROR = "error"
     PRESENCE = "presence"
+    INK = "ink"
+    POINTER = "pointer"
 
 
 JOIN = "join"
@@ -75,6 +77,7 @@ class ProtocolError(Exception):
 class Join:
     token: str
     since: int | None
+    ink_since: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +118,15 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
         if kind == JOIN:
             token = fields.text(frame, "token", max_len=512)
             since = None if frame.get("since") is None else fields.integer(frame, "since")
-            return Join(token=token, since=since)
+            ink_since = None if frame.get("ink_since") is None else fields.integer(frame, "ink_since")
+            return Join(token=token, since=since, ink_since=ink_since)
         command_id = fields.ident(frame, "id")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:
         raise ProtocolError(ErrorCode.INVALID_FIELD, str(exc), field=exc.field, id=client_id) from None
 
 
-def welcome(meeting: str, member: str, role: str, seq: int, resume: str) -> bytes:
+def welcome(meeting: str, member: str, role: str, seq: int, resume: str, ink: int = 0) -> bytes:
     return encode(
         {
             "type": ServerType.WELCOME.value,
@@ -132,8 +136,18 @@ def welcome(meeting: str, member: str, role: str, seq: int, resume: str) -> byte
             "role": role,
             "seq": seq,
             "resume": resume,
+            "ink": ink,
         }
     )
+
+
+def ink(n: int, ts: int, body: Mapping[str, Any]) -> bytes:
+    """One of a member's own ink events, for their devices only."""
+    return encode({"type": ServerType.INK.value, "n": n, "ts": ts, "event": body})
+
+
+def pointer(member: str, where: Mapping[str, Any]) -> bytes:
+    return encode({"type": ServerType.POINTER.value, "member": member, **where})
 
 
 def snapshot(seq: int, state: Mapping[str, Any]) -> bytes:
@@ -148,10 +162,12 @@ def presence(devices: Mapping[str, int]) -> bytes:
     return encode({"type": ServerType.PRESENCE.value, "members": dict(devices)})
 
 
-def ack(command_id: str, seq: int, duplicate: bool, receipt: bytes | None = None) -> bytes:
+def ack(command_id: str, seq: int, duplicate: bool, receipt: bytes | None = None, ink: int | None = None) -> bytes:
     frame: dict[str, Any] = {"type": ServerType.ACK.value, "id": command_id, "seq": seq, "duplicate": duplicate}
     if receipt is not None:
         frame["receipt"] = receipt  # a secret ballot's key, for its device alone
+    if ink is not None:
+        frame["ink"] = ink  # the member's ink event that the command made
     return encode(frame)
 
 

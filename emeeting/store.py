@@ -134,6 +134,20 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX connections_by_meeting ON connections(meeting_id, joined_at);
     """,
+    # 4: each member's private ink, a log of its own (rooms/ink.py): ``n`` counts one member's
+    # ink events in one meeting, ``client_id`` is the command's id (a resend is acked, not
+    # applied again), ``frame`` is the ink frame as sent to the member's devices.
+    """
+    CREATE TABLE ink (
+        meeting_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        client_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        frame BLOB NOT NULL,
+        PRIMARY KEY (meeting_id, member_id, n)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -372,6 +386,21 @@ class Store:
             "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
         ) as cur:
             return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
+
+    async def ink(self, meeting_id: str, member_id: str, after: int, upto: int) -> list[bytes]:
+        """The ink frames of one member with ``after < n <= upto``, in order."""
+        async with self._reader.execute(
+            "SELECT frame FROM ink WHERE meeting_id = ? AND member_id = ? AND n > ? AND n <= ? ORDER BY n",
+            (meeting_id, member_id, after, upto),
+        ) as cur:
+            return [r[0] for r in await cur.fetchall()]
+
+    async def all_ink(self, meeting_id: str) -> list[tuple[str, int, str, bytes]]:
+        """(member, n, client id, frame) of every ink event of a meeting, each member's in order."""
+        async with self._reader.execute(
+            "SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = ? ORDER BY member_id, n", (meeting_id,)
+        ) as cur:
+            return [(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query, on the reader connection."""

@@ -35,6 +35,7 @@ class Joined:
     room: LiveRoom
     member: str
     since: int | None
+    ink_since: int | None = None
 
 
 class Disconnected(Exception):
@@ -94,7 +95,7 @@ class Device:
         )
         try:
             peer = Peer(self.ws.client.host if self.ws.client else "", self.ws.headers.get("user-agent", "")[:500])
-            async with joined.room.attach(conn, joined.member, joined.since, peer):
+            async with joined.room.attach(conn, joined.member, joined.since, peer, joined.ink_since):
                 await self._receive_loop(joined.room, joined.member, conn)
         except Disconnected:
             pass
@@ -116,7 +117,7 @@ class Device:
             except ProtocolError as exc:
                 await self.ws.send_bytes(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
                 continue
-            return Joined(room, invitation.member_id, frame.since)
+            return Joined(room, invitation.member_id, frame.since, frame.ink_since)
         return None
 
     async def _receive_loop(self, room: LiveRoom, member: str, conn: Connection) -> None:

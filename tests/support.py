@@ -199,9 +199,12 @@ class Device:
         assert frame["type"] == kind, f"expected {kind}, got {frame}"
         return frame
 
-    async def join(self, token: str, since: int | None = None) -> dict[str, Any]:
+    async def join(self, token: str, since: int | None = None, ink_since: int | None = None) -> dict[str, Any]:
         """Join and read the welcome; with a snapshot, read that too and return it in ``snapshot``."""
-        await self.send({"type": "join", "token": token, "since": since})
+        frame: dict[str, Any] = {"type": "join", "token": token, "since": since}
+        if ink_since is not None:
+            frame["ink_since"] = ink_since
+        await self.send(frame)
         welcome = await self.expect("welcome")
         if since is not None:
             self.last_seq = since
@@ -243,9 +246,11 @@ async def open_device(running: RunningServer, *, origin: str | None = None, **kw
     return device
 
 
-async def joined(running: RunningServer, member: str, since: int | None = None) -> tuple[Device, dict[str, Any]]:
+async def joined(
+    running: RunningServer, member: str, since: int | None = None, ink_since: int | None = None
+) -> tuple[Device, dict[str, Any]]:
     device = await open_device(running)
-    welcome = await device.join(running.tokens[member], since)
+    welcome = await device.join(running.tokens[member], since, ink_since)
     return device, welcome
 
 

@@ -54,7 +54,7 @@ def test_bytes_that_are_not_points_are_refused(data, why):
         decode_points(data)
 
 
-def stroke_wire(**changes):
+def stroke_wire(**changes: object) -> dict[str, object]:
     wire = Stroke("s1", "doc", 1, Tool.PEN, 0x1E3A8A, 20, encode_points([(10, 10, 128), (20, 30, 130)])).to_wire()
     return {**wire, **changes}
 
@@ -241,7 +241,7 @@ def test_the_pointer_changes_nothing_in_the_log():
 
 def test_presenter_events_fold_like_the_state():
     state = shared(meeting(), "chair", PresentStroke(stroke("p1")), ClearPresented("doc", 1))
-    events = [PresenterDrew(stroke("p1")), PresenterCleared("doc", 1)]
+    events: list[PresenterDrew | PresenterCleared] = [PresenterDrew(stroke("p1")), PresenterCleared("doc", 1)]
     again = meeting()
     for event in events:
         again = apply(again, event)

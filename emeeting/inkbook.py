@@ -1,0 +1,153 @@
+"""Each member's private ink in a meeting being served: decided, written, sent to them alone.
+
+A member's ink is a log of its own (store table ``ink``, rooms/ink.py), numbered ``n`` per
+member. A command is decided against the member's ink including what is queued for commit
+(``decided``), written by the store's one writer like every event, and only after the commit
+sent as an ``ink`` frame to that member's devices (the sender first, then its ack, then the
+member's other devices), never to anyone else. A resend of a command id already applied is
+acknowledged again with the same ``n``, so ink drawn offline and sent twice counts once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from emeeting import protocol
+from emeeting.connection import Connection
+from emeeting.store import Store, WriteJob, now_ms
+from rooms import ink
+from rooms.commands_ink import InkCommand
+from rooms.ink import Ink, ink_event_from_wire
+from rooms.model import MeetingState
+from rooms.refusals import Rejection
+
+INSERT = "INSERT INTO ink (meeting_id, member_id, n, client_id, ts, frame) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+@dataclass
+class _Pending:
+    """An ink command queued for commit: who to acknowledge when it is written."""
+
+    n: int
+    done: asyncio.Future[int]
+    acks: list[tuple[Connection, bool]] = field(default_factory=list)  # each device, and if it resent
+
+
+class InkBook:
+    def __init__(
+        self, store: Store, meeting_id: str, inks: dict[str, Ink], applied: dict[tuple[str, str], int]
+    ) -> None:
+        self.on_failure: Callable[[], None] = lambda: None  # the room stops: its ink is ahead of the disk
+        self.store = store
+        self.meeting_id = meeting_id
+        self.decided = inks  # each member's ink with what is queued for commit
+        self.committed = {member: mine.n for member, mine in inks.items()}  # each member's last n on disk
+        self._applied = applied  # (member, command id) -> n
+        self._pending: dict[tuple[str, str], _Pending] = {}
+
+    @classmethod
+    async def load(cls, store: Store, meeting_id: str) -> InkBook:
+        inks: dict[str, Ink] = {}
+        applied: dict[tuple[str, str], int] = {}
+        for member, n, client_id, frame in await store.all_ink(meeting_id):
+            mine = inks.get(member, Ink())
+            event = ink_event_from_wire(protocol.decode(frame, len(frame))["event"])
+            mine = ink.apply(mine, event)
+            if mine.n != n:
+                raise RuntimeError(f"meeting {meeting_id}: {member}'s ink {n} folds to {mine.n}")
+            inks[member] = mine
+            applied[(member, client_id)] = n
+        return cls(store, meeting_id, inks, applied)
+
+    def of(self, member: str) -> Ink:
+        """What ``member`` has drawn and written, as committed or about to be."""
+        return self.decided.get(member, Ink())
+
+    def submit(
+        self,
+        state: MeetingState,
+        actor: str,
+        command_id: str,
+        command: InkCommand,
+        conn: Connection | None,
+        devices: Callable[[str], Iterable[Connection]],
+    ) -> asyncio.Future[int] | Rejection:
+        """Decide and queue one ink command; the future resolves with its ``n`` once committed.
+
+        ``devices(member)`` gives that member's connections at commit time. With ``conn`` the
+        book acknowledges the command itself, a resend included.
+        """
+        key = (actor, command_id)
+        loop = asyncio.get_running_loop()
+        if key in self._applied:
+            n = self._applied[key]
+            if conn is not None:
+                conn.push_reply(protocol.ack(command_id, state.seq, True, ink=n))
+            done: asyncio.Future[int] = loop.create_future()
+            done.set_result(n)
+            return done
+        if key in self._pending:
+            pending = self._pending[key]
+            if conn is not None:
+                pending.acks.append((conn, True))
+            return pending.done
+        mine = self.of(actor)
+        outcome = ink.decide(state, mine, actor, command)
+        if isinstance(outcome, Rejection):
+            return outcome
+        (event,) = outcome
+        after = ink.apply(mine, event)
+        ts = now_ms()
+        frame = protocol.ink(after.n, ts, event.to_wire())
+        pending = _Pending(after.n, loop.create_future(), [(conn, False)] if conn is not None else [])
+
+        def on_commit() -> None:
+            self._pending.pop(key, None)
+            self._applied[key] = after.n
+            self.committed[actor] = max(after.n, self.committed.get(actor, 0))
+            senders = [c for c in dict.fromkeys(c for c, _ in pending.acks)]
+            mine_now = [c for c in devices(actor)]
+            for c in senders:
+                if c in mine_now:
+                    c.push_control(frame)
+            for c, duplicate in pending.acks:
+                if c in mine_now:  # a device gone resends, and is acked as a duplicate
+                    c.push_reply(protocol.ack(command_id, state.seq, duplicate, ink=after.n))
+            for c in mine_now:
+                if c not in senders:
+                    c.push_control(frame)
+            pending.done.set_result(after.n)
+
+        # Raises StoreClosed when shutting down: nothing was decided.
+        written = self.store.submit(
+            WriteJob(
+                statements=((INSERT, (self.meeting_id, actor, after.n, command_id, ts, frame)),), on_commit=on_commit
+            )
+        )
+        self.decided[actor] = after
+        self._pending[key] = pending
+        written.add_done_callback(lambda f: self._failed(f, key, pending))
+        return pending.done
+
+    def _failed(self, written: asyncio.Future[None], key: tuple[str, str], pending: _Pending) -> None:
+        if written.cancelled() or written.exception() is None:
+            return
+        # Not written: this member's decided ink is ahead of the disk. The room stops, and is
+        # reloaded from what was really committed when its devices reconnect.
+        self._pending.pop(key, None)
+        if not pending.done.done():
+            pending.done.set_exception(RuntimeError("the ink could not be stored"))
+        self.on_failure()
+
+    async def since(self, member: str, after: int) -> tuple[int, list[bytes]]:
+        """The member's last committed ``n`` and the ink frames after ``after`` up to it (all of
+        them when ``after`` is ahead: the device kept ink from another database)."""
+        frames: list[bytes] = []
+        if after > self.committed.get(member, 0):
+            after = 0
+        while after < (upto := self.committed.get(member, 0)):
+            frames += await self.store.ink(self.meeting_id, member, after, upto)
+            after = upto
+        return after, frames
