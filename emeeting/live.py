@@ -27,7 +27,7 @@ from emeeting.config import Limits
 from emeeting.connection import POINTER, Connection
 from emeeting.inkbook import InkBook
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
-from rooms.commands import CastBallot, CheckIn, Command
+from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, event_from_wire
 from rooms.events_votes import BallotCast
@@ -182,6 +182,8 @@ class LiveRoom:
         writes = self.ballots.record(self.decided, actor, command, outcome)
         if isinstance(writes, Rejection):
             return writes
+        if isinstance(command, CloseMeeting):
+            self._hide_pointer()  # the meeting is over: no pointer stays on the screens
         acks = [(conn, ack_id, writes.receipt)] if conn is not None and ack_id is not None else []
         return self._write(actor, outcome, key, writes, acks=acks)
 
@@ -364,7 +366,11 @@ class LiveRoom:
     def _pointer_left(self, member: str) -> None:
         """The presenter's last device went away: their pointer must not stay on every screen."""
         if self._pointer is not None and self._pointer[0] == member and not self.devices_of(member):
-            self._pointer = ("", protocol.pointer(member, Point(None, 1, None, 0).to_wire()))
+            self._hide_pointer()
+
+    def _hide_pointer(self) -> None:
+        if self._pointer is not None and self._pointer[0]:
+            self._pointer = ("", protocol.pointer(self._pointer[0], Point(None, 1, None, 0).to_wire()))
             self._send_pointer()
 
     # -- devices -------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from rooms.strokes import Note, Stroke
 MAX_STROKES = 20_000  # a member's strokes in one meeting: far more than a day of writing
 MAX_NOTES = 1_000
 MAX_PRESENTER_STROKES = 2_000  # they are in every snapshot: the chair clears them as pages turn
+MAX_PRESENTER_BYTES = 2 * 1024 * 1024  # of points, so that a snapshot stays a few MiB at most
 
 
 # -- a member's ink log ----------------------------------------------------------------------------
@@ -214,10 +215,12 @@ def decide(state: MeetingState, ink: Ink, actor: str, command: InkCommand) -> li
 
 def decide_shared(state: MeetingState, command: SharedInkCommand) -> list[PresenterDrew | PresenterCleared] | Rejection:
     """The presenter's pen and pointer (rooms.room.decide checked who may): only in an open
-    meeting, on a page that exists. A pointer changes nothing in the log: allowed is ``[]``."""
-    if state.status is MeetingStatus.SCHEDULED:
+    meeting, on a page that exists; hiding the pointer and clearing the pen are always allowed
+    (tidying up after the close). A pointer changes nothing in the log: allowed is ``[]``."""
+    tidying = isinstance(command, ClearPresented) or (isinstance(command, Point) and command.x is None)
+    if state.status is MeetingStatus.SCHEDULED and not tidying:
         return Rejection(Refusal.MEETING_NOT_OPEN, "the chair has not opened the meeting yet")
-    if state.status is MeetingStatus.CLOSED:
+    if state.status is MeetingStatus.CLOSED and not tidying:
         return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
     match command:
         case PresentStroke(stroke=stroke):
@@ -225,7 +228,8 @@ def decide_shared(state: MeetingState, command: SharedInkCommand) -> list[Presen
                 return refused
             if any(s.id == stroke.id for s in state.presenter):
                 return Rejection(Refusal.STROKE_EXISTS, f"there is already a stroke {stroke.id!r}")
-            if len(state.presenter) >= MAX_PRESENTER_STROKES:
+            used = sum(len(s.points) for s in state.presenter) + len(stroke.points)
+            if len(state.presenter) >= MAX_PRESENTER_STROKES or used > MAX_PRESENTER_BYTES:
                 return Rejection(Refusal.TOO_MUCH_INK, "too many presenter strokes: clear some pages first")
             return [PresenterDrew(stroke)]
         case ClearPresented(document=document, page=page):

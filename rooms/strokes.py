@@ -6,7 +6,7 @@ Coordinates are page units: the page's width is :data:`UNITS` wide whatever its 
 sends 128). On the wire a stroke's points are one msgpack bin: for each point the differences
 ``dx, dy, dp`` from the one before (the first from ``(0, 0, 0)``), each a zigzag LEB128
 varint. A hand moving a pen gives differences of a few units, so most points take three
-bytes. docs/protocol.md section 8.5 describes the same bytes for clients.
+bytes. docs/protocol.md (section 8, "Ink on pages") describes the same bytes for clients.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def encode_points(points: Sequence[Point]) -> bytes:
     out = bytearray()
     px = py = pp = 0
     for x, y, p in points:
-        if not (0 <= x <= MAX_COORD and 0 <= y <= MAX_COORD and 0 <= p <= MAX_PRESSURE):
+        if not (0 <= x <= UNITS and 0 <= y <= MAX_COORD and 0 <= p <= MAX_PRESSURE):
             raise ValueError(f"point out of range: {(x, y, p)}")
         for delta in (x - px, y - py, p - pp):
             value = _zigzag(delta)
@@ -62,7 +62,7 @@ def decode_points(data: bytes) -> list[Point]:
     values: list[int] = []
     value = shift = 0
     for byte in data:
-        if shift > 21:  # no coordinate needs more than three varint bytes
+        if shift >= 21:  # no difference needs more than three varint bytes (17 bits)
             raise ValueError("a varint is too long")
         value |= (byte & 0x7F) << shift
         if byte & 0x80:
@@ -78,7 +78,7 @@ def decode_points(data: bytes) -> list[Point]:
     x = y = p = 0
     for i in range(0, len(values), 3):
         x, y, p = x + values[i], y + values[i + 1], p + values[i + 2]
-        if not (0 <= x <= MAX_COORD and 0 <= y <= MAX_COORD and 0 <= p <= MAX_PRESSURE):
+        if not (0 <= x <= UNITS and 0 <= y <= MAX_COORD and 0 <= p <= MAX_PRESSURE):
             raise ValueError(f"point {i // 3} is off the page: {(x, y, p)}")
         points.append((x, y, p))
     return points

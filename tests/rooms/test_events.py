@@ -53,7 +53,7 @@ from rooms.model import (
     VoteResult,
     VoteRule,
 )
-from rooms.strokes import MAX_COORD, Stroke, Tool, encode_points
+from rooms.strokes import MAX_COORD, UNITS, Stroke, Tool, encode_points
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -203,7 +203,7 @@ EVENTS |= {
     TieBroken.TYPE: st.builds(TieBroken, vote=IDS, result=RESULTS),
 }
 POINTS = st.lists(
-    st.tuples(st.integers(0, MAX_COORD), st.integers(0, MAX_COORD), st.integers(0, 255)), min_size=1, max_size=50
+    st.tuples(st.integers(0, UNITS), st.integers(0, MAX_COORD), st.integers(0, 255)), min_size=1, max_size=50
 )
 STROKES = st.builds(
     Stroke,

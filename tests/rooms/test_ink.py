@@ -16,10 +16,10 @@ from rooms.ink import Ink, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, Strok
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
-from rooms.strokes import MAX_COORD, MAX_POINTS, Note, Stroke, Tool, decode_points, encode_points
+from rooms.strokes import MAX_COORD, MAX_POINTS, UNITS, Note, Stroke, Tool, decode_points, encode_points
 
 POINTS = st.lists(
-    st.tuples(st.integers(0, MAX_COORD), st.integers(0, MAX_COORD), st.integers(0, 255)), min_size=1, max_size=200
+    st.tuples(st.integers(0, UNITS), st.integers(0, MAX_COORD), st.integers(0, 255)), min_size=1, max_size=200
 )
 
 
@@ -46,6 +46,8 @@ def test_a_hand_drawn_line_takes_about_three_bytes_a_point():
         (bytes([1, 0, 0]), "off the page"),  # x = -1
         (bytes([0, 0, 0x80, 0x04]), "off the page"),  # p = 512 zigzagged = 256
         (bytes([0xFF] * 6 + [1, 0, 0]), "too long"),
+        (bytes([0x80, 0x80, 0x80, 0x00, 0, 0]), "too long"),  # zero, padded to four bytes
+        (encode_points([(0, 0, 0)]) + bytes([0xA2, 0x9C, 0x01, 0, 0]), "off the page"),  # x = 10001
         (encode_points([(0, 0, 0)]) * (MAX_POINTS + 1), "at most"),
     ],
 )
@@ -225,6 +227,9 @@ def test_only_an_open_meeting_has_a_presenter_pen_and_pointer():
     assert refused(decide(meeting(opened=False), "chair", PresentStroke(stroke()))) is Refusal.MEETING_NOT_OPEN
     closed = apply(meeting(), MeetingClosed())
     assert refused(decide(closed, "chair", Point("doc", 1, 1, 1))) is Refusal.MEETING_CLOSED
+    # but tidying up is: hiding the pointer, clearing the pen
+    assert decide(closed, "chair", Point(None, 1, None, 0)) == []
+    assert decide(closed, "sec", ClearPresented()) == [PresenterCleared(None, None)]
     assert refused(decide(meeting(), "m1", PresentStroke(stroke()))) is Refusal.FORBIDDEN
     assert refused(decide(meeting(), "m1", Point("doc", 1, 1, 1))) is Refusal.FORBIDDEN
 
