@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, fastsend, records, web, ws
+from emeeting import api, fastsend, papers, records, web, ws
 from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/invitations", api.invitations),
         Route(f"{meeting}/attendance.csv", records.attendance),
         Route(f"{meeting}/connections.csv", records.connections),
+        Route(f"{meeting}/my-annotations.pdf", papers.my_annotations),
         Route(f"{meeting}/members/{{member}}/invitation", api.revoke, methods=["DELETE"]),
         Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
         Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),

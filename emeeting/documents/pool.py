@@ -41,6 +41,7 @@ from emeeting.documents.wire import WireError, encode, read
 log = logging.getLogger(__name__)
 
 START_SECONDS = 30.0  # for a new worker to import its libraries and say it is ready
+ANNOTATE_SECONDS = 120.0  # for one member's annotated papers: a whole meeting's documents and ink
 RESTART_DELAYS = (0.1, 0.5, 2.0, 10.0)  # between failed attempts to start a replacement
 SANITIZED = frozenset({"embedded_files", "javascript", "launch", "xfa"})
 T = TypeVar("T")
@@ -252,6 +253,27 @@ class RenderPool:
             )  # fmt: skip
 
         return await self._job(request, phases, "page", parse)
+
+    async def annotate(self, source: Path, out: Path) -> int:
+        """Write a member's annotated papers to ``out`` from ``source`` (see worker.annotate)."""
+        seconds = ANNOTATE_SECONDS
+        phases = {
+            "annotate": Phase(
+                seconds,
+                DocumentError(Code.PAGE_TIMEOUT, f"Writing the annotated documents took more than {seconds:g} s."),
+                "Writing the annotated documents needs more memory than a worker may use.",
+                "The process writing the annotated documents stopped unexpectedly.",
+            )
+        }
+        request = {"op": "annotate", "input": _absolute(source), "out": _absolute(out)}
+
+        def parse(reply: dict[str, Any]) -> int:
+            size = reply.get("bytes")
+            if not isinstance(size, int) or size <= 0 or not out.is_file():
+                raise WireError(f"bytes {size!r}")
+            return size
+
+        return await self._job(request, phases, "annotate", parse)
 
     async def _job(
         self,

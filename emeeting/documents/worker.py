@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
                     Path(request["pdf"]), request["page"], Path(request["out"]), caps.max_page_area
                 )
                 reply = {"ok": page}
+            elif request["op"] == "annotate":
+                reply = {"ok": {"bytes": annotate(Path(request["input"]), Path(request["out"]))}}
             else:
                 reply = {"error": {"code": Code.WORKER_CRASHED, "message": f"unknown request {request['op']!r}"}}
         except DocumentError as exc:
@@ -68,6 +70,19 @@ def main(argv: list[str]) -> int:
                 return 3
             reply = {"error": {"code": Code.WORKER_CRASHED, "message": f"{type(exc).__name__}: {exc}"}}
         _send(replies, reply)
+
+
+def annotate(source: Path, out: Path) -> int:
+    """A member's annotated papers (emeeting/annotations.py): the documents and their ink come
+    as a msgpack file written by the server; the PDF goes to ``out``. Its size in bytes."""
+    import msgpack
+
+    from emeeting.annotations import build_annotated_pdf
+
+    documents = msgpack.unpackb(source.read_bytes())
+    data = build_annotated_pdf([(title, path, strokes, notes) for title, path, strokes, notes in documents])
+    out.write_bytes(data)
+    return len(data)
 
 
 def initialise(caps: Caps) -> None:
