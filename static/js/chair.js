@@ -3,6 +3,8 @@
 // is connected.
 
 import { AttendancePanel } from "./attendance.js";
+import { upload } from "./upload.js";
+import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, t } from "./i18n.js";
 import { quorumBadge, VotePanel } from "./votes.js";
@@ -33,6 +35,7 @@ $("attendance-close").addEventListener("click", () => attendanceDialog.close());
 const view = new PageView(client, { prefetch: 3 });
 const nothing = h("div", { class: "nothing" });
 $("presenter").append(view.el, nothing);
+const ink = mountPresenterInk(client, view, { where: () => client.state && client.state.current_page, slot: $("presenter-ink") });
 const strip = new ThumbStrip(client, { onPick: (page) => { const at = target(); if (at) showPage(at.document, page); } });
 $("strip").replaceWith(strip.el);
 
@@ -169,7 +172,7 @@ function startUpload(file, item, title) {
   $("upload-jobs").prepend(el);
   const job = { name: title || file.name, text, bar, el, document: null, phase: "upload", pct: 0 };
   jobs.push(job);
-  const { promise, abort } = client.upload(file, {
+  const { promise, abort } = upload(client, file, {
     item,
     title,
     onProgress: (p) => {
@@ -271,6 +274,7 @@ function render() {
   $("next").disabled = !canShow || !(doc || client.documentsOf(s.current_item).length);
   strip.render(doc, { active: at ? at.page : null, presenter: s.current_page && doc && s.current_page.document === doc.id ? s.current_page.page : null });
   strip.el.hidden = !doc;
+  ink.refresh();
 
   for (const job of jobs) if (job.phase === "rendering") drawJob(job);
   renderPresence(s);
@@ -363,4 +367,4 @@ document.addEventListener("langchange", () => { applyI18n(document); votes.key =
 
 applyI18n(document);
 client.start();
-window.emeeting = { client, view };
+window.emeeting = { client, view, ink };

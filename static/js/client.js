@@ -20,6 +20,8 @@
 //   presence  {members: {member_id: number_of_devices}} when the server sends it
 //   fatal     {code}: invalid_token, token_revoked or protocol: the client has stopped
 //   outdated  {type}: the server sent an event type this page does not know (resynchronising)
+//   ink       an ink frame ({n, ts, event}): this member's own ink (ink.js folds it)
+//   pointer   a pointer frame ({member, document, page, x, y}): the presenter's laser pointer
 
 import { decode, encode } from "../vendor/msgpack/dist.esm/index.mjs";
 import { KNOWN_EVENTS, applyEvent, startState } from "./state.js";
@@ -84,6 +86,7 @@ export class MeetingClient extends EventTarget {
     this.role = null;
     this.status = "offline";
     this.presence = null; // {member_id: devices} once the server sends it
+    this.inkSince = null; // the member's last ink number this page has (ink.js keeps it; sent in join)
     this.idPrefix = randomPrefix();
     this._counter = 0;
     this._pending = []; // [{frame, resolve, reject, replace}] without a reply yet, in order
@@ -164,7 +167,7 @@ export class MeetingClient extends EventTarget {
       if (this._ws !== ws) return;
       clearTimeout(conn.timer);
       conn.timer = setTimeout(() => this._restart("no welcome"), WELCOME_TIMEOUT);
-      this._send({ type: "join", token: this._token, since: this.lastSeq });
+      this._send({ type: "join", token: this._token, since: this.lastSeq, ink_since: this.inkSince });
     };
     ws.onmessage = (message) => {
       if (this._ws !== ws) return;
@@ -278,6 +281,9 @@ export class MeetingClient extends EventTarget {
       case "event": return this._onEvent(frame, conn);
       case "ack": return this._onAck(frame, conn);
       case "error": return this._onError(frame, conn);
+      case "ink":
+      case "pointer":
+        return this._emit(frame.type, frame);
       case "presence":
         if (frame.members && typeof frame.members === "object") {
           this.presence = { ...frame.members };
@@ -355,7 +361,8 @@ export class MeetingClient extends EventTarget {
     const at = this._pending.findIndex((c) => c.frame.id === frame.id);
     if (at >= 0) {
       const [cmd] = this._pending.splice(at, 1);
-      cmd.resolve({ id: frame.id, seq: frame.seq, duplicate: !!frame.duplicate, receipt: frame.receipt || null });
+      const { seq, duplicate, receipt = null, ink = null } = frame;
+      cmd.resolve({ id: frame.id, seq, duplicate: !!duplicate, receipt, ink });
     }
     this._emit("reply", { id: frame.id, ok: true, ack: frame });
     this._pump();
@@ -421,11 +428,12 @@ export class MeetingClient extends EventTarget {
    * It waits in the pending list while offline and is resent after a reconnect.
    * With `replace: key`, an older pending command of the same key that has not been sent on
    * the current connection is dropped (rejected with "superseded"): e.g. page turns made while
-   * offline send only the last one. Its id is never reused.
+   * offline send only the last one. Its id is never reused. With `id`, the command keeps the id
+   * it was first given (ink drawn offline and sent after a reload: the server applies it once).
    */
-  command(type, fields = {}, { replace = null } = {}) {
+  command(type, fields = {}, { replace = null, id = null } = {}) {
     this._counter += 1;
-    const frame = { ...fields, type, id: `${this.idPrefix}-${this._counter}` };
+    const frame = { ...fields, type, id: id || `${this.idPrefix}-${this._counter}` };
     return new Promise((resolve, reject) => {
       if (replace) {
         const sent = this._conn ? this._conn.sent : new Set();
@@ -499,16 +507,16 @@ export class MeetingClient extends EventTarget {
 
   // -- the document API (section 14) ----------------------------------------------------------
 
-  _api(path) {
+  apiUrl(path) {
     return `${this.base}/api/meetings/${encodeURIComponent(this.meetingId || (this.state && this.state.id))}${path}`;
   }
 
   pageUrl(docId, page) {
-    return this._api(`/documents/${encodeURIComponent(docId)}/pages/${page}`);
+    return this.apiUrl(`/documents/${encodeURIComponent(docId)}/pages/${page}`);
   }
 
   thumbUrl(docId, page) {
-    return this._api(`/documents/${encodeURIComponent(docId)}/thumbs/${page}`);
+    return this.apiUrl(`/documents/${encodeURIComponent(docId)}/thumbs/${page}`);
   }
 
   /** Whether an image URL has been fetched already (it is in the HTTP cache: immutable). */
@@ -556,43 +564,5 @@ export class MeetingClient extends EventTarget {
     const clear = () => this._inflightImages.delete(url);
     request.then(clear, clear);
     return request;
-  }
-
-  /**
-   * Upload a file (PDF, PNG, JPEG…) as a new document of agenda item `item` (section 14.2).
-   * onProgress({phase: "upload", loaded, total}) while sending, then {phase: "checking"}
-   * while the server checks the file. Returns {promise, abort}; the promise resolves with the
-   * server's answer ({document, title, file, pages, kind, sanitized, seq}) or rejects with an
-   * Error that has `code`, `status` and the server's `message`.
-   */
-  upload(file, { item, title = "", onProgress = () => {} } = {}) {
-    const xhr = new XMLHttpRequest();
-    const promise = new Promise((resolve, reject) => {
-      const fail = (code, message, status = 0) => {
-        const err = new Error(message || code);
-        err.code = code;
-        err.status = status;
-        reject(err);
-      };
-      xhr.open("POST", this._api("/documents"));
-      xhr.withCredentials = true;
-      xhr.responseType = "json";
-      xhr.upload.onprogress = (e) => onProgress({ phase: "upload", loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
-      xhr.upload.onload = () => onProgress({ phase: "checking" });
-      xhr.onload = () => {
-        const body = xhr.response;
-        if (xhr.status === 201 && body) resolve(body);
-        else if (body && body.code) fail(body.code, body.message, xhr.status);
-        else fail(`http_${xhr.status}`, xhr.statusText, xhr.status);
-      };
-      xhr.onerror = () => fail("network", "network error");
-      xhr.onabort = () => fail("aborted", "upload cancelled");
-      const form = new FormData();
-      form.append("item", item);
-      if (title) form.append("title", title);
-      form.append("file", file, file.name);
-      xhr.send(form);
-    });
-    return { promise, abort: () => xhr.abort() };
   }
 }

@@ -8,6 +8,7 @@ export const KNOWN_EVENTS = new Set([
   "members_arrived", "attendance_recorded", "substitute_set", "guest_added", "quorum_set",
   "conflict_declared", "conflict_withdrawn",
   "vote_opened", "ballot_cast", "vote_closed", "tie_broken",
+  "presenter_drew", "presenter_cleared",
 ]);
 
 function sortedUnion(list, more) {
@@ -33,6 +34,7 @@ export function startState(event) {
     quorum: { count: null, num: 1, den: 2, required: Math.max(1, Math.ceil(event.members.filter((m) => m.voting).length / 2)) },
     conflicts: [],
     votes: [],
+    presenter: [],
   };
 }
 
@@ -99,6 +101,7 @@ export function applyEvent(state, event) {
       const at = docs.findIndex((d) => d.id === event.document);
       if (at >= 0) docs.splice(at, 1);
       if (state.current_page && state.current_page.document === event.document) state.current_page = null;
+      state.presenter = state.presenter.filter((s) => s.document !== event.document);
       return true;
     }
     case "pages_ready": {
@@ -166,6 +169,14 @@ export function applyEvent(state, event) {
         if (event.type === "vote_closed") v.status = "closed";
         v.result = event.result;
       }
+      return true;
+    }
+    case "presenter_drew":
+      state.presenter.push(event.stroke);
+      return true;
+    case "presenter_cleared": {
+      const { document: doc, page } = event;
+      state.presenter = state.presenter.filter((s) => !(doc == null || (s.document === doc && (page == null || s.page === page))));
       return true;
     }
     default:

@@ -3,6 +3,7 @@
 
 import { MeetingClient } from "./client.js";
 import { Gestures } from "./gestures.js";
+import { mountInk } from "./ink_tools.js";
 import { mountVoting } from "./tablet_votes.js";
 import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
@@ -44,6 +45,10 @@ const view = new PageView(client, { prefetch: 2 });
 // The other pages of the documents in use, two at a time, the page on screen first.
 const prefetcher = new ImagePrefetcher(client, { concurrency: 2, busy: () => view.loading });
 const gestures = new Gestures(view.el, view.pan, { onSwipe: (dir) => turn(dir) });
+const ink = mountInk(client, view, {
+  where: () => currentView(), toggle: $("ink-toggle"), bar: $("ink-bar"), dialog: $("note-dialog"),
+  meeting: boot.meeting, member: boot.member,
+});
 const waiting = h("div", { class: "waiting" });
 viewer.append(view.el, waiting);
 
@@ -184,6 +189,7 @@ function render() {
   }
 
   if (drawerOpen) renderDrawer(state, doc, at, presenter);
+  ink.refresh();
 
   // Deliver what may be needed offline, as it becomes ready: the document on screen (from its
   // page on), the presenter's, then the other documents of the current agenda item.
@@ -253,4 +259,4 @@ window.addEventListener("resize", () => { gestures.reset(); });
 applyI18n(document);
 client.start();
 // For tests and debugging in the console (not a public API).
-window.emeeting = { client, view, gestures, prefetcher, get following() { return following; } };
+window.emeeting = { client, view, gestures, prefetcher, ink, get following() { return following; } };

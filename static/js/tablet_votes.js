@@ -66,6 +66,11 @@ export function mountVoting(client, { layer, menuButton, menu }) {
           } }));
       }
     }
+    // The member's own papers with their ink, to take home (docs/protocol.md section 14.8).
+    parts.push(h("hr"), h("a", {
+      class: "btn", href: client.apiUrl("/my-annotations.pdf"), download: "", "data-testid": "my-annotations",
+      text: t("ink.download"), onclick: () => close(),
+    }));
     parts.push(h("hr"), left
       ? h("button", { class: "btn primary", type: "button", text: t("leave.rejoin"), onclick: () => { left = false; client.start(); close(); } })
       : h("button", { class: "btn danger", type: "button", "data-testid": "leave", text: t("leave"), onclick: () => {
