@@ -37,3 +37,15 @@ def test_bench_votes_counts_every_ballot_of_a_small_meeting() -> None:
         assert row["counted"] == "ok"  # the result's counts equal the ballots sent, or the bench fails
         for key in ("p50_ms", "p99_ms", "result_p50_ms", "result_max_ms"):
             assert isinstance(row[key], float | int) and row[key] > 0, key
+
+
+def test_bench_ink_stores_every_stroke_it_sends() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "emeeting", "bench", "ink", "--writers", "3", "--strokes", "10", "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    (row,) = json.loads(out)
+    assert (row["scenario"], row["members"], row["strokes"]) == ("ink", 3, 30)  # the bench fails on a missing row
+    # Delta-encoded points are far smaller than the same stroke as JSON floats.
+    assert row["points_bytes"] < row["wire_bytes"] < row["json_bytes"] / 3
+    assert row["strokes_per_s"] > 0 and row["file_bytes"] >= row["stored_bytes"] > row["points_bytes"]

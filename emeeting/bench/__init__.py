@@ -31,7 +31,18 @@ def _votes(options: dict[str, Any]) -> list[Row]:
     return votes.main(options.get("members", votes.MEMBERS))
 
 
-SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {"live": _live, "documents": _documents, "votes": _votes}
+def _ink(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import ink
+
+    return ink.main(options.get("writers", ink.WRITERS), options.get("strokes", ink.STROKES))
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
+    "live": _live,
+    "documents": _documents,
+    "votes": _votes,
+    "ink": _ink,
+}
 
 COLUMNS = (
     ("scenario", "scenario", ""),
@@ -58,6 +69,15 @@ COLUMNS = (
     ("rss_per_tablet_kib", "KiB/tablet", ""),
     ("resume_s", "resume s", ""),
     ("lost", "lost", ""),
+    ("strokes", "strokes", ""),
+    ("points", "points/stroke", ""),
+    ("points_bytes", "points B", ""),
+    ("wire_bytes", "draw frame B", ""),
+    ("json_bytes", "as JSON B", ""),
+    ("ink_frame_bytes", "ink frame B", ""),
+    ("stored_bytes", "stored B", ""),
+    ("file_bytes", "file B", ""),
+    ("strokes_per_s", "strokes/s", ""),
     ("image_kb", "image KB", ""),
     ("image_kb_max", "max KB", ""),
     ("thumb_kb", "thumb KB", ""),

@@ -33,6 +33,7 @@ from emeeting.bench.live import STARTUP, ClientProcesses, _python, percentiles
 from emeeting.bench.tablets import _binary
 from emeeting.config import from_env
 from emeeting.store import Store
+from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 
@@ -43,19 +44,25 @@ ITEM = "motion"
 
 async def make_meeting(data: Path, members: int) -> tuple[list[str], str]:
     """A meeting of ``members`` voting members and a voting chair; (members' tokens, the chair's)."""
-    settings = from_env({"EMEETING_DATA": str(data)})
     people = [Member("chair", "ประธาน", "", Role.CHAIR, voting=True)]
     people += [Member(f"m{n}", f"กรรมการ {n}", "", Role.MEMBER, voting=True) for n in range(members)]
     info = MeetingInfo("ประชุมทดสอบการลงมติ", 1, 2567, "2024-01-15", "09:00", "", "")
-    created = define(meetings.new_meeting_id(), info, people, [AgendaItem(ITEM, "1", "ญัตติ", None)])
+    tokens = await store_meeting(
+        data, define(meetings.new_meeting_id(), info, people, [AgendaItem(ITEM, "1", "ญัตติ", None)])
+    )
+    return [tokens[p.id] for p in people[1:]], tokens["chair"]
+
+
+async def store_meeting(data: Path, created: MeetingCreated) -> dict[str, str]:
+    """Store a new meeting in the data folder ``data``; each member's invitation token."""
+    settings = from_env({"EMEETING_DATA": str(data)})
     store = await Store.open(settings.database)
     try:
         await meetings.create(store, created)
-        links = await meetings.links(store, settings.signing_key(), "", created.meeting, people)
+        links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
     finally:
         await store.close()
-    tokens = {link.member.id: link.url.rsplit("/", 1)[1] for link in links}
-    return [tokens[p.id] for p in people[1:]], tokens["chair"]
+    return {link.member.id: link.url.rsplit("/", 1)[1] for link in links}
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -200,8 +207,13 @@ def main(members: int = MEMBERS) -> list[dict[str, Any]]:
             finally:
                 crowd.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it takes more than 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
