@@ -484,7 +484,8 @@ function paint(ctx, stroke, canvasWidth) {
     // Short runs of the curve, each as wide as its pressure says.
     for (let i = 1; i < pts.length; i += 4) {
       const end = Math.min(pts.length, i + 5);
-      ctx.lineWidth = Math.max(1, stroke.width * s * (0.55 + (0.9 * pts[i][2]) / 255));
+      // Never thinner than 1.5 screen pixels: a fine pen on a page shown small must still show.
+      ctx.lineWidth = Math.max(1.5 * (window.devicePixelRatio || 1), stroke.width * s * (0.55 + (0.9 * pts[i][2]) / 255));
       ctx.beginPath();
       curve(ctx, pts, s, i - 1, end);
       ctx.stroke();

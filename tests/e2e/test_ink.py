@@ -4,6 +4,7 @@ and laser pointer on a tablet."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Any
 
@@ -40,6 +41,14 @@ def path(box: FloatRect, fx: float, fy: float, *, dx: float = 0.2, dy: float = 0
     x0, y0 = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
     steps = 12
     return [(x0 + i * box["width"] * dx / steps, y0 + i * box["width"] * dy / steps) for i in range(steps + 1)]
+
+
+def loop(box: FloatRect, fx: float, fy: float, rx: float, ry: float) -> list[tuple[float, float]]:
+    """An ellipse around (fx, fy) (fractions of the layer), radii as fractions of its width: a
+    circle drawn around a line of text."""
+    cx, cy = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+    turns = [i / 48 * 2.1 * math.pi for i in range(49)]
+    return [(cx + rx * box["width"] * math.cos(a), cy + ry * box["width"] * math.sin(a)) for a in turns]
 
 
 async def pen(cdp: CDPSession, points: list[tuple[float, float]]) -> None:
@@ -96,7 +105,7 @@ async def test_a_member_writes_with_pen_and_finger_and_the_ink_stays_theirs(
     await on_page(tablet, "q1-report", 2)
     await tablet.click("[data-testid=ink-toggle]")
     box = await layer_box(tablet)
-    await pen(cdp, path(box, 0.2, 0.3))
+    await pen(cdp, loop(box, 0.45, 0.297, 0.3, 0.035))  # around the first bullet
     await settled_ink(tablet, 1)
     stroke: dict[str, Any] = await tablet.evaluate("() => [...emeeting.ink.mine.strokes.values()][0]")
     assert (stroke["document"], stroke["page"], stroke["tool"]) == ("q1-report", 2, "pen")
@@ -109,7 +118,7 @@ async def test_a_member_writes_with_pen_and_finger_and_the_ink_stays_theirs(
     # Without stylus-only, the finger writes too, here with the highlighter.
     await tablet.uncheck("[data-testid=ink-pen-only]")
     await tablet.click("[data-testid=ink-highlighter]")
-    await finger(cdp, path(box, 0.2, 0.6))
+    await finger(cdp, path(box, 0.16, 0.348, dx=0.4, dy=0))  # over the third bullet
     assert await tablet.evaluate("() => emeeting.following")  # the finger wrote: no page turn
     await settled_ink(tablet, 2)
     assert await inked_pixels(tablet) > 200
@@ -204,3 +213,39 @@ async def test_the_chair_points_and_draws_and_a_tablet_sees_it(browser: Browser,
     await tablet.wait_for_selector(".ink-pointer", state="hidden")
     for page in (chair, tablet):
         assert page.errors == []  # type: ignore[attr-defined]
+
+
+async def test_the_eraser_and_a_sticky_note(browser: Browser, demo: RunningServer) -> None:
+    _, chair = await open_page(browser, demo, "chair", 1366, 768)
+    context, tablet, cdp = await tablet_with_pen(browser, demo, "esa-s")
+    await open_the_meeting(chair)
+    await show(chair, "q1-report", 4)
+    await on_page(tablet, "q1-report", 4)
+    await tablet.click("[data-testid=ink-toggle]")
+    box = await layer_box(tablet)
+    await pen(cdp, path(box, 0.2, 0.3))
+    await pen(cdp, path(box, 0.2, 0.6))
+    await settled_ink(tablet, 2)
+    # The eraser, dragged across the second stroke only, takes it away.
+    await tablet.click("[data-testid=ink-eraser]")
+    await pen(cdp, path(box, 0.3, 0.55, dx=0, dy=0.2))
+    await settled_ink(tablet, 3)
+    left = await tablet.evaluate("() => [...emeeting.ink.mine.strokes.values()].map((s) => s.id)")
+    assert len(left) == 1
+    assert await tablet.evaluate(f"() => emeeting.ink.mine.strokes.get('{left[0]}').page") == 4
+    # A sticky note: tap with the note tool, write, save; it is on the page after a reload.
+    await tablet.click("[data-testid=ink-note-tool]")
+    await pen(cdp, [(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.2)])
+    await tablet.fill("[data-testid=ink-note-text]", "ถามเรื่องตัวชี้วัดข้อ 2")
+    await tablet.click("[data-testid=ink-note-save]")
+    await settled_ink(tablet, 4)
+    await tablet.reload()
+    await tablet.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'")
+    await on_page(tablet, "q1-report", 4)
+    note = tablet.get_by_test_id("ink-note")
+    await note.wait_for()
+    assert await note.get_attribute("title") == "ถามเรื่องตัวชี้วัดข้อ 2"
+    spot = await note.bounding_box()
+    assert spot is not None and abs(spot["x"] + spot["width"] / 2 - (box["x"] + box["width"] * 0.7)) < 4
+    assert tablet.errors == []  # type: ignore[attr-defined]
+    await context.close()
