@@ -99,7 +99,13 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown scenario {', '.join(unknown)}; there are: {', '.join(SCENARIOS)}", file=sys.stderr)
         return 2
-    options = {"tablets": [int(n) for n in args.tablets.split(",")], "pushes": args.pushes, "members": args.members}
+    options = {
+        "tablets": [int(n) for n in args.tablets.split(",")],
+        "pushes": args.pushes,
+        "members": args.members,
+        "writers": args.writers,
+        "strokes": args.strokes,
+    }
     rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
     print(json.dumps(rows, indent=2) if args.json else table(rows))
     return 0
@@ -126,6 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench.add_argument("--pushes", type=int, default=30, help="slides the chair shows per run (default 30)")
     bench.add_argument("--members", type=int, default=1000, help="voting members for the votes scenario (default 1000)")
+    bench.add_argument(
+        "--writers", type=int, default=50, help="members writing at once in the ink scenario (default 50)"
+    )
+    bench.add_argument(
+        "--strokes", type=int, default=200, help="strokes each writer sends in the ink scenario (default 200)"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "bench":
