@@ -119,6 +119,7 @@ class LiveRoom:
         self.decided = state
         self.committed = state
         self.connections: dict[Connection, str] = {}  # each device and whose it is
+        self._devices: dict[str, dict[Connection, None]] = {}  # each member's devices (their ink goes there)
         self._presence_due: asyncio.TimerHandle | None = None
         self.failed = False
         self._applied = applied
@@ -342,7 +343,7 @@ class LiveRoom:
         return Accepted(done, duplicate=False, acked=conn is not None)
 
     def devices_of(self, member: str) -> list[Connection]:
-        return [conn for conn, whose in self.connections.items() if whose == member]
+        return list(self._devices.get(member, ()))
 
     def _point(self, actor: str, command: Point) -> Accepted | Rejection:
         """Move (or hide) the pointer: nothing is stored; every device gets the newest position at
@@ -369,8 +370,11 @@ class LiveRoom:
             self._hide_pointer()
 
     def _hide_pointer(self) -> None:
+        """Hide the pointer on every device at once (not after POINTER_EVERY)."""
         if self._pointer is not None and self._pointer[0]:
             self._pointer = ("", protocol.pointer(self._pointer[0], Point(None, 1, None, 0).to_wire()))
+            if self._pointer_due is not None:
+                self._pointer_due.cancel()
             self._send_pointer()
 
     # -- devices -------------------------------------------------------------------------------
@@ -401,6 +405,7 @@ class LiveRoom:
         role = self.committed.members[member].role.value
         conn.source = self
         self.connections[conn] = member
+        self._devices.setdefault(member, {})[conn] = None
         try:
             conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot", ink_n))
             if resume:
@@ -422,6 +427,10 @@ class LiveRoom:
             yield
         finally:
             self.connections.pop(conn, None)
+            mine = self._devices.get(member, {})
+            mine.pop(conn, None)
+            if not mine:
+                self._devices.pop(member, None)
             self._presence_changed()
             self._pointer_left(member)
             if record is not None:
@@ -429,7 +438,7 @@ class LiveRoom:
 
     def disconnect(self, member: str, code: int, reason: str) -> int:
         """Close every device of ``member`` (its invitation was revoked); how many there were."""
-        devices = [conn for conn, whose in self.connections.items() if whose == member]
+        devices = self.devices_of(member)
         for conn in devices:
             conn.close_soon(code, reason)
         return len(devices)
