@@ -24,6 +24,17 @@ from rooms.commands_ink import (
     RemoveNote,
     SetNote,
 )
+from rooms.commands_minutes import (
+    AdoptMinutes,
+    CarryForward,
+    CertifyMinutes,
+    CirculateMinutes,
+    EditMinutes,
+    RecordAdoption,
+    RemoveAction,
+    SetAction,
+    SignMinutes,
+)
 from rooms.model import Presence, VoteRule
 
 MAX_OPTIONS = 20
@@ -383,8 +394,15 @@ DeviceCommand = (
     | PresentStroke
     | ClearPresented
     | Point
+    | EditMinutes
+    | SetAction
+    | RemoveAction
+    | CirculateMinutes
+    | SignMinutes
+    | AdoptMinutes
+    | CertifyMinutes
 )
-ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn
+ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward
 Command = DeviceCommand | ServerCommand
 
 COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
@@ -416,6 +434,13 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         PresentStroke,
         ClearPresented,
         Point,
+        EditMinutes,
+        SetAction,
+        RemoveAction,
+        CirculateMinutes,
+        SignMinutes,
+        AdoptMinutes,
+        CertifyMinutes,
     )
 }
 

@@ -23,6 +23,16 @@ from rooms.events_attendance import (
     member_from_wire,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_minutes import (
+    ActionRemoved,
+    ActionSet,
+    MinutesAdopted,
+    MinutesCarried,
+    MinutesCertified,
+    MinutesCirculated,
+    MinutesEdited,
+    MinutesSigned,
+)
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member
 
@@ -269,6 +279,14 @@ Event = (
     | TieBroken
     | PresenterDrew
     | PresenterCleared
+    | MinutesEdited
+    | ActionSet
+    | ActionRemoved
+    | MinutesCirculated
+    | MinutesSigned
+    | MinutesAdopted
+    | MinutesCertified
+    | MinutesCarried
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -298,6 +316,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TieBroken,
         PresenterDrew,
         PresenterCleared,
+        MinutesEdited,
+        ActionSet,
+        ActionRemoved,
+        MinutesCirculated,
+        MinutesSigned,
+        MinutesAdopted,
+        MinutesCertified,
+        MinutesCarried,
     )
 }
 

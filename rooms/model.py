@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rooms.minutes_model import Minutes
 from rooms.strokes import Stroke
 
 
@@ -304,6 +305,7 @@ class MeetingState:
     conflicts: Mapping[tuple[str, str], bool] = field(default_factory=dict)  # (member, item) -> documents hidden
     votes: Mapping[str, Vote] = field(default_factory=dict)
     presenter: tuple[Stroke, ...] = ()  # the presenter's pen, on every device
+    minutes: Minutes = field(default_factory=Minutes)
 
     def attendance_of(self, member: str) -> Attendance:
         return self.attendance.get(member, NOT_ARRIVED)
@@ -340,6 +342,7 @@ class MeetingState:
             ],
             "votes": [v.to_wire() for v in self.votes.values()],
             "presenter": [s.to_wire() for s in self.presenter],
+            "minutes": self.minutes.to_wire(),
         }
 
 

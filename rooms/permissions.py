@@ -33,10 +33,23 @@ from rooms.commands import (
     WithdrawConflict,
 )
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_minutes import (
+    AdoptMinutes,
+    CarryForward,
+    CertifyMinutes,
+    CirculateMinutes,
+    EditMinutes,
+    RecordAdoption,
+    RemoveAction,
+    SetAction,
+    SignMinutes,
+)
 from rooms.model import Role
 
 SYSTEM = "@server"  # the actor of commands the server issues itself; no member id starts with "@"
-SYSTEM_COMMANDS = frozenset({MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE})
+SYSTEM_COMMANDS = frozenset(
+    {MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE, RecordAdoption.TYPE, CarryForward.TYPE}
+)
 
 CHAIR = frozenset({Role.CHAIR})
 PRESENTERS = frozenset({Role.CHAIR, Role.SECRETARY})
@@ -81,6 +94,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     PresentStroke.TYPE: PRESENTERS,
     ClearPresented.TYPE: PRESENTERS,
     Point.TYPE: PRESENTERS,
+    # The secretary writes the minutes (the chair may too), circulates them, and both sign them;
+    # the chair records their adoption.
+    EditMinutes.TYPE: PRESENTERS,
+    SetAction.TYPE: PRESENTERS,
+    RemoveAction.TYPE: PRESENTERS,
+    CirculateMinutes.TYPE: PRESENTERS,
+    SignMinutes.TYPE: PRESENTERS,
+    AdoptMinutes.TYPE: CHAIR,
+    CertifyMinutes.TYPE: CHAIR,
 }
 
 

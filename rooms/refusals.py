@@ -50,6 +50,16 @@ class Refusal(enum.StrEnum):
     UNKNOWN_STROKE = "unknown_stroke"
     UNKNOWN_NOTE = "unknown_note"
     TOO_MUCH_INK = "too_much_ink"
+    # minutes
+    EDIT_CONFLICT = "edit_conflict"
+    MINUTES_ADOPTED = "minutes_adopted"
+    MINUTES_NOT_DRAFT = "minutes_not_draft"
+    MINUTES_NOT_CIRCULATED = "minutes_not_circulated"
+    MEETING_NOT_CLOSED = "meeting_not_closed"
+    UNKNOWN_ACTION = "unknown_action"
+    TOO_MANY_ACTIONS = "too_many_actions"
+    NO_PREVIOUS_MINUTES = "no_previous_minutes"
+    WRONG_AGENDA_ITEM = "wrong_agenda_item"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import attendance, documents, ink, permissions, votes
+from rooms import attendance, documents, ink, minutes, permissions, votes
 from rooms.commands import (
     AddGuest,
     BreakTie,
@@ -32,6 +32,17 @@ from rooms.commands import (
     WithdrawConflict,
 )
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_minutes import (
+    AdoptMinutes,
+    CarryForward,
+    CertifyMinutes,
+    CirculateMinutes,
+    EditMinutes,
+    RecordAdoption,
+    RemoveAction,
+    SetAction,
+    SignMinutes,
+)
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.events_attendance import (
     AttendanceRecorded,
@@ -43,6 +54,16 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_minutes import (
+    ActionRemoved,
+    ActionSet,
+    MinutesAdopted,
+    MinutesCarried,
+    MinutesCertified,
+    MinutesCirculated,
+    MinutesEdited,
+    MinutesSigned,
+)
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import FieldError
 from rooms.model import (
@@ -192,6 +213,19 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
             return attendance.decide(state, actor, command, now)
         case OpenVote() | CastBallot() | CloseVote() | BreakTie():
             return votes.decide(state, actor, command)
+        case (
+            EditMinutes()
+            | SetAction()
+            | RemoveAction()
+            | CirculateMinutes()
+            | SignMinutes()
+            | AdoptMinutes()
+            | CertifyMinutes()
+            | RecordAdoption()
+            | CarryForward()
+        ):
+            decided = minutes.decide(state, actor, command, now)
+            return decided if isinstance(decided, Rejection) else list(decided)
         case PresentStroke() | ClearPresented() | Point():
             shared = ink.decide_shared(state, command)
             return shared if isinstance(shared, Rejection) else list(shared)
@@ -241,5 +275,16 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return votes.apply(state, event, seq)
         case PresenterDrew() | PresenterCleared():
             return replace(ink.presenter_after(state, event), seq=seq)
+        case (
+            MinutesEdited()
+            | ActionSet()
+            | ActionRemoved()
+            | MinutesCirculated()
+            | MinutesSigned()
+            | MinutesAdopted()
+            | MinutesCertified()
+            | MinutesCarried()
+        ):
+            return minutes.apply(state, event, seq)
         case _:
             return documents.apply(state, event, seq)

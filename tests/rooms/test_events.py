@@ -37,8 +37,19 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_minutes import (
+    ActionRemoved,
+    ActionSet,
+    MinutesAdopted,
+    MinutesCarried,
+    MinutesCertified,
+    MinutesCirculated,
+    MinutesEdited,
+    MinutesSigned,
+)
 from rooms.events_votes import MAX_SENTENCE, BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
+from rooms.minutes_model import Action, MinutesField, SignerRole
 from rooms.model import (
     AgendaItem,
     DocumentRef,
@@ -218,6 +229,24 @@ STROKES = st.builds(
 EVENTS |= {
     PresenterDrew.TYPE: st.builds(PresenterDrew, stroke=STROKES),
     PresenterCleared.TYPE: st.builds(PresenterCleared, document=st.none() | IDS, page=st.none() | PAGES),
+}
+ACTIONS = st.builds(
+    Action, id=IDS, who=TEXT, what=TEXT, due=st.just("") | st.dates().map(lambda d: d.isoformat()), item=MAYBE_EMPTY
+)
+LONG_TEXT = st.text(max_size=300)
+EVENTS |= {
+    MinutesEdited.TYPE: st.builds(
+        MinutesEdited, item=IDS, field=st.sampled_from(MinutesField), text=LONG_TEXT, version=st.integers(1, 10**6)
+    ),
+    ActionSet.TYPE: st.builds(ActionSet, item=IDS, action=ACTIONS, version=st.integers(1, 10**6)),
+    ActionRemoved.TYPE: st.builds(ActionRemoved, item=IDS, action=IDS, version=st.integers(1, 10**6)),
+    MinutesCirculated.TYPE: st.just(MinutesCirculated()),
+    MinutesSigned.TYPE: st.builds(
+        MinutesSigned, member=IDS, name=TEXT, position=MAYBE_EMPTY, role=st.sampled_from(SignerRole), at=TIMES
+    ),
+    MinutesAdopted.TYPE: st.builds(MinutesAdopted, by=st.none() | IDS, corrections=LONG_TEXT, at=TIMES),
+    MinutesCertified.TYPE: st.builds(MinutesCertified, meeting=IDS, corrections=LONG_TEXT),
+    MinutesCarried.TYPE: st.builds(MinutesCarried, previous=IDS, actions=tuples_of(ACTIONS)),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -45,6 +45,17 @@ from rooms.commands_ink import (
     RemoveNote,
     SetNote,
 )
+from rooms.commands_minutes import (
+    AdoptMinutes,
+    CarryForward,
+    CertifyMinutes,
+    CirculateMinutes,
+    EditMinutes,
+    RecordAdoption,
+    RemoveAction,
+    SetAction,
+    SignMinutes,
+)
 from rooms.events import (
     AgendaItemSet,
     DocumentAdded,
@@ -68,8 +79,19 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_minutes import (
+    ActionRemoved,
+    ActionSet,
+    MinutesAdopted,
+    MinutesCarried,
+    MinutesCertified,
+    MinutesCirculated,
+    MinutesEdited,
+    MinutesSigned,
+)
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.ink import Ink, InkEvent, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, StrokesErased
+from rooms.minutes_model import Action, MinutesField
 from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
@@ -116,6 +138,13 @@ SAMPLES: dict[str, Command] = {
     PresentStroke.TYPE: PresentStroke(STROKE),
     ClearPresented.TYPE: ClearPresented("doc", 1),
     Point.TYPE: Point("doc", 1, 5000, 5000),
+    EditMinutes.TYPE: EditMinutes("a", MinutesField.NOTES, "ที่ประชุมอภิปราย", 0),
+    SetAction.TYPE: SetAction("a", Action("x1", "กลุ่มแผน", "ปรับแผน", "2024-01-31"), 0),
+    RemoveAction.TYPE: RemoveAction("a", "x0", 1),
+    CirculateMinutes.TYPE: CirculateMinutes(),
+    SignMinutes.TYPE: SignMinutes(),
+    AdoptMinutes.TYPE: AdoptMinutes("แก้ไขชื่อ"),
+    CertifyMinutes.TYPE: CertifyMinutes(),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
@@ -123,6 +152,8 @@ SERVER_SAMPLES: list[Command] = [
     MarkPagesReady("f" * 64, frozenset({1})),
     MarkPageFailed("f" * 64, 1, "page_timeout"),
     CheckIn(("member",)),
+    RecordAdoption("next-meeting", ""),
+    CarryForward("previous", (Action("x", "ใคร", "อะไร"),)),
 ]
 
 # What each sample does when it is allowed: the last event it causes.
@@ -157,6 +188,15 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     PresentStroke.TYPE: PresenterDrew,
     ClearPresented.TYPE: PresenterCleared,
     Point.TYPE: type(None),  # nothing stored: the pointer goes straight to every device
+    EditMinutes.TYPE: MinutesEdited,
+    SetAction.TYPE: ActionSet,
+    RemoveAction.TYPE: ActionRemoved,
+    CirculateMinutes.TYPE: MinutesCirculated,
+    SignMinutes.TYPE: MinutesSigned,
+    AdoptMinutes.TYPE: MinutesAdopted,
+    CertifyMinutes.TYPE: MinutesCertified,
+    RecordAdoption.TYPE: MinutesAdopted,
+    CarryForward.TYPE: MinutesCarried,
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
@@ -177,6 +217,11 @@ EXPECTED: dict[Role, frozenset[str]] = {
         PresentStroke.TYPE,
         ClearPresented.TYPE,
         Point.TYPE,
+        EditMinutes.TYPE,
+        SetAction.TYPE,
+        RemoveAction.TYPE,
+        CirculateMinutes.TYPE,
+        SignMinutes.TYPE,
     },
     Role.MEMBER: OWN,
     Role.GUEST: frozenset({LeaveMeeting.TYPE}) | PRIVATE,
@@ -201,6 +246,10 @@ def state_for(command: Command):
     state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
     if isinstance(command, OpenMeeting):
         return state
+    if isinstance(command, CirculateMinutes | SignMinutes | AdoptMinutes | RecordAdoption):
+        # Minutes are circulated, signed and adopted after the meeting.
+        state = apply(apply(state, MeetingOpened()), MeetingClosed())
+        return apply(state, MinutesCirculated()) if isinstance(command, AdoptMinutes) else state
     state = apply(state, MeetingOpened())
     state = apply(state, MembersArrived(tuple(m.id for m in MEMBERS), 1_700_000_000_000))
     for member in MEMBERS:
@@ -211,6 +260,10 @@ def state_for(command: Command):
         state = run(state, CloseVote("t", Tally((1, 1, 0), None)))
     elif isinstance(command, CastBallot | CloseVote):
         state = run(state, OpenVote("v", "a"))
+    elif isinstance(command, RemoveAction):
+        state = apply(state, ActionSet("a", Action("x0", "ใคร", "อะไร", item="a"), 1))
+    elif isinstance(command, CertifyMinutes):  # under item 2, with a previous meeting to certify
+        state = apply(apply(state, MinutesCarried("previous", ())), AgendaItemSet("b"))
     return state
 
 
@@ -278,7 +331,7 @@ def test_only_chair_and_secretary_may_add_a_document(role):
 
 
 def test_the_server_issues_only_its_own_commands():
-    assert {MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE} == permissions.SYSTEM_COMMANDS
+    assert {c.TYPE for c in SERVER_SAMPLES[1:]} == permissions.SYSTEM_COMMANDS  # add_document: the uploader's
     # No member role may send them, whatever the table grows to.
     assert not permissions.SYSTEM_COMMANDS & set(permissions.PERMISSIONS)
 

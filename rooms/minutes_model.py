@@ -1,0 +1,149 @@
+"""The minutes as the meeting's state holds them: per agenda item, the discussion notes, the
+resolution (มติที่ประชุม), dissent and action items; the minutes' status, signatures, adoption.
+
+The texts are the secretary's, in a small markup (rooms/markup.py): paragraphs, lists, bold.
+Each item has a ``version`` that every change to it increments: an edit names the version it
+was made on, so that two secretaries never silently overwrite each other (rooms/minutes.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rooms import fields
+
+MAX_MINUTES_TEXT = 20_000  # characters of one field of one item
+MAX_ACTIONS = 100  # per item
+MAX_CARRIED = 500
+
+
+class MinutesStatus(enum.StrEnum):
+    DRAFT = "draft"  # being written
+    CIRCULATED = "circulated"  # sent to the members to read; corrections still possible
+    ADOPTED = "adopted"  # certified (by the next meeting, or by circulation): never changes again
+
+
+class MinutesField(enum.StrEnum):
+    NOTES = "notes"  # the discussion
+    RESOLUTION = "resolution"  # มติที่ประชุม
+    DISSENT = "dissent"  # ความเห็นแย้ง, where someone asked for it to be recorded
+
+
+class SignerRole(enum.StrEnum):
+    RECORDER = "recorder"  # ผู้จดรายงานการประชุม (the secretary)
+    CHECKER = "checker"  # ผู้ตรวจรายงานการประชุม (the chair)
+
+
+def iso_date(body: Mapping[str, Any], name: str) -> str:
+    """An ISO date (YYYY-MM-DD) or the empty string."""
+    value = fields.text(body, name, max_len=10, empty=True) if name in body else ""
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise fields.FieldError(name, "must be a date as YYYY-MM-DD, or empty") from None
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An action item: who does what, by when (``due``: ISO date or empty)."""
+
+    id: str
+    who: str
+    what: str
+    due: str = ""
+    item: str = ""  # the agenda item it came from (for one carried into another meeting)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "who": self.who, "what": self.what, "due": self.due, "item": self.item}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> Action:
+        return cls(
+            id=fields.ident(body, "id"),
+            who=fields.text(body, "who", max_len=500),
+            what=fields.text(body, "what", max_len=2000),
+            due=iso_date(body, "due"),
+            item=fields.text(body, "item", max_len=fields.MAX_TEXT, empty=True) if "item" in body else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMinutes:
+    notes: str = ""
+    resolution: str = ""
+    dissent: str = ""
+    actions: tuple[Action, ...] = ()
+    version: int = 0
+
+    def text(self, name: MinutesField) -> str:
+        return str(getattr(self, name.value))
+
+    def to_wire(self, item: str) -> dict[str, Any]:
+        return {
+            "item": item,
+            "notes": self.notes,
+            "resolution": self.resolution,
+            "dissent": self.dissent,
+            "actions": [a.to_wire() for a in self.actions],
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A typed signature: who (their name and position as their invitation says), as what, when."""
+
+    member: str
+    name: str
+    position: str
+    role: SignerRole
+    at: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "name": self.name,
+            "position": self.position,
+            "role": self.role.value,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    items: Mapping[str, ItemMinutes] = field(default_factory=dict)
+    status: MinutesStatus = MinutesStatus.DRAFT
+    version: int = 1  # of the whole minutes: a correction at adoption makes the next one
+    signatures: tuple[Signed, ...] = ()
+    adopted_at: int | None = None
+    adopted_by: str | None = None  # the meeting that certified them; None: adopted by circulation
+    corrections: str = ""  # the corrections made at adoption
+    previous: str | None = None  # the meeting whose minutes this meeting certifies (its item 2)
+    carried: tuple[Action, ...] = ()  # the previous meeting's action items, for item 3
+    certified: str | None = None  # the corrections with which this meeting certified the previous minutes
+
+    def item(self, item: str) -> ItemMinutes:
+        return self.items.get(item, EMPTY)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "version": self.version,
+            "items": [m.to_wire(item) for item, m in self.items.items()],
+            "signatures": [s.to_wire() for s in self.signatures],
+            "adopted_at": self.adopted_at,
+            "adopted_by": self.adopted_by,
+            "corrections": self.corrections,
+            "previous": self.previous,
+            "carried": [a.to_wire() for a in self.carried],
+            "certified": self.certified,
+        }
+
+
+EMPTY = ItemMinutes()
