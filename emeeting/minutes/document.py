@@ -1,0 +1,121 @@
+"""The minutes as a document to lay out: every word already chosen, every date already written.
+
+:func:`emeeting.minutes.build.build` makes a :class:`MinutesDocument` from a meeting's log (the
+Thai official form of the Regulation on Correspondence, Form 11, or a plain international
+layout); each renderer (``pdf.py``, ``docx.py``, ``markdown.py``) only lays it out, in the same
+order, with the same words. Nothing here knows about events, languages or dates: a renderer
+prints what it is given.
+
+The order of the document, top to bottom:
+
+1. ``heading``: the title lines, centred, bold (e.g. "รายงานการประชุม" / the meeting's name /
+   "ครั้งที่ 1/2567" / "เมื่อวันจันทร์ที่ 15 มกราคม พ.ศ. 2567" / "ณ ห้องประชุม ...").
+2. ``people``: sections such as "ผู้มาประชุม", "ผู้ไม่มาประชุม", "ผู้เข้าร่วมประชุม", each a
+   numbered list of people (name, position, and a note such as "มาประชุมแทน ..." or the reason
+   of an absence). A section with no people is left out by the builder.
+3. ``opening``: a line such as "เริ่มประชุมเวลา 09.00 น.", then ``preamble`` paragraphs.
+4. ``items``: each agenda item in order: its heading (e.g. "ระเบียบวาระที่ 1  เรื่อง...", indented
+   by ``depth``), then its blocks (discussion, vote sentences, dissent, resolution, actions), in
+   the order given.
+5. ``closing``: a line such as "เลิกประชุมเวลา 12.00 น.", then ``postscript`` blocks.
+6. ``signatures``: signature blocks, each right of centre: "(ลงชื่อ) ....... " line, the name in
+   parentheses, the position, and the role ("ผู้จดรายงานการประชุม").
+7. ``footer``: text for every page's footer with ``{page}`` and ``{pages}`` placeholders (e.g.
+   "หน้า {page}/{pages}"); ``thai_digits`` says to write every digit of the document (body and
+   page numbers) with Thai digits (๐-๙).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Some text of a paragraph, bold or not."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph; ``label`` (bold, before the text, e.g. "มติที่ประชุม") may be empty;
+    ``indent`` is a level (0: the body's margin; each level about 1.25 cm)."""
+
+    runs: tuple[Run, ...]
+    label: str = ""
+    indent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """A bulleted (``ordered`` False) or numbered list; each entry is a line of runs."""
+
+    entries: tuple[tuple[Run, ...], ...]
+    ordered: bool = False
+    indent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small table (action items: who, what, by when); ``header`` in bold."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    indent: int = 0
+
+
+Block = Paragraph | ListBlock | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    position: str = ""
+    note: str = ""  # e.g. "มาประชุมแทน นายสมชาย ใจดี" or the reason of an absence
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleSection:
+    title: str  # e.g. "ผู้มาประชุม"
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSection:
+    heading: str  # e.g. "ระเบียบวาระที่ 4.1  นโยบายและจุดเน้น..."
+    depth: int  # 0 for a top-level item, 1 for a sub-item
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    name: str  # shown in parentheses under the signature line
+    position: str
+    role: str  # e.g. "ผู้จดรายงานการประชุม"
+    signed: str = ""  # e.g. "ลงนามด้วยชื่อ (typed) เมื่อ 16 ม.ค. 2567 10.00 น."; empty: a line to sign on
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesDocument:
+    lang: str  # "th" or "en": for the renderers' hyphenation and the document's language tag
+    title: str  # the document's title (PDF/DOCX metadata, the Markdown H1)
+    heading: tuple[str, ...]
+    people: tuple[PeopleSection, ...]
+    opening: str
+    items: tuple[ItemSection, ...]
+    closing: str
+    signatures: tuple[Signature, ...]
+    footer: str = "{page}/{pages}"
+    preamble: tuple[Block, ...] = ()
+    postscript: tuple[Block, ...] = ()  # after the closing line (e.g. the corrections made on adoption)
+    watermark: str = ""  # e.g. "ร่าง" / "DRAFT" across draft pages; empty when adopted
+    thai_digits: bool = False
+    meta: dict[str, str] = field(default_factory=dict)  # author, subject… for the file's metadata
+
+    def digits(self, text: str) -> str:
+        """``text`` with Thai digits when the document asks for them."""
+        return text.translate(THAI_DIGITS) if self.thai_digits else text
