@@ -190,10 +190,10 @@ def annotated_filename(meeting_title: str) -> str:
     return f"{title or 'meeting'} (annotated).pdf"
 
 
-def content_disposition(filename: str) -> str:
+def content_disposition(filename: str, fallback: str = "annotated.pdf") -> str:
     """A Content-Disposition header for downloading ``filename`` (from :func:`annotated_filename`):
     the exact name, percent-encoded UTF-8, in ``filename*`` (RFC 6266, RFC 5987), and for
     clients that know only ``filename`` the same name if it is plain ASCII, else a generic one."""
     plain = filename.isascii() and filename.isprintable() and not any(ch in filename for ch in '"\\')
-    fallback = filename if plain else "annotated.pdf"
+    fallback = filename if plain else fallback
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -19,6 +19,7 @@ from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
 from emeeting.hub import Hub
+from emeeting.minutes import export
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
 from emeeting.store import Store
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/", web.home),
         Route("/j/{token}", web.invitation),
         Route("/m/{meeting}", web.meeting_page),
+        Route("/m/{meeting}/minutes", web.minutes_page),
         Route("/sw.js", web.service_worker),
         Mount("/static", revalidate(StaticFiles(directory=web.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/attendance.csv", records.attendance),
         Route(f"{meeting}/connections.csv", records.connections),
         Route(f"{meeting}/my-annotations.pdf", papers.my_annotations),
+        Route(f"{meeting}/minutes.{{format}}", export.download),
         Route(f"{meeting}/members/{{member}}/invitation", api.revoke, methods=["DELETE"]),
         Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
         Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),

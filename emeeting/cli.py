@@ -111,6 +111,21 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from emeeting.minutes.export import export
+
+    data = from_env(data=args.data).data
+    try:
+        name, body = asyncio.run(export(data, args.meeting, args.format, args.lang, args.thai_digits))
+    except LookupError as exc:
+        print(f"emeeting export: {exc}", file=sys.stderr)
+        return 1
+    out: Path = args.output or Path(name)
+    out.write_bytes(body)
+    print(out)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="emeeting", description="Real-time paperless meeting-room server.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,9 +154,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--strokes", type=int, default=200, help="strokes each writer sends in the ink scenario (default 200)"
     )
 
+    export = commands.add_parser("export", help="write a meeting's minutes as PDF, DOCX or Markdown")
+    export.add_argument("meeting", help="the meeting's id (in its links: /m/MEETING)")
+    export.add_argument(
+        "--format", choices=("pdf", "docx", "md"), default="pdf", help="the file's format (default pdf)"
+    )
+    export.add_argument("--lang", choices=("th", "en"), default="th", help="Thai official form or international (th)")
+    export.add_argument("--thai-digits", action="store_true", help="write every number with Thai digits (๐-๙)")
+    export.add_argument("-o", "--output", type=Path, help="the file to write (default: named after the meeting)")
+    export.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+
     args = parser.parse_args(argv)
     if args.command == "bench":
         return _bench(args)
+    if args.command == "export":
+        return _export(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "demo":

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from emeeting.config import Limits
-from emeeting.live import LiveRoom
+from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.store import Store
+from rooms.commands_minutes import RecordAdoption
+from rooms.permissions import SYSTEM
+
+log = logging.getLogger(__name__)
 
 
 class Hub:
@@ -16,6 +21,7 @@ class Hub:
         self._rooms: dict[str, LiveRoom] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self.drops = 0  # times any device fell off the fast path (see Connection)
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def count_drop(self) -> None:
         self.drops += 1
@@ -32,8 +38,30 @@ class Hub:
                 room = await LiveRoom.load(self.store, meeting_id, self.limits)
                 if room is None:
                     return None
+                room.on_certified = self._certified
                 self._rooms[meeting_id] = room
         return room
+
+    def _certified(self, previous: str, by: str, corrections: str) -> None:
+        task = asyncio.create_task(self._adopt(previous, by, corrections))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _adopt(self, previous: str, by: str, corrections: str) -> None:
+        """Meeting ``by`` certified the minutes of ``previous``: record the adoption there."""
+        room = await self.room(previous)
+        if room is None:
+            log.warning("meeting %s certified the minutes of %s, which is not known here", by, previous)
+            return
+        try:
+            outcome = room.execute(SYSTEM, RecordAdoption(by, corrections))
+        except RoomFailed:
+            log.error("could not record the adoption of %s's minutes by %s", previous, by)
+            return
+        if isinstance(outcome, Accepted):
+            await outcome.seq
+        elif outcome is not None:
+            log.warning("the adoption of %s's minutes by %s was refused: %s", previous, by, outcome.message)
 
     @property
     def connections(self) -> int:

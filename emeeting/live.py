@@ -18,7 +18,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from emeeting import protocol
@@ -30,6 +30,7 @@ from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, event_from_wire
+from rooms.events_minutes import MinutesCertified
 from rooms.events_votes import BallotCast
 from rooms.model import MeetingState, Presence
 from rooms.permissions import SYSTEM
@@ -135,6 +136,9 @@ class LiveRoom:
         self.ink.on_failure = self._fail
         self._pointer: tuple[str, bytes] | None = None  # who points, and the frame every device gets next
         self._pointer_due: asyncio.TimerHandle | None = None
+        # Called once a certification of the previous meeting's minutes is committed: (previous
+        # meeting, this meeting, corrections). The hub records the adoption in that meeting.
+        self.on_certified: Callable[[str, str, str], None] | None = None
 
     @classmethod
     async def load(cls, store: Store, meeting_id: str, limits: Limits) -> LiveRoom | None:
@@ -294,6 +298,9 @@ class LiveRoom:
                     if conn not in first:
                         conn.push_event(row.seq, row.frame)
             done.set_result(state.seq)
+            for event in events:
+                if isinstance(event, MinutesCertified) and self.on_certified is not None:
+                    self.on_certified(event.meeting, self.id, event.corrections)
 
         try:
             job = WriteJob(

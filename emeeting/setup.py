@@ -53,11 +53,12 @@ class Form:
     organisation: str = ""
     agenda: str = STANDARD_AGENDA
     members: str = ""
+    follows: str = "1"  # a checkbox: the new meeting follows the one the form was opened from
     errors: list[str] = field(default_factory=list)
 
     @classmethod
     def from_fields(cls, values: dict[str, Any]) -> Form:
-        form = cls()
+        form = cls(follows="")  # an unchecked box is not sent at all
         for name in cls.__dataclass_fields__:
             if name != "errors" and name in values:
                 setattr(

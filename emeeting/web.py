@@ -11,9 +11,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from emeeting import api, auth, dates, meetings, protocol, setup
+from emeeting.live import Accepted, LiveRoom
 from emeeting.services import Services
 from emeeting.ws import origin_allowed
+from rooms.commands_minutes import CarryForward
+from rooms.minutes_model import MAX_CARRIED
+from rooms.model import Member
 from rooms.paper import sheets_saved
+from rooms.permissions import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -85,6 +90,29 @@ async def meeting_page(request: Request) -> Response:
     The invitation page set the cookie that identifies the member; the page's script joins the
     meeting over the WebSocket with the same token, which the page carries for that purpose.
     """
+    found = await _member(request)
+    if isinstance(found, Response):
+        return found
+    room, member, token = found
+    template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
+    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, token=token)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+async def minutes_page(request: Request) -> Response:
+    """The secretary's minutes editor (the chair's too): item by item, saved as they type."""
+    found = await _member(request)
+    if isinstance(found, Response):
+        return found
+    room, member, token = found
+    if member.role.value not in ("chair", "secretary"):
+        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="forbidden"), status_code=403)
+    page = TEMPLATES.get_template("minutes.html").render(meeting=room.committed, member=member, token=token)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+async def _member(request: Request) -> tuple[LiveRoom, Member, str] | Response:
+    """The meeting and the member whose invitation cookie this request carries, or the error page."""
     services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
     token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
@@ -96,10 +124,7 @@ async def meeting_page(request: Request) -> Response:
     room = await services.hub.room(found.meeting_id)
     if room is None or found.meeting_id != meeting_id or found.member_id not in room.committed.members:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=403)
-    member = room.committed.members[found.member_id]
-    template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
-    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, token=token)
-    return HTMLResponse(page, headers=PAGE_HEADERS)
+    return room, room.committed.members[found.member_id], token
 
 
 async def service_worker(request: Request) -> Response:
@@ -157,6 +182,8 @@ async def new_meeting(request: Request) -> Response:
         if created is not None:
             store = services.hub.store
             await meetings.create(store, created)
+            if form.follows:
+                await carry_forward(services, room, created.meeting)
             mine = next(m for m in created.members if m.name == me.name)
             (link,) = await meetings.links(store, services.key, "", created.meeting, [mine])
             response = RedirectResponse(f"/m/{created.meeting}/invitations", status_code=303)
@@ -164,6 +191,18 @@ async def new_meeting(request: Request) -> Response:
             return response
     page = TEMPLATES.get_template("new_meeting.html").render(meeting=room.committed, form=form)
     return HTMLResponse(page, status_code=422 if form.errors else 200, headers=PAGE_HEADERS)
+
+
+async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str) -> None:
+    """The new meeting follows ``previous``: it certifies its minutes (item 2) and carries its
+    action items (item 3)."""
+    room = await services.hub.room(meeting_id)
+    assert room is not None
+    minutes = previous.committed.minutes
+    actions = tuple(a for item in previous.committed.agenda for a in minutes.item(item.id).actions)
+    accepted = room.execute(SYSTEM, CarryForward(previous.id, actions[:MAX_CARRIED]))
+    if isinstance(accepted, Accepted):
+        await accepted.seq
 
 
 def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:

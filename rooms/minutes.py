@@ -107,6 +107,8 @@ def decide(
         case CertifyMinutes(corrections=corrections):
             if minutes.previous is None:
                 return Rejection(Refusal.NO_PREVIOUS_MINUTES, "this meeting does not follow another one")
+            if minutes.certified is not None:
+                return Rejection(Refusal.MINUTES_ADOPTED, "this meeting certified the previous minutes already")
             if state.status is not MeetingStatus.OPEN:
                 return Rejection(Refusal.MEETING_NOT_OPEN, "the minutes are certified during the meeting")
             shown = state.item(state.current_item) if state.current_item else None

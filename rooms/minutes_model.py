@@ -43,6 +43,8 @@ def iso_date(body: Mapping[str, Any], name: str) -> str:
     value = fields.text(body, name, max_len=10, empty=True) if name in body else ""
     if value:
         try:
+            if len(value) != 10 or value[4] != "-" or value[7] != "-":  # fromisoformat takes 20240115 too
+                raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
             raise fields.FieldError(name, "must be a date as YYYY-MM-DD, or empty") from None

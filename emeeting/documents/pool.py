@@ -41,7 +41,7 @@ from emeeting.documents.wire import WireError, encode, read
 log = logging.getLogger(__name__)
 
 START_SECONDS = 30.0  # for a new worker to import its libraries and say it is ready
-ANNOTATE_SECONDS = 120.0  # for one member's annotated papers: a whole meeting's documents and ink
+ANNOTATE_SECONDS = 120.0  # to write one PDF of a whole meeting: annotated papers, or the minutes
 RESTART_DELAYS = (0.1, 0.5, 2.0, 10.0)  # between failed attempts to start a replacement
 SANITIZED = frozenset({"embedded_files", "javascript", "launch", "xfa"})
 T = TypeVar("T")
@@ -256,16 +256,23 @@ class RenderPool:
 
     async def annotate(self, source: Path, out: Path) -> int:
         """Write a member's annotated papers to ``out`` from ``source`` (see worker.annotate)."""
+        return await self._write_pdf("annotate", "the annotated documents", source, out)
+
+    async def minutes_pdf(self, source: Path, out: Path) -> int:
+        """Write the minutes as a PDF to ``out`` from ``source`` (see worker.minutes_pdf)."""
+        return await self._write_pdf("minutes_pdf", "the minutes", source, out)
+
+    async def _write_pdf(self, op: str, what: str, source: Path, out: Path) -> int:
         seconds = ANNOTATE_SECONDS
         phases = {
-            "annotate": Phase(
+            op: Phase(
                 seconds,
-                DocumentError(Code.PAGE_TIMEOUT, f"Writing the annotated documents took more than {seconds:g} s."),
-                "Writing the annotated documents needs more memory than a worker may use.",
-                "The process writing the annotated documents stopped unexpectedly.",
+                DocumentError(Code.PAGE_TIMEOUT, f"Writing {what} took more than {seconds:g} s."),
+                f"Writing {what} needs more memory than a worker may use.",
+                f"The process writing {what} stopped unexpectedly.",
             )
         }
-        request = {"op": "annotate", "input": _absolute(source), "out": _absolute(out)}
+        request = {"op": op, "input": _absolute(source), "out": _absolute(out)}
 
         def parse(reply: dict[str, Any]) -> int:
             size = reply.get("bytes")
@@ -273,7 +280,7 @@ class RenderPool:
                 raise WireError(f"bytes {size!r}")
             return size
 
-        return await self._job(request, phases, "annotate", parse)
+        return await self._job(request, phases, op, parse)
 
     async def _job(
         self,

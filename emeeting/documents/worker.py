@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
                     Path(request["pdf"]), request["page"], Path(request["out"]), caps.max_page_area
                 )
                 reply = {"ok": page}
+            elif request["op"] == "minutes_pdf":
+                reply = {"ok": {"bytes": minutes_pdf(Path(request["input"]), Path(request["out"]))}}
             elif request["op"] == "annotate":
                 reply = {"ok": {"bytes": annotate(Path(request["input"]), Path(request["out"]))}}
             else:
@@ -81,6 +83,18 @@ def annotate(source: Path, out: Path) -> int:
 
     documents = msgpack.unpackb(source.read_bytes())
     data = build_annotated_pdf([(title, path, strokes, notes) for title, path, strokes, notes in documents])
+    out.write_bytes(data)
+    return len(data)
+
+
+def minutes_pdf(source: Path, out: Path) -> int:
+    """The minutes as a PDF (emeeting/minutes/pdf.py) from the document the server wrote as msgpack."""
+    import msgpack
+
+    from emeeting.minutes.document import from_plain
+    from emeeting.minutes.pdf import render_pdf
+
+    data = render_pdf(from_plain(msgpack.unpackb(source.read_bytes())))
     out.write_bytes(data)
     return len(data)
 

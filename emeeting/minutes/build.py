@@ -102,7 +102,9 @@ def build(state: MeetingState, times: Times, *, lang: str = "th", thai_digits: b
     w = WORDS[lang]
     info = state.info
     th = lang == "th"
-    title = info.title if info.title.startswith("การประชุม") or not th else f"การประชุม{info.title}"
+    title = info.title
+    if th and not title.startswith("การประชุม"):
+        title = f"การ{title}" if title.startswith("ประชุม") else f"การประชุม{title}"
     heading = (
         (f"รายงาน{title}" if th else f"Minutes of the {info.title}"),
         (f"ครั้งที่ {info.number}/{info.year}" if th else f"Meeting No. {info.number}/{info.year - 543}"),

@@ -27,7 +27,8 @@ The order of the document, top to bottom:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
@@ -119,3 +120,53 @@ class MinutesDocument:
     def digits(self, text: str) -> str:
         """``text`` with Thai digits when the document asks for them."""
         return text.translate(THAI_DIGITS) if self.thai_digits else text
+
+
+# -- as plain data, for a worker process (the PDF is laid out by PyMuPDF, never in the server) --
+
+
+def to_plain(doc: MinutesDocument) -> dict[str, Any]:
+    """``doc`` as plain maps and lists (msgpack or JSON); :func:`from_plain` gives it back."""
+    plain = asdict(doc)
+    for section in plain["items"]:
+        section["blocks"] = [_tagged(b) for b in section["blocks"]]
+    plain["preamble"] = [_tagged(b) for b in plain["preamble"]]
+    plain["postscript"] = [_tagged(b) for b in plain["postscript"]]
+    return plain
+
+
+def _tagged(block: dict[str, Any]) -> dict[str, Any]:
+    kind = "table" if "header" in block else "list" if "entries" in block else "paragraph"
+    return {"kind": kind, **block}
+
+
+def from_plain(plain: dict[str, Any]) -> MinutesDocument:
+    def run_of(r: dict[str, Any]) -> Run:
+        return Run(str(r["text"]), bool(r["bold"]))
+
+    def block(b: dict[str, Any]) -> Block:
+        if b["kind"] == "table":
+            return Table(tuple(b["header"]), tuple(tuple(row) for row in b["rows"]), int(b["indent"]))
+        if b["kind"] == "list":
+            entries = tuple(tuple(run_of(r) for r in entry) for entry in b["entries"])
+            return ListBlock(entries, bool(b["ordered"]), int(b["indent"]))
+        return Paragraph(tuple(run_of(r) for r in b["runs"]), str(b["label"]), int(b["indent"]))
+
+    return MinutesDocument(
+        lang=plain["lang"],
+        title=plain["title"],
+        heading=tuple(plain["heading"]),
+        people=tuple(PeopleSection(s["title"], tuple(Person(**p) for p in s["people"])) for s in plain["people"]),
+        opening=plain["opening"],
+        items=tuple(
+            ItemSection(s["heading"], int(s["depth"]), tuple(block(b) for b in s["blocks"])) for s in plain["items"]
+        ),
+        closing=plain["closing"],
+        signatures=tuple(Signature(**s) for s in plain["signatures"]),
+        footer=plain["footer"],
+        preamble=tuple(block(b) for b in plain["preamble"]),
+        postscript=tuple(block(b) for b in plain["postscript"]),
+        watermark=plain["watermark"],
+        thai_digits=bool(plain["thai_digits"]),
+        meta=dict(plain["meta"]),
+    )

@@ -9,6 +9,8 @@ export const KNOWN_EVENTS = new Set([
   "conflict_declared", "conflict_withdrawn",
   "vote_opened", "ballot_cast", "vote_closed", "tie_broken",
   "presenter_drew", "presenter_cleared",
+  "minutes_edited", "action_set", "action_removed", "minutes_circulated", "minutes_signed", "minutes_adopted",
+  "minutes_certified", "minutes_carried",
 ]);
 
 function sortedUnion(list, more) {
@@ -35,6 +37,10 @@ export function startState(event) {
     conflicts: [],
     votes: [],
     presenter: [],
+    minutes: {
+      status: "draft", version: 1, items: [], signatures: [], adopted_at: null, adopted_by: null, corrections: "",
+      previous: null, carried: [], certified: null,
+    },
   };
 }
 
@@ -171,6 +177,46 @@ export function applyEvent(state, event) {
       }
       return true;
     }
+    case "minutes_edited": case "action_set": case "action_removed": {
+      const m = state.minutes;
+      let entry = m.items.find((i) => i.item === event.item);
+      if (!entry) {
+        entry = { item: event.item, notes: "", resolution: "", dissent: "", actions: [], version: 0 };
+        m.items.push(entry);
+      }
+      if (event.type === "minutes_edited") entry[event.field] = event.text;
+      else if (event.type === "action_removed") entry.actions = entry.actions.filter((a) => a.id !== event.action);
+      else {
+        const at = entry.actions.findIndex((a) => a.id === event.action.id);
+        if (at >= 0) entry.actions[at] = event.action;
+        else entry.actions.push(event.action);
+      }
+      entry.version = event.version;
+      m.signatures = []; // given to the text as it was
+      return true;
+    }
+    case "minutes_circulated":
+      state.minutes.status = "circulated";
+      return true;
+    case "minutes_signed": {
+      const { member, name, position, role, at } = event;
+      state.minutes.signatures = state.minutes.signatures.filter((s) => s.member !== member);
+      state.minutes.signatures.push({ member, name, position, role, at });
+      return true;
+    }
+    case "minutes_adopted":
+      Object.assign(state.minutes, {
+        status: "adopted", adopted_at: event.at, adopted_by: event.by, corrections: event.corrections,
+        version: state.minutes.version + (event.corrections ? 1 : 0),
+      });
+      return true;
+    case "minutes_certified":
+      state.minutes.certified = event.corrections;
+      return true;
+    case "minutes_carried":
+      state.minutes.previous = event.previous;
+      state.minutes.carried = event.actions;
+      return true;
     case "presenter_drew":
       state.presenter.push(event.stroke);
       return true;

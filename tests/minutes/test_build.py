@@ -8,12 +8,12 @@ import datetime as dt
 from emeeting.minutes.build import Times, build
 from emeeting.minutes.document import ListBlock, MinutesDocument, Paragraph, Table
 from emeeting.minutes.markup import blocks, runs
-from rooms.commands import CastBallot, CloseVote, OpenVote, Tally
+from rooms.commands import CastBallot, CloseVote, Command, OpenVote, Tally
 from rooms.commands_minutes import CarryForward, EditMinutes, SetAction, SignMinutes
 from rooms.events import MeetingClosed, MeetingOpened
 from rooms.events_attendance import AttendanceRecorded, MembersArrived, SubstituteSet
 from rooms.minutes_model import Action, MinutesField
-from rooms.model import MeetingInfo, Member, Presence, Role, number_agenda
+from rooms.model import MeetingInfo, MeetingState, Member, Presence, Role, number_agenda
 from rooms.permissions import SYSTEM
 from rooms.room import apply, decide, define, start
 
@@ -36,7 +36,7 @@ OPENED = int(dt.datetime(2024, 1, 15, 9, 5).timestamp() * 1000)
 CLOSED = int(dt.datetime(2024, 1, 15, 11, 40).timestamp() * 1000)
 
 
-def run(state, actor, *commands):
+def run(state: MeetingState, actor: str, *commands: Command) -> MeetingState:
     for command in commands:
         outcome = decide(state, actor, command, now=CLOSED + 60_000)
         assert isinstance(outcome, list), outcome
@@ -45,7 +45,7 @@ def run(state, actor, *commands):
     return state
 
 
-def meeting():
+def meeting() -> MeetingState:
     state = start(define("m", INFO, MEMBERS, AGENDA, []))
     state = run(state, SYSTEM, CarryForward("before", (Action("c1", "กลุ่มแผน", "ติดตามงบประมาณ", "2024-01-10", "q"),)))
     state = apply(state, MeetingOpened())
@@ -170,3 +170,17 @@ def test_the_markup_makes_paragraphs_lists_and_bold() -> None:
     assert isinstance(bullets, ListBlock) and not bullets.ordered
     assert isinstance(last, Paragraph) and "".join(r.text for r in last.runs) == "ท้าย ** ไม่ปิด"
     assert blocks("") == () and blocks("\n\n  \n") == ()
+
+
+def test_adopted_minutes_have_no_draft_mark_and_end_with_the_corrections() -> None:
+    from emeeting.minutes.markdown import render_markdown
+    from rooms.commands_minutes import AdoptMinutes, CirculateMinutes
+
+    state = run(meeting(), "sec", CirculateMinutes())
+    state = run(state, "chair", AdoptMinutes("แก้ไขตำแหน่งของกรรมการลำดับที่ 3"))
+    doc = build(state, Times(OPENED, CLOSED))
+    assert doc.watermark == ""
+    (note,) = doc.postscript
+    assert isinstance(note, Paragraph) and note.label == "การแก้ไขเมื่อรับรองรายงานการประชุม"
+    text = render_markdown(doc)
+    assert text.index("เลิกประชุมเวลา") < text.index("แก้ไขตำแหน่งของกรรมการลำดับที่") < text.index("ผู้จดรายงาน")

@@ -128,6 +128,8 @@ def test_the_next_meeting_certifies_under_its_item_2_and_carries_the_action_item
     outcome = decide(following, "chair", CertifyMinutes(" แก้ไขคำผิด "), now=NOW)
     assert outcome == [MinutesCertified("previous", "แก้ไขคำผิด")]
     assert refused(meeting(), "chair", CertifyMinutes()) is Refusal.NO_PREVIOUS_MINUTES
+    certified = apply(following, outcome[0])
+    assert refused(certified, "chair", CertifyMinutes()) is Refusal.MINUTES_ADOPTED  # once
     # The previous meeting's room then records the adoption, with the corrections: version 2.
     previous = do(meeting(status="closed"), SYSTEM, RecordAdoption("next", "แก้ไขคำผิด"))
     assert (previous.minutes.status, previous.minutes.adopted_by, previous.minutes.version) == (
@@ -137,7 +139,7 @@ def test_the_next_meeting_certifies_under_its_item_2_and_carries_the_action_item
     )
 
 
-@pytest.mark.parametrize("due", ["31/01/2024", "2024-13-01", "tomorrow"])
+@pytest.mark.parametrize("due", ["31/01/2024", "2024-13-01", "tomorrow", "20240115", "2024-W03-1"])
 def test_a_due_date_must_be_a_date(due):
     from rooms.fields import FieldError
 

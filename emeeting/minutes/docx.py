@@ -1,0 +1,414 @@
+"""The minutes as an editable Word document (.docx), laid out as the Thai official form.
+
+Form 11 of the Regulation on Correspondence: A4 portrait, margins 3 cm left, 2 cm right,
+2.5 cm top, 2 cm bottom, the Sarabun family (the open release of TH Sarabun) at 16 pt. Every
+word comes from the :class:`MinutesDocument`; this module only lays it out, in its order.
+
+Choices that are not obvious from the code:
+
+- **Fonts.** Word and LibreOffice treat Thai as a complex script: its text takes the ``w:cs``
+  font, ``w:szCs`` size and ``w:bCs`` bold, not ``w:ascii``/``w:sz``/``w:b``. So the defaults
+  (``docDefaults``), the heading styles we reuse and every bold run set both halves, and the
+  template's theme-font attributes (which would override a named font) are removed.
+- **Page numbers** are real ``PAGE`` and ``NUMPAGES`` fields in the footer, with a cached result
+  for readers that do not compute fields. With ``thai_digits`` they carry ``\\* ThaiArabic``,
+  Word's format switch for Thai digits (ECMA-376 Part 1, 17.16.4.3). LibreOffice's DOCX import
+  maps that switch to its Thai *letters* numbering, CHARS_THAI (ก ข ค), not to digits
+  (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx). Word is
+  what the offices use, so we write the switch Word documents and accept that quirk.
+- **Lists** are real Word lists (our own numbering definitions, one level per indent step; each
+  numbered list restarts at 1 through ``startOverride``). ``thai_digits`` numbers them with
+  ``thaiNumbers``: Word shows Thai digits; LibreOffice, which has no case for that format in
+  ``ConversionHelper::ConvertNumberingType``, falls back to 1, 2, 3.
+- **People** are a borderless table (number, name, position, note): long Thai positions wrap
+  inside their column instead of pushing a tab stop to the next line.
+- **Watermark** ("ร่าง"): light grey bold text in the page header, on every page. A rotated
+  shape behind the text needs VML or DrawingML that both editors read differently; a header line
+  is plain, survives editing, and is removed by deleting one line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Length, Pt
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from emeeting.minutes.document import (
+    Block,
+    ListBlock,
+    MinutesDocument,
+    Paragraph,
+    PeopleSection,
+    Run,
+    Signature,
+    Table,
+)
+
+__all__ = ["FONT", "SIGN_LINE", "render_docx"]
+
+FONT = "Sarabun"
+BODY_HALF_POINTS = 32  # 16 pt
+LEVEL = Cm(1.25)  # one indent level
+TEXT_WIDTH = Cm(16.0)  # 21 cm - 3 cm - 2 cm
+SIGNATURE_INDENT = Cm(7.5)  # the signature block sits right of centre
+WATERMARK_COLOUR = "A6A6A6"
+SIGN_LINE = {"th": "(ลงชื่อ)", "en": "(Signed)"}
+DOTS = "." * 40
+PEOPLE_COLUMNS = (Cm(1.0), Cm(5.5), Cm(5.5), Cm(4.0))
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+# Schema order of the children we touch (ECMA-376 Part 1): a child must be inserted before
+# any sibling that comes later in its parent's sequence, or Word refuses the file.
+RPR_ORDER = _names(
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+)
+TBLPR_ORDER = _names(
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+)
+PPR_ORDER = _names(
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
+    "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr "
+    "sectPr pPrChange"
+)
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+BORDERS = ["top", "left", "bottom", "right", "insideH", "insideV"]
+NUMPR_ORDER = ["ilvl", "numId", "numberingChange", "ins"]
+FIELD = re.compile(r"\{(page|pages)\}")
+# characters XML 1.0 cannot carry (lxml refuses them): a stray control character in a name
+# must not make the whole export fail
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render_docx(doc: MinutesDocument) -> bytes:
+    """``doc`` as the bytes of a .docx file."""
+    document = docx.Document()
+    _set_up(document, doc)
+    _Writer(document, doc).write()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- low-level XML -----------------------------------------------------------------------------
+
+
+def _ensure(parent: Any, tag: str, order: list[str], **attrs: str) -> Any:
+    """The child ``w:tag`` of ``parent`` (created in schema order if missing), with ``attrs``."""
+    child = parent.find(qn(f"w:{tag}"))
+    if child is None:
+        child = OxmlElement(f"w:{tag}")
+        later = set(order[order.index(tag) + 1 :])
+        for sibling in parent:
+            if isinstance(sibling.tag, str) and sibling.tag.rpartition("}")[2] in later:
+                sibling.addprevious(child)
+                break
+        else:
+            parent.append(child)
+    for name, value in attrs.items():
+        child.set(qn(f"w:{name}"), value)
+    return child
+
+
+def _remove(parent: Any, tag: str) -> None:
+    for child in parent.findall(qn(f"w:{tag}")):
+        parent.remove(child)
+
+
+def _font(rpr: Any, *, size: int | None = None, bold: bool = False) -> None:
+    """Sarabun in every script slot (no theme font), and the size and bold for both halves."""
+    fonts = _ensure(rpr, "rFonts", RPR_ORDER)
+    for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{theme}"), None)
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), FONT)
+    if size is not None:
+        _size(rpr, size)
+    if bold:
+        _bold(rpr)
+
+
+def _size(rpr: Any, half_points: int) -> None:
+    """The size for Latin (``w:sz``) and for Thai, a complex script (``w:szCs``)."""
+    _ensure(rpr, "sz", RPR_ORDER, val=str(half_points))
+    _ensure(rpr, "szCs", RPR_ORDER, val=str(half_points))
+
+
+def _bold(rpr: Any) -> None:
+    """Bold for Latin (``w:b``) and for Thai, a complex script (``w:bCs``)."""
+    _ensure(rpr, "b", RPR_ORDER)
+    _ensure(rpr, "bCs", RPR_ORDER)
+
+
+def _set_up(document: Document, doc: MinutesDocument) -> None:
+    """Page, margins, default font and language, heading styles and the file's properties."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.25), Cm(1.0)
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _font(rpr, size=BODY_HALF_POINTS)
+    lang = _ensure(rpr, "lang", RPR_ORDER, val="en-US")
+    if doc.lang == "th":
+        lang.set(qn("w:bidi"), "th-TH")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
+    # the Normal style names the font too: some readers look there before the defaults
+    _font(document.styles["Normal"].element.get_or_add_rPr(), size=BODY_HALF_POINTS)
+    for level in (1, 2, 3):
+        style = document.styles[f"Heading {level}"].element
+        _font(style.get_or_add_rPr(), size=BODY_HALF_POINTS, bold=True)
+        _remove(style.get_or_add_rPr(), "color")
+        _ensure(style.get_or_add_pPr(), "spacing", PPR_ORDER, before="120", after="0")
+
+    props = document.core_properties
+    props.title = NOT_XML.sub("", doc.title)
+    props.language = "th-TH" if doc.lang == "th" else "en-US"
+    for key in ("author", "subject", "keywords", "comments", "category", "version"):
+        setattr(props, key, NOT_XML.sub("", doc.meta.get(key, "")))
+    props.last_modified_by = props.author
+    props.created = props.modified = datetime.now(UTC).replace(microsecond=0)
+    # Parts of python-docx's template we do not want: its thumbnail is a blank page (better none
+    # than a wrong one), and Word 2010 may prefer its stylesWithEffects copy of the styles we set.
+    for rels, reltype in ((document.part.package.rels, RT.THUMBNAIL), (document.part.rels, STYLES_WITH_EFFECTS)):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == reltype]:
+            rels.pop(rid)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+class _Lists:
+    """Our numbering definitions: one bulleted, one numbered; one ``w:num`` per numbered list."""
+
+    def __init__(self, document: Document, thai_digits: bool) -> None:
+        self._numbering = document.part.numbering_part.element
+        ids = [int(a.get(qn("w:abstractNumId"))) for a in self._numbering.findall(qn("w:abstractNum"))]
+        self._bullet_id, self._ordered_id = max(ids, default=-1) + 1, max(ids, default=-1) + 2
+        for abstract in (
+            self._abstract(self._bullet_id, "bullet", lambda _: "•"),
+            self._abstract(self._ordered_id, "thaiNumbers" if thai_digits else "decimal", lambda i: f"%{i + 1}."),
+        ):
+            first_num = self._numbering.find(qn("w:num"))  # every abstractNum precedes every num
+            if first_num is None:
+                self._numbering.append(abstract)
+            else:
+                first_num.addprevious(abstract)
+        self._bullets = int(self._numbering.add_num(self._bullet_id).numId)
+
+    @staticmethod
+    def _abstract(abstract_id: int, fmt: str, text: Any) -> Any:
+        hanging = int(Cm(0.8).twips)
+        levels = "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text(i)}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{int(LEVEL.twips) * i + hanging}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+            for i in range(9)
+        )
+        return parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+            f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+        )
+
+    def num_id(self, ordered: bool, level: int) -> int:
+        if not ordered:
+            return self._bullets
+        num = self._numbering.add_num(self._ordered_id)
+        num.add_lvlOverride(ilvl=level).add_startOverride(1)
+        return int(num.numId)
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, document: Document, doc: MinutesDocument) -> None:
+        self.document = document
+        self.doc = doc
+        self.lists = _Lists(document, doc.thai_digits)
+
+    def write(self) -> None:
+        doc = self.doc
+        for line in doc.heading:
+            p = self.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
+            self.run(p, line, bold=True)
+        for section in doc.people:
+            self.people(section)
+        if doc.opening:
+            self.run(self.paragraph(space_before=6), doc.opening)
+        for block in doc.preamble:
+            self.block(block)
+        for item in doc.items:
+            p = self.document.add_paragraph(style=f"Heading {min(item.depth, 2) + 1}")
+            if item.depth:
+                p.paragraph_format.left_indent = Length(LEVEL * item.depth)
+            self.run(p, item.heading, bold=True)
+            for block in item.blocks:
+                self.block(block)
+        if doc.closing:
+            self.run(self.paragraph(space_before=6), doc.closing)
+        for block in doc.postscript:
+            self.block(block)
+        for signature in doc.signatures:
+            self.signature(signature)
+        self.footer()
+        if doc.watermark:
+            self.watermark()
+
+    def paragraph(self, *, align: Any = None, indent: int = 0, space_before: float = 0) -> DocxParagraph:
+        p = self.document.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        if indent:
+            p.paragraph_format.left_indent = Length(LEVEL * indent)
+        if space_before:
+            p.paragraph_format.space_before = Pt(space_before)
+        return p
+
+    def run(self, p: DocxParagraph, text: str, *, bold: bool = False) -> None:
+        if not text:
+            return
+        r = p.add_run(NOT_XML.sub("", self.doc.digits(text)))
+        if bold:
+            _bold(r._r.get_or_add_rPr())
+
+    def runs(self, p: DocxParagraph, runs: tuple[Run, ...]) -> None:
+        for run in runs:
+            self.run(p, run.text, bold=run.bold)
+
+    def people(self, section: PeopleSection) -> None:
+        title = self.paragraph(space_before=6)
+        title.paragraph_format.keep_with_next = True
+        self.run(title, section.title, bold=True)
+        if not section.people:
+            return
+        table = self.table(len(section.people), PEOPLE_COLUMNS, indent=0, borders="nil")
+        for n, (row, person) in enumerate(zip(table.rows, section.people, strict=True), start=1):
+            for cell, text in zip(row.cells, (f"{n}.", person.name, person.position, person.note), strict=True):
+                self.run(cell.paragraphs[0], text)
+
+    def block(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            p = self.paragraph(indent=block.indent)
+            if block.label:
+                self.run(p, block.label, bold=True)
+                self.run(p, " " if block.runs else "")
+            self.runs(p, block.runs)
+        elif isinstance(block, ListBlock):
+            level = min(block.indent, 8)
+            num_id = self.lists.num_id(block.ordered, level)
+            for entry in block.entries:
+                p = self.paragraph()
+                ppr = p._p.get_or_add_pPr()
+                numpr = _ensure(ppr, "numPr", PPR_ORDER)
+                _ensure(numpr, "ilvl", NUMPR_ORDER, val=str(level))
+                _ensure(numpr, "numId", NUMPR_ORDER, val=str(num_id))
+                self.runs(p, entry)
+        else:
+            self.action_table(block)
+
+    def table(self, rows: int, widths: tuple[Length, ...], *, indent: int, borders: str) -> DocxTable:
+        table: DocxTable = self.document.add_table(rows=rows, cols=len(widths))
+        table.autofit = False
+        tblpr = table._tbl.tblPr
+        _ensure(tblpr, "tblInd", TBLPR_ORDER, w=str(int(Length(LEVEL * indent).twips)), type="dxa")
+        edges = _ensure(tblpr, "tblBorders", TBLPR_ORDER)
+        attrs = {"val": "nil"} if borders == "nil" else {"val": borders, "sz": "4", "space": "0", "color": "auto"}
+        for edge in BORDERS:
+            _ensure(edges, edge, BORDERS, **attrs)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:
+            _ensure(row._tr.get_or_add_trPr(), "cantSplit", ["cantSplit", "trHeight", "tblHeader"])
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
+        return table
+
+    def action_table(self, block: Table) -> None:
+        columns = max([len(block.header), *(len(row) for row in block.rows)], default=0)
+        if columns == 0:
+            return
+        indent = min(block.indent, 4)  # keep at least 11 cm for the columns
+        width = Length(int((TEXT_WIDTH - LEVEL * indent) / columns))
+        table = self.table(1 + len(block.rows), (width,) * columns, indent=indent, borders="single")
+        _ensure(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", ["cantSplit", "trHeight", "tblHeader"])
+        for r, texts in enumerate((block.header, *block.rows)):
+            for cell, text in zip(table.rows[r].cells, texts, strict=False):
+                self.run(cell.paragraphs[0], text, bold=r == 0)
+
+    def signature(self, signature: Signature) -> None:
+        sign_line = signature.signed or f"{SIGN_LINE.get(self.doc.lang, SIGN_LINE['en'])} {DOTS}"
+        lines = [sign_line, f"({signature.name})", signature.position, signature.role]
+        lines = [line for line in lines if line]
+        for i, line in enumerate(lines):
+            p = self.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, space_before=24 if i == 0 else 0)
+            p.paragraph_format.left_indent = SIGNATURE_INDENT
+            p.paragraph_format.keep_together = True
+            if i < len(lines) - 1:
+                p.paragraph_format.keep_with_next = True
+            self.run(p, line)
+
+    def footer(self) -> None:
+        footer = self.document.sections[0].footer
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        switch = " \\* ThaiArabic" if self.doc.thai_digits else ""
+        for i, part in enumerate(FIELD.split(self.doc.footer)):
+            if i % 2 == 0:
+                if part:
+                    self.run(p, part)
+            else:
+                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("1"))
+
+    @staticmethod
+    def field(p: DocxParagraph, instruction: str, cached: str) -> None:
+        """A complex field: begin, instruction, separate, the cached result, end."""
+
+        def char(kind: str) -> None:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            p.add_run()._r.append(el)
+
+        char("begin")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" {instruction} "
+        p.add_run()._r.append(instr)
+        char("separate")
+        p.add_run(cached)
+        char("end")
+
+    def watermark(self) -> None:
+        header = self.document.sections[0].header
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
+        rpr = r._r.get_or_add_rPr()
+        _bold(rpr)
+        _size(rpr, 40)
+        _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)

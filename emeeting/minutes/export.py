@@ -1,0 +1,133 @@
+"""The finished minutes as files: PDF, DOCX or Markdown, Thai official or international.
+
+Used by the secretary's download buttons (``GET /api/meetings/{id}/minutes.{pdf,docx,md}``,
+docs/protocol.md section 14.9), and by ``emeeting export``. The PDF is laid out by PyMuPDF: in
+a render worker when the server makes it, in its own process when the CLI does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import secrets
+from pathlib import Path
+
+import msgpack
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emeeting.annotations import content_disposition
+from emeeting.api import ApiError, api, authorize
+from emeeting.documents.errors import DocumentError
+from emeeting.minutes.build import LANGS, Times, build
+from emeeting.minutes.document import MinutesDocument, to_plain
+from emeeting.services import Services
+from emeeting.store import Store
+from rooms.minutes_model import MinutesStatus
+from rooms.model import MeetingState, Role
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+async def times(store: Store, meeting_id: str) -> Times:
+    """When the meeting opened and closed, from its log (the first opening, the last closing)."""
+    rows = await store.fetchall(
+        "SELECT type, ts FROM events WHERE meeting_id = ? AND type IN ('meeting_opened', 'meeting_closed') ORDER BY seq",
+        (meeting_id,),
+    )
+    opened = next((ts for kind, ts in rows if kind == "meeting_opened"), None)
+    closed = next((ts for kind, ts in reversed(rows) if kind == "meeting_closed"), None)
+    return Times(opened, closed)
+
+
+def render(doc: MinutesDocument, fmt: str) -> bytes:
+    """The file, in this process (PyMuPDF for a PDF: the CLI, or a render worker)."""
+    if fmt == "pdf":
+        from emeeting.minutes.pdf import render_pdf
+
+        return render_pdf(doc)
+    if fmt == "docx":
+        from emeeting.minutes.docx import render_docx
+
+        return render_docx(doc)
+    if fmt == "md":
+        from emeeting.minutes.markdown import render_markdown
+
+        return render_markdown(doc).encode("utf-8")
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+
+
+def filename(state: MeetingState, fmt: str, lang: str) -> str:
+    info = state.info
+    words = "รายงานการประชุม" if lang == "th" else "Minutes"
+    year = info.year if lang == "th" else info.year - 543  # the Buddhist Era in Thai, the Common Era in English
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f]', " ", f"{words} {info.title} {info.number}-{year}")
+    return f"{' '.join(title.split())[:120]}.{fmt}"
+
+
+@api
+async def download(request: Request) -> Response:
+    """The minutes as a file. Organisers may download them at any time (marked as a draft until
+    adopted); members once they are circulated."""
+    services: Services = request.app.state.services
+    room, member = await authorize(request, request.path_params["meeting"])
+    fmt = request.path_params["format"]
+    if fmt not in FORMATS:
+        raise ApiError(404, "not_found", f"the minutes come as {', '.join(FORMATS)}")
+    lang = request.query_params.get("lang", "th")
+    if lang not in LANGS:
+        raise ApiError(422, "invalid_field", f"lang must be one of {', '.join(LANGS)}")
+    state = room.committed
+    organiser = member.role in (Role.CHAIR, Role.SECRETARY)
+    if not organiser and state.minutes.status is MinutesStatus.DRAFT:
+        raise ApiError(403, "minutes_not_circulated", "the minutes have not been circulated yet")
+    digits = request.query_params.get("digits") in ("1", "true", "thai")
+    doc = build(state, await times(services.hub.store, room.id), lang=lang, thai_digits=digits)
+    if fmt == "pdf":
+        body = await _pdf_in_a_worker(services, doc)
+    else:
+        body = await asyncio.to_thread(render, doc, fmt)
+    disposition = content_disposition(filename(state, fmt, lang), fallback=f"minutes.{fmt}")
+    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    return Response(body, media_type=FORMATS[fmt], headers=headers)
+
+
+async def _pdf_in_a_worker(services: Services, doc: MinutesDocument) -> bytes:
+    temp = services.settings.data / "tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(8)
+    source, out = temp / f"{name}.minutes", temp / f"{name}.pdf"
+    source.write_bytes(msgpack.packb(to_plain(doc), use_bin_type=True))
+    try:
+        await services.pool.minutes_pdf(source, out)
+        return out.read_bytes()
+    except DocumentError as exc:
+        raise ApiError(500, "export_failed", exc.message) from None
+    finally:
+        for path in (source, out):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: bool) -> tuple[str, bytes]:
+    """``emeeting export``: (a file name, the file) from the data folder, without a server."""
+    from emeeting.config import from_env
+    from emeeting.live import LiveRoom
+
+    settings = from_env(data=data)
+    if not settings.database.exists():
+        raise LookupError(f"there is no emeeting data in {data}")
+    store = await Store.open(settings.database)
+    try:
+        room = await LiveRoom.load(store, meeting_id, settings.limits)
+        if room is None:
+            raise LookupError(f"there is no meeting {meeting_id!r} in {data}")
+        doc = build(room.committed, await times(store, meeting_id), lang=lang, thai_digits=thai_digits)
+        return filename(room.committed, fmt, lang), await asyncio.to_thread(render, doc, fmt)
+    finally:
+        await store.close()

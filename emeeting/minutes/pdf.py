@@ -1,0 +1,366 @@
+"""The minutes as a PDF: A4, Sarabun, the layout of Thai official documents, real text throughout.
+
+:func:`render_pdf` runs in a worker process or the CLI (it imports PyMuPDF on its first call,
+like :mod:`emeeting.annotations`). The body is HTML laid out by PyMuPDF's ``Story`` (HarfBuzz
+shapes the Thai), every word of the document escaped on its way in. Margins as Thai government
+documents use them: left 3 cm, right 2 cm, top 2.5 cm, bottom 2 cm; body 16 pt, lines 1.35 apart
+(Sarabun's own ascent plus descent is 1.3 em), so that a tone mark over an upper vowel never
+meets a vowel below the line above.
+
+Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.5):
+
+- It breaks lines only at spaces: it has no Thai word dictionary, and ``<wbr>`` and
+  ``word-break`` do nothing (U+200B would, but Sarabun has no glyph for it and a fallback font
+  would be embedded). A table column is made at least as wide as its longest word, the whole
+  table set smaller when the words cannot fit otherwise; a word wider than its line (a long
+  heading) is set smaller on its own. Table widths in percent are ignored; points are kept.
+- ``Story.draw`` clips each page to the box the text was placed in, which cuts off the tone
+  marks of a page's first line (Sarabun's stacked marks reach 1.28 em above the baseline, the
+  first baseline sits 0.975 em below the box). Those clips are widened to the page afterwards.
+- ``page-break-before`` after any table makes ``Story.place`` return empty pages forever, so
+  a signature block is kept on one page by laying out twice: where a block would straddle a
+  page end, that page's body ends just above the block (:func:`_page_bottoms`).
+- Its HTML parser decodes character references twice, so "&" is escaped twice (:func:`_escape`).
+- Inline text directly in a table cell sits lower than a ``<b>`` beside it: cells hold a ``<p>``.
+- The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
+  as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
+- Glyphs from Sarabun's GSUB get their text in the fonts' ToUnicode CMaps afterwards
+  (:mod:`emeeting.minutes.pdf_unicode`), so that copying, searching and extracting give back
+  the Thai that was written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import fontpkg_sarabun
+
+from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
+from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature
+from emeeting.minutes.pdf_unicode import add_substituted_glyphs
+
+FONTS = Path(fontpkg_sarabun.ROOT) / "files"
+CM = 72 / 2.54
+PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0  # A4 in points, as PyMuPDF's paper_rect("a4")
+LEFT, RIGHT, TOP, BOTTOM = 3 * CM, 2 * CM, 2.5 * CM, 2 * CM
+BODY_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+SIZE = 16.0  # body font size, points
+INDENT = 1.25 * CM  # one indent level; a paragraph's first line starts two levels in
+GAP = 10.0  # between the columns of a borderless table
+PAD = 4.0  # inside a bordered cell, left and right
+SIGNATURE_LEFT = 7 * CM  # a signature block spans the body's right 9 cm: right of centre
+WATERMARK_SIZE = 120.0
+SIGN_HERE = {"th": "(ลงชื่อ)", "en": "(Signed)"}  # before the dotted line, by the document's language
+DOTS = "." * 40
+MAX_PAGES = 2000  # a layout that never ends is MuPDF's bug, not a document
+_CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
+
+CSS = f"""
+@font-face {{ font-family: sarabun; src: url(Sarabun-Regular.ttf); }}
+@font-face {{ font-family: sarabun; font-weight: bold; src: url(Sarabun-Bold.ttf); }}
+body {{ margin: 0; font-family: sarabun; font-size: {SIZE}pt; line-height: 1.35; color: #000; }}
+p {{ margin: 0; }}
+.heading {{ text-align: center; font-weight: bold; }}
+.section {{ font-weight: bold; margin-top: 6pt; }}
+.line {{ margin-top: 10pt; }}
+.item {{ font-weight: bold; margin-top: 10pt; }}
+.para {{ text-indent: {2 * INDENT:.2f}pt; margin-top: 2pt; }}
+table {{ border-collapse: collapse; margin-top: 2pt; }}
+td {{ vertical-align: top; padding: 0 {GAP}pt 0 0; }}
+td.marker {{ text-align: right; }}
+table.grid {{ margin-top: 6pt; margin-bottom: 2pt; }}
+table.grid td {{ border: 0.5pt solid #000; padding: 1pt {PAD}pt; }}
+table.grid tr.header td {{ font-weight: bold; text-align: center; }}
+.signature {{ margin-left: {SIGNATURE_LEFT:.2f}pt; margin-top: 30pt; text-align: center; }}
+.footer {{ text-align: center; font-size: 14pt; }}
+.watermark {{ text-align: center; font-weight: bold; font-size: {WATERMARK_SIZE}pt; line-height: 2; color: #e2e2e2; }}
+"""
+
+
+def render_pdf(doc: MinutesDocument) -> bytes:
+    """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, Sarabun embedded)."""
+    fitz = load()
+    archive = fitz.Archive(str(FONTS))
+    text = _Text(fitz, doc)
+    body = _body_html(doc, text)
+    bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
+    buffer = io.BytesIO()
+    writer = fitz.DocumentWriter(buffer)
+    story = fitz.Story(html=body, user_css=CSS, archive=archive)
+    footer_rect = fitz.Rect(LEFT, PAGE_HEIGHT - BOTTOM + 0.4 * CM, PAGE_WIDTH - RIGHT, PAGE_HEIGHT)
+    for number, bottom in enumerate(bottoms, start=1):
+        device = writer.begin_page(fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
+        story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
+        story.draw(device)
+        footer = doc.footer.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
+        footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=CSS, archive=archive)
+        footer_story.place(footer_rect)
+        footer_story.draw(device)
+        writer.end_page()
+    writer.close()
+    pdf = fitz.open("pdf", buffer.getvalue())
+    try:
+        _unclip(pdf)
+        add_substituted_glyphs(pdf)
+        if doc.watermark.strip():
+            word = doc.digits(doc.watermark.strip())
+            _add_watermark(fitz, archive, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))
+        metadata: dict[str, str] = {"title": doc.title, "creator": "emeeting"}
+        metadata.update({key: doc.meta[key] for key in ("author", "subject", "keywords") if key in doc.meta})
+        pdf.set_metadata(metadata)
+        pdf.set_language(doc.lang)
+        data: bytes = pdf.tobytes(garbage=4, deflate=True, no_new_id=True)  # the same minutes, the same bytes
+        return data
+    finally:
+        pdf.close()
+
+
+def _unclip(pdf: Any) -> None:
+    """Widen the clips that ``Story.draw`` wrote to the whole page, so that no mark above a first
+    line is cut off (see above). Run only on pages this module wrote."""
+    whole = b"%g %g %g %g re\nW n\n" % (-PAGE_WIDTH, -PAGE_HEIGHT, 3 * PAGE_WIDTH, 3 * PAGE_HEIGHT)
+    for page in pdf:
+        for xref in page.get_contents():
+            pdf.update_stream(xref, _CLIP.sub(whole, pdf.xref_stream(xref)))
+
+
+def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[float]:
+    """The bottom edge of the body on each page; the page count is the list's length.
+
+    Normally the bottom margin; where a page end would split a signature block, that page
+    stops just above the block's first line, which moves the whole block to the next page.
+    """
+    bottoms: dict[int, float] = {}
+    lines: dict[str, tuple[int, float]] = {}  # element id -> (page, top), in the last layout
+
+    def record(position: Any) -> None:
+        if position.open_close & 1 and position.id:
+            lines.setdefault(position.id, (position.page, position.rect[1]))
+
+    for attempt in range(signatures + 2):  # each pass moves one block, page by page from the first
+        story = fitz.Story(html=body, user_css=CSS, archive=archive)
+        lines.clear()
+        pages, more = 0, True
+        while more:
+            pages += 1
+            if pages > MAX_PAGES:
+                raise ValueError(f"the minutes do not fit in {MAX_PAGES} pages")
+            more, _ = story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottoms.get(pages, PAGE_HEIGHT - BOTTOM)))
+            story.element_positions(record, {"page": pages})
+            story.draw(None)  # no device: only moves the story on past what was placed
+        split = [
+            lines[f"sig{index}-top"]
+            for index in range(signatures)
+            if lines[f"sig{index}-top"][0] != lines[f"sig{index}-end"][0] and lines[f"sig{index}-top"][1] > TOP + 1
+        ]
+        if not split or attempt > signatures:  # the last layout is always the one returned
+            break
+        page, top = split[0]
+        bottoms[page] = top - 1
+    return [bottoms.get(page, PAGE_HEIGHT - BOTTOM) for page in range(1, pages + 1)]
+
+
+class _Text:
+    """Text to HTML: Thai digits when the document asks for them, escaped, and any word wider
+    than the room it has set smaller, since MuPDF would cut it off rather than break it."""
+
+    def __init__(self, fitz: Any, doc: MinutesDocument) -> None:
+        self._fonts = {
+            bold: fitz.Font(fontfile=str(FONTS / f"Sarabun-{name}.ttf"))
+            for bold, name in ((False, "Regular"), (True, "Bold"))
+        }
+        self._digits = doc.digits
+
+    def width(self, text: str, size: float = SIZE, bold: bool = False) -> float:
+        """The width of ``text`` by the font's advances, which was what HarfBuzz gave within 1%."""
+        return float(self._fonts[bold].text_length(self._digits(text), fontsize=size)) * 1.02
+
+    def __call__(
+        self, text: str, room: float = BODY_WIDTH, size: float = SIZE, first: float = 0.0, bold: bool = False
+    ) -> str:
+        """``first``, when given, is the room of the text's first word (the first line of an indented
+        paragraph): MuPDF leaves a paragraph's first word on its first line, fitting or not."""
+        html = []
+        for index, part in enumerate(re.split(r"(\s+)", self._digits(text))):
+            width = self.width(part, size, bold)
+            fits = first if index == 0 and first else room
+            if part.strip() and width > fits + 0.01:
+                html.append(f'<span style="font-size: {size * fits / width:.2f}pt">{_escape(part)}</span>')
+            else:
+                html.append(_escape(part))
+        return "".join(html)
+
+    def runs(self, runs: Sequence[Run], room: float, first: float = 0.0) -> str:
+        html = []
+        for run in runs:
+            part = self(run.text, room, first=first, bold=run.bold)
+            html.append(f"<b>{part}</b>" if run.bold else part)
+            first = first if not run.text else 0.0
+        return "".join(html)
+
+
+def _body_html(doc: MinutesDocument, text: _Text) -> str:
+    parts = [f'<p class="heading">{text(line, bold=True)}</p>' for line in doc.heading]
+    for section in doc.people:
+        parts.append(f'<p class="section">{text(section.title, bold=True)}</p>')
+        if not section.people:
+            continue
+        rows = [(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(section.people, start=1)]
+        used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in rows)]
+        table = [[row[column] for column in used] for row in rows]
+        if len(used) == 4 and sum(_longest_words(table, text)) > BODY_WIDTH - 4 * GAP:  # position and note as one
+            table = [[number, name, f"{position}  {note}".strip()] for number, name, position, note in rows]
+        parts.append(_table(table, text, BODY_WIDTH, marker=True))
+    parts.append(f'<p class="line">{text(doc.opening)}</p>')
+    parts.extend(_block(block, text) for block in doc.preamble)
+    for item in doc.items:
+        left = item.depth * INDENT
+        parts.append(
+            f'<p class="item" style="margin-left: {left:.2f}pt">{text(item.heading, BODY_WIDTH - left, bold=True)}</p>'
+        )
+        parts.extend(_block(block, text) for block in item.blocks)
+    parts.append(f'<p class="line">{text(doc.closing)}</p>')
+    parts.extend(_block(block, text) for block in doc.postscript)
+    sign_here = f"{SIGN_HERE.get(doc.lang, SIGN_HERE['th'])} {DOTS}"
+    parts.extend(_signature(signature, index, text, sign_here) for index, signature in enumerate(doc.signatures))
+    return "\n".join(parts)
+
+
+def _block(block: Block, text: _Text) -> str:
+    left = block.indent * INDENT
+    room = BODY_WIDTH - left
+    if isinstance(block, Paragraph):
+        first = room - 2 * INDENT  # the first line's room
+        label = f"<b>{text(block.label, room, first=first, bold=True)}</b>" if block.label.strip() else ""
+        between = "&#160; " if label and any(run.text.strip() for run in block.runs) else ""  # may break after
+        runs = text.runs(block.runs, room, first=0.0 if label else first)
+        return f'<p class="para" style="margin-left: {left:.2f}pt">{label}{between}{runs}</p>'
+    if isinstance(block, ListBlock):
+        if not block.entries:
+            return ""
+        left += 2 * INDENT  # the markers where a paragraph's first line starts
+        markers = [f"{number}." if block.ordered else "•" for number in range(1, len(block.entries) + 1)]
+        marker_width = max(text.width(marker) for marker in markers)
+        room = BODY_WIDTH - left - marker_width - 2 * GAP
+        cells = "".join(
+            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker)}</p></td>'
+            f'<td style="width: {room:.2f}pt"><p>{text.runs(entry, room)}</p></td></tr>'
+            for marker, entry in zip(markers, block.entries, strict=True)
+        )
+        return f'<table style="margin-left: {left:.2f}pt">{cells}</table>'
+    given = [block.header, *block.rows] if any(cell.strip() for cell in block.header) else list(block.rows)
+    columns = max((len(row) for row in given), default=0)
+    if not columns:
+        return ""
+    rows = [[*row, *[""] * (columns - len(row))] for row in given]
+    return _table(rows, text, room - 1, grid=True, header=given[0] is block.header, left=left)
+
+
+def _table(
+    rows: Sequence[Sequence[str]],
+    text: _Text,
+    room: float,
+    *,
+    grid: bool = False,
+    header: bool = False,
+    marker: bool = False,
+    left: float = 0.0,
+) -> str:
+    """A table filling ``room`` points. With ``grid``: bordered (its first row a bold header with
+    ``header``), the columns sharing the room in proportion to their text. Else borderless (people,
+    ``marker`` aligning their numbers right), each column as wide as its text, from the left."""
+    pad = 2 * PAD + 0.5 if grid else GAP
+    room -= pad * len(rows[0])
+    full = [
+        max(text.width(cell, bold=header and index == 0) for index, cell in enumerate(column))
+        for column in zip(*rows, strict=True)
+    ]
+    least = _longest_words(rows, text, header)
+    size = SIZE * min(1.0, room / max(sum(least), 1.0))  # smaller, when the longest words do not fit
+    full, least = [width * size / SIZE for width in full], [width * size / SIZE for width in least]
+    spare = room - sum(least)
+    if grid:
+        lacking = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
+        widths = [
+            word + spare * (lack / sum(lacking) if sum(lacking) else 1 / len(least))
+            for word, lack in zip(least, lacking, strict=True)
+        ]
+        if sum(full) <= room:
+            widths = [whole * room / max(sum(full), 1.0) for whole in full]
+    else:
+        widths = []
+        for whole, word in zip(full, least, strict=True):
+            widths.append(word + min(spare, whole - word))
+            spare -= widths[-1] - word
+        widths[-1] += spare
+    html = []
+    for index, row in enumerate(rows):
+        cells = "".join(
+            f'<td{" class=marker" if marker and column == 0 else ""} style="width: {width:.2f}pt">'
+            f"<p>{text(value, width, size, bold=header and index == 0)}</p></td>"
+            for column, (value, width) in enumerate(zip(row, widths, strict=True))
+        )
+        html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
+    style = f"margin-left: {left:.2f}pt" + (f"; font-size: {size:.2f}pt" if size < SIZE else "")
+    return f'<table{" class=grid" if grid else ""} style="{style}">{"".join(html)}</table>'
+
+
+def _escape(text: str) -> str:
+    """``text`` as HTML text for MuPDF, which decodes character references twice: "&amp;lt;"
+    shows as "<". So "&" goes in as "&amp;amp;"; "<" as "&lt;" (a lone "<" survives the second pass)."""
+    return escape(text).replace("&amp;", "&amp;amp;")
+
+
+def _longest_words(rows: Sequence[Sequence[str]], text: _Text, header: bool = False) -> list[float]:
+    """The width of each column's longest word (the first row bold with ``header``): the least
+    width that MuPDF will not cut."""
+    return [
+        max(
+            [text.width(word, bold=header and index == 0) for index, cell in enumerate(column) for word in cell.split()]
+            or [0.0]
+        )
+        for column in zip(*rows, strict=True)
+    ]
+
+
+def _signature(signature: Signature, index: int, text: _Text, sign_here: str) -> str:
+    """A signature block, right of centre; its first and last lines carry ids so that
+    :func:`_page_bottoms` sees whether a page end falls inside it."""
+    room = BODY_WIDTH - SIGNATURE_LEFT
+    lines = [signature.signed.strip() or sign_here, f"({signature.name})", signature.position, signature.role]
+    lines = [line for line in lines if line.strip()]
+    ids = {0: f' id="sig{index}-top"', len(lines) - 1: f' id="sig{index}-end"'}
+    html = "".join(f"<p{ids.get(number, '')}>{text(line, room)}</p>" for number, line in enumerate(lines))
+    return f'<div class="signature">{html}</div>'
+
+
+def _add_watermark(fitz: Any, archive: Any, pdf: Any, word: str, width: float) -> None:
+    """``word`` (``width`` points wide) in light grey across every page of ``pdf``, rising at 45
+    degrees under the body: set by a Story, turned to outlines by MuPDF's SVG writer (text as
+    paths), shown on every page as one form XObject."""
+    story = fitz.Story(html=f'<p class="watermark">{_escape(word)}</p>', user_css=CSS, archive=archive)
+    rect = fitz.Rect(0, 0, width + WATERMARK_SIZE / 2, WATERMARK_SIZE * 2)  # line-height 2: room for stacked marks
+    story.place(rect)
+    buffer = io.BytesIO()
+    writer = fitz.DocumentWriter(buffer)
+    story.draw(writer.begin_page(rect))
+    writer.end_page()
+    writer.close()
+    with fitz.open("pdf", buffer.getvalue()) as source:
+        _unclip(source)
+        turn = fitz.Matrix(-45)
+        corner = rect.transform(turn).tl  # the turned word's top left, moved to (0, 0)
+        svg: str = source[0].get_svg_image(
+            matrix=turn * fitz.Matrix(1, 0, 0, 1, -corner.x, -corner.y), text_as_path=True
+        )
+    with fitz.open("svg", svg.encode()) as drawing, fitz.open("pdf", drawing.convert_to_pdf()) as outlines:
+        side = PAGE_WIDTH - 6 * CM
+        middle = fitz.Point(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        target = fitz.Rect(middle.x - side / 2, middle.y - side / 2, middle.x + side / 2, middle.y + side / 2)
+        for page in pdf:
+            page.show_pdf_page(target, outlines, 0, overlay=False)
