@@ -3,7 +3,9 @@
 :func:`build_annotated_pdf` runs in a worker process (it imports PyMuPDF, and only when it is
 called: the server imports this module to name the function and for :func:`annotated_filename`).
 It takes and returns plain picklable data. Strokes become real PDF ink annotations and notes
-real text annotations, so any reader shows them and can edit or delete them one by one.
+real text annotations, so any reader shows them and can edit or delete them one by one. Note
+texts and document titles are made :func:`emeeting.inert.plain` on the way in: MuPDF would end
+a note at a NUL, and write an ESC as a stray symbol.
 
 Ink comes in page units (rooms/strokes.py): the page as the member saw it, rendered with its
 /Rotate and cut to its crop box, is 10000 units wide and ``y`` runs down from its top edge. That
@@ -22,6 +24,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from emeeting.documents.mupdf import is_out_of_memory, load  # PyMuPDF itself loads on first call
+from emeeting.inert import plain
 from rooms.strokes import UNITS, Note, Stroke, Tool, decode_points
 
 DocumentInk = tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]]
@@ -55,7 +58,7 @@ def build_annotated_pdf(documents: list[DocumentInk]) -> bytes:
             start = out.page_count
             if not _append(fitz, out, path):
                 continue
-            toc.append([1, title.strip() or Path(path).stem, start + 1])
+            toc.append([1, plain(title).strip() or Path(path).stem, start + 1])
             pages = out.page_count - start
             for number, on_page in _by_page(_strokes(strokes), pages).items():
                 _draw(fitz, out[start + number - 1], on_page)
@@ -164,7 +167,7 @@ def _pin(page: Any, notes: list[Note]) -> None:
     for note in notes:
         x = min(max(a * note.x + c * note.y + e, rect.x0), rect.x1)  # a note below the page: at its edge
         y = min(max(b * note.x + d * note.y + f, rect.y0), rect.y1)
-        annot = page.add_text_annot((x, y), note.text, icon="Note")
+        annot = page.add_text_annot((x, y), plain(note.text), icon="Note")
         annot.set_info(title=AUTHOR)
         annot.update()
 

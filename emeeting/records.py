@@ -2,7 +2,9 @@
 
 Only the chair and the secretary may export them. Files are UTF-8 with a byte
 order mark, so that spreadsheet programs read Thai names correctly; times are
-ISO 8601 in the server's local time, with its UTC offset.
+ISO 8601 in the server's local time, with its UTC offset. Every cell goes
+through :func:`emeeting.inert.csv_cell`: a name or a device's user agent that
+starts like a formula is shown as text, never evaluated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emeeting.api import api, organiser
+from emeeting.inert import csv_cell
 from emeeting.services import Services
 
 
@@ -29,7 +32,7 @@ def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Respons
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return Response(
         out.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from emeeting.inert import plain
+
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -120,6 +122,25 @@ class MinutesDocument:
     def digits(self, text: str) -> str:
         """``text`` with Thai digits when the document asks for them."""
         return text.translate(THAI_DIGITS) if self.thai_digits else text
+
+
+def inert(doc: MinutesDocument) -> MinutesDocument:
+    """``doc`` with every text made :func:`emeeting.inert.plain`: what each renderer lays out.
+
+    Escaping is each format's own (HTML, Markdown, XML); characters that no format should carry
+    (a NUL would end MuPDF's reading of the page there, an RLO would turn the rest of a line
+    backwards) are taken out here, once, for all of them."""
+    return from_plain(_plain_texts(to_plain(doc)))
+
+
+def _plain_texts(value: Any) -> Any:
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dict):
+        return {key: _plain_texts(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_texts(item) for item in value]
+    return value
 
 
 # -- as plain data, for a worker process (the PDF is laid out by PyMuPDF, never in the server) --

@@ -53,6 +53,7 @@ from emeeting.minutes.document import (
     Run,
     Signature,
     Table,
+    inert,
 )
 
 __all__ = ["FONT", "SIGN_LINE", "render_docx"]
@@ -101,6 +102,7 @@ NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def render_docx(doc: MinutesDocument) -> bytes:
     """``doc`` as the bytes of a .docx file."""
+    doc = inert(doc)
     document = docx.Document()
     _set_up(document, doc)
     _Writer(document, doc).write()

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from emeeting.inert import plain
 from emeeting.minutes.document import (
     Block,
     ListBlock,
@@ -28,6 +29,7 @@ from emeeting.minutes.document import (
     Run,
     Signature,
     Table,
+    inert,
 )
 
 __all__ = ["escape", "render_markdown"]
@@ -39,12 +41,17 @@ DOTS = "." * 40
 # backslash before any ASCII punctuation, and it then renders the character itself).
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&$#])")
 _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+# What GitHub's Markdown (GFM) makes a link with no markup at all: "http://...", "www.x",
+# "a@b.c". A backslash before the ":", the "." or the "@" keeps each one text.
+_AUTOLINKS = re.compile(r":(?=//)|(?<=(?<![\w.])[wW]{3})\.|(?<=[\w.+-])@(?=[\w-])")
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
 
 
 def escape(text: str) -> str:
-    """``text`` as Markdown that renders exactly ``text`` (line breaks become spaces)."""
-    return _INLINE.sub(r"\\\1", _BREAKS.sub(" ", text))
+    """``text`` as Markdown that renders exactly ``text`` (line breaks become spaces; characters
+    that are not text, see :func:`emeeting.inert.plain`, are left out), and never a link."""
+    escaped = _INLINE.sub(r"\\\1", _BREAKS.sub(" ", plain(text)))
+    return _AUTOLINKS.sub(lambda found: "\\" + found.group(), escaped)
 
 
 def _punct(char: str) -> bool:
@@ -63,7 +70,7 @@ def _line_start(text: str) -> str:
 
 def render_markdown(doc: MinutesDocument) -> str:
     """``doc`` as a Markdown document (a string ending with a new line)."""
-    return "\n\n".join(_Writer(doc).blocks()) + "\n"
+    return "\n\n".join(_Writer(inert(doc)).blocks()) + "\n"
 
 
 class _Writer:

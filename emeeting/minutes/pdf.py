@@ -20,7 +20,9 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
 - ``page-break-before`` after any table makes ``Story.place`` return empty pages forever, so
   a signature block is kept on one page by laying out twice: where a block would straddle a
   page end, that page's body ends just above the block (:func:`_page_bottoms`).
-- Its HTML parser decodes character references twice, so "&" is escaped twice (:func:`_escape`).
+- Its HTML parser decodes character references twice, so "&" is escaped twice (:func:`_escape`);
+  it reads the HTML as a C string, so a NUL in a name would end the minutes there: every text
+  is made :func:`emeeting.inert.plain` first.
 - Inline text directly in a table cell sits lower than a ``<b>`` beside it: cells hold a ``<p>``.
 - The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
   as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
@@ -41,7 +43,7 @@ from typing import Any
 import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
-from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature
+from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature, inert
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
@@ -84,6 +86,7 @@ table.grid tr.header td {{ font-weight: bold; text-align: center; }}
 
 def render_pdf(doc: MinutesDocument) -> bytes:
     """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, Sarabun embedded)."""
+    doc = inert(doc)  # a NUL would end MuPDF's reading of the HTML there: the rest of the minutes lost
     fitz = load()
     archive = fitz.Archive(str(FONTS))
     text = _Text(fitz, doc)

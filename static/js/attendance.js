@@ -2,7 +2,7 @@
 // and departure times, substitutes, absences with their reason, guests, the quorum rule,
 // conflicts of interest, and the CSV exports. docs/protocol.md sections 6, 8 and 14.7.
 
-import { agendaLabel, errorText, formatClock, t } from "./i18n.js";
+import { agendaLabel, errorText, formatClock, shown, t } from "./i18n.js";
 import { quorumOf } from "./state.js";
 import { fill, h, toast } from "./ui.js";
 
@@ -74,7 +74,7 @@ export class AttendancePanel {
         s.current_item ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
           onclick: () => {
             const item = s.agenda.find((i) => i.id === s.current_item);
-            if (confirm(`${member.name}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
+            if (confirm(`${shown(member.name)}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
               this.client.declareConflict(s.current_item, { member: member.id }).catch(refused);
             }
           } }) : null)));

@@ -6,7 +6,7 @@ import { AttendancePanel } from "./attendance.js";
 import { upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
-import { agendaLabel, applyI18n, errorText, formatDate, formatTime, t } from "./i18n.js";
+import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
@@ -218,7 +218,7 @@ function drawJob(job) {
       job.bar.set(1);
       setTimeout(() => { job.el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 8000);
     } else {
-      job.text.textContent = `${job.name} · ${t("upload.rendering", { r: progress.ready, n: progress.pages })}`;
+      job.text.textContent = `${shown(job.name)} · ${t("upload.rendering", { r: progress.ready, n: progress.pages })}`;
       job.bar.set(progress.ready / progress.pages);
     }
   } else if (job.phase === "failed") {
@@ -238,14 +238,14 @@ function render() {
   if (s.current_page) lastPage.set(s.current_page.document, s.current_page.page);
 
   // Header.
-  $("meeting-title").textContent = s.info.title;
+  $("meeting-title").textContent = shown(s.info.title);
   $("meeting-sub").textContent = `${t("meeting.number", { n: s.info.number, y: s.info.year })} · ${formatDate(s.info.date)} ${formatTime(s.info.time)}`;
   const badge = $("status-badge");
   badge.textContent = t(`status.${s.status}`);
   badge.className = `badge status-${s.status}`;
   $("open-meeting").hidden = !(isChair && s.status === "scheduled");
   $("close-meeting").hidden = !(isChair && s.status === "open");
-  document.title = `${s.info.title} · emeeting`;
+  document.title = `${shown(s.info.title)} · emeeting`;
 
   renderAgenda(s);
   renderUploadItems(s);
@@ -258,7 +258,7 @@ function render() {
     view.el.hidden = false;
     nothing.hidden = true;
     view.show(doc, at.page);
-    $("doc-title").textContent = doc.title;
+    $("doc-title").textContent = shown(doc.title);
     $("page-label").textContent = t("page.of", { p: at.page, n: doc.pages });
     view.el.classList.toggle("sending", !!wanted);
   } else {

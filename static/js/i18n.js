@@ -318,14 +318,23 @@ export function toggleLang() {
   setLang(current === "th" ? "en" : "th");
 }
 
-/** The text for `key` in the current language, with {name} placeholders filled from `params`. */
+// Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). Thai and
+// English need none, and an unclosed one turns the text after it backwards ("Trojan Source"):
+// a name ending in U+202E would reverse the words that follow it on the line.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** People's text as the page shows it: without explicit bidi controls (our own words have none). */
+export function shown(text) {
+  return String(text).replace(BIDI_CONTROLS, "");
+}
+
+/** The text for `key` in the current language, with {name} placeholders filled from `params`.
+ * In one pass: a value is never read again, so a file named "{pct}" stays "{pct}". */
 export function t(key, params = {}) {
   const entry = WORDS[key];
-  let text = entry ? entry[current === "en" ? 1 : 0] : key;
-  for (const [name, value] of Object.entries(params)) {
-    text = text.split(`{${name}}`).join(String(value));
-  }
-  return text;
+  const text = entry ? entry[current === "en" ? 1 : 0] : key;
+  return text.replace(/\{(\w+)\}/g, (placeholder, name) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? shown(params[name]) : placeholder);
 }
 
 /** Whether a key exists (used to fall back for error codes the page has no words for). */

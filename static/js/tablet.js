@@ -6,7 +6,7 @@ import { Gestures } from "./gestures.js";
 import { mountInk } from "./ink_tools.js";
 import { mountVoting } from "./tablet_votes.js";
 import { quorumBadge } from "./votes.js";
-import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
+import { agendaLabel, applyI18n, errorText, shown, t } from "./i18n.js";
 import {
   bootData, connectionBadge, fill, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
   registerServiceWorker, scheduler, ThumbStrip, toast,
@@ -143,8 +143,8 @@ function render() {
   if (!state) return;
   const item = state.current_item ? client.item(state.current_item) : null;
   itemNum.textContent = item ? agendaLabel(item) : t(`status.${state.status}`);
-  itemTitle.textContent = item ? item.title : state.info.title;
-  document.title = `${item ? agendaLabel(item) + " · " : ""}${state.info.title}`;
+  itemTitle.textContent = shown(item ? item.title : state.info.title);
+  document.title = `${item ? agendaLabel(item) + " · " : ""}${shown(state.info.title)}`;
 
   // A browsed document that was removed: back to the presenter.
   if (!following && own && !client.doc(own.document)) follow();
@@ -157,7 +157,7 @@ function render() {
     view.el.hidden = false;
     view.show(doc, at.page);
     pageLabel.textContent = t("page.of", { p: at.page, n: doc.pages });
-    docLabel.textContent = doc.title;
+    docLabel.textContent = shown(doc.title);
     $("prev").disabled = at.page <= 1;
     $("next").disabled = at.page >= doc.pages;
   } else {
@@ -184,7 +184,7 @@ function render() {
   renderChip.hidden = !progress;
   if (progress) {
     renderText.textContent = t("render.progress", { r: progress.ready, n: progress.pages });
-    renderChip.title = busy.title;
+    renderChip.title = shown(busy.title);
     renderBar.set(progress.ready / progress.pages);
   }
 

@@ -1,8 +1,9 @@
 // Small DOM pieces shared by the meeting pages. User text (titles, names) only ever goes in
-// through textContent / text nodes: nothing here parses HTML.
+// through textContent / text nodes: nothing here parses HTML. Text and attribute values go
+// through shown() (i18n.js): no bidi override in a name reverses the words after it.
 
 import { MeetingClient } from "./client.js";
-import { agendaLabel, errorText, formatDate, formatTime, t, toggleLang } from "./i18n.js";
+import { agendaLabel, errorText, formatDate, formatTime, shown, t, toggleLang } from "./i18n.js";
 import { hiddenDocuments } from "./state.js";
 
 /** h("div", {class: "x", onclick: fn, dataset: {a: 1}, "aria-label": "y"}, "text", child...) */
@@ -12,10 +13,10 @@ export function h(tag, props = {}, ...children) {
     if (value == null || value === false) continue;
     if (key === "class") el.className = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key === "text") el.textContent = value;
+    else if (key === "text") el.textContent = shown(value);
     else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
     else if (key in el && typeof value !== "string") el[key] = value;
-    else el.setAttribute(key, value === true ? "" : String(value));
+    else el.setAttribute(key, value === true ? "" : shown(value));
   }
   append(el, children);
   return el;
@@ -24,7 +25,7 @@ export function h(tag, props = {}, ...children) {
 function append(el, children) {
   for (const child of children.flat()) {
     if (child == null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(shown(child)));
   }
 }
 
@@ -286,7 +287,7 @@ export class PageView {
     if (this.shownUrl !== url) {
       this.shownUrl = url;
       this.img.src = url;
-      this.img.alt = `${doc.title} · ${t("page.of", { p: page, n: doc.pages })}`;
+      this.img.alt = `${shown(doc.title)} · ${t("page.of", { p: page, n: doc.pages })}`;
       (this.img.decode ? this.img.decode() : Promise.resolve()).then(reveal, reveal);
     } else {
       reveal();

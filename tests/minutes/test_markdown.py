@@ -87,7 +87,7 @@ def cells(line: str) -> int:
         ("plain ไทย 1.5", "plain ไทย 1.5"),
         ("**x** | # y <script>", r"\*\*x\*\* \| \# y \<script\>"),
         ("a\\b", "a\\\\b"),
-        ("[link](http://x) ![img](y)", r"\[link\](http://x) !\[img\](y)"),
+        ("[link](http://x) ![img](y)", r"\[link\](http\://x) !\[img\](y)"),  # nor an autolink
         ("line one\n# two\r\nthree", r"line one \# two three"),
         ("_under_ ~strike~ `code` &copy; $x$", r"\_under\_ \~strike\~ \`code\` \&copy; \$x\$"),
         (HOSTILE, HOSTILE_ESCAPED),
@@ -272,3 +272,15 @@ def test_rendered_html_shows_hostile_text_literally() -> None:
     assert html.count(literal) == 2
     assert "<script>" not in html and "<strong>x</strong>" not in html and "<a " not in html
     assert html.count("<td>") == 1 and html.count("<li>") == 1
+
+
+def test_bare_addresses_do_not_become_links_in_github_flavoured_markdown() -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    pytest.importorskip("linkify_it")
+    text = "see http://evil.example/x, www.evil.example and someone@evil.example"
+    doc = dataclasses.replace(ENGLISH, items=(ItemSection("I", 0, (Paragraph((Run(text),)),)),))
+    html = markdown_it.MarkdownIt("gfm-like").render(render_markdown(doc))
+    assert "<a " not in html
+    assert "see http://evil.example/x, www.evil.example and someone@evil.example" in html
+    # The renderer does make such links from text that is not escaped: the check can fail.
+    assert "<a " in markdown_it.MarkdownIt("gfm-like").render(text)
