@@ -24,6 +24,7 @@ from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.multipart import UploadError, receive
+from emeeting.ratelimit import retry_after
 from emeeting.services import Services
 from emeeting.ws import origin_allowed
 from rooms.commands import AddDocument, MarkPageFailed
@@ -45,15 +46,27 @@ REFUSAL_STATUS = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds, with 429
 
 
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+def error(status: int, code: str, message: str, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def refused(exc: protocol.ProtocolError) -> ApiError:
+    """An invitation refused at the door, as an HTTP error."""
+    status = {protocol.ErrorCode.INVALID_TOKEN: 401, protocol.ErrorCode.RATE_LIMITED: 429}.get(exc.code, 403)
+    return ApiError(status, exc.code, exc.message, exc.retry_after)
 
 
 async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
@@ -67,16 +80,12 @@ async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member
     if not token:
         raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
     try:
-        invitation = await auth.check_invitation(services.hub.store, services.key, token)
+        invitation, room = await services.door.admit(token, client_address(request))
     except protocol.ProtocolError as exc:
-        raise ApiError(403 if exc.code is protocol.ErrorCode.TOKEN_REVOKED else 401, exc.code, exc.message) from None
-    room = await services.hub.room(invitation.meeting_id)
-    if invitation.meeting_id != meeting_id or room is None:
+        raise refused(exc) from None
+    if invitation.meeting_id != meeting_id:
         raise ApiError(403, "forbidden", "this invitation is for another meeting")
-    member = room.committed.members.get(invitation.member_id)
-    if member is None:
-        raise ApiError(403, "forbidden", "this invitation is for another meeting")
-    return room, member
+    return room, room.committed.members[invitation.member_id]
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -90,7 +99,7 @@ def api(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ApiError as exc:
-            return error(exc.status, exc.code, exc.message)
+            return error(exc.status, exc.code, exc.message, exc.retry_after)
 
     return wrapped
 
@@ -104,6 +113,10 @@ async def upload(request: Request) -> Response:
     room, member = await authorize(request, meeting_id)
     if member.role not in (Role.CHAIR, Role.SECRETARY):
         raise ApiError(403, "forbidden", f"a {member.role.value} may not add documents")
+    wait = services.uploads.take(f"{meeting_id}/{member.id}")
+    if wait:
+        message = f"too many uploads at once; try again in {retry_after(wait)} s"
+        raise ApiError(429, "rate_limited", message, retry_after(wait))
     caps = services.settings.caps
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > caps.max_bytes + 64 * 1024:

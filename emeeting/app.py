@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,11 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from emeeting import api, fastsend, papers, records, web, ws
+from emeeting.auth import Door
 from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
 from emeeting.hub import Hub
 from emeeting.minutes import export
+from emeeting.ratelimit import RateLimit
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
 from emeeting.store import Store
@@ -72,7 +76,11 @@ def create_app(settings: Settings | None = None) -> App:
             hub = Hub(store, settings.limits)
             catalogue = Catalogue(store, settings.data)
             renderer = RenderQueue(pool, catalogue, hub, settings.data, settings.render_workers)
-            app.state.services = Services(settings, hub, settings.signing_key(), catalogue, pool, renderer)
+            key = settings.signing_key()
+            limits = settings.limits
+            door = Door(hub, key, settings.link_days, RateLimit(limits.failed_joins), RateLimit(limits.joins))
+            uploads = RateLimit(limits.uploads)
+            app.state.services = Services(settings, hub, key, catalogue, pool, renderer, door, uploads)
             try:
                 await renderer.resume_unfinished()
                 yield
@@ -112,8 +120,24 @@ def create_app(settings: Settings | None = None) -> App:
     return App(Starlette(routes=routes, lifespan=lifespan), settings)
 
 
+class RedactTokens(logging.Filter):
+    """Invitation tokens are passwords: keep them out of the access log."""
+
+    PATTERN = re.compile(r"/j/[^/?\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATTERN.sub("/j/[token]", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 def server_config(app: App, settings: Settings) -> uvicorn.Config:
     """How uvicorn must run the app; the CLI and the tests share it."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())
+    # aiosqlite's debug trace prints every query's parameters, invitation ids among them.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     limits = settings.limits
     return uvicorn.Config(
         app,

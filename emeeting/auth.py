@@ -4,6 +4,11 @@ A token is ``v1.<invitation id>.<signature>``: the id is 128 random bits, the
 signature an HMAC-SHA256 of ``v1.<id>`` with the server's key. A forged or
 mangled token is refused without touching the database; a well-signed one
 is looked up so that revoking its invitation takes effect at once.
+
+An invitation also expires with its meeting: ``link_days`` after the meeting
+closes (long enough to read the circulated minutes and certify them at the
+next meeting), its links open nothing more. A meeting that never closes
+keeps its links until they are revoked.
 """
 
 from __future__ import annotations
@@ -12,9 +17,17 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from emeeting.protocol import ErrorCode, ProtocolError
-from emeeting.store import Invitation, Store
+from emeeting.ratelimit import RateLimit, retry_after
+from emeeting.store import Invitation, Store, now_ms
+
+if TYPE_CHECKING:
+    from emeeting.hub import Hub
+    from emeeting.live import LiveRoom
+
+DAY_MS = 24 * 60 * 60 * 1000
 
 PREFIX = "v1"
 
@@ -51,3 +64,60 @@ async def check_invitation(store: Store, key: bytes, token: str) -> Invitation:
     if invitation.revoked:
         raise ProtocolError(ErrorCode.TOKEN_REVOKED, "this invitation has been revoked", field="token")
     return invitation
+
+
+def expires_at(closed_at: int | None, link_days: float) -> int | None:
+    """When a meeting's links stop working (ms since the epoch); None while it is not closed."""
+    return None if closed_at is None else closed_at + int(link_days * DAY_MS)
+
+
+async def admit(hub: Hub, key: bytes, token: str, link_days: float) -> tuple[Invitation, LiveRoom]:
+    """The live invitation behind ``token`` and its meeting's room; ProtocolError when the token is
+    forged, unknown, revoked, for a member no longer in the meeting, or expired with the meeting."""
+    invitation = await check_invitation(hub.store, key, token)
+    room = await hub.room(invitation.meeting_id)
+    if room is None or invitation.member_id not in room.committed.members:
+        raise ProtocolError(ErrorCode.INVALID_TOKEN, "this invitation link is not valid", field="token")
+    expiry = expires_at(room.closed_at, link_days)
+    if expiry is not None and now_ms() >= expiry:
+        raise ProtocolError(ErrorCode.TOKEN_EXPIRED, "this meeting is over and its links have expired", field="token")
+    return invitation, room
+
+
+class Door:
+    """Admission for every way in (a join, a page, an API call), with rate limits: links that
+    fail, by client address, and joins, by member. An address that has sent too many bad links
+    is refused before its next link is even looked at."""
+
+    def __init__(self, hub: Hub, key: bytes, link_days: float, failures: RateLimit, joins: RateLimit) -> None:
+        self.hub = hub
+        self.key = key
+        self.link_days = link_days
+        self.failures = failures
+        self.joins = joins
+
+    async def admit(self, token: str, address: str) -> tuple[Invitation, LiveRoom]:
+        wait = self.failures.peek(address)
+        if wait:
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED,
+                f"too many invalid links from this address; try again in {retry_after(wait)} s",
+                retry_after=retry_after(wait),
+            )
+        try:
+            return await admit(self.hub, self.key, token, self.link_days)
+        except ProtocolError:
+            self.failures.take(address)
+            raise
+
+    async def join(self, token: str, address: str) -> tuple[Invitation, LiveRoom]:
+        """Admission for a device joining the live meeting: also within its member's join budget."""
+        invitation, room = await self.admit(token, address)
+        wait = self.joins.take(f"{invitation.meeting_id}/{invitation.member_id}")
+        if wait:
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED,
+                f"this member's devices are joining too often; try again in {retry_after(wait)} s",
+                retry_after=retry_after(wait),
+            )
+        return invitation, room

@@ -7,7 +7,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import re
 import socket
 import sys
 import unicodedata
@@ -32,17 +31,6 @@ ROLE_LABELS = {
 }
 
 
-class RedactTokens(logging.Filter):
-    """Invitation tokens are passwords: keep them out of the access log."""
-
-    PATTERN = re.compile(r"/j/[^/?\s\"]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(self.PATTERN.sub("/j/[token]", a) if isinstance(a, str) else a for a in record.args)
-        return True
-
-
 async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
     store = await Store.open(settings.database, sync=settings.sync)
     try:
@@ -53,20 +41,23 @@ async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
         await store.close()
 
 
-async def _latest_links(settings: Settings) -> tuple[str, list[meetings.Link]]:
-    """The links of the newest meeting, creating the demo meeting on an empty data folder."""
+async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple[str, list[meetings.Link], bool]:
+    """The links of ``meeting`` (default the newest), and whether it was made now: the demo
+    meeting, on an empty data folder."""
     store = await Store.open(settings.database, sync=settings.sync)
     try:
-        found = await store.meetings()
+        found = [m for m, _ in await store.meetings() if meeting in (None, m)]
         if found:
-            room = await LiveRoom.load(store, found[0][0], settings.limits)
+            room = await LiveRoom.load(store, found[0], settings.limits)
             assert room is not None
             members = list(room.committed.members.values())
             key, base = settings.signing_key(), settings.base_url
-            return room.id, await meetings.links(store, key, base, room.id, members)
+            return room.id, await meetings.links(store, key, base, room.id, members), False
+        if meeting is not None:
+            raise LookupError(f"there is no meeting {meeting} in {settings.data}")
     finally:
         await store.close()
-    return await _create_demo(settings)
+    return *await _create_demo(settings), True
 
 
 def _pad(text: str, width: int) -> str:
@@ -79,6 +70,13 @@ def _print_links(meeting_id: str, links: list[meetings.Link]) -> None:
     print(f"meeting {meeting_id}: invitation links")
     for link in links:
         print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {link.url}")
+
+
+def _show(meeting_id: str, links: list[meetings.Link], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"meeting": meeting_id, "links": [_link_json(link) for link in links]}, ensure_ascii=False))
+    else:
+        _print_links(meeting_id, links)
 
 
 def _link_json(link: meetings.Link) -> dict[str, object]:
@@ -105,6 +103,10 @@ def _bench(args: argparse.Namespace) -> int:
         "members": args.members,
         "writers": args.writers,
         "strokes": args.strokes,
+        "stalled": args.stalled,
+        "runs": args.runs,
+        "frames": args.frames,
+        "seed": args.seed,
     }
     rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
     print(json.dumps(rows, indent=2) if args.json else table(rows))
@@ -139,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    show = commands.add_parser("links", help="print the invitation links of the newest meeting (or of MEETING)")
+    show.add_argument("meeting", nargs="?", help="the meeting's id (default: the newest)")
+    show.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")
     bench.add_argument("scenarios", nargs="*", help=f"scenarios to run (default all: {', '.join(SCENARIOS)})")
     bench.add_argument("--json", action="store_true", help="print JSON, one object per row")
@@ -153,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument(
         "--strokes", type=int, default=200, help="strokes each writer sends in the ink scenario (default 200)"
     )
+    bench.add_argument(
+        "--stalled", type=int, default=50, help="tablets that stop reading, beside 450 that read, in stalled (50)"
+    )
+    bench.add_argument("--runs", type=int, default=20, help="SIGKILLs in the crash scenario (default 20)")
+    bench.add_argument("--frames", type=int, default=100_000, help="frames the fuzz scenario sends (default 100000)")
+    bench.add_argument("--seed", type=int, help="seed of the crash and fuzz scenarios (default: random, printed)")
 
     export = commands.add_parser("export", help="write a meeting's minutes as PDF, DOCX or Markdown")
     export.add_argument("meeting", help="the meeting's id (in its links: /m/MEETING)")
@@ -171,26 +184,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    if args.command == "links":
+        settings = from_env(data=args.data)
+        try:
+            meeting_id, links, _ = asyncio.run(_latest_links(settings, args.meeting))
+        except LookupError as exc:
+            print(f"emeeting links: {exc}", file=sys.stderr)
+            return 1
+        _show(meeting_id, links, args.json)
+        return 0
+
     if args.command == "demo":
         settings = from_env(data=args.data)
         meeting_id, links = asyncio.run(_create_demo(settings))
-        if args.json:
-            print(
-                json.dumps({"meeting": meeting_id, "links": [_link_json(link) for link in links]}, ensure_ascii=False)
-            )
-        else:
-            _print_links(meeting_id, links)
+        _show(meeting_id, links, args.json)
         return 0
 
     settings = from_env(data=args.data, host=args.host, port=args.port)
     # Bind first, so that the links name the real port (also when --port 0 lets the OS choose).
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.create_server((settings.host, settings.port), family=family, backlog=2048)
+    if settings.sndbuf_kb:  # accepted sockets inherit it
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.sndbuf_kb * 1024)
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])
-    meeting_id, links = asyncio.run(_latest_links(settings))
+    meeting_id, links, created = asyncio.run(_latest_links(settings))
     print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")
-    _print_links(meeting_id, links)
+    # Links are passwords. They are printed for someone at a terminal, or once for the demo
+    # meeting just made; never again into what may be a service's log.
+    if created or sys.stdout.isatty():
+        _print_links(meeting_id, links)
+    else:
+        print(f"meeting {meeting_id}: `emeeting links` prints its invitation links")
     sys.stdout.flush()
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.Server(server_config(create_app(settings), settings)).run(sockets=[sock])
     return 0

@@ -6,6 +6,7 @@
 | EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
 | EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
+| EMEETING_LINK_DAYS | 90 | days after a meeting closes that its invitation links still open it |
 | EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
 | EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
 | EMEETING_RENDER_WORKERS | cores - 1 (at least 1) | processes that render document pages |
@@ -13,6 +14,10 @@
 | EMEETING_MAX_PAGES | 500 | most pages a document may have |
 | EMEETING_PAGE_SECONDS | 10 | longest a page may take to render before it is given up |
 | EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
+| EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
+| EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
+| EMEETING_LIMIT_UPLOADS | 30/20 | uploads per member: burst/per minute |
+| EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
 
@@ -25,6 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from emeeting.documents import Caps, default_workers
+from emeeting.ratelimit import Rate
+
+FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
+JOINS = Rate(60, 60)  # joins by one member's devices
+UPLOADS = Rate(30, 20)  # uploads by one member
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,11 @@ class Limits:
     join_attempts: int = 5  # failed joins before the connection is closed
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
+    # Rate limits, per client address or per member (emeeting/ratelimit.py). A member's devices
+    # rejoin after every Wi-Fi drop, so the join budget is generous; a bad link is not.
+    failed_joins: Rate = FAILED_JOINS
+    joins: Rate = JOINS
+    uploads: Rate = UPLOADS
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,9 @@ class Settings:
     public_url: str | None = None
     origins: frozenset[str] = frozenset()
     secret: bytes | None = None
+    link_days: float = 90.0  # links open a closed meeting this long (minutes to read, to certify)
     sync: str = "FULL"
+    sndbuf_kb: int = 0  # 0: the kernel sizes each socket's send buffer itself
     fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
     caps: Caps = field(default_factory=Caps)
@@ -98,7 +115,9 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "public_url": env.get("EMEETING_PUBLIC_URL") or None,
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
+        "link_days": float(env.get("EMEETING_LINK_DAYS", "90")),
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
+        "sndbuf_kb": int(env.get("EMEETING_SNDBUF_KB", "0")),
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
@@ -109,6 +128,13 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     }
     if env.get("EMEETING_RENDER_WORKERS"):
         values["render_workers"] = max(1, int(env["EMEETING_RENDER_WORKERS"]))
+    rates = {
+        name: _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
+        for name in ("failed_joins", "joins", "uploads")
+        if env.get(f"EMEETING_LIMIT_{name.upper()}")
+    }
+    if rates:
+        values["limits"] = Limits(**rates)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
@@ -119,3 +145,12 @@ def _origins(value: str) -> frozenset[str]:
     """Allowed origins, normalised; "null" (sandboxed or file pages) is never allowed."""
     origins = {o.strip().rstrip("/").lower() for o in value.split(",")}
     return frozenset(o for o in origins if o and o != "null")
+
+
+def _rate(value: str) -> Rate:
+    """A rate written as ``burst/per_minute``, e.g. ``20/10``."""
+    burst, _, per_minute = value.partition("/")
+    try:
+        return Rate(int(burst), float(per_minute or burst))
+    except ValueError:
+        raise ValueError(f"a rate limit is written burst/per_minute, e.g. 20/10, not {value!r}") from None

@@ -29,7 +29,7 @@ from emeeting.inkbook import InkBook
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
-from rooms.events import Event, event_from_wire
+from rooms.events import Event, MeetingClosed, event_from_wire
 from rooms.events_minutes import MinutesCertified
 from rooms.events_votes import BallotCast
 from rooms.model import MeetingState, Presence
@@ -113,8 +113,10 @@ class LiveRoom:
         limits: Limits,
         ballots: BallotBox | None = None,
         inkbook: InkBook | None = None,
+        closed_at: int | None = None,
     ) -> None:
         self.id = state.id
+        self.closed_at = closed_at  # when the meeting closed (ms): its links expire some days later
         self.store = store
         self.limits = limits
         self.decided = state
@@ -149,9 +151,9 @@ class LiveRoom:
         if state.seq != rows[-1].seq:
             raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
         ballots = await BallotBox.load(store, state)
-        return cls(
-            store, state, await store.commands(meeting_id), limits, ballots, await InkBook.load(store, meeting_id)
-        )
+        closed_at = next((row.ts for row in reversed(rows) if row.type == MeetingClosed.TYPE), None)
+        inkbook = await InkBook.load(store, meeting_id)
+        return cls(store, state, await store.commands(meeting_id), limits, ballots, inkbook, closed_at)
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -299,6 +301,8 @@ class LiveRoom:
                         conn.push_event(row.seq, row.frame)
             done.set_result(state.seq)
             for event in events:
+                if isinstance(event, MeetingClosed):
+                    self.closed_at = ts
                 if isinstance(event, MinutesCertified) and self.on_certified is not None:
                     self.on_certified(event.meeting, self.id, event.corrections)
 

@@ -31,6 +31,8 @@ class ErrorCode(enum.StrEnum):
     ALREADY_JOINED = "already_joined"
     INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105
+    RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
 
 
@@ -65,12 +67,21 @@ CLIENT_TYPES = (JOIN, *COMMAND_TYPES)
 class ProtocolError(Exception):
     """A frame the server cannot act on; becomes an error frame to its sender only."""
 
-    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        id: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
         self.id = id
+        self.retry_after = retry_after  # seconds, for rate_limited
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +182,14 @@ def ack(command_id: str, seq: int, duplicate: bool, receipt: bytes | None = None
     return encode(frame)
 
 
-def error(code: str, message: str, *, id: str | None = None, field: str | None = None) -> bytes:
+def error(
+    code: str, message: str, *, id: str | None = None, field: str | None = None, retry_after: int | None = None
+) -> bytes:
     frame: dict[str, Any] = {"type": ServerType.ERROR.value, "code": code, "message": message}
     if id is not None:
         frame["id"] = id
     if field is not None:
         frame["field"] = field
+    if retry_after is not None:
+        frame["retry_after"] = retry_after
     return encode(frame)

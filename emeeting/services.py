@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emeeting.auth import Door
 from emeeting.config import Settings
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
 from emeeting.hub import Hub
+from emeeting.ratelimit import RateLimit
 from emeeting.rendering import RenderQueue
 
 
@@ -19,3 +21,5 @@ class Services:
     catalogue: Catalogue
     pool: RenderPool
     renderer: RenderQueue
+    door: Door  # every way in: invitation links, with expiry and rate limits
+    uploads: RateLimit  # by member

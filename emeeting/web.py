@@ -10,7 +10,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, auth, dates, meetings, protocol, setup
+from emeeting import api, dates, meetings, protocol, setup
 from emeeting.live import Accepted, LiveRoom
 from emeeting.services import Services
 from emeeting.ws import origin_allowed
@@ -59,13 +59,9 @@ async def invitation(request: Request) -> Response:
     """What an invitation link shows: who you are in which meeting, and where it stands."""
     services: Services = request.app.state.services
     try:
-        found = await auth.check_invitation(services.hub.store, services.key, request.path_params["token"])
+        found, room = await services.door.admit(request.path_params["token"], api.client_address(request))
     except protocol.ProtocolError as exc:
-        page = TEMPLATES.get_template("invalid.html").render(code=exc.code.value)
-        return HTMLResponse(page, status_code=403 if exc.code is protocol.ErrorCode.TOKEN_REVOKED else 404)
-    room = await services.hub.room(found.meeting_id)
-    if room is None or found.member_id not in room.committed.members:
-        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=404)
+        return refused_page(api.refused(exc), not_found=True)
     state = room.committed
     # The QR code must open on a tablet: the configured public address, else the one this
     # browser used (a LAN address when the laptop opened it that way; 127.0.0.1 would not do).
@@ -117,14 +113,20 @@ async def _member(request: Request) -> tuple[LiveRoom, Member, str] | Response:
     meeting_id = request.path_params["meeting"]
     token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
     try:
-        found = await auth.check_invitation(services.hub.store, services.key, token)
+        found, room = await services.door.admit(token, api.client_address(request))
     except protocol.ProtocolError as exc:
-        page = TEMPLATES.get_template("invalid.html").render(code=exc.code.value)
-        return HTMLResponse(page, status_code=403)
-    room = await services.hub.room(found.meeting_id)
-    if room is None or found.meeting_id != meeting_id or found.member_id not in room.committed.members:
+        return refused_page(api.refused(exc))
+    if found.meeting_id != meeting_id:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=403)
     return room, room.committed.members[found.member_id], token
+
+
+def refused_page(exc: api.ApiError, *, not_found: bool = False) -> HTMLResponse:
+    """The page for a link refused at the door (a link page answers 404 to an unknown token)."""
+    status = 404 if not_found and exc.status == 401 else 403 if exc.status == 401 else exc.status
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
+    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 async def service_worker(request: Request) -> Response:
@@ -207,11 +209,14 @@ async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str)
 
 def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:
     """The cookie a meeting's pages, page images and uploads authenticate with."""
+    public = request.app.state.services.settings.public_url
     response.set_cookie(
         api.COOKIE.format(meeting=meeting_id),
         token,
         max_age=60 * 60 * 24 * 180,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        # Behind a TLS proxy the request itself may look like plain HTTP (unless uvicorn trusts the
+        # proxy's X-Forwarded-Proto): a public https address is enough to make it Secure.
+        secure=request.url.scheme == "https" or (public or "").startswith("https://"),
     )

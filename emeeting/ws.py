@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from emeeting import auth, protocol
+from emeeting import protocol
 from emeeting.connection import Connection
 from emeeting.fastsend import DirectSend
 from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
@@ -94,7 +94,7 @@ class Device:
             direct=self.direct,
         )
         try:
-            peer = Peer(self.ws.client.host if self.ws.client else "", self.ws.headers.get("user-agent", "")[:500])
+            peer = Peer(self._address(), self.ws.headers.get("user-agent", "")[:500])
             async with joined.room.attach(conn, joined.member, joined.since, peer, joined.ink_since):
                 await self._receive_loop(joined.room, joined.member, conn)
         except Disconnected:
@@ -110,12 +110,12 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if not isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
-                invitation = await auth.check_invitation(services.hub.store, services.key, frame.token)
-                room = await services.hub.room(invitation.meeting_id)
-                if room is None or invitation.member_id not in room.committed.members:
-                    raise ProtocolError(ErrorCode.INVALID_TOKEN, "this invitation link is not valid", field="token")
+                invitation, room = await services.door.join(frame.token, self._address())
             except ProtocolError as exc:
-                await self.ws.send_bytes(protocol.error(exc.code, exc.message, id=exc.id, field=exc.field))
+                frame_bytes = protocol.error(
+                    exc.code, exc.message, id=exc.id, field=exc.field, retry_after=exc.retry_after
+                )
+                await self.ws.send_bytes(frame_bytes)
                 continue
             return Joined(room, invitation.member_id, frame.since, frame.ink_since)
         return None
@@ -144,6 +144,9 @@ class Device:
                 outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
+
+    def _address(self) -> str:
+        return self.ws.client.host if self.ws.client else ""
 
     async def _receive_frame(self) -> Mapping[str, Any]:
         message = await self.ws.receive()

@@ -104,7 +104,11 @@ class ServerHandle:
 
 
 def start_server(
-    settings: Settings, *, sndbuf: int | None = None, demo: tuple[str, dict[str, str], dict[str, str]] | None = None
+    settings: Settings,
+    *,
+    sndbuf: int | None = None,
+    demo: tuple[str, dict[str, str], dict[str, str]] | None = None,
+    log_level: str = "warning",
 ) -> ServerHandle:
     meeting, tokens, invitations = demo or asyncio.run(create_demo(settings))
     sock = listening_socket(sndbuf)
@@ -112,7 +116,7 @@ def start_server(
     settings = dataclasses.replace(settings, port=port)
     started = threading.Event()
     config = server_config(create_app(settings), settings)
-    config.log_level = "warning"
+    config.log_level = log_level
     server = _Server(config, started)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()

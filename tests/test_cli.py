@@ -69,7 +69,13 @@ class Serve:
                     lines.append(line)
                 lines.append(line)
                 links: dict[str, str] = {}
-                while (line := (await proc.stdout.readline()).decode()).strip():
+                # The links are printed once, for the demo just made; after that, on request.
+                if "emeeting links" in line:
+                    listed = await asyncio.to_thread(run_cli, "links", "--data", str(data), "--json")
+                    for link in json.loads(listed.stdout)["links"]:
+                        links.setdefault(link["role"], link["url"])
+                listed_apart = bool(links)
+                while not listed_apart and (line := (await proc.stdout.readline()).decode()).strip():
                     lines.append(line)
                     role, url = line.split()[1], line.split()[-1]
                     links.setdefault(role, url)
@@ -129,6 +135,8 @@ async def test_serve_creates_the_demo_and_survives_sigterm(tmp_path: Path) -> No
     try:
         tokens = {role: url.rsplit("/", 1)[1] for role, url in again.links.items()}
         assert tokens == serve.running().tokens  # the same meeting, the same invitations
+        # Not printed again, where a service's log would keep them: `emeeting links` gave them.
+        assert "/j/" not in again.stdout and "emeeting links" in again.stdout
         running = again.running()
         device = await open_device(running)
         welcome = await device.join(running.tokens["member"])

@@ -46,3 +46,20 @@ def test_document_caps_from_the_environment() -> None:
     assert (caps.max_bytes, caps.max_pages, caps.page_seconds) == (5 * 1024 * 1024, 20, 2.5)
     assert caps.worker_memory == 512 * 1024 * 1024
     assert from_env({"EMEETING_RENDER_WORKERS": "3"}).render_workers == 3
+
+
+def test_rate_limits_link_days_and_send_buffer_from_the_environment() -> None:
+    settings = from_env(
+        {
+            "EMEETING_LIMIT_FAILED_JOINS": "5/2",
+            "EMEETING_LIMIT_UPLOADS": "7",
+            "EMEETING_LINK_DAYS": "30",
+            "EMEETING_SNDBUF_KB": "64",
+        }
+    )
+    assert (settings.limits.failed_joins.burst, settings.limits.failed_joins.per_minute) == (5, 2.0)
+    assert (settings.limits.uploads.burst, settings.limits.uploads.per_minute) == (7, 7.0)
+    assert settings.limits.joins == from_env({}).limits.joins  # not set: the default
+    assert (settings.link_days, settings.sndbuf_kb) == (30.0, 64)
+    with pytest.raises(ValueError, match="burst/per_minute"):
+        from_env({"EMEETING_LIMIT_JOINS": "many"})

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from emeeting import meetings
-from emeeting.cli import RedactTokens
+from emeeting.app import RedactTokens
 from emeeting.store import Store
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define

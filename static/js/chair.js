@@ -357,7 +357,7 @@ client.addEventListener("state", draw);
 client.addEventListener("presence", draw);
 client.addEventListener("status", draw);
 client.addEventListener("fatal", (e) => {
-  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token") forgetImages(boot.meeting);
+  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token" || e.detail.code === "token_expired") forgetImages(boot.meeting);
   view.el.hidden = true;
   nothing.hidden = false;
   fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));

@@ -18,7 +18,7 @@
 //   reply     {id, ok, ack|error} for every command reply
 //   error     {code, message, id, field, command}: errors of commands and of the connection
 //   presence  {members: {member_id: number_of_devices}} when the server sends it
-//   fatal     {code}: invalid_token, token_revoked or protocol: the client has stopped
+//   fatal     {code}: invalid_token, token_revoked, token_expired or protocol: the client has stopped
 //   outdated  {type}: the server sent an event type this page does not know (resynchronising)
 //   ink       an ink frame ({n, ts, event}): this member's own ink (ink.js folds it)
 //   pointer   a pointer frame ({member, document, page, x, y}): the presenter's laser pointer
@@ -216,12 +216,12 @@ export class MeetingClient extends EventTarget {
     this._scheduleReconnect();
   }
 
-  _scheduleReconnect() {
+  _scheduleReconnect(atLeast = 0) {
     if (this._stopped) return;
     clearTimeout(this._timer);
     // About 0.5 s, doubling up to 30 s, with jitter so forty tablets do not come back at once.
     const base = Math.min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** this._attempt);
-    const delay = Math.round(base * (0.5 + Math.random()));
+    const delay = Math.max(atLeast, Math.round(base * (0.5 + Math.random())));
     this._attempt = Math.min(this._attempt + 1, 16);
     const retryAt = Date.now() + delay;
     this._setStatus("offline", { retryAt });
@@ -371,9 +371,13 @@ export class MeetingClient extends EventTarget {
   _onError(frame, conn) {
     if (conn && !conn.joined) {
       // An answer to a failed join attempt.
-      if (frame.code === "invalid_token" || frame.code === "token_revoked") {
+      if (frame.code === "invalid_token" || frame.code === "token_revoked" || frame.code === "token_expired") {
         conn.tokenError = frame.code;
         this._fail(frame.code);
+      } else if (frame.code === "rate_limited") {
+        // Too many joins from here: come back when the server says, not sooner.
+        this._drop();
+        this._scheduleReconnect((frame.retry_after || 1) * 1000);
       } else {
         console.warn("emeeting: join error", frame.code, frame.message);
       }

@@ -168,6 +168,8 @@ const WORDS = {
   "err.page_out_of_range": ["ไม่มีหน้านี้ในเอกสาร", "The document has no such page"],
   "err.invalid_token": ["ลิงก์คำเชิญไม่ถูกต้อง โปรดขอลิงก์ใหม่จากเลขานุการ", "This invitation link is not valid. Ask the secretary for a new link."],
   "err.token_revoked": ["คำเชิญนี้ถูกยกเลิกแล้ว โปรดขอลิงก์ใหม่จากเลขานุการ", "This invitation has been revoked. Ask the secretary for a new link."],
+  "err.token_expired": ["การประชุมนี้ปิดไปนานแล้ว ลิงก์คำเชิญจึงหมดอายุ โปรดติดต่อเลขานุการ", "This meeting closed long ago and its links have expired. Ask the secretary."],
+  "err.rate_limited": ["มีการเชื่อมต่อถี่เกินไป กำลังรอเพื่อลองใหม่", "Too many attempts: waiting before trying again."],
   "err.protocol": ["โปรแกรมนี้เก่ากว่าเซิร์ฟเวอร์ โปรดโหลดหน้าใหม่", "This page is older than the server. Please reload it."],
   "err.outdated": ["เซิร์ฟเวอร์ส่งข้อมูลแบบใหม่ โปรดโหลดหน้าใหม่เมื่อสะดวก", "The server sent something new. Reload the page when convenient."],
   "err.generic": ["เกิดข้อผิดพลาด ({code})", "Something went wrong ({code})"],

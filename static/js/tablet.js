@@ -244,7 +244,7 @@ client.addEventListener("event", (e) => {
 client.addEventListener("fatal", (e) => {
   prefetcher.stop();
   // A revoked (or unknown) link: the papers of this meeting are not kept on the device.
-  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token") forgetImages(boot.meeting);
+  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token" || e.detail.code === "token_expired") forgetImages(boot.meeting);
   fill(waiting, h("div", { class: "fatal" }, h("p", { text: errorText(e.detail.code) })));
   waiting.hidden = false;
   view.el.hidden = true;

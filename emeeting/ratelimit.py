@@ -1,0 +1,66 @@
+"""Rate limits: token buckets by key (a client's address, a member), in memory.
+
+A bucket holds up to ``burst`` tokens and gains ``per_minute`` a minute; each
+attempt takes one. An empty bucket says how long until the next token, which
+becomes the answer's Retry-After. Buckets that have filled up again are
+forgotten, and there are at most ``max_keys`` of them, so a flood of new keys
+costs bounded memory (the oldest are dropped first: they are the fullest).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rate:
+    burst: int
+    per_minute: float
+
+
+class RateLimit:
+    def __init__(self, rate: Rate, *, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate.burst < 1 or rate.per_minute <= 0:
+            raise ValueError("a rate needs a burst of at least 1 and a positive refill")
+        self.rate = rate
+        self._max_keys = max_keys
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when), oldest first
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, when = self._buckets.get(key, (self.rate.burst, now))
+        return min(self.rate.burst, tokens + (now - when) * self.rate.per_minute / 60)
+
+    def take(self, key: str) -> float:
+        """Take a token for ``key``: 0 when there was one, else the seconds until there will be."""
+        now = self._clock()
+        tokens = self._tokens(key, now)
+        if tokens < 1:
+            return (1 - tokens) * 60 / self.rate.per_minute
+        self._buckets.pop(key, None)  # re-inserted last: the dict stays ordered by last use
+        self._buckets[key] = (tokens - 1, now)
+        if len(self._buckets) > self._max_keys:
+            self._forget(now)
+        return 0.0
+
+    def peek(self, key: str) -> float:
+        """Like :meth:`take`, without taking: 0 when ``key`` may go on, else the seconds to wait."""
+        tokens = self._tokens(key, self._clock())
+        return 0.0 if tokens >= 1 else (1 - tokens) * 60 / self.rate.per_minute
+
+    def _forget(self, now: float) -> None:
+        for key in [k for k in self._buckets if self._tokens(k, now) >= self.rate.burst]:
+            del self._buckets[key]
+        while len(self._buckets) > self._max_keys:
+            del self._buckets[next(iter(self._buckets))]
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+def retry_after(seconds: float) -> int:
+    """Whole seconds for a Retry-After header (at least 1)."""
+    return max(1, math.ceil(seconds))

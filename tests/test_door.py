@@ -1,0 +1,240 @@
+"""The door: invitation links expire with their meeting, rate limits on joins and uploads,
+the cookie's flags, and tokens that never reach a log line."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emeeting.auth import make_token, new_invitation_id, read_token
+from emeeting.ratelimit import Rate, RateLimit
+from tests.support import RunningServer, joined, make_settings, open_device, serving
+
+
+async def get(server: RunningServer, path: str, member: str = "deputy") -> httpx.Response:
+    async with httpx.AsyncClient() as http:
+        return await http.get(f"{server.url}{path}", headers={"Authorization": f"Bearer {server.tokens[member]}"})
+
+
+async def close_meeting(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    await chair.command("open_meeting")
+    await chair.until("ack")
+    await chair.command("close_meeting")
+    await chair.until("ack")
+
+
+# -- expiry -------------------------------------------------------------------------------------
+
+
+async def test_links_open_a_closed_meeting_for_the_days_set_then_expire(tmp_path: Path) -> None:
+    settings = dataclasses.replace(make_settings(tmp_path), link_days=1)
+    async with serving(settings) as server:
+        await close_meeting(server)
+        # A day after the close, the minutes can still be read with the link.
+        assert (await get(server, f"/api/meetings/{server.meeting}/documents")).status_code == 200
+        device, welcome = await joined(server, "deputy")
+        assert welcome["member"] == "deputy"
+        demo = (server.meeting, server.tokens, server.invitations)
+
+    # The same log, served with links that last no time after the close (the close time is
+    # read back from the log, not kept in memory).
+    async with serving(dataclasses.replace(settings, link_days=0), demo=demo) as server:
+        response = await get(server, f"/api/meetings/{server.meeting}/documents")
+        assert response.status_code == 403 and response.json()["code"] == "token_expired"
+        async with httpx.AsyncClient() as http:
+            page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+        assert page.status_code == 403 and "set-cookie" not in page.headers
+        assert "ลิงก์คำเชิญหมดอายุ" in page.text and "its links have expired" in page.text
+        device = await open_device(server)
+        await device.send({"type": "join", "token": server.tokens["chair"]})
+        error = await device.expect("error")
+        assert (error["code"], error["field"]) == ("token_expired", "token")
+
+
+async def test_a_meeting_not_yet_closed_keeps_its_links(tmp_path: Path) -> None:
+    async with serving(dataclasses.replace(make_settings(tmp_path), link_days=0)) as server:
+        chair, _ = await joined(server, "chair")
+        await chair.command("open_meeting")
+        await chair.until("ack")
+        _, welcome = await joined(server, "deputy")
+        assert welcome["member"] == "deputy"
+        # Closing expires the links at once (link_days=0), but devices already in stay.
+        await chair.command("close_meeting")
+        await chair.until("ack")
+        late = await open_device(server)
+        await late.send({"type": "join", "token": server.tokens["guest"]})
+        assert (await late.expect("error"))["code"] == "token_expired"
+        await chair.command("open_meeting")
+        assert (await chair.until("error"))[1]["code"] == "meeting_closed"
+
+
+# -- rate limits ----------------------------------------------------------------------------------
+
+
+def test_a_bucket_allows_its_burst_then_its_rate() -> None:
+    now = [0.0]
+    limit = RateLimit(Rate(3, 6), clock=lambda: now[0])  # 3 at once, then one every 10 s
+    assert [limit.take("a") for _ in range(3)] == [0, 0, 0]
+    assert limit.take("a") == pytest.approx(10)
+    assert limit.take("b") == 0  # another key has its own bucket
+    now[0] = 5.0
+    assert limit.peek("a") == pytest.approx(5)
+    now[0] = 10.0
+    assert limit.take("a") == 0 and limit.take("a") > 0
+
+
+def test_buckets_are_bounded_and_full_ones_forgotten() -> None:
+    now = [0.0]
+    limit = RateLimit(Rate(2, 60), max_keys=100, clock=lambda: now[0])
+    for n in range(1000):
+        limit.take(f"address-{n}")
+    assert len(limit) <= 100
+    now[0] = 10.0  # every bucket has filled up again
+    limit.take("one more")
+    limit.take("and another")
+    assert len(limit) <= 2
+
+
+async def test_bad_links_from_one_address_are_slowed_down_and_other_addresses_are_not(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path, failed_joins=Rate(3, 1), join_attempts=10)) as server:
+        device = await open_device(server)
+        for _ in range(3):
+            await device.send({"type": "join", "token": "v1.guess.guess"})
+            assert (await device.expect("error"))["code"] == "invalid_token"
+        # Now even a good link from this address waits: the address is not believed any more.
+        await device.send({"type": "join", "token": server.tokens["deputy"]})
+        limited = await device.expect("error")
+        assert limited["code"] == "rate_limited" and limited["retry_after"] >= 55
+        async with httpx.AsyncClient() as http:
+            page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+        assert page.status_code == 429 and int(page.headers["retry-after"]) >= 55
+        assert "Wait a minute, then open the link again" in page.text
+        # A tablet at another address of the room joins as usual.
+        other = await open_device(server, local_addr=("127.0.0.2", 0))
+        assert (await other.join(server.tokens["deputy"]))["member"] == "deputy"
+
+
+async def test_a_members_devices_joining_in_a_loop_are_slowed_down(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path, joins=Rate(2, 1))) as server:
+        for _ in range(2):
+            await joined(server, "deputy")
+        device = await open_device(server)
+        await device.send({"type": "join", "token": server.tokens["deputy"]})
+        assert (await device.expect("error"))["code"] == "rate_limited"
+        _, welcome = await joined(server, "chair")  # another member is not held up
+        assert welcome["member"] == "chair"
+
+
+async def test_uploads_beyond_the_rate_get_429_with_retry_after(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path, uploads=Rate(1, 1))) as server:
+        url = f"{server.url}/api/meetings/{server.meeting}/documents"
+        headers = {"Authorization": f"Bearer {server.tokens['secretary']}"}
+        async with httpx.AsyncClient() as http:
+            first = await http.post(url, headers=headers, files={"file": ("a.pdf", b"not a pdf")}, data={"item": "x"})
+            second = await http.post(url, headers=headers, files={"file": ("b.pdf", b"not a pdf")}, data={"item": "x"})
+        assert first.status_code != 429  # refused for its content, but it was looked at
+        assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+        assert int(second.headers["retry-after"]) >= 55
+
+
+# -- cookies ----------------------------------------------------------------------------------
+
+
+async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path)) as server:
+        async with httpx.AsyncClient() as http:
+            plain = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+            proxied = await http.get(
+                f"{server.url}/j/{server.tokens['deputy']}", headers={"X-Forwarded-Proto": "https"}
+            )
+        cookie = plain.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+        # uvicorn believes a proxy on this host that says the browser came over HTTPS.
+        assert "secure" in proxied.headers["set-cookie"].lower()
+    public = dataclasses.replace(make_settings(tmp_path / "b"), public_url="https://meet.example.go.th")
+    async with serving(public) as server, httpx.AsyncClient() as http:
+        page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+        assert "secure" in page.headers["set-cookie"].lower()
+
+
+# -- tokens never logged -----------------------------------------------------------------------
+
+
+CLIENT_SIDE = ("httpx", "httpcore", "websockets.client")
+
+
+class Everything(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith(CLIENT_SIDE):  # the test's own clients print their URLs
+            self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def every_log_line() -> Iterator[list[str]]:
+    handler = Everything()
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s %(exc_text)s"))
+    root = logging.getLogger()
+    old = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler.lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old)
+
+
+async def test_no_token_reaches_a_log_line(tmp_path: Path, every_log_line: list[str]) -> None:
+    async with serving(make_settings(tmp_path, failed_joins=Rate(2, 1)), log_level="debug") as server:
+        async with httpx.AsyncClient() as http:
+            await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+            await http.get(f"{server.url}/j/{server.tokens['deputy']}x")  # a mangled link
+        async with httpx.AsyncClient(cookies={f"emeeting_{server.meeting}": server.tokens["guest"]}) as http:
+            await http.get(f"{server.url}/m/{server.meeting}")
+        await get(server, f"/api/meetings/{server.meeting}/documents", member="secretary")
+        device, _ = await joined(server, "deputy")
+        bad = await open_device(server, local_addr=("127.0.0.2", 0))  # the secretary's address stays good
+        for token in ("v1.guess.guess", server.tokens["guest"] + "x", server.tokens["guest"]):
+            await bad.send({"type": "join", "token": token})
+            await bad.expect("error")  # the last is refused by the rate limit
+        async with httpx.AsyncClient() as http:
+            revoked = await http.delete(
+                f"{server.url}/api/meetings/{server.meeting}/members/deputy/invitation",
+                headers={"Authorization": f"Bearer {server.tokens['secretary']}"},
+            )
+        assert revoked.status_code == 200
+        await device.ws.wait_closed()
+    text = "\n".join(every_log_line)
+    assert "GET /j/[token]" in text  # the access log was on, and redacted
+    for member, token in server.tokens.items():
+        assert token not in text, f"{member}'s token is in the log"
+        assert token.split(".")[1] not in text, f"{member}'s invitation id is in the log"
+        assert token.split(".")[2] not in text, f"{member}'s signature is in the log"
+
+
+# -- tokens ---------------------------------------------------------------------------------------
+
+
+def test_tokens_carry_128_random_bits_and_a_signature_that_any_change_breaks() -> None:
+    ids = {new_invitation_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for invitation in list(ids)[:50]:
+        assert len(base64.urlsafe_b64decode(invitation + "==")) == 16
+    key = b"k" * 32
+    token = make_token(key, "abcdefghijklmnopqrstuv")
+    assert read_token(key, token) == "abcdefghijklmnopqrstuv"
+    for at in range(len(token)):
+        flipped = token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1 :]
+        assert read_token(key, flipped) is None, flipped
+    assert read_token(b"another key" * 3, token) is None
