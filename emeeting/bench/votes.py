@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -65,19 +66,25 @@ async def store_meeting(data: Path, created: MeetingCreated) -> dict[str, str]:
     return {link.member.id: link.url.rsplit("/", 1)[1] for link in links}
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    log = (data / "serve.log").open("wb")
-    proc = _python("-m", "emeeting", "serve", "--port", "0", "--data", str(data), stdout=subprocess.PIPE, stderr=log)
+def start_server(data: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """``emeeting serve`` on ``data`` (with ``env`` added to the environment); the process and
+    its WebSocket URL."""
+    with (data / "serve.log").open("wb") as log:  # the child has its own copy
+        proc = _python(
+            "-m", "emeeting", "serve", "--port", "0", "--data", str(data),
+            stdout=subprocess.PIPE, stderr=log, env={**os.environ, **(env or {})},
+        )  # fmt: skip
     assert proc.stdout is not None
     found: list[str] = []
     ready = threading.Event()
 
-    def drain() -> None:  # the server prints a link per member: read them all, or it blocks
+    def drain() -> None:  # the server may print a link per member: read them all, or it blocks
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            if not found and (match := re.search(r"emeeting on http://(\S+)", raw.decode())):
-                found.append(match.group(1))
-                ready.set()
+        with proc.stdout:  # closed at its end, when the server has gone
+            for raw in proc.stdout:
+                if not found and (match := re.search(r"emeeting on http://(\S+)", raw.decode())):
+                    found.append(match.group(1))
+                    ready.set()
 
     threading.Thread(target=drain, daemon=True).start()
     if not ready.wait(STARTUP):
@@ -217,3 +224,4 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(30)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()

@@ -1,0 +1,584 @@
+"""The rule the hostile frames of emeeting/bench/fuzz.py are held to, over a real socket.
+
+``Fuzzer`` sends frames as one member (pipelined within the server's in-flight credit) and
+matches every reply to its frame: the reply must be the one the sans-I/O parser predicts for
+it (``predict``), or, for a frame that parses as a command, an ack or a refusal. ``audit``
+reads the SQLite file afterwards: every row a fuzzed member wrote must belong to an acked
+command. ``run`` is the whole scenario (see fuzz.py's docstring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from emeeting import protocol
+from emeeting.bench.fuzz import ENDINGS, LIMITS, Context, Frame, Frames, context_of, pack
+from emeeting.protocol import CommandFrame, ErrorCode, Join, ProtocolError
+from rooms.commands import COMMAND_TYPES, CastBallot
+from rooms.refusals import Refusal
+
+TIMEOUT = 10.0  # seconds any one reply may take
+WINDOW = 16  # frames in flight per connection (the server reads up to Limits.in_flight)
+FRESH = 5.0  # seconds a connection that has not joined is kept (the join timeout is 10)
+SYSTEM = "@server"
+REFUSALS = frozenset(r.value for r in Refusal)
+# uvicorn logs an ERROR with a traceback for each text frame that is not UTF-8 (then closes
+# with 1007, as it should): counted apart, not a failure of ours (see docs/protocol.md 2.2).
+UVICORN_1007 = "Invalid UTF-8 sequence received from client."
+SYSTEM_EVENTS = frozenset({"members_arrived", "pages_ready", "page_failed", "ballot_cast", "minutes_adopted"})
+
+
+class Aborted(RuntimeError):
+    """The run cannot go on (a frame got no reply): the problems say why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    reply: str  # "error", "command" (an ack or a refusal), "welcome" or "close"
+    code: str | int | None = None
+    id: str | None = None
+    field: str | None = None
+    command: str = ""
+    vote: str | None = None
+
+
+def predict(frame: Frame, joined: bool, tokens: frozenset[str]) -> Expect:
+    """The reply docs/protocol.md promises for ``frame`` on a connection that has (not) joined."""
+    if len(frame.data) > LIMITS.hard_max_frame:
+        return Expect("close", 1009)
+    if frame.text:
+        try:
+            frame.data.decode()
+        except UnicodeDecodeError:
+            return Expect("close", 1007)
+        return Expect("error", ErrorCode.MALFORMED_FRAME.value)
+    try:
+        decoded = protocol.decode(frame.data, LIMITS.max_frame)
+        if joined and decoded["type"] == protocol.JOIN:
+            return Expect("error", ErrorCode.ALREADY_JOINED.value)
+        parsed = protocol.parse_client_frame(decoded)
+    except ProtocolError as exc:
+        return Expect("error", exc.code.value, exc.id, exc.field)
+    if isinstance(parsed, Join):
+        return (
+            Expect("welcome")
+            if parsed.token in tokens
+            else Expect("error", ErrorCode.INVALID_TOKEN.value, None, "token")
+        )
+    assert isinstance(parsed, CommandFrame)
+    if not joined:
+        return Expect("error", ErrorCode.NOT_JOINED.value, parsed.id)
+    vote = parsed.command.vote if isinstance(parsed.command, CastBallot) else None
+    return Expect("command", None, parsed.id, command=parsed.command.TYPE, vote=vote)
+
+
+@dataclass
+class Stats:
+    frames: int = 0
+    errors: int = 0
+    acked: int = 0
+    duplicates: int = 0
+    closed: int = 0  # connections the server closed by protocol rule (1007, 1009, 4001)
+    answered_by_close: int = 0  # frames whose reply is a close (1007, 1009)
+    welcomes: int = 0
+    logged_1007: int = 0  # uvicorn's error records for text frames that are not UTF-8
+    acked_by_kind: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, what: str, frame: Frame | None = None, reply: object = None) -> None:
+        where = f" [{frame.kind}] {frame.data[:300].hex()}{'…' if len(frame.data) > 300 else ''}" if frame else ""
+        self.problems.append(f"{what}{where}" + (f" -> {reply!r}"[:600] if reply is not None else ""))
+
+
+@dataclass
+class Account:
+    """What one member's commands were acked as: what may be in the log because of them."""
+
+    log: dict[str, int] = field(default_factory=dict)  # command id -> seq, acked as new
+    ink: set[str] = field(default_factory=set)  # private ink commands acked as new
+    votes: set[str] = field(default_factory=set)  # votes a ballot was acked in
+
+
+def _unpack(data: bytes | str) -> dict[str, Any]:
+    if isinstance(data, str):
+        raise AssertionError(f"a text frame from the server: {data[:200]!r}")
+    frame: dict[str, Any] = msgpack.unpackb(data)
+    return frame
+
+
+async def _open(url: str) -> ClientConnection:
+    return await asyncio.wait_for(connect(url, compression=None, max_size=None, open_timeout=TIMEOUT), TIMEOUT)
+
+
+async def _recv(ws: ClientConnection) -> dict[str, Any]:
+    return _unpack(await asyncio.wait_for(ws.recv(), TIMEOUT))
+
+
+async def _close_code(ws: ClientConnection) -> int | None:
+    """Read until the server closes ``ws``; its close code."""
+    with contextlib.suppress(ConnectionClosed):
+        while True:
+            await asyncio.wait_for(ws.recv(), TIMEOUT)
+    return ws.close_code
+
+
+class Fuzzer:
+    """One member's device sending frames; ``account`` is what its acks allow in the log."""
+
+    def __init__(self, url: str, member: str, token: str, tokens: frozenset[str], stats: Stats) -> None:
+        self.url, self.member, self.token, self.tokens, self.stats = url, member, token, tokens, stats
+        self.account = Account()
+        self.ws: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.pending: list[tuple[Frame, Expect, asyncio.Future[None]]] = []
+        self.slots = asyncio.Semaphore(WINDOW)
+        self.last_seq: int | None = None
+        self.last_ink = 0
+        self.closing = False
+        self.state: dict[str, Any] = {}
+        self.hs: ClientConnection | None = None  # a connection for frames sent before a join
+        self.hs_failures = 0
+        self.hs_opened = 0.0
+
+    async def join(self) -> None:
+        self.ws = ws = await _open(self.url)
+        await ws.send(pack({"type": "join", "token": self.token, "since": self.last_seq, "ink_since": self.last_ink}))
+        welcome = await _recv(ws)
+        if welcome.get("type") != "welcome":
+            raise Aborted(f"{self.member} could not join: {welcome}")
+        if welcome["resume"] == "snapshot":
+            snapshot = await _recv(ws)
+            self.state, self.last_seq = snapshot["state"], snapshot["seq"]
+        self.reader = asyncio.create_task(self._read(ws))
+
+    def context(self) -> Context:
+        return context_of(self.state, self.token)
+
+    async def _read(self, ws: ClientConnection) -> None:
+        try:
+            async for data in ws:
+                frame = _unpack(data)
+                kind = frame.get("type")
+                if kind in ("ack", "error"):
+                    self._reply(frame)
+                elif kind == "event":
+                    if self.last_seq is not None and frame["seq"] != self.last_seq + 1:
+                        self.stats.problem(f"{self.member}: event {frame['seq']} after {self.last_seq}")
+                    self.last_seq = frame["seq"]
+                elif kind == "snapshot":
+                    self.last_seq = frame["seq"]
+                elif kind == "ink":
+                    self.last_ink = frame["n"]
+        except ConnectionClosed:
+            pass
+        finally:
+            if not self.closing:
+                self.stats.problem(f"{self.member}: the connection closed ({ws.close_code} {ws.close_reason!r})")
+            for sent, _, done in self.pending:
+                self.stats.problem("no reply: the connection closed", sent)
+                done.set_result(None)
+                self.slots.release()
+            self.pending.clear()
+
+    def _reply(self, reply: dict[str, Any]) -> None:
+        for index, (frame, expect, done) in enumerate(self.pending):
+            if reply.get("id") == expect.id and (expect.reply == "command" or reply["type"] == "error"):
+                del self.pending[index]
+                self._check(frame, expect, reply)
+                done.set_result(None)
+                self.slots.release()
+                return
+        self.stats.problem(f"{self.member}: a reply to no frame sent", None, reply)
+
+    def _check(self, frame: Frame, expect: Expect, reply: dict[str, Any]) -> None:
+        stats = self.stats
+        if reply["type"] == "error":
+            stats.errors += 1
+            stats.codes[reply["code"]] += 1
+            if expect.reply == "error" and (reply["code"], reply.get("field")) != (expect.code, expect.field):
+                stats.problem(f"expected {expect.code} (field {expect.field})", frame, reply)
+            elif expect.reply == "command" and reply["code"] not in REFUSALS:
+                stats.problem("a command refused with a code that is not a refusal", frame, reply)
+            return
+        if expect.reply != "command":
+            stats.problem(f"acked, but the frame should get {expect.code}", frame, reply)
+            return
+        stats.acked += 1
+        stats.acked_by_kind[frame.kind] += 1
+        if reply["duplicate"]:
+            stats.duplicates += 1
+        elif "ink" in reply:
+            self.account.ink.add(reply["id"])
+        elif expect.command != "point":
+            self.account.log[reply["id"]] = reply["seq"]
+            if expect.vote is not None:
+                self.account.votes.add(expect.vote)
+
+    async def send(self, frame: Frame) -> None:
+        self.stats.frames += 1
+        if frame.handshake:
+            await self.handshake(frame)
+            return
+        expect = predict(frame, True, self.tokens)
+        if self.ws is None or self.reader is None or self.reader.done():
+            await self.join()
+        if expect.reply == "close":
+            await self._closing(frame, expect)
+            return
+        try:
+            await asyncio.wait_for(self.slots.acquire(), TIMEOUT)
+        except TimeoutError:
+            self.stats.problem(f"no reply in {TIMEOUT} s", self.pending[0][0])
+            raise Aborted(self.stats.problems[-1]) from None
+        self.pending.append((frame, expect, asyncio.get_running_loop().create_future()))
+        assert self.ws is not None
+        with contextlib.suppress(ConnectionClosed):  # the reader reports it
+            await self.ws.send(frame.data, text=frame.text)
+
+    async def drain(self) -> None:
+        try:
+            await asyncio.wait_for(asyncio.gather(*(done for _, _, done in self.pending)), TIMEOUT)
+        except TimeoutError:
+            for frame, _, _ in self.pending:
+                self.stats.problem(f"no reply in {TIMEOUT} s", frame)
+            raise Aborted(self.stats.problems[-1]) from None
+
+    async def _closing(self, frame: Frame, expect: Expect) -> None:
+        """A frame after which the server closes the connection: send it alone, then resume."""
+        await self.drain()
+        assert self.ws is not None and self.reader is not None
+        self.closing = True
+        with contextlib.suppress(ConnectionClosed):
+            await self.ws.send(frame.data, text=frame.text)
+        try:
+            await asyncio.wait_for(asyncio.shield(self.reader), TIMEOUT)
+        except TimeoutError:
+            self.stats.problem(f"not closed in {TIMEOUT} s", frame)
+            raise Aborted(self.stats.problems[-1]) from None
+        if self.ws.close_code != expect.code:
+            self.stats.problem(f"closed with {self.ws.close_code}, not {expect.code}", frame)
+        self.stats.closed += 1
+        self.stats.answered_by_close += 1
+        self.closing = False
+        await self.join()
+
+    async def handshake(self, frame: Frame) -> None:
+        """A frame on a connection that has not joined: an error, a welcome, or a close."""
+        stats, expect = self.stats, predict(frame, False, self.tokens)
+        if self.hs is not None and time.monotonic() - self.hs_opened > FRESH:
+            await self.hs.close()
+            self.hs = None
+        if self.hs is None:
+            self.hs, self.hs_failures, self.hs_opened = await _open(self.url), 0, time.monotonic()
+        hs = self.hs
+        with contextlib.suppress(ConnectionClosed):
+            await hs.send(frame.data, text=frame.text)
+        if expect.reply == "close":
+            code = await _close_code(hs)
+            stats.closed += 1
+            stats.answered_by_close += 1
+            self.hs = None
+            if code != expect.code:
+                stats.problem(f"closed with {code}, not {expect.code}", frame)
+            return
+        try:
+            reply = await _recv(hs)
+        except (ConnectionClosed, TimeoutError) as exc:
+            stats.problem(f"no reply before a join ({exc!r})", frame)
+            self.hs = None
+            return
+        if reply["type"] == "welcome":
+            stats.welcomes += 1
+            if expect.reply != "welcome":
+                stats.problem("welcomed, but the frame should get an error", frame, reply)
+            parsed = protocol.parse_client_frame(protocol.decode(frame.data, LIMITS.max_frame))
+            assert isinstance(parsed, Join)
+            await self._resumed(hs, frame, parsed, reply)
+            await hs.close()
+            self.hs = None
+            return
+        stats.errors += 1
+        stats.codes[reply.get("code", "?")] += 1
+        if (
+            reply["type"] != "error"
+            or expect.reply != "error"
+            or (reply["code"], reply.get("field"), reply.get("id"))
+            != (
+                expect.code,
+                expect.field,
+                expect.id,
+            )
+        ):
+            stats.problem(f"expected {expect}", frame, reply)
+        self.hs_failures += 1
+        if self.hs_failures >= LIMITS.join_attempts:
+            code = await _close_code(hs)
+            stats.closed += 1
+            self.hs = None
+            if code != protocol.CloseCode.AUTH_FAILED:
+                stats.problem(f"closed with {code} after {self.hs_failures} failed joins, not 4001", frame)
+
+    async def _resumed(self, hs: ClientConnection, frame: Frame, join: Join, welcome: dict[str, Any]) -> None:
+        """After a welcome: a snapshot or the events after ``since``, the ink after ``ink_since``."""
+        seq, ink_n = welcome["seq"], welcome["ink"]
+        events = join.since is not None and join.since <= seq and seq - join.since <= LIMITS.resume_window
+        if welcome["resume"] != ("events" if events else "snapshot"):
+            self.stats.problem(f"resume {welcome['resume']} for since {join.since} at seq {seq}", frame)
+        last = join.since if events else None
+        ink_after = join.ink_since if join.ink_since is not None and join.ink_since <= ink_n else 0
+        inks: list[int] = []
+        while (got := await _recv(hs))["type"] != "presence":
+            if got["type"] == "snapshot" and last is None and got["seq"] == seq:
+                last = seq
+            elif got["type"] == "event" and last is not None and got["seq"] == last + 1:
+                last = got["seq"]
+            elif got["type"] == "ink":
+                inks.append(got["n"])
+            elif got["type"] != "pointer":
+                self.stats.problem(f"after a welcome at seq {seq} (since {join.since})", frame, got)
+        if last is None or last < seq or inks != list(range(ink_after + 1, ink_n + 1)):
+            self.stats.problem(f"not brought up to date: seq {last} of {seq}, ink {inks} of {ink_n}", frame)
+
+    async def close(self) -> None:
+        self.closing = True
+        for ws in (self.ws, self.hs):
+            if ws is not None:
+                await ws.close()
+        if self.reader is not None:
+            await asyncio.wait_for(self.reader, TIMEOUT)
+
+
+class Bystander:
+    """A device that joined before the run and only reads: it must see no error, and stay."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.errors: list[dict[str, Any]] = []
+        self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def join(cls, url: str, token: str) -> Bystander:
+        ws = await _open(url)
+        await ws.send(pack({"type": "join", "token": token}))
+        return cls(ws)
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for data in self.ws:
+                frame = _unpack(data)
+                if frame["type"] == "error":
+                    self.errors.append(frame)
+                elif frame["type"] == "ack":
+                    self.acks.put_nowait(frame)
+
+    async def command(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Send a command; its ack, or None when the connection is gone or an error came."""
+        if self.reader.done():
+            return None
+        await self.ws.send(pack(body))
+        try:
+            return await asyncio.wait_for(self.acks.get(), TIMEOUT)
+        except TimeoutError:
+            return None
+
+
+# -- the log afterwards ------------------------------------------------------------------------
+
+
+def _rows(database: Path, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def baseline(database: Path, meeting: str) -> int:
+    return int(_rows(database, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE meeting_id = ?", (meeting,))[0][0])
+
+
+def audit(
+    database: Path, meeting: str, after: int, accounts: Mapping[str, Account], others: Mapping[str, Account]
+) -> list[str]:
+    """Rows written since seq ``after`` that no ack accounts for. ``accounts`` are the fuzzed
+    members' (they wrote nothing before), ``others`` are members who sent only good commands."""
+    bad: list[str] = []
+    everyone = {**accounts, **others}
+    for member, account in accounts.items():
+        mine = "WHERE meeting_id = ? AND member_id = ?"
+        commands = dict(_rows(database, f"SELECT client_id, seq FROM commands {mine}", (meeting, member)))  # noqa: S608
+        bad += [
+            f"command ({member}, {i!r}, {s}) stored without that ack"
+            for i, s in commands.items()
+            if account.log.get(i) != s
+        ]
+        bad += [f"acked {i!r} of {member} is not in the commands table" for i in account.log if i not in commands]
+        ink = {i for (i,) in _rows(database, f"SELECT client_id FROM ink {mine}", (meeting, member))}  # noqa: S608
+        bad += [f"ink ({member}, {i!r}) stored without an ack, or acked and not stored" for i in ink ^ account.ink]
+        votes = _rows(database, f"SELECT vote_id FROM ballots {mine}", (meeting, member))  # noqa: S608
+        bad += [f"ballot of {member} in {v!r} without an acked ballot" for (v,) in votes if v not in account.votes]
+    rows = _rows(
+        database, "SELECT seq, type, actor FROM events WHERE meeting_id = ? AND seq > ? ORDER BY seq", (meeting, after)
+    )
+    ends = {member: set(account.log.values()) for member, account in everyone.items()}
+    for index, (seq, kind, actor) in enumerate(rows):
+        if actor == SYSTEM:
+            if kind not in SYSTEM_EVENTS:
+                bad.append(f"event {seq} {kind} by the server")
+            continue
+        if actor not in ends:
+            bad.append(f"event {seq} {kind} by {actor}, who sent no command")
+            continue
+        # A command's events are consecutive and by its sender; the last has the ack's seq.
+        run = rows[index:]
+        last = next((s for s, _, a in run if a != actor or s in ends[actor]), None)
+        if last not in ends[actor] or any(a != actor for s, _, a in run if s <= last):
+            bad.append(f"event {seq} {kind} by {actor} belongs to no acked command")
+    return bad
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=TIMEOUT) as response:  # noqa: S310 (our server)
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+# -- the scenario ------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    stats: Stats
+    seconds: float
+    written_by_bad: int
+
+
+class Session:
+    """Fuzzed members' devices, the chair's (who sets the meeting up) and a bystander's, joined
+    to one meeting at ``url`` (http://HOST:PORT); ``finish`` checks the rule."""
+
+    def __init__(
+        self,
+        url: str,
+        meeting: str,
+        tokens: Mapping[str, str],
+        database: Path,
+        *,
+        fuzzed: Sequence[str] = ("deputy", "chair"),
+        bystander: str = "secretary",
+    ) -> None:
+        self.url, self.meeting, self.tokens, self.database = url, meeting, tokens, database
+        self.ws_url = url.replace("http", "ws", 1) + "/ws"
+        self.stats = Stats()
+        valid = frozenset(tokens.values())
+        self.devices = {m: Fuzzer(self.ws_url, m, tokens[m], valid, self.stats) for m in fuzzed}
+        self.chair = self.devices.get("chair") or Fuzzer(self.ws_url, "chair", tokens["chair"], valid, self.stats)
+        self.everyone = list(dict.fromkeys([*self.devices.values(), self.chair]))
+        self.bystander = bystander
+        self.after = 0
+
+    async def start(self) -> None:
+        self.after = baseline(self.database, self.meeting)
+        self.watcher = await Bystander.join(self.ws_url, self.tokens[self.bystander])
+        for device in self.everyone:
+            await device.join()
+        await _setup(self.chair, self.stats)
+
+    async def finish(self, server_errors: Callable[[], list[str]] = list) -> int:
+        """Check the rule after the frames: the problems go to ``stats``; the rows written by bad frames."""
+        stats, database, meeting = self.stats, self.database, self.meeting
+        for device in self.everyone:
+            await device.drain()
+        body = {"type": "set_substitute", "id": "bystander-1", "member": self.bystander, "name": ""}
+        ack = await self.watcher.command(body)
+        if ack is None or ack.get("type") != "ack" or self.watcher.errors:
+            stats.problem(f"the bystander: ack {ack}, errors {self.watcher.errors[:3]}")
+        before, fresh = baseline(database, meeting), await _open(self.ws_url)
+        await fresh.send(pack({"type": "join", "token": self.tokens[self.bystander]}))
+        if not before <= (welcome := await _recv(fresh))["seq"] <= baseline(database, meeting):
+            stats.problem(f"a fresh join is at seq {welcome['seq']}, the log at {before}")
+        await fresh.close()
+        for device in self.everyone:
+            await device.close()
+        await self.watcher.ws.close()
+        if not await asyncio.to_thread(_healthy, self.url):
+            stats.problem("/healthz did not answer after the run")
+        accounts = {m: d.account for m, d in self.devices.items()}
+        others = {self.bystander: Account({"bystander-1": ack["seq"]} if ack else {})}
+        if "chair" not in self.devices:
+            others["chair"] = self.chair.account
+        bad = audit(database, meeting, self.after, accounts, others)
+        if stats.frames != stats.errors + stats.acked + stats.welcomes + stats.answered_by_close:
+            stats.problem(
+                f"{stats.frames} frames; {stats.errors} errors, {stats.acked} acks, {stats.welcomes} welcomes"
+            )
+        logged = server_errors()
+        stats.logged_1007 = sum(UVICORN_1007 in record for record in logged)
+        stats.problems += bad + [f"server log: {record}" for record in logged if UVICORN_1007 not in record]
+        return len(bad)
+
+
+async def run(
+    url: str,
+    meeting: str,
+    tokens: Mapping[str, str],
+    database: Path,
+    frames: int,
+    seed: int,
+    *,
+    server_errors: Callable[[], list[str]] = list,
+) -> Report:
+    """``frames`` frames from ``seed``: a third as a member (the deputy), two thirds as the chair,
+    the last third with the commands that end the meeting (fuzz.ENDINGS) too."""
+    session = Session(url, meeting, tokens, database)
+    await session.start()
+    stats = session.stats
+    phases = [("deputy", tuple(COMMAND_TYPES)), ("chair", tuple(t for t in COMMAND_TYPES if t not in ENDINGS))]
+    phases.append(("chair", tuple(COMMAND_TYPES)))
+    started = time.perf_counter()
+    try:
+        for phase, (member, types) in enumerate(phases):
+            device = session.devices[member]
+            maker = Frames(seed * 8 + phase, device.context(), prefix=f"f{phase}-", types=types)
+            for n in range(frames // 3 + (1 if phase < frames % 3 else 0)):
+                await device.send(maker.make())
+                if n % 5000 == 4999 and not await asyncio.to_thread(_healthy, url):
+                    stats.problem(f"/healthz did not answer after {stats.frames} frames")
+            await device.drain()
+    except Aborted:
+        pass  # the problem is recorded
+    seconds = time.perf_counter() - started
+    return Report(stats, seconds, await session.finish(server_errors))
+
+
+async def _setup(chair: Fuzzer, stats: Stats) -> None:
+    """An open meeting with a quorum and an open vote, so that ballots can be acked."""
+    state = chair.state
+    voting = [m["id"] for m in state["members"] if m["voting"]]
+    first = next((i["id"] for i in state["agenda"] if i["parent"] is None), state["agenda"][0]["id"])
+    bodies: list[dict[str, Any]] = [{"type": "open_meeting"}]
+    bodies += [{"type": "record_attendance", "member": m, "status": "present"} for m in voting]
+    bodies.append({"type": "open_vote", "vote": "v-open", "item": first, "title": "fuzz"})
+    before = stats.acked
+    for n, body in enumerate(bodies):
+        await chair.send(Frame("setup", pack({**body, "id": f"setup-{n}"})))
+    await chair.drain()
+    stats.frames -= len(bodies)
+    stats.acked_by_kind.pop("setup", None)
+    if stats.acked - before != len(bodies):
+        raise Aborted(f"the setup was refused: {stats.codes}")
+    stats.acked = before
