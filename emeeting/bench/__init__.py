@@ -37,11 +37,32 @@ def _ink(options: dict[str, Any]) -> list[Row]:
     return ink.main(options.get("writers", ink.WRITERS), options.get("strokes", ink.STROKES))
 
 
+def _stalled(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import stalled
+
+    return stalled.main(stalled=options.get("stalled", stalled.STALLED))
+
+
+def _crash(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import crash
+
+    return crash.main(options.get("runs", crash.RUNS), options.get("seed"))
+
+
+def _fuzz(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import fuzz
+
+    return fuzz.main(options.get("frames", 100_000), options.get("seed"))
+
+
 SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "live": _live,
     "documents": _documents,
     "votes": _votes,
     "ink": _ink,
+    "stalled": _stalled,
+    "crash": _crash,
+    "fuzz": _fuzz,
 }
 
 COLUMNS = (
@@ -49,6 +70,7 @@ COLUMNS = (
     ("tablets", "tablets", ""),
     ("kind", "vote", ""),
     ("members", "members", ""),
+    ("stalled", "stalled", ""),
     ("p50_ms", "p50 ms", ""),
     ("p95_ms", "p95 ms", ""),
     ("p99_ms", "p99 ms", ""),
@@ -69,6 +91,9 @@ COLUMNS = (
     ("rss_per_tablet_kib", "KiB/tablet", ""),
     ("resume_s", "resume s", ""),
     ("lost", "lost", ""),
+    ("drops", "drops", ""),
+    ("recovered", "recovered", ""),
+    ("gaps", "gaps", ""),
     ("strokes", "strokes", ""),
     ("points", "points/stroke", ""),
     ("points_bytes", "points B", ""),
@@ -78,6 +103,24 @@ COLUMNS = (
     ("stored_bytes", "stored B", ""),
     ("file_bytes", "file B", ""),
     ("strokes_per_s", "strokes/s", ""),
+    ("runs", "runs", ""),
+    ("frames", "frames", ""),
+    ("acked", "acked", ""),
+    ("errors", "errors", ""),
+    ("closed", "closed", ""),
+    ("written_by_bad", "written by bad", ""),
+    ("frames_per_s", "frames/s", ""),
+    ("rss_start_mib", "RSS start MiB", ""),
+    ("rss_mib", "RSS MiB", ""),
+    ("pending", "in flight at kill", ""),
+    ("kill_ms", "kill ms", ""),
+    ("phantoms", "phantoms", ""),
+    ("resumed", "resumed", ""),
+    ("resent", "resent", ""),
+    ("unacked_committed", "unacked kept", ""),
+    ("faults", "faults", ""),
+    ("seconds", "seconds", ""),
+    ("seed", "seed", ""),
     ("image_kb", "image KB", ""),
     ("image_kb_max", "max KB", ""),
     ("thumb_kb", "thumb KB", ""),

@@ -20,7 +20,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import msgpack
@@ -139,7 +139,8 @@ def _binary(data: str | bytes) -> bytes:
     return data
 
 
-if __name__ == "__main__":
+def run_clients(main: Callable[[str, list[str], int], Coroutine[Any, Any, None]]) -> None:
+    """A client process's entry point: ``URL COUNT TOKEN...`` on its command line."""
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("count", type=int)
@@ -147,3 +148,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     raise_fd_limit()
     run_fast(main(args.url, args.tokens, args.count))
+
+
+if __name__ == "__main__":
+    run_clients(main)
