@@ -14,6 +14,7 @@ import pytest
 
 from emeeting.auth import make_token, new_invitation_id, read_token
 from emeeting.ratelimit import Rate, RateLimit
+from emeeting.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
 
@@ -238,3 +239,41 @@ def test_tokens_carry_128_random_bits_and_a_signature_that_any_change_breaks() -
         flipped = token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1 :]
         assert read_token(key, flipped) is None, flipped
     assert read_token(b"another key" * 3, token) is None
+
+
+# -- another site acting for a member (CSRF) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
+async def test_another_sites_forms_and_requests_are_refused_and_change_nothing(tmp_path: Path, origin: str) -> None:
+    async with serving(make_settings(tmp_path)) as server:
+        base = f"{server.url}/m/{server.meeting}"
+        api = f"{server.url}/api/meetings/{server.meeting}"
+        cookies = {f"emeeting_{server.meeting}": server.tokens["secretary"]}
+        foreign = {"Origin": origin}
+        async with httpx.AsyncClient(cookies=cookies) as http:
+            papers = (await http.get(f"{api}/documents")).json()["documents"]
+        async with httpx.AsyncClient(cookies=cookies, headers=foreign) as http:
+            answers = [
+                await http.post(f"{base}/invitations", data={"member": "deputy", "action": "revoke"}),
+                await http.post(f"{base}/new", data={"title": "ประชุมปลอม", "date": "2024-02-01", "time": "09:00"}),
+                await http.delete(f"{api}/members/deputy/invitation"),
+                await http.post(f"{api}/documents", files={"file": ("a.pdf", b"%PDF-1.4")}, data={"item": "policy"}),
+            ]
+        assert [r.status_code for r in answers] == [403, 403, 403, 403]
+        assert all("forbidden_origin" in r.text for r in answers)
+        # Nothing happened: the deputy's link still works, the papers and the meetings are as they were.
+        _, welcome = await joined(server, "deputy")
+        assert welcome["member"] == "deputy"
+        store = await Store.open(server.settings.database)
+        try:
+            assert len(await store.meetings()) == 1
+        finally:
+            await store.close()
+        async with httpx.AsyncClient(cookies=cookies) as http:
+            assert (await http.get(f"{api}/documents")).json()["documents"] == papers
+            # The same form from the server's own page goes through.
+            ours = await http.post(
+                f"{base}/invitations", data={"member": "deputy", "action": "revoke"}, headers={"Origin": server.url}
+            )
+        assert ours.status_code == 303
