@@ -131,11 +131,28 @@ class RedactTokens(logging.Filter):
         return True
 
 
+class QuietBadText(logging.Filter):
+    """uvicorn logs a text frame that is not UTF-8 as an error with a traceback, then closes the
+    connection with 1007 as it should: the client's fault, not the server's, and one such frame
+    per connection must not fill the log with tracebacks. A one-line warning is enough."""
+
+    MESSAGE = "Invalid UTF-8 sequence received from client."
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.getMessage().startswith(self.MESSAGE):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def server_config(app: App, settings: Settings) -> uvicorn.Config:
     """How uvicorn must run the app; the CLI and the tests share it."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactTokens) for f in access.filters):
         access.addFilter(RedactTokens())
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, QuietBadText) for f in errors.filters):
+        errors.addFilter(QuietBadText())
     # aiosqlite's debug trace prints every query's parameters, invitation ids among them.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     limits = settings.limits
