@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from emeeting import api, dates, meetings, protocol, setup
+from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
 from emeeting.services import Services
 from emeeting.ws import origin_allowed
@@ -37,6 +38,7 @@ TEMPLATES = Environment(
 )
 TEMPLATES.filters["thai_date"] = dates.thai_date
 TEMPLATES.filters["thai_time"] = dates.thai_time
+TEMPLATES.filters["plain"] = plain  # for <title>, which cannot hold a <bdi>: no bidi override there
 
 
 def qr_svg(link: str, *, scale: int) -> Markup:

@@ -180,6 +180,7 @@ async def _fill(server: RunningServer, data: Path) -> Served:
     await chair.settled(CHAIR, SECRETARY, MEMBER)
     await ok(chair, "open_meeting")
     await ok(chair, "set_quorum", count=1)
+    await ok(chair, "set_agenda_item", item="a0")
     # A vote whose options people named (a plurality vote writes them into the minutes).
     labels = [p for p in PAYLOADS if len(p) <= 200][:6]
     await ok(chair, "open_vote", vote="v1", item="a0", title=payload(2), options=labels, rule="plurality")

@@ -23,6 +23,7 @@ from typing import Any
 
 import docx
 import httpx
+import markdown_it
 import pytest
 
 from emeeting.documents.mupdf import load
@@ -169,6 +170,10 @@ async def test_every_page_shows_people_s_text_as_text(served: tuple[Served, list
         assert sheet.status_code == 200
         people = [text for index in range(len(PAYLOADS)) for text in (member_name(index), payload(index + 7))]
         inert_page(sheet.text, TITLE, *people)
+        # A tab's title cannot hold a <bdi>: no bidi control reaches it, on any page.
+        for text in (invitation.text, page.text, minutes.text, sheet.text):
+            title = re.search(r"<title>(.*?)</title>", text, re.S)
+            assert title is not None and not BIDI.search(title.group(1))
 
 
 async def test_the_new_meeting_form_comes_back_with_its_text_escaped(
@@ -251,6 +256,7 @@ async def test_the_minutes_docx_has_the_text_as_text_and_no_field_or_link(
         assert not NOT_TEXT.search(xml), name
 
 
+TABLE = {"table", "thead", "tbody", "tr", "th", "td"}
 UNESCAPED = re.compile(r"\\.")  # CommonMark: a backslash makes any ASCII punctuation plain text
 
 
@@ -275,6 +281,14 @@ async def test_the_minutes_markdown_escapes_every_markup_of_people_s_text(
     shown = visible(UNESCAPED.sub(lambda m: m.group()[1], markdown))
     for expected in minutes_texts():
         assert visible(expected) in shown, expected
+    # And as a renderer of GitHub's flavour (raw HTML on, bare addresses linked) reads it.
+    html = markdown_it.MarkdownIt("gfm-like").render(markdown)
+    tags = Scan(html).tags
+    assert {tag for tag, _ in tags} <= {"h1", "h2", "blockquote", "p", "strong", "ol", "ul", "li", "br"} | TABLE
+    assert len([tag for tag, _ in tags if tag in ("h1", "h2")]) == 1 + 3 + len(PAYLOADS)
+    text = visible("".join(Scan(html).text))
+    for expected in minutes_texts():
+        assert visible(expected) in text, expected
 
 
 # -- the annotated PDF ------------------------------------------------------------------------------
