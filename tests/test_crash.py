@@ -1,7 +1,7 @@
 """Crash test (issue 9): a real server killed with SIGKILL in a burst; nothing acked is lost.
 
 The machinery is emeeting/bench/crash.py, where ``emeeting bench crash`` makes 20 kills at
-random moments; here three, with a fixed seed: early among the first ballots, amid the ink,
+random moments; here five, with a fixed seed: early among the first ballots, amid the ink,
 and late in the burst. The runs share one data folder, so the later restarts recover a log
 that has already survived a crash.
 """
@@ -16,7 +16,7 @@ import msgpack
 
 from emeeting.bench import crash
 
-KILLS = (0.06, 0.4, 1.2)  # seconds into the burst
+KILLS = (0.06, 0.2, 0.4, 0.8, 1.2)  # seconds into the burst
 
 
 async def test_nothing_acknowledged_is_lost_when_the_server_is_killed(tmp_path: Path) -> None:

@@ -1,15 +1,14 @@
 """``emeeting bench crash``: a real server killed with SIGKILL in a burst; nothing acked is lost.
 
-A meeting of ``members`` voting members, a chair and a secretary, served by ``emeeting serve``
-in its own process (real defaults: SQLite synchronous=FULL). Each run, the chair opens a vote
-(named and secret in turn) and every device fires IN_FLIGHT commands at a time: a ballot (maybe
-changed), strokes of private ink and, the chair and the secretary, minutes edits. At a seeded
-random moment the server gets SIGKILL and is started again on the same folder. Then: the file's
-sequence numbers have no gap, and hold every acked command at its ack's seq (or ink ``n``) and
-every frame a device heard, byte for byte; each device resumes with exactly what it missed and
-resends the run's commands (acked ones are duplicates with the same seq; unacked ones may have
-committed); new devices find the minutes, the voters and the ink; the vote counts every ballot
-applied. The runs share the folder: each restart recovers a log that survived the crashes before.
+``emeeting serve`` runs in its own process (real defaults: SQLite synchronous=FULL). In each run
+the chair opens a vote (named and secret in turn) and every member's device fires IN_FLIGHT
+commands at a time: a ballot (maybe changed), strokes of private ink and, for the chair and the
+secretary, minutes edits. At a seeded random moment the server gets SIGKILL and is started again
+on the same folder. The file must then have no gap and hold every acked command at its ack's seq
+(or ink ``n``) and every frame a device heard, byte for byte; each device resumes with exactly
+what it missed and resends the run's commands (acked ones: duplicates with the same seq);
+new devices find the minutes, voters and ink; the vote counts every ballot applied. The runs
+share the folder: each restart recovers a log that survived the crashes before it.
 """
 
 from __future__ import annotations
@@ -419,11 +418,9 @@ async def resume(device: Device, url: str, log: Log, report: Report) -> None:
 
 
 async def resend(device: Device, log: Log, report: Report) -> None:
-    """Every command of the run again, same id and content, as a client does after a reconnect.
-
-    Acked: a duplicate with the same seq (ink: the same ``n``). Unacked: a duplicate when it
-    had committed (then stored as if acked), else applied now, past the log's end, or refused
-    for a reason the protocol gives (ALLOWED_REFUSALS)."""
+    """Every command of the run again, as a client does after a reconnect. Acked: a duplicate
+    with the same seq (ink: ``n``). Unacked: a duplicate if it had committed (then stored as if
+    acked), else applied now, past the log's end, or refused as ALLOWED_REFUSALS allows."""
     window = asyncio.Semaphore(IN_FLIGHT * 4)
     ink_end = log.ink_n(device.member)
 
@@ -489,6 +486,9 @@ class Campaign:
         for _, edit in sorted(edits, key=lambda e: e[0]):  # the last applied text of each field stands
             self.minutes[(edit["item"], edit["field"])] = edit["text"]
         voters = await self.observe(log, opened["seq"], vote)
+        report.runs += 1
+        if voters is None:  # the vote itself was lost: nothing to close
+            return
 
         await _control(chair, "close_vote", vote=vote)
         await chair.until(lambda: vote in chair.results)  # the sender hears the event before its ack
@@ -498,7 +498,6 @@ class Campaign:
             report.faults.append(f"vote {vote} counted {result['counts']}, the ballots applied make {counts}")
         if result["ballots"] is not None and dict(zip(voters, result["ballots"], strict=True)) != expected:
             report.faults.append(f"vote {vote}: the named ballots are not the last choices applied")
-        report.runs += 1
 
     def final_ballots(self, vote: str) -> dict[str, int]:
         """Each voter's last applied choice (a device sends a change only after its ballot's ack)."""
@@ -509,7 +508,7 @@ class Campaign:
             if frame["type"] == "cast_ballot" and frame["vote"] == vote and c in d.applied
         }
 
-    async def observe(self, log: Log, base: int, vote: str) -> list[str]:
+    async def observe(self, log: Log, base: int, vote: str) -> list[str] | None:
         """New devices read it all back: a snapshot, the events from ``base``, a few members'
         whole ink (``ink_since: 0``). Returns the vote's voters, from the snapshot."""
         last, report, url = self.devices[-1], self.report, self.server.url
@@ -521,8 +520,8 @@ class Campaign:
         report.faults += [
             f"minutes {k}: {texts.get(k)!r}, applied {t!r}" for k, t in self.minutes.items() if texts.get(k) != t
         ]
-        voters: list[str] = next(v["voters"] for v in snap.snapshot["votes"] if v["id"] == vote)
-        if sorted(voters) != sorted(self.final_ballots(vote)):
+        voters: list[str] | None = next((v["voters"] for v in snap.snapshot["votes"] if v["id"] == vote), None)
+        if voters is None or sorted(voters) != sorted(self.final_ballots(vote)):
             report.faults.append(f"vote {vote}: voters {voters}, applied ballots of {sorted(self.final_ballots(vote))}")
         if replay.heard != list(range(base + 1, welcome["seq"] + 1)) or any(
             replay.events[s] != log.events.get(s) for s in replay.heard if s <= log.seq
