@@ -6,9 +6,10 @@ appended to its outbox; nobody awaits a device. A sender task exists only
 while a device's outbox has something in it, and drains it onto the socket
 through the ASGI path, which waits when the socket is full. A device whose outbox
 fills (a stalled tablet) has its queued events dropped: it leaves the fast
-path, and when its socket moves again the sender sees the gap in sequence
-numbers and fills it from the log (or with a fresh snapshot when the gap is
-longer than the resume window). No event is ever skipped or sent twice.
+path: from then on it costs nothing per event but a number (how far it is
+behind), and when its socket moves again the sender fills the gap from the
+log (or with a fresh snapshot when the gap is longer than the resume window).
+No event is ever skipped or sent twice.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CONTROL = 0  # unsolicited frames: welcome, snapshot
 REPLY = -1  # the answer to one frame the device sent (ack or error); frees one credit when sent
 LATEST = -2  # a frame that supersedes the one queued before it (presence): only the newest waits
 POINTER = -3  # the same for the presenter's pointer, in a slot of its own
+BEHIND = -4  # the device fell off the fast path here: fill from the log up to ``_behind_to``
 
 
 class Source(Protocol):
@@ -64,6 +66,7 @@ class Connection:
         self._resume_window = resume_window
         self._outbox: deque[tuple[int, bytes | None]] = deque()
         self._queued_events = 0
+        self._behind_to: int | None = None  # while off the fast path: the newest event it must get
         self.broken = False  # the socket failed under the sender; the receive loop will see it close
         # Every frame a device sends gets exactly one reply; a device may have ``credits`` replies
         # outstanding. Past that the server stops reading it, so a device that sends without
@@ -87,16 +90,24 @@ class Connection:
         )
 
     def push_event(self, seq: int, frame: bytes) -> None:
+        if self._behind_to is not None:  # off the fast path: the log has it
+            self._behind_to = seq
+            return
         if seq == self.last_seq + 1 and self._write_now(frame):
             self.last_seq = seq
             return
         if self._queued_events >= self._queue_limit:
-            # Keep the replies and this newest event; the sender fills the gap from the log.
+            # Keep the replies; the sender fills the gap from the log, up to the newest event
+            # by the time it gets there. Until then a stalled device queues nothing more.
             self._outbox = deque(item for item in self._outbox if item[0] <= CONTROL)
             self._queued_events = 0
+            self._outbox.append((BEHIND, None))
+            self._behind_to = seq
             self.dropped += 1
             if self._on_drop is not None:
                 self._on_drop()
+            self._kick()
+            return
         self._outbox.append((seq, frame))
         self._queued_events += 1
         self._kick()
@@ -171,6 +182,12 @@ class Connection:
                 return
             while self._outbox:
                 seq, frame = self._outbox.popleft()
+                if seq == BEHIND:
+                    upto, self._behind_to = self._behind_to, None  # later events queue again
+                    assert upto is not None
+                    if upto > self.last_seq:
+                        await self._fill(upto)
+                    continue
                 if seq <= CONTROL:
                     assert frame is not None
                     await self._send(frame)

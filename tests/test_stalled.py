@@ -145,3 +145,26 @@ async def test_a_stalled_device_keeps_only_the_newest_presence() -> None:
     finally:
         conn.stop()
     assert sock.sent == [b"p3", b"welcome"]  # p1 and p2 were out of date before they could be sent
+
+
+async def test_a_device_off_the_fast_path_holds_no_frames_however_long_it_stalls() -> None:
+    # A tablet frozen through a whole meeting must cost the server a number, not a queue: after
+    # the drop, ten thousand more events add nothing to its outbox, and nothing is lost.
+    total = 10_000
+    sock = FrozenSocket(last=f" {total}".encode())
+    frames = {seq: f"event {seq}".encode() for seq in range(1, total + 1)}
+    conn = Connection(sock.send, sock.close, queue_limit=8, resume_window=total, credits=4)
+    conn.source = Log(frames)
+    try:
+        for seq in range(1, total + 1):
+            conn.push_event(seq, frames[seq])
+            if seq == 5000:
+                conn.push_control(b"an ack, after the events it acknowledges")
+        assert conn.dropped == 1 and len(conn._outbox) <= 3
+        sock.open.set()
+        await asyncio.wait_for(sock.got_last.wait(), TIMEOUT)
+    finally:
+        conn.stop()
+    events = [f for f in sock.sent if f.startswith(b"event")]
+    assert events == [frames[s] for s in range(1, total + 1)]
+    assert sock.sent.index(b"an ack, after the events it acknowledges") > sock.sent.index(frames[5000])
