@@ -125,7 +125,7 @@ async def _member(request: Request) -> tuple[LiveRoom, Member, str] | Response:
 
 def refused_page(exc: api.ApiError, *, not_found: bool = False) -> HTMLResponse:
     """The page for a link refused at the door (a link page answers 404 to an unknown token)."""
-    status = 404 if not_found and exc.status == 401 else 403 if exc.status == 401 else exc.status
+    status = (404 if not_found else 403) if exc.status == 401 else exc.status
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
     return HTMLResponse(page, status_code=status, headers=headers)
