@@ -80,6 +80,19 @@ def decide(state: MeetingState, command: DocumentCommand) -> list[Event] | Rejec
     raise AssertionError(f"unhandled document command {command!r}")  # pragma: no cover
 
 
+def open_page(state: MeetingState, actor: str, document: str, page: int) -> Rejection | None:
+    """Why ``actor`` may not have ``page`` of ``document`` before them (to show it, to write on
+    it), or None: no such document or page, or the document is hidden from them (recusal)."""
+    doc = state.documents.get(document)
+    if doc is None:
+        return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {document!r}")
+    if not 1 <= page <= doc.pages:
+        return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
+    if document in state.hidden_documents(actor):
+        return Rejection(Refusal.DOCUMENT_HIDDEN, "this document is hidden from you (a conflict of interest)")
+    return None
+
+
 def _document(state: MeetingState, doc_id: str) -> DocumentRef | Rejection:
     doc = state.documents.get(doc_id)
     return doc if doc is not None else Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {doc_id!r}")

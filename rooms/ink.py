@@ -30,6 +30,7 @@ from rooms.commands_ink import (
     SetNote,
     SharedInkCommand,
 )
+from rooms.documents import open_page
 from rooms.events_ink import PresenterCleared, PresenterDrew
 from rooms.model import MeetingState, MeetingStatus
 from rooms.refusals import Refusal, Rejection
@@ -151,17 +152,6 @@ def apply(ink: Ink, event: InkEvent) -> Ink:
     return Ink(ink.n + 1, strokes, notes)
 
 
-def _on_a_page(state: MeetingState, actor: str, document: str, page: int) -> Rejection | None:
-    doc = state.documents.get(document)
-    if doc is None:
-        return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {document!r}")
-    if not 1 <= page <= doc.pages:
-        return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
-    if document in state.hidden_documents(actor):
-        return Rejection(Refusal.DOCUMENT_HIDDEN, "this document is hidden from you (a conflict of interest)")
-    return None
-
-
 def _allowed(state: MeetingState, actor: str, command_type: str) -> Rejection | None:
     if actor == permissions.SYSTEM:
         return Rejection(Refusal.FORBIDDEN, "the server has no ink of its own")
@@ -182,7 +172,7 @@ def decide(state: MeetingState, ink: Ink, actor: str, command: InkCommand) -> li
         return refused
     match command:
         case Draw(stroke=stroke):
-            if (refused := _on_a_page(state, actor, stroke.document, stroke.page)) is not None:
+            if (refused := open_page(state, actor, stroke.document, stroke.page)) is not None:
                 return refused
             if stroke.id in ink.strokes:
                 return Rejection(Refusal.STROKE_EXISTS, f"you already have a stroke {stroke.id!r}")
@@ -195,11 +185,11 @@ def decide(state: MeetingState, ink: Ink, actor: str, command: InkCommand) -> li
                 return Rejection(Refusal.UNKNOWN_STROKE, f"you have no stroke {unknown[0]!r}")
             return [StrokesErased(ids)]
         case ClearPage(document=document, page=page):
-            if (refused := _on_a_page(state, actor, document, page)) is not None:
+            if (refused := open_page(state, actor, document, page)) is not None:
                 return refused
             return [PageCleared(document, page)]
         case SetNote(note=note):
-            if (refused := _on_a_page(state, actor, note.document, note.page)) is not None:
+            if (refused := open_page(state, actor, note.document, note.page)) is not None:
                 return refused
             if note.id not in ink.notes and len(ink.notes) >= MAX_NOTES:
                 return Rejection(Refusal.TOO_MUCH_INK, f"at most {MAX_NOTES} notes")
@@ -224,7 +214,7 @@ def decide_shared(state: MeetingState, command: SharedInkCommand) -> list[Presen
         return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
     match command:
         case PresentStroke(stroke=stroke):
-            if (refused := _on_a_page(state, "", stroke.document, stroke.page)) is not None:
+            if (refused := open_page(state, "", stroke.document, stroke.page)) is not None:
                 return refused
             if any(s.id == stroke.id for s in state.presenter):
                 return Rejection(Refusal.STROKE_EXISTS, f"there is already a stroke {stroke.id!r}")
@@ -238,7 +228,7 @@ def decide_shared(state: MeetingState, command: SharedInkCommand) -> list[Presen
             return [PresenterCleared(document, page)]
         case Point(document=document, page=page, x=x):
             shown = x is not None and document is not None
-            if shown and (refused := _on_a_page(state, "", document or "", page)) is not None:
+            if shown and (refused := open_page(state, "", document or "", page)) is not None:
                 return refused
             return []
 

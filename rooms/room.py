@@ -189,11 +189,10 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
         case ShowPage(document=doc_id, page=page):
             if (refused := _require_open(state)) is not None:
                 return refused
-            doc = state.documents.get(doc_id)
-            if doc is None:
-                return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {doc_id!r}")
-            if not 1 <= page <= doc.pages:
-                return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
+            # A presenter recused from an item with its papers hidden does not put them on screen.
+            if (refused := documents.open_page(state, actor, doc_id, page)) is not None:
+                return refused
+            doc = state.documents[doc_id]
             events: list[Event] = []
             # Showing a document moves the meeting to the item it belongs to.
             if doc.item is not None and doc.item != state.current_item:

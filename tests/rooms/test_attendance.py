@@ -20,6 +20,7 @@ from rooms.commands import (
     RecordAttendance,
     SetQuorum,
     SetSubstitute,
+    ShowPage,
     WithdrawConflict,
 )
 from rooms.events import event_from_wire
@@ -480,3 +481,13 @@ def test_any_sequence_of_attendance_commands_keeps_a_sound_record(data: st.DataO
         room.log.extend(outcome)
         check_record(room.state)
     assert fold(event_from_wire(e.to_wire()) for e in room.log) == room.state
+
+
+def test_a_presenter_recused_with_the_papers_hidden_cannot_show_them() -> None:
+    room = room_with(*VOTING)
+    room.do("sec", DeclareConflict("a", member="chair", hide_documents=True))
+    refused = room.refused("chair", ShowPage("a-1", 1))
+    assert refused.code is Refusal.DOCUMENT_HIDDEN
+    room.do("sec", ShowPage("a-1", 1))  # the secretary takes the item on screen
+    room.do("chair", ShowPage("b-1", 2))  # and the chair the next one
+    assert room.state.current_page is not None and room.state.current_page.document == "b-1"
