@@ -9,12 +9,13 @@ import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
-  bootData, connectionBadge, fill, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
+  bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
   ThumbStrip, toast,
 } from "./ui.js";
 
 const boot = bootData();
 const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+forgetHiddenImages(client, boot.meeting);
 registerServiceWorker(); // the pages shown keep showing through a short network drop (sw.js)
 const isChair = boot.role === "chair";
 

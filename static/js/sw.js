@@ -5,8 +5,9 @@
 //   - GET /api/meetings/{m}/documents/{d}/pages/{n} and …/thumbs/{n} (docs/protocol.md 14.4)
 //     are answered cache-first from the Cache Storage cache CACHE. A page image never changes
 //     (`Cache-Control: private, max-age=31536000, immutable`; uploaded documents get fresh random
-//     ids), so a cached copy is never revalidated. On a miss the request goes to the network and
-//     a `200` answer is stored; nothing else is: 503 page_not_ready, 422 page_failed, 404, 401/403,
+//     ids), so a cached copy is never revalidated. On a miss the request goes to the network
+//     (past the browser's HTTP cache: this cache is the one copy) and a `200` answer is stored,
+//     unless its meeting or document was forgotten since the request began; nothing else is: 503 page_not_ready, 422 page_failed, 404, 401/403,
 //     206 (range) and opaque answers pass through untouched and are asked again next time.
 //   - Every other request (the HTML pages, /ws, the JSON API, uploads, /static scripts, this
 //     script) is not intercepted at all: the browser sends it to the network as without a worker.
@@ -68,9 +69,20 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(cacheFirst(event));
 });
 
+// URL prefixes forgotten (a revoked link, papers now hidden), and when: an image whose request
+// began before its prefix was forgotten is passed on but not stored, or a fetch already on its
+// way would put back what was just taken out.
+const forgotten = new Map();
+
+function forgottenSince(url, started) {
+  for (const [prefix, at] of forgotten) if (at >= started && url.startsWith(prefix)) return true;
+  return false;
+}
+
 async function cacheFirst(event) {
   const request = event.request;
   const key = request.url;
+  const started = Date.now();
   let cache = null;
   try {
     cache = await caches.open(CACHE);
@@ -79,9 +91,12 @@ async function cacheFirst(event) {
   } catch {
     // Cache Storage unavailable (private mode, storage cleared underneath): just the network.
   }
-  const response = await fetch(request); // offline: rejects, like the request without us
-  if (cache && response.status === 200 && response.type === "basic" && !noStore(response)) {
-    event.waitUntil(store(cache, key, response.clone()));
+  // Past the browser's own HTTP cache: this cache is the one copy, so that forgetting an image
+  // (below) forgets it, and a page hidden since is asked of the server, which refuses it.
+  const response = await fetch(new Request(request, { cache: "no-store" })); // offline: rejects
+  const keep = !forgottenSince(key, started);
+  if (keep && cache && response.status === 200 && response.type === "basic" && !noStore(response)) {
+    event.waitUntil(store(cache, key, response.clone(), started));
   }
   return response;
 }
@@ -90,9 +105,12 @@ function noStore(response) {
   return /no-store/i.test(response.headers.get("Cache-Control") || "");
 }
 
-async function store(cache, key, response) {
+async function store(cache, key, response, started) {
   try {
     await cache.put(key, response);
+    // Forgotten while it was being written (the forgetting may have listed the cache before it):
+    // take it out again.
+    if (forgottenSince(key, started)) await cache.delete(key);
   } catch (err) {
     if (err && err.name === "QuotaExceededError") await dropOldest(cache, 0.25);
     return;
@@ -154,12 +172,18 @@ async function dropOldest(cache, fraction) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   // {type: "forget", meeting}: the link was revoked or is invalid: drop that meeting's images.
+  // {type: "forget", meeting, documents: [id...]}: those papers are now hidden from this member.
   if (data.type === "forget" && typeof data.meeting === "string") {
-    const prefix = `${self.location.origin}/api/meetings/${encodeURIComponent(data.meeting)}/`;
+    const meeting = `${self.location.origin}/api/meetings/${encodeURIComponent(data.meeting)}/`;
+    const prefixes = Array.isArray(data.documents)
+      ? data.documents.map((d) => `${meeting}documents/${encodeURIComponent(String(d))}/`)
+      : [meeting];
+    const at = Date.now();
+    for (const prefix of prefixes) forgotten.set(prefix, at);
     event.waitUntil((async () => {
       const cache = await caches.open(CACHE);
       const keys = await cache.keys();
-      await Promise.all(keys.filter((k) => k.url.startsWith(prefix)).map((k) => cache.delete(k)));
+      await Promise.all(keys.filter((k) => prefixes.some((p) => k.url.startsWith(p))).map((k) => cache.delete(k)));
     })());
   }
 });

@@ -8,7 +8,7 @@ import { mountVoting } from "./tablet_votes.js";
 import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, shown, t } from "./i18n.js";
 import {
-  bootData, connectionBadge, fill, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
+  bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
   registerServiceWorker, scheduler, ThumbStrip, toast,
 } from "./ui.js";
 
@@ -17,6 +17,7 @@ const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
 // Page images are kept on the tablet as they are delivered (static/js/sw.js), so that pages
 // already seen or prefetched keep showing, and browsing them works, while the network is gone.
 registerServiceWorker();
+forgetHiddenImages(client, boot.meeting);
 
 // What this tablet shows: the presenter's page (following) or a page of its own choosing.
 let following = true;

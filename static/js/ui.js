@@ -395,11 +395,28 @@ export function registerServiceWorker() {
 }
 
 /** Drop the cached page images of a meeting (its link was revoked): asks the service worker. */
-export function forgetImages(meeting) {
+export function forgetImages(meeting, documents = null) {
   if (!meeting || !("serviceWorker" in navigator)) return;
   navigator.serviceWorker.ready.then((registration) => {
-    if (registration.active) registration.active.postMessage({ type: "forget", meeting });
+    if (registration.active) registration.active.postMessage({ type: "forget", meeting, documents });
   }, () => {});
+}
+
+/**
+ * Keep out of this tablet's offline cache the papers its member asked to have hidden (a conflict
+ * of interest declared with hide_documents): pages opened before the conflict are forgotten the
+ * moment it is known, not kept until the cache fills.
+ */
+export function forgetHiddenImages(client, meeting) {
+  let hidden = new Set();
+  client.addEventListener("state", () => {
+    const s = client.state;
+    if (!s || !s.conflicts || !client.memberId) return;
+    const now = hiddenDocuments(s, client.memberId);
+    const fresh = [...now].filter((d) => !hidden.has(d));
+    hidden = now;
+    if (fresh.length) forgetImages(meeting, fresh);
+  });
 }
 
 const PREFETCH_BACKOFF = 5000; // ms before trying again after a network error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, Page
 
 from tests.e2e.test_pages import open_page
-from tests.support import RunningServer
+from tests.support import RunningServer, joined
 
 PAGES = 8  # q1-report, the document the chair shows
 URL = "/documents/q1-report/pages/"
@@ -90,4 +90,32 @@ async def test_pages_already_delivered_show_while_offline(browser: Browser, demo
     await tablet.wait_for_function(SHOWN, arg=1)
     assert "minutes-4-2566" in (await tablet.get_attribute("#viewer img.page-img", "src") or "")
     await tablet.wait_for_function("() => emeeting.client.status === 'live'")
+    assert tablet.errors == []  # type: ignore[attr-defined]
+
+
+GONE = f"""(part) => {{
+    const counts = (window.__gone ||= {{}});
+    const running = (window.__goneRunning ||= new Set());
+    if (!running.has(part)) {{
+        running.add(part);
+        ({COUNT})(part).then((n) => {{ counts[part] = n; }}).finally(() => running.delete(part));
+    }}
+    return counts[part] === 0;
+}}"""
+
+
+async def test_papers_hidden_by_a_conflict_leave_the_tablets_cache(browser: Browser, demo: RunningServer) -> None:
+    _, chair = await open_page(browser, demo, "chair", 1366, 768)
+    _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
+    await controlled(tablet)
+    await chair.click("#open-meeting")
+    await chair.get_by_text("รายงานผลการดำเนินงาน ไตรมาสที่ 1").first.click()
+    await tablet.wait_for_function(SHOWN, arg=1)
+    await tablet.wait_for_function(CACHED, arg=["/documents/q1-report/", 1], polling=200)
+    # The deputy declares a conflict on the item with its papers hidden (from another device).
+    phone, _ = await joined(demo, "deputy")
+    await phone.command("declare_conflict", item="q1", hide_documents=True)
+    await phone.until("ack")
+    await tablet.wait_for_function(GONE, arg="/documents/q1-report/", polling=200)
+    assert await tablet.evaluate(COUNT, "/documents/q1-report/") == 0
     assert tablet.errors == []  # type: ignore[attr-defined]
