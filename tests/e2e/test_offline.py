@@ -19,15 +19,24 @@ COUNT = """async (part) => {
     }
     return n;
 }"""
-CACHED = f"""([part, count]) => {{
+
+
+def counted(test: str) -> str:
+    """A predicate on the count of cached images with `part` in their URL: ([part, n]) => test."""
+    return f"""([part, n]) => {{
     const counts = (window.__counts ||= {{}});
     const running = (window.__counting ||= new Set());
     if (!running.has(part)) {{
         running.add(part);
-        ({COUNT})(part).then((n) => {{ counts[part] = n; }}).finally(() => running.delete(part));
+        ({COUNT})(part).then((c) => {{ counts[part] = c; }}).finally(() => running.delete(part));
     }}
-    return (counts[part] || 0) >= count;
+    return part in counts && {test};
 }}"""
+
+
+CACHED = counted("counts[part] >= n")
+GONE = counted("counts[part] === n")
+
 
 SHOWN = """(n) => {
     const img = document.querySelector('#viewer img.page-img');
@@ -93,17 +102,6 @@ async def test_pages_already_delivered_show_while_offline(browser: Browser, demo
     assert tablet.errors == []  # type: ignore[attr-defined]
 
 
-GONE = f"""(part) => {{
-    const counts = (window.__gone ||= {{}});
-    const running = (window.__goneRunning ||= new Set());
-    if (!running.has(part)) {{
-        running.add(part);
-        ({COUNT})(part).then((n) => {{ counts[part] = n; }}).finally(() => running.delete(part));
-    }}
-    return counts[part] === 0;
-}}"""
-
-
 async def test_papers_hidden_by_a_conflict_leave_the_tablets_cache(browser: Browser, demo: RunningServer) -> None:
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
@@ -116,6 +114,6 @@ async def test_papers_hidden_by_a_conflict_leave_the_tablets_cache(browser: Brow
     phone, _ = await joined(demo, "deputy")
     await phone.command("declare_conflict", item="q1", hide_documents=True)
     await phone.until("ack")
-    await tablet.wait_for_function(GONE, arg="/documents/q1-report/", polling=200)
+    await tablet.wait_for_function(GONE, arg=["/documents/q1-report/", 0], polling=200)
     assert await tablet.evaluate(COUNT, "/documents/q1-report/") == 0
     assert tablet.errors == []  # type: ignore[attr-defined]
