@@ -21,8 +21,15 @@ from rooms.model import Member
 from rooms.paper import sheets_saved
 from rooms.permissions import SYSTEM
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "static"
+
+def _pages(name: str) -> Path:
+    """The pages' files: inside the package when installed from a wheel, beside it in a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / name
+    return installed if installed.is_dir() else package.parent / name
+
+
+STATIC = _pages("static")
 # Defence in depth behind escaping: the pages run only our own scripts and talk only to us.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -33,7 +40,7 @@ CSP = (
 # posts, which the Origin check must refuse; same-origin still keeps token URLs from other sites.
 PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "Content-Security-Policy": CSP}
 TEMPLATES = Environment(
-    loader=FileSystemLoader(ROOT / "templates"),
+    loader=FileSystemLoader(_pages("templates")),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 TEMPLATES.filters["thai_date"] = dates.thai_date

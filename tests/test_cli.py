@@ -56,10 +56,12 @@ class Serve:
         self.stdout = stdout
 
     @classmethod
-    async def start(cls, data: Path) -> Serve:
+    async def start(
+        cls, data: Path, emeeting: tuple[str, ...] = (sys.executable, "-m", "emeeting"), cwd: Path | None = None
+    ) -> Serve:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "emeeting", "serve", "--port", "0", "--data", str(data),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            *emeeting, "serve", "--port", "0", "--data", str(data),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=cwd,
         )  # fmt: skip
         assert proc.stdout is not None and proc.stderr is not None
         lines = []
@@ -71,7 +73,10 @@ class Serve:
                 links: dict[str, str] = {}
                 # The links are printed once, for the demo just made; after that, on request.
                 if "emeeting links" in line:
-                    listed = await asyncio.to_thread(run_cli, "links", "--data", str(data), "--json")
+                    listed = await asyncio.to_thread(
+                        subprocess.run, [*emeeting, "links", "--data", str(data), "--json"],
+                        capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
+                    )  # fmt: skip
                     for link in json.loads(listed.stdout)["links"]:
                         links.setdefault(link["role"], link["url"])
                 listed_apart = bool(links)
