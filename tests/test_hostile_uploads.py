@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,3 +74,31 @@ async def test_active_content_is_removed_and_a_misnamed_image_is_taken_for_what_
             assert b"/JavaScript" not in source.read_bytes() and b"/JS" not in source.read_bytes()
         else:
             assert body["kind"] == "png" and body["pages"] == 1
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory (VmHWM) in bytes; the server under test runs in it."""
+    return int(re.findall(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())[0]) * 1024
+
+
+async def test_a_zip_bomb_is_never_unpacked_in_the_server(tmp_path: Path) -> None:
+    """A 1 MB .docx whose mimetype and document.xml each inflate to 512 MiB: the server only reads
+    bounded prefixes of it (conversion happens in a worker, here a stand-in LibreOffice)."""
+    soffice = hostile.fake_soffice(tmp_path / "soffice", "convert", tmp_path / "soffice.pids")
+    async with serving(make_settings(tmp_path / "data", caps=Caps(office_command=(str(soffice),)))) as server:
+        bomb = hostile.zip_bomb_docx(tmp_path / "minutes.docx", megabytes=512)
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        before = peak_rss()
+        slowest = 0.0
+        async with httpx.AsyncClient(timeout=30) as http:
+            uploading = asyncio.create_task(upload(server, "secretary", bomb))
+            while not uploading.done():
+                started = time.monotonic()
+                assert (await http.get(f"{server.url}/healthz")).status_code == 200
+                slowest = max(slowest, time.monotonic() - started)
+            response = await uploading
+        grown = peak_rss() - before
+        assert grown < 64 * 1024 * 1024, f"the server's memory grew by {grown >> 20} MiB"
+        assert slowest < 1.0, f"/healthz waited {slowest:.1f} s"
+        assert response.status_code == 201, response.text  # not unpacked by the worker either
+        assert response.json()["kind"] == "office" and response.json()["pages"] == 1
