@@ -22,6 +22,8 @@ Kind = Literal["pdf", "png", "jpeg", "office"]
 
 HEAD = 4096  # bytes read to recognise a file
 PDF_MARKER_WITHIN = 1024  # readers accept "%PDF-" anywhere in the first KiB (PDF 1.7 annex H.3)
+PDF_MARKER_FURTHER = 64 * 1024  # and MuPDF (like others) past it, in a file that is nothing else
+UNKNOWN = "of a kind we do not know"
 MAX_ZIP_ENTRIES = 10_000  # a real docx/pptx/xlsx has tens to a few thousand
 MAX_ZIP_DIRECTORY = 4 * MIB
 MIMETYPE_BYTES = 100  # "application/vnd.oasis.opendocument.presentation" is 47
@@ -59,7 +61,15 @@ def sniff(path: Path) -> Kind:
         return "office"
     if head.startswith(b"PK\x03\x04") and _office_zip(path) is not None:
         return "office"
-    raise DocumentError(Code.UNSUPPORTED_TYPE, f"This file is {_describe(head)}, not {ACCEPTED}")
+    what = _describe(head)
+    if what in (UNKNOWN, "a plain text file") and _pdf_further_in(path):
+        return "pdf"  # junk in front of a PDF (a mail or web wrapper): MuPDF repairs it, readers open it
+    raise DocumentError(Code.UNSUPPORTED_TYPE, f"This file is {what}, not {ACCEPTED}")
+
+
+def _pdf_further_in(path: Path) -> bool:
+    with path.open("rb") as f:
+        return b"%PDF-" in f.read(PDF_MARKER_FURTHER)
 
 
 def check_size(size: int, caps: Caps) -> None:
@@ -173,7 +183,7 @@ def _describe(head: bytes) -> str:
             return words
     if _looks_like_text(head):
         return "a plain text file"
-    return "of a kind we do not know"
+    return UNKNOWN
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -89,7 +89,7 @@ def open_document(pdf: Path) -> Any:
     except (RuntimeError, ValueError, fitz.mupdf.FzErrorBase) as exc:
         if is_out_of_memory(exc):
             raise
-        raise DocumentError(Code.CORRUPT_PDF, f"The PDF could not be opened again for rendering: {exc}") from None
+        raise DocumentError(Code.CORRUPT_PDF, "The PDF could not be opened again for rendering.", str(exc)) from None
     if doc.needs_pass:
         doc.close()
         raise DocumentError(Code.ENCRYPTED_PDF, "The PDF is protected by a password.")
@@ -126,21 +126,22 @@ def page_too_large(number: int, width: float, height: float, max_area: float) ->
     )
 
 
-def probe(doc: Any) -> None:
-    """Draw page 1 at full size and throw it away: the expensive, dangerous part of rendering.
+def probe(doc: Any, number: int = 1) -> None:
+    """Draw page ``number`` at full size and throw it away: the expensive, dangerous part of rendering.
 
-    Run during intake, so that a page built to exhaust time or memory is refused with the
-    file instead of failing later on every tablet.
+    Run during intake on the first page that loads, so that a page built to exhaust time or
+    memory is refused with the file instead of failing later on every tablet.
     """
-    page = doc[0]
+    page = doc[number - 1]
     scale = full_scale(float(page.rect.width), float(page.rect.height))
     page.get_pixmap(matrix=fitz.Matrix(scale, scale), colorspace=fitz.csRGB, alpha=False)
 
 
 def render_page(pdf: Path, number: int, out_dir: Path, max_page_area: float) -> dict[str, Any]:
     """Render page ``number`` into ``out_dir``; the wire form of a RenderedPage (the pool makes the paths)."""
-    page = load_page(open_document(pdf), number, max_page_area)
+    doc = open_document(pdf)
     try:
+        page = load_page(doc, number, max_page_area)
         width, height = float(page.rect.width), float(page.rect.height)
         shown = page.get_displaylist()  # the page is interpreted once, then drawn twice and read
         small = thumb_scale(width, height)
@@ -154,7 +155,7 @@ def render_page(pdf: Path, number: int, out_dir: Path, max_page_area: float) -> 
     except (RuntimeError, ValueError, fitz.mupdf.FzErrorBase) as exc:
         if is_out_of_memory(exc):
             raise
-        raise DocumentError(Code.CORRUPT_PDF, f"Page {number} could not be drawn: {exc}") from None
+        raise DocumentError(Code.CORRUPT_PDF, f"Page {number} could not be drawn.", str(exc)) from None
     if grey:
         thumb = thumb.convert("L")
     out_dir.mkdir(parents=True, exist_ok=True)
