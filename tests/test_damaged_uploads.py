@@ -15,7 +15,7 @@ from tests.test_uploads import events_of, get, ready_pages, upload
 
 READABLE: list[tuple[str, Callable[[Path], Path], int, str]] = [
     ("broken-object.pdf", damaged.broken_object_pdf, 2, "Second page"),
-    ("prefilled-form.pdf", damaged.prefilled_form_pdf, 1, "school building grant"),
+    ("prefilled-form.pdf", damaged.prefilled_form_pdf, 1, "Somchai"),  # the filled-in value
     ("trailing-data.pdf", damaged.trailing_data_pdf, 2, "Second page"),
     ("no-eof.pdf", damaged.no_eof_pdf, 2, "Second page"),
     ("junk-before.pdf", damaged.junk_before_pdf, 2, "Second page"),
@@ -45,6 +45,12 @@ async def test_pdfs_that_readers_open_are_taken_and_every_page_shown(server: Run
             assert not pdf.is_repaired and pdf.page_count == pages, name
             for xref in range(1, int(pdf.xref_length())):
                 pdf.xref_get_keys(xref)  # every object parses
+            if name == "prefilled-form.pdf":  # the form and the comments are kept
+                assert sorted(a.type[1] for a in pdf[0].annots()) == ["Highlight", "Text"]
+                assert {w.field_name: w.field_value for w in pdf[0].widgets()} == {
+                    "applicant": "Somchai Jaidee",
+                    "agreed": "Yes",
+                }
         assert b"unterminated" not in stored(server, body["file"]).read_bytes(), name
 
 
