@@ -43,7 +43,7 @@ KINDS = {
 """Action types (``/S``) removed wherever they are, and the label each is reported under."""
 WEB_LINK = re.compile(r"(?i)\s*(https?://|mailto:)")
 MENTIONS = re.compile(
-    r"/(JavaScript|JS|Launch|GoToR|GoToE|SubmitForm|ImportData|Thread|RichMediaExecute|URI|AA|EmbeddedFile|EF)\b"
+    r"/(JavaScript|JS|Launch|GoToR|GoToE|SubmitForm|ImportData|Thread|RichMediaExecute|URI|AA|EmbeddedFile|EF|FileAttachment)\b"
 )
 """Words without which an object holds nothing to remove: the others are not walked."""
 
@@ -107,6 +107,8 @@ def scrub(doc: Any, bad: set[int]) -> tuple[str, ...]:
                 mupdf.pdf_dict_dels(obj, key)
                 found.add("embedded_files")
         _walk(obj, found)
+    for xref in bad:
+        doc.update_object(xref, "null")  # so that saving never parses them again
     return tuple(sorted(found))
 
 
