@@ -81,13 +81,15 @@ def inspect(source: Path, kind: Kind, out: Path, work: Path, caps: Caps, phase: 
                     sanitized = scrub(doc, bad)
                     break
                 except Wrecked:
-                    doc.close()
+                    wrecked, doc = doc, None
+                    wrecked.close()
                     doc = reopen()
             else:
                 raise DocumentError(Code.CORRUPT_PDF, DAMAGED, f"{len(bad)} unreadable objects break MuPDF's repair")
             doc.save(clean, garbage=3, deflate=True, encryption=fitz.PDF_ENCRYPT_NONE)
     finally:
-        doc.close()
+        if doc is not None:
+            doc.close()
     phase("probe")
     first = min(set(range(1, pages + 1)) - failed)
     with fitz.open(clean, filetype="pdf") as saved:
