@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import PurePath
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from emeeting import auth, meetings, protocol
-from emeeting.documents import DocumentError
+from emeeting.documents import DocumentError, sentence
 from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
 from emeeting.live import Accepted, LiveRoom, RoomFailed
@@ -32,6 +33,8 @@ from rooms.model import Member, Role
 from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
 from rooms.room import decide
+
+log = logging.getLogger(__name__)
 
 COOKIE = "emeeting_{meeting}"  # the invitation page sets it; page images load with it
 PAGE_WAIT = 10.0  # seconds a request for a page not rendered yet waits for it
@@ -129,6 +132,7 @@ async def upload(request: Request) -> Response:
         try:
             upload = await receive(request.headers.get("content-type", ""), request.stream(), source, caps.max_bytes)
         except UploadError as exc:
+            log.warning("upload to %s by %s refused %s: %s", meeting_id, member.id, exc.code, exc.message)
             raise ApiError(exc.status, exc.code, exc.message) from None
         item = upload.fields.get("item", "")
         given = (upload.fields.get("title") or "").strip() or PurePath(upload.filename).stem.strip()
@@ -139,7 +143,14 @@ async def upload(request: Request) -> Response:
         try:
             record = await take_in(services.pool, services.catalogue, upload.sha256, upload.size, source, normalised)
         except DocumentError as exc:
-            raise ApiError(exc.http_status, exc.code, exc.message) from None
+            # The log says why (the file's name as a quoted literal: it is the uploader's text);
+            # the uploader gets the code's fixed sentence, never a library's words or a path.
+            log.warning(
+                "upload to %s by %s refused %s: file %r (%d bytes, sha256 %s): %s%s",
+                meeting_id, member.id, exc.code, upload.filename[:200], upload.size, upload.sha256[:16],
+                exc.message, f" [{exc.detail}]" if exc.detail else "",
+            )  # fmt: skip
+            raise ApiError(exc.http_status, exc.code, sentence(exc.code, caps)) from None
         ready, failed = await services.catalogue.done(upload.sha256)
         await services.catalogue.link(meeting_id, upload.sha256)
         command = AddDocument(document, title, item, upload.sha256, record.pages, frozenset(ready))

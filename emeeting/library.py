@@ -7,11 +7,14 @@ already known is not checked or rendered again.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
-from emeeting.documents import RenderPool, sniff
+from emeeting.documents import Code, RenderPool, sniff
 from emeeting.files import Catalogue, FileRecord, folder
+
+log = logging.getLogger(__name__)
 
 
 async def take_in(
@@ -32,4 +35,11 @@ async def take_in(
     os.replace(inspected.pdf, where / "source.pdf")
     record = FileRecord(sha256, kind, size, inspected.pages, inspected.sanitized)
     await catalogue.add_file(record)
+    for page in inspected.failed:  # announced with the document, never queued for rendering
+        await catalogue.add_failure(sha256, page, Code.CORRUPT_PDF)
+    if inspected.failed or inspected.skipped:
+        log.warning(
+            "file %s taken with pages %s that cannot be read and %d objects MuPDF could not parse (left out)",
+            sha256, list(inspected.failed), inspected.skipped,
+        )  # fmt: skip
     return record

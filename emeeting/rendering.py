@@ -126,7 +126,9 @@ class RenderQueue:
         try:
             rendered = await self.pool.render(where / "source.pdf", page, where)
         except DocumentError as exc:
-            log.warning("page %d of %s: %s", page, sha256, exc.message)
+            log.warning(
+                "page %d of %s: %s %s%s", page, sha256, exc.code, exc.message, f" [{exc.detail}]" if exc.detail else ""
+            )
             await self.catalogue.add_failure(sha256, page, exc.code)
             await self._announce(sha256, MarkPageFailed(sha256, page, exc.code))
             self._resolve(sha256, page, None)

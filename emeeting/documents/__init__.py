@@ -10,7 +10,7 @@ run under limits (``Caps``) so that a hostile file costs one worker, never the s
 """
 
 from emeeting.documents.caps import Caps
-from emeeting.documents.errors import Code, DocumentError
+from emeeting.documents.errors import Code, DocumentError, sentence
 from emeeting.documents.intake import Kind, check_size, sniff
 from emeeting.documents.pool import RenderPool, default_workers
 from emeeting.documents.results import Inspected, RenderedPage
@@ -25,5 +25,6 @@ __all__ = [
     "RenderedPage",
     "check_size",
     "default_workers",
+    "sentence",
     "sniff",
 ]

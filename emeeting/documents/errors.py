@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from emeeting.documents.caps import A0_AREA, MIB, Caps
+
 
 class Code(StrEnum):
     EMPTY_FILE = "empty_file"
@@ -39,13 +41,64 @@ HTTP_STATUS: dict[Code, int] = {
 
 
 class DocumentError(Exception):
-    """A file we will not take, or a page we could not render: a stable code and a message for people."""
+    """A file we will not take, or a page we could not render: a stable code and a message for people.
 
-    def __init__(self, code: Code | str, message: str) -> None:
+    ``detail`` is what a library said (MuPDF, Pillow, LibreOffice): for the server's log only,
+    since it may name the server's files; the message never quotes it.
+    """
+
+    def __init__(self, code: Code | str, message: str, detail: str = "") -> None:
         super().__init__(f"{code}: {message}")
         self.code: Code = Code(code)  # ValueError for a code nobody defined, also when it came from a worker
         self.message = message
+        self.detail = detail
 
     @property
     def http_status(self) -> int:
         return HTTP_STATUS.get(self.code, 422)
+
+
+def sentence(code: Code, caps: Caps) -> str:
+    """What the person uploading is told about a refusal: one fixed sentence per code (the limits
+    in it are the server's settings), English; pages say it in Thai and English by ``code``.
+
+    Never a library's words, a path or a number read from the file: the message of the
+    DocumentError (and its detail) are for the server's log.
+    """
+    metres = (25.4 / 72 / 1000) ** 2
+    sentences = {
+        Code.EMPTY_FILE: "The file is empty (0 bytes). Check that it was saved, then upload it again.",
+        Code.UNSUPPORTED_TYPE: "This kind of file is not taken: upload a PDF, a PNG or JPEG image, or an office "
+        "document (Word, PowerPoint, Excel or OpenDocument); or save or export it as PDF and upload that.",
+        Code.FILE_TOO_LARGE: f"The file is larger than {caps.max_bytes / MIB:g} MB, the largest this server takes. "
+        "Split it, or save it again with smaller images, and upload that.",
+        Code.ENCRYPTED_PDF: "The PDF is protected by a password, so it cannot be shown. Open it with the password, "
+        "save or print it to a new PDF without one, and upload that.",
+        Code.CORRUPT_PDF: "The PDF is damaged or incomplete and cannot be read. Open it in a PDF reader; if it "
+        "shows, print or save it to a new PDF and upload that; if not, get the file again.",
+        Code.CORRUPT_IMAGE: "The image is damaged and cannot be read. Open it in an image viewer; if it shows, "
+        "save it again and upload that.",
+        Code.TOO_MANY_PAGES: f"The document has more than {caps.max_pages} pages, the most this server takes. "
+        "Split it into parts and upload each.",
+        Code.PAGE_TOO_LARGE: f"A page is larger than {caps.max_page_area * metres:.1f} square metres "
+        f"({caps.max_page_area / A0_AREA:g} A0 sheets), or the image has more than "
+        f"{caps.max_image_pixels / 1e6:g} megapixels: more than this server shows. Export the document again at "
+        "a normal paper size, or make the image smaller, and upload that.",
+        Code.NO_SUCH_PAGE: "There is no such page in the document.",
+        Code.PAGE_TIMEOUT: f"A page took more than {caps.page_seconds:g} s to draw, so it was stopped: it is far "
+        "more complex than a normal page, or built to overload the server. Export the document again with "
+        "smaller images and upload that.",
+        Code.INSPECT_TIMEOUT: f"Checking the file took more than {caps.open_seconds:g} s, so it was refused: it is "
+        "damaged, or built to overload the server. Print or save it to a new PDF and upload that.",
+        Code.WORKER_CRASHED: "The process reading the file stopped unexpectedly: the file is damaged or built to "
+        "crash PDF readers. Print or save it to a new PDF and upload that.",
+        Code.OUT_OF_MEMORY: f"Reading the file or drawing its first page needed more than the "
+        f"{caps.worker_memory // MIB} MB of memory a document may use: a picture in it is enormous, or it is "
+        "built to overload the server. Export the document again with smaller images and upload that.",
+        Code.OFFICE_UNAVAILABLE: "LibreOffice is not installed on this server, so Word, PowerPoint, Excel and "
+        "OpenDocument files cannot be converted. Save the document as PDF and upload that.",
+        Code.OFFICE_FAILED: f"LibreOffice could not convert the file, or took more than {caps.office_seconds:g} s. "
+        "Open it in the program that made it, save it as PDF and upload that.",
+        Code.POOL_CLOSED: "The server is shutting down; try again in a moment.",
+    }
+    return sentences[code]

@@ -1,7 +1,8 @@
 """What kind of file an upload is, from its content (never its name), and whether it is too big.
 
 This module runs in the server process: it reads at most a few kilobytes of the file, plus the
-central directory of a ZIP (bounded), and never parses a document. Everything that does is in
+central directory of a ZIP (bounded) and at most 100 bytes of one entry, and never parses a
+document or unpacks an archive. Everything that does is in
 a worker process (see pool.py).
 """
 
@@ -21,8 +22,11 @@ Kind = Literal["pdf", "png", "jpeg", "office"]
 
 HEAD = 4096  # bytes read to recognise a file
 PDF_MARKER_WITHIN = 1024  # readers accept "%PDF-" anywhere in the first KiB (PDF 1.7 annex H.3)
+PDF_MARKER_FURTHER = 64 * 1024  # and MuPDF (like others) past it, in a file that is nothing else
+UNKNOWN = "of a kind we do not know"
 MAX_ZIP_ENTRIES = 10_000  # a real docx/pptx/xlsx has tens to a few thousand
 MAX_ZIP_DIRECTORY = 4 * MIB
+MIMETYPE_BYTES = 100  # "application/vnd.oasis.opendocument.presentation" is 47
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ODF_TYPES = {
     "application/vnd.oasis.opendocument.text": "odt",
@@ -57,7 +61,15 @@ def sniff(path: Path) -> Kind:
         return "office"
     if head.startswith(b"PK\x03\x04") and _office_zip(path) is not None:
         return "office"
-    raise DocumentError(Code.UNSUPPORTED_TYPE, f"This file is {_describe(head)}, not {ACCEPTED}")
+    what = _describe(head)
+    if what in (UNKNOWN, "a plain text file") and _pdf_further_in(path):
+        return "pdf"  # junk in front of a PDF (a mail or web wrapper): MuPDF repairs it, readers open it
+    raise DocumentError(Code.UNSUPPORTED_TYPE, f"This file is {what}, not {ACCEPTED}")
+
+
+def _pdf_further_in(path: Path) -> bool:
+    with path.open("rb") as f:
+        return b"%PDF-" in f.read(PDF_MARKER_FURTHER)
 
 
 def check_size(size: int, caps: Caps) -> None:
@@ -95,7 +107,7 @@ def _office_zip(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                mimetype = _prefix(archive, "mimetype").decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
                     return ODF_TYPES[mimetype]
             if "[Content_Types].xml" in names:
@@ -105,6 +117,21 @@ def _office_zip(path: Path) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         return None
     return None
+
+
+def _prefix(archive: zipfile.ZipFile, name: str) -> bytes:
+    """At most MIMETYPE_BYTES of an entry, never more decompressed; b"" if it is not a plausible mimetype.
+
+    A ZIP entry may inflate a thousandfold (a 1 MB file to 1 GB of zeros), so an entry is never
+    read whole here. ODF stores its mimetype uncompressed; deflate is tolerated, since zlib
+    stops at the bytes asked for. Other methods (bzip2, LZMA) are not: Python decompresses their
+    input chunks whole.
+    """
+    entry = archive.getinfo(name)
+    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or entry.file_size > MIMETYPE_BYTES:
+        return b""
+    with archive.open(entry) as stream:
+        return stream.read(MIMETYPE_BYTES)
 
 
 def _small_zip_directory(path: Path) -> bool:
@@ -156,7 +183,7 @@ def _describe(head: bytes) -> str:
             return words
     if _looks_like_text(head):
         return "a plain text file"
-    return "of a kind we do not know"
+    return UNKNOWN
 
 
 def _looks_like_text(head: bytes) -> bool:

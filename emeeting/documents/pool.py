@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 START_SECONDS = 30.0  # for a new worker to import its libraries and say it is ready
 ANNOTATE_SECONDS = 120.0  # to write one PDF of a whole meeting: annotated papers, or the minutes
 RESTART_DELAYS = (0.1, 0.5, 2.0, 10.0)  # between failed attempts to start a replacement
-SANITIZED = frozenset({"embedded_files", "javascript", "launch", "xfa"})
+SANITIZED = frozenset({"embedded_files", "javascript", "launch", "remote_actions", "xfa"})
 T = TypeVar("T")
 
 
@@ -195,14 +195,18 @@ class RenderPool:
         }
 
         def parse(reply: dict[str, Any]) -> Inspected:
-            pages, sanitized = reply.get("pages"), reply.get("sanitized")
+            pages, sanitized, failed, skipped = (reply.get(k) for k in ("pages", "sanitized", "failed", "skipped"))
             if not isinstance(pages, int) or not 1 <= pages <= caps.max_pages:
                 raise WireError(f"pages {pages!r}")
             if not isinstance(sanitized, list) or not SANITIZED.issuperset(sanitized):
                 raise WireError(f"sanitized {sanitized!r}")
+            if not isinstance(failed, list) or not set(failed) < set(range(1, pages + 1)):  # one page at least shows
+                raise WireError(f"failed {failed!r}")
+            if not isinstance(skipped, int) or skipped < 0:
+                raise WireError(f"skipped {skipped!r}")
             if not out_pdf.is_file():
                 raise WireError("no PDF written")
-            return Inspected(out_pdf, pages, tuple(sanitized))
+            return Inspected(out_pdf, pages, tuple(sanitized), tuple(sorted(failed)), skipped)
 
         return await self._job(
             request,
@@ -350,15 +354,15 @@ class RenderPool:
                 await asyncio.to_thread(finish, succeeded)
 
     def _refusal(self, error: dict[str, Any], phase: Phase) -> DocumentError:
-        code, message = error.get("code"), error.get("message")
-        if not isinstance(code, str) or not isinstance(message, str):
+        code, message, detail = error.get("code"), error.get("message"), error.get("detail", "")
+        if not isinstance(code, str) or not isinstance(message, str) or not isinstance(detail, str):
             raise WireError(f"error {error!r}")
         if code == Code.OUT_OF_MEMORY:
             message = phase.out_of_memory
         elif code == Code.WORKER_CRASHED:
-            log.error("render worker failed: %s", message)
+            log.error("render worker failed: %s", detail)
             message = phase.crashed
-        return DocumentError(code, message)  # ValueError for an unknown code: treated as a lost worker
+        return DocumentError(code, message, detail)  # ValueError for an unknown code: treated as a lost worker
 
     async def _lost(self, worker: _Worker, phase: Phase, exc: BaseException) -> DocumentError:
         """Why the worker stopped answering: it died (or was killed), or spoke nonsense."""

@@ -1,17 +1,21 @@
 """Taking a file in: one clean PDF from an upload, or the reason it is refused. Worker side only.
 
-In order: convert (office) or wrap (images) to a PDF; open it and check it (password, damage,
-truncation, page count, page sizes); remove active content (JavaScript, launch actions,
-embedded files, XFA forms); write the result; and draw page 1 once as a probe, so that a page
-built to exhaust time or memory is refused now, while the person uploading is still there.
-The pool times each step (``phase``): reading, office conversion and the probe have their own
-limits.
+In order: convert (office) or wrap (images) to a PDF; open it and check it (password, page
+count, page sizes; a page that cannot be read is noted, not the end of the file); remove active
+content (scrub.py); write the result again, always (MuPDF writes what it understood: a broken
+object nobody needs is dropped, a repaired file is saved whole); and draw one page once as a
+probe, so that a page built to exhaust time or memory is refused now, while the person
+uploading is still there. The pool times each step (``phase``): reading, office conversion and
+the probe have their own limits.
+
+Messages are ours, in words for the person uploading; what MuPDF said goes in ``detail``, for
+the server's log only (it may name the server's files).
 """
 
 from __future__ import annotations
 
 import functools
-import shutil
+import mmap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,13 +30,20 @@ from emeeting.documents.intake import Kind, check_size
 from emeeting.documents.mupdf import is_out_of_memory, load
 from emeeting.documents.render import load_page, probe
 from emeeting.documents.results import Inspected
+from emeeting.documents.scrub import Wrecked, scrub
 
 fitz = load()
 Image.MAX_IMAGE_PIXELS = None  # Caps.max_image_pixels is the limit, checked before decoding
 
-EOF_WITHIN = 1024  # "%%EOF" must be in a PDF's last KiB; a file cut short lacks it
-ACTIONS = ("OpenAction", "A", "Next")  # keys whose value may be an action dictionary
-DANGEROUS_ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch"}
+DAMAGED = (
+    "The file is damaged and cannot be read as a PDF. Open it in a PDF reader; if it shows, print or save it "
+    "to a new PDF and upload that."
+)
+INCOMPLETE = (
+    "The PDF file is incomplete: it stops before its end (it has no end marker, and its index or some pages are "
+    "missing), as a download that did not finish does. Get the complete file again and upload that."
+)
+MAX_REOPENINGS = 20  # times a file is opened again after a broken object wrecked MuPDF's index of it
 Phase = Callable[[str], None]
 
 
@@ -44,59 +55,75 @@ def inspect(source: Path, kind: Kind, out: Path, work: Path, caps: Caps, phase: 
     """
     check_size(source.stat().st_size, caps)
     work.mkdir(parents=True, exist_ok=True)
+    reopen: Callable[[], Any]
     if kind == "office":
         pdf = office.convert(source, caps, work)
         phase("read")
         check_size(pdf.stat().st_size, caps)
-        doc = open_pdf(pdf)
+        reopen = functools.partial(open_pdf, pdf)
     elif kind in ("png", "jpeg"):
-        doc = wrap_image(source, kind, caps)
+        reopen = functools.partial(wrap_image, source, kind, caps)
     else:
-        doc = open_pdf(source)
+        reopen = functools.partial(open_pdf, source)
     clean = work / "clean.pdf"
+    doc = reopen()
+    bad: set[int] = set()
     try:
-        with mupdf_errors(_damaged):
-            pages = check_pages(doc, caps, image=kind in ("png", "jpeg"))
-            sanitized = scrub(doc)
-            if kind == "pdf" and not sanitized and not doc.is_repaired:
-                shutil.copyfile(source, clean)  # unchanged bytes keep digital signatures valid
+        with mupdf_errors(DAMAGED):
+            rebuilt = bool(doc.is_repaired)  # MuPDF found no usable index at the end and rebuilt it
+            pages, failed = check_pages(doc, caps, image=kind in ("png", "jpeg"))
+            if (rebuilt or failed) and kind == "pdf" and not has_end_marker(source):
+                raise DocumentError(
+                    Code.CORRUPT_PDF, INCOMPLETE, f"no %%EOF; rebuilt {rebuilt}, failed {sorted(failed)}"
+                )
+            for _ in range(MAX_REOPENINGS):
+                try:
+                    sanitized = scrub(doc, bad)
+                    break
+                except Wrecked:
+                    wrecked, doc = doc, None
+                    wrecked.close()
+                    doc = reopen()
             else:
-                doc.save(clean, garbage=3, deflate=True, encryption=fitz.PDF_ENCRYPT_NONE)
+                raise DocumentError(Code.CORRUPT_PDF, DAMAGED, f"{len(bad)} unreadable objects break MuPDF's repair")
+            doc.save(clean, garbage=3, deflate=True, encryption=fitz.PDF_ENCRYPT_NONE)
     finally:
-        doc.close()
+        if doc is not None:
+            doc.close()
     phase("probe")
-    with (
-        mupdf_errors(lambda exc: f"The first page could not be drawn ({exc})."),
-        fitz.open(clean, filetype="pdf") as saved,
-    ):
-        probe(saved)
+    first = min(set(range(1, pages + 1)) - failed)
+    with fitz.open(clean, filetype="pdf") as saved:
+        try:
+            probe(saved, first)
+        except (RuntimeError, ValueError, fitz.mupdf.FzErrorBase) as exc:
+            if is_out_of_memory(exc):
+                raise
+            failed.add(first)  # it loads but does not draw: shown as failed, like any unreadable page
+            if len(failed) == pages:
+                raise DocumentError(Code.CORRUPT_PDF, DAMAGED, f"page {first} cannot be drawn: {exc}") from None
     clean.replace(out)
-    return Inspected(out, pages, sanitized)
+    return Inspected(out, pages, sanitized, tuple(sorted(failed)), len(bad))
 
 
 @contextmanager
-def mupdf_errors(message: Callable[[BaseException], str], code: Code = Code.CORRUPT_PDF) -> Iterator[None]:
-    """MuPDF's exceptions as a DocumentError with ``message(exc)``; a failed allocation goes on as it is."""
+def mupdf_errors(message: str, code: Code = Code.CORRUPT_PDF) -> Iterator[None]:
+    """MuPDF's exceptions as a DocumentError saying ``message``, MuPDF's words in its detail; a
+    failed allocation goes on as it is."""
     try:
         yield
     except (RuntimeError, ValueError, fitz.mupdf.FzErrorBase) as exc:
         if is_out_of_memory(exc):
             raise
-        raise DocumentError(code, message(exc)) from None
+        raise DocumentError(code, message, f"{type(exc).__name__}: {exc}") from None
 
 
 def open_pdf(path: Path) -> Any:
-    """The PDF at ``path``, opened; DocumentError when it is locked, cut short or unreadable."""
-    with path.open("rb") as f:
-        f.seek(max(0, path.stat().st_size - EOF_WITHIN))
-        tail = f.read()
-    if b"%%EOF" not in tail:
-        raise DocumentError(
-            Code.CORRUPT_PDF,
-            "The PDF file is incomplete: it stops before its end, as a download that did not finish does. "
-            "Get the complete file again and upload that.",
-        )
-    with mupdf_errors(_damaged):
+    """The PDF at ``path``, opened (repaired by MuPDF if need be); DocumentError when it is locked or unreadable.
+
+    What readers open, we take: bytes after the end marker, no end marker, junk before the
+    header all make MuPDF rebuild the file's index, and it is saved again whole.
+    """
+    with mupdf_errors(DAMAGED):
         doc = fitz.open(path, filetype="pdf")
     if doc.needs_pass:
         doc.close()
@@ -108,11 +135,15 @@ def open_pdf(path: Path) -> Any:
     return doc
 
 
-def _damaged(exc: BaseException) -> str:
-    return (
-        f"The file is damaged and cannot be read as a PDF ({exc}). Open it in a PDF reader; if it shows, "
-        "print or save it to a new PDF and upload that."
-    )
+def has_end_marker(path: Path) -> bool:
+    """Whether the file has a %%EOF anywhere: a file cut short (a failed download) has none."""
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"%%EOF") >= 0
+
+
+IMAGE_DAMAGED = (
+    "The image is damaged and cannot be read. Open it in an image viewer; if it shows, save it again and upload that."
+)
 
 
 def wrap_image(source: Path, kind: Kind, caps: Caps) -> Any:
@@ -121,20 +152,20 @@ def wrap_image(source: Path, kind: Kind, caps: Caps) -> Any:
         with Image.open(source) as image:  # reads the header only
             width, height = image.size
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise DocumentError(Code.CORRUPT_IMAGE, f"The image is damaged and cannot be read ({exc}).") from None
+        raise DocumentError(Code.CORRUPT_IMAGE, IMAGE_DAMAGED, f"{type(exc).__name__}: {exc}") from None
     if width * height > caps.max_image_pixels:
         raise DocumentError(
             Code.PAGE_TOO_LARGE,
             f"The image is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); the largest this "
             f"server takes is {caps.max_image_pixels / 1e6:.0f} megapixels. Make it smaller and upload it again.",
         )
-    damaged = mupdf_errors(lambda exc: f"The image is damaged and cannot be read ({exc}).", Code.CORRUPT_IMAGE)
-    with damaged, fitz.open(source, filetype=kind) as image:
+    with mupdf_errors(IMAGE_DAMAGED, Code.CORRUPT_IMAGE), fitz.open(source, filetype=kind) as image:
         return fitz.open("pdf", image.convert_to_pdf())  # keeps JPEG data as it is; honours EXIF rotation
 
 
-def check_pages(doc: Any, caps: Caps, *, image: bool) -> int:
-    """The page count, once every page is known to load and to be of a size we show."""
+def check_pages(doc: Any, caps: Caps, *, image: bool) -> tuple[int, set[int]]:
+    """The page count, and the pages that cannot be read (shown as failed), once every other page
+    is known to load and to be of a size we show. DocumentError if no page can be read."""
     count = int(doc.page_count)
     if count == 0:
         raise DocumentError(Code.CORRUPT_PDF, "The PDF has no pages.")
@@ -144,70 +175,18 @@ def check_pages(doc: Any, caps: Caps, *, image: bool) -> int:
             f"The document has {count} pages; the most this server takes is {caps.max_pages}. "
             "Split it into parts and upload each.",
         )
+    failed: dict[int, str] = {}
     for number in range(1, count + 1):
-        with mupdf_errors(functools.partial(_page_damaged, number)):
+        try:
             load_page(doc, number, float("inf") if image else caps.max_page_area)
-    return count
-
-
-def _page_damaged(number: int, exc: BaseException) -> str:
-    return f"Page {number} is damaged and cannot be read ({exc})."
-
-
-def scrub(doc: Any) -> tuple[str, ...]:
-    """Remove what could act when the PDF is opened in a reader; what kinds were found, sorted.
-
-    Tablets only ever see our images, but people download the PDF too. PyMuPDF's own
-    ``Document.scrub`` only blanks JavaScript action objects; actions written inline (an
-    /OpenAction dictionary in the catalog, a link annotation's /A), triggers (/AA), launch
-    actions, the document-level script and file name trees and XFA forms all stay. Here every
-    object is looked at, and what acts is deleted (not set to null: gone from the file).
-    """
-    found: set[str] = set()
-    catalog = int(doc.pdf_catalog())
-    for path, label in (("Names/JavaScript", "javascript"), ("Names/EmbeddedFiles", "embedded_files")):
-        if doc.xref_get_key(catalog, path)[0] != "null":
-            _delete(doc, catalog, path)
-            found.add(label)
-    if doc.xref_get_key(catalog, "AcroForm/XFA")[0] != "null":
-        _delete(doc, catalog, "AcroForm/XFA")  # XFA forms carry their own scripts
-        found.add("xfa")
-    for xref in range(1, int(doc.xref_length())):
-        keys = set(doc.xref_get_keys(xref))
-        if not keys:
-            continue  # not a dictionary (or a free entry)
-        kind = doc.xref_get_key(xref, "S")[1]
-        if kind in DANGEROUS_ACTIONS or "JS" in keys:
-            found.add(DANGEROUS_ACTIONS.get(kind, "javascript"))
-            doc.update_object(xref, "null")  # whatever pointed at it now points at nothing
-            continue
-        if "AA" in keys:  # actions on open, close, focus, keystroke...: in practice always scripts
-            _delete(doc, xref, "AA")
-            found.add("javascript")
-        for key in keys.intersection(ACTIONS):
-            value_type, value = doc.xref_get_key(xref, key)
-            if value_type == "dict" and any(word in value for word in ("/JavaScript", "/JS", "/Launch")):
-                _delete(doc, xref, key)
-                found.add("launch" if "/Launch" in value and "/JS" not in value else "javascript")
-        if doc.xref_get_key(xref, "Type")[1] == "/EmbeddedFile":
-            doc.update_stream(xref, b"")
-            found.add("embedded_files")
-        attachment = doc.xref_get_key(xref, "Subtype")[1] == "/FileAttachment"
-        for key in keys.intersection(("EF", "FS") if attachment else ("EF",)):  # where a file's bytes hang
-            _delete(doc, xref, key)
-            found.add("embedded_files")
-    return tuple(sorted(found))
-
-
-def _delete(doc: Any, xref: int, path: str) -> None:
-    """Delete the key at ``path`` ("Names/JavaScript") in object ``xref``, following references.
-
-    PyMuPDF's ``xref_set_key(..., "null")`` leaves "/Key null" behind; MuPDF's own
-    pdf_dict_dels removes the entry.
-    """
-    target = fitz.mupdf.pdf_load_object(fitz._as_pdf_document(doc), xref)
-    *parents, key = path.split("/")
-    for name in parents:
-        target = fitz.mupdf.pdf_dict_gets(target, name)
-    if fitz.mupdf.pdf_is_dict(target):
-        fitz.mupdf.pdf_dict_dels(target, key)
+        except DocumentError as exc:
+            if exc.code != Code.CORRUPT_PDF:
+                raise
+            failed[number] = exc.detail or exc.message  # no size
+        except (RuntimeError, ValueError, fitz.mupdf.FzErrorBase) as exc:
+            if is_out_of_memory(exc):
+                raise
+            failed[number] = str(exc)  # e.g. a cycle in the page tree
+    if len(failed) == count:
+        raise DocumentError(Code.CORRUPT_PDF, DAMAGED, f"no page can be read: {failed}")
+    return count, set(failed)

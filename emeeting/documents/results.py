@@ -12,7 +12,11 @@ IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
 class Inspected:
     pdf: Path  # the normalised PDF, at the path the caller gave (images wrapped, office converted, scripts removed)
     pages: int
-    sanitized: tuple[str, ...]  # what was removed, sorted: "embedded_files", "javascript", "launch", "xfa"
+    sanitized: tuple[
+        str, ...
+    ]  # what was removed, sorted: "embedded_files", "javascript", "launch", "remote_actions", "xfa"
+    failed: tuple[int, ...] = ()  # pages that cannot be read (the others can), ascending
+    skipped: int = 0  # objects MuPDF could not parse, left out of the clean PDF
 
 
 @dataclass(frozen=True)

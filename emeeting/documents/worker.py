@@ -49,7 +49,14 @@ def main(argv: list[str]) -> int:
                 inspected = prepare.inspect(
                     source, request["kind"], out, work, caps, lambda name: _send(replies, {"phase": name})
                 )
-                reply: dict[str, Any] = {"ok": {"pages": inspected.pages, "sanitized": list(inspected.sanitized)}}
+                reply: dict[str, Any] = {
+                    "ok": {
+                        "pages": inspected.pages,
+                        "sanitized": list(inspected.sanitized),
+                        "failed": list(inspected.failed),
+                        "skipped": inspected.skipped,
+                    }
+                }
             elif request["op"] == "render":
                 page = render.render_page(
                     Path(request["pdf"]), request["page"], Path(request["out"]), caps.max_page_area
@@ -62,7 +69,7 @@ def main(argv: list[str]) -> int:
             else:
                 reply = {"error": {"code": Code.WORKER_CRASHED, "message": f"unknown request {request['op']!r}"}}
         except DocumentError as exc:
-            reply = {"error": {"code": exc.code, "message": exc.message}}
+            reply = {"error": {"code": exc.code, "message": exc.message, "detail": exc.detail}}
         except MemoryError:
             _send(replies, {"error": {"code": Code.OUT_OF_MEMORY, "message": ""}})
             return 3  # the heap may be in any state: the pool starts a fresh worker
@@ -70,7 +77,7 @@ def main(argv: list[str]) -> int:
             if is_out_of_memory(exc):
                 _send(replies, {"error": {"code": Code.OUT_OF_MEMORY, "message": ""}})
                 return 3
-            reply = {"error": {"code": Code.WORKER_CRASHED, "message": f"{type(exc).__name__}: {exc}"}}
+            reply = {"error": {"code": Code.WORKER_CRASHED, "message": "", "detail": f"{type(exc).__name__}: {exc}"}}
         _send(replies, reply)
 
 

@@ -6,7 +6,7 @@ import { AttendancePanel } from "./attendance.js";
 import { upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
-import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
+import { agendaLabel, applyI18n, errorText, formatDate, formatTime, has, shown, t } from "./i18n.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
@@ -194,7 +194,9 @@ function startUpload(file, item, title) {
   }, (err) => {
     cancel.remove();
     job.phase = "failed";
-    job.error = err.code === "aborted" ? t("upload.cancel") : (err.message || err.code);
+    // A refused file: the code's sentence in the page's language; other errors: the server's words.
+    const refused = `upload.refused.${err.code}`;
+    job.error = err.code === "aborted" ? t("upload.cancel") : has(refused) ? t(refused) : (err.message || err.code);
     drawJob(job);
     setTimeout(() => { el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 12000);
   });

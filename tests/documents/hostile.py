@@ -300,6 +300,48 @@ def docx(path: Path) -> Path:
     return path
 
 
+def zip_bomb_docx(path: Path, megabytes: int = 512) -> Path:
+    """A 1 MB Word document whose ``mimetype`` entry and word/document.xml each inflate to
+    ``megabytes`` of zeros: a reader that unpacks either whole needs that much memory.
+
+    Written by hand (zipfile would spend seconds compressing the zeros), with true sizes and
+    CRCs, so that only the sizes give it away.
+    """
+    zeros = _raw_deflate_zeros(megabytes << 20)
+    crc = 0
+    mib = bytes(1 << 20)
+    for _ in range(megabytes):
+        crc = zlib.crc32(mib, crc)
+    types = (
+        b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+    )
+    entries = [
+        ("mimetype", zeros, crc, megabytes << 20, 8),
+        ("[Content_Types].xml", types, zlib.crc32(types), len(types), 0),
+        ("word/document.xml", zeros, crc, megabytes << 20, 8),
+    ]
+    out = bytearray()
+    directory = bytearray()
+    for name, data, checksum, size, method in entries:
+        header = struct.pack(
+            "<HHHHHIIIHH", 20, 0, method, 0, 0x21, checksum, len(data), size, len(name), 0
+        )  # version, flags, method, time, date (1980-01-01), crc, sizes, name length, extra length
+        directory += b"PK\x01\x02" + struct.pack("<H", 20) + header + struct.pack("<HHHII", 0, 0, 0, 0, len(out))
+        directory += name.encode()
+        out += b"PK\x03\x04" + header + name.encode() + data
+    end = struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries), len(directory), len(out), 0)
+    path.write_bytes(bytes(out + directory) + b"PK\x05\x06" + end)
+    return path
+
+
+def _raw_deflate_zeros(size: int) -> bytes:
+    """Raw deflate (as in a ZIP entry) of ``size`` zero bytes, a multiple of 1 MiB (see _flate_zeros)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return block * (size >> 20) + b"\x03\x00"  # an empty final block
+
+
 def odt(path: Path) -> Path:
     """An OpenDocument text: a ZIP whose first entry, "mimetype", is stored uncompressed."""
     with zipfile.ZipFile(path, "w") as archive:
