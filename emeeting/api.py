@@ -234,6 +234,8 @@ async def search(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()
     if len(query) < MIN_QUERY:
         raise ApiError(422, "query_too_short", f"search for at least {MIN_QUERY} characters")
+    if "\x00" in query:  # SQLite reads a NUL as the end of the text: no page's text has one
+        raise ApiError(422, "invalid_field", "the search text has a NUL character (%00): leave it out")
     hidden = room.committed.hidden_documents(member.id)
     docs = [d for d in room.committed.documents.values() if d.file is not None and d.id not in hidden]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
