@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from emeeting import protocol
+from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
 from emeeting.connection import POINTER, Connection
@@ -30,8 +31,9 @@ from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, MeetingClosed, event_from_wire
-from rooms.events_minutes import MinutesCertified
+from rooms.events_minutes import MinutesCertified, MinutesCirculated
 from rooms.events_votes import BallotCast
+from rooms.minutes_view import reads_drafts
 from rooms.model import MeetingState, Presence
 from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
@@ -114,6 +116,7 @@ class LiveRoom:
         ballots: BallotBox | None = None,
         inkbook: InkBook | None = None,
         closed_at: int | None = None,
+        circulated: int | None = None,
     ) -> None:
         self.id = state.id
         self.closed_at = closed_at  # when the meeting closed (ms): its links expire some days later
@@ -127,7 +130,10 @@ class LiveRoom:
         self.failed = False
         self._applied = applied
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
-        self._snapshot: tuple[int, bytes] | None = None
+        self._snapshots: dict[bool, tuple[int, bytes]] = {}  # per audience: organisers' (True), readers'
+        # The minutes' circulation (its seq): before it, the readers' devices get no draft text.
+        self.circulated = circulated
+        self._readers: set[Connection] = set()  # the devices of members and guests
         self.ballots = ballots or BallotBox(state.id, {}, {})
         self._batch: BallotBatch | None = None  # ballots decided, waiting for the group being written
         self._ballots_writing = False
@@ -153,7 +159,9 @@ class LiveRoom:
         ballots = await BallotBox.load(store, state)
         closed_at = next((row.ts for row in reversed(rows) if row.type == MeetingClosed.TYPE), None)
         inkbook = await InkBook.load(store, meeting_id)
-        return cls(store, state, await store.commands(meeting_id), limits, ballots, inkbook, closed_at)
+        circulated = next((row.seq for row in rows if row.type == MinutesCirculated.TYPE), None)
+        commands = await store.commands(meeting_id)
+        return cls(store, state, commands, limits, ballots, inkbook, closed_at, circulated)
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -285,20 +293,31 @@ class LiveRoom:
             for key in commands:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
+            for row, event in zip(rows, events, strict=True):
+                if isinstance(event, MinutesCirculated):
+                    self.circulated = row.seq
+            # Each event encoded once per audience: the readers' frame is another only for a draft's edit.
+            shown = [(row, for_readers(row, self.circulated).frame) for row in rows]
+            readers = self._readers
             # The senders first, with their acks, then everyone else: a sender does not wait for
             # a thousand other devices to be sent the event before it hears its command is done.
             senders = [conn for conn in dict.fromkeys(ack[0] for ack in acks) if conn in self.connections]
-            for row in rows:
+            for row, hidden in shown:
                 for conn in senders:
-                    conn.push_event(row.seq, row.frame)
+                    conn.push_event(row.seq, hidden if conn in readers else row.frame)
             for conn, command_id, receipt in acks:
                 if conn in self.connections:  # one gone already resends, and is acked as a duplicate
                     conn.push_reply(protocol.ack(command_id, state.seq, False, receipt))
             first = set(senders)
-            for row in rows:
+            for row, hidden in shown:
+                if hidden is row.frame:
+                    for conn in self.connections:
+                        if conn not in first:
+                            conn.push_event(row.seq, row.frame)
+                    continue
                 for conn in self.connections:
                     if conn not in first:
-                        conn.push_event(row.seq, row.frame)
+                        conn.push_event(row.seq, hidden if conn in readers else row.frame)
             done.set_result(state.seq)
             for event in events:
                 if isinstance(event, MeetingClosed):
@@ -390,11 +409,14 @@ class LiveRoom:
 
     # -- devices -------------------------------------------------------------------------------
 
-    def snapshot(self) -> tuple[int, bytes]:
-        """The committed state as a snapshot frame, encoded once per sequence number."""
-        if self._snapshot is None or self._snapshot[0] != self.committed.seq:
-            self._snapshot = (self.committed.seq, protocol.snapshot(self.committed.seq, self.committed.to_wire()))
-        return self._snapshot
+    def snapshot(self, drafts: bool = True) -> tuple[int, bytes]:
+        """The committed state as a snapshot frame, encoded once per sequence number and audience
+        (``drafts``: the organisers', with the draft minutes; else the members' and guests')."""
+        kept = self._snapshots.get(drafts)
+        if kept is None or kept[0] != self.committed.seq:
+            state = self.committed
+            kept = self._snapshots[drafts] = (state.seq, protocol.snapshot(state.seq, state.to_wire(drafts)))
+        return kept
 
     async def events_between(self, after: int, upto: int) -> list[EventRow]:
         return await self.store.events(self.id, after, upto)
@@ -413,18 +435,23 @@ class LiveRoom:
         seq = self.committed.seq
         record: str | None = None
         resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
-        role = self.committed.members[member].role.value
-        conn.source = self
+        role = self.committed.members[member].role
+        drafts = reads_drafts(role)
+        conn.source = self if drafts else Readers(self)
+        if not drafts:
+            self._readers.add(conn)
         self.connections[conn] = member
         self._devices.setdefault(member, {})[conn] = None
         try:
-            conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot", ink_n))
+            conn.push_control(
+                protocol.welcome(self.id, member, role.value, seq, "events" if resume else "snapshot", ink_n)
+            )
             if resume:
                 assert since is not None
                 conn.last_seq = since
                 conn.catch_up_to(seq)
             else:
-                snap_seq, frame = self.snapshot()
+                snap_seq, frame = self.snapshot(drafts)
                 conn.push_control(frame)
                 conn.last_seq = snap_seq
             for frame in ink_frames:
@@ -438,6 +465,7 @@ class LiveRoom:
             yield
         finally:
             self.connections.pop(conn, None)
+            self._readers.discard(conn)
             mine = self._devices.get(member, {})
             mine.pop(conn, None)
             if not mine:
