@@ -444,7 +444,9 @@ class LiveRoom:
         self._devices.setdefault(member, {})[conn] = None
         try:
             conn.push_control(
-                protocol.welcome(self.id, member, role.value, seq, "events" if resume else "snapshot", ink_n)
+                protocol.welcome(
+                    self.id, member, role.value, seq, "events" if resume else "snapshot", ink_n, self.store.epoch
+                )
             )
             if resume:
                 assert since is not None

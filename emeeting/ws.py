@@ -117,6 +117,8 @@ class Device:
                 )
                 await self.ws.send_bytes(frame_bytes)
                 continue
+            if frame.epoch is not None and frame.epoch != room.store.epoch:
+                return Joined(room, invitation.member_id, None)  # a position in another log is none here
             return Joined(room, invitation.member_id, frame.since, frame.ink_since)
         return None
 
