@@ -16,17 +16,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from emeeting import protocol
+from emeeting import connrecord, protocol
 from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
-from emeeting.connection import POINTER, Connection
+from emeeting.connection import Connection
+from emeeting.connrecord import Peer
 from emeeting.inkbook import InkBook
+from emeeting.onscreen import Connected, Pointer
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
@@ -42,10 +43,8 @@ from rooms.room import apply, decide, fold
 log = logging.getLogger(__name__)
 
 
-PRESENCE_EVERY = 1.0  # seconds
 BALLOTS_EVERY = 0.04  # seconds: ballots arriving together go out as one event at most this often
 ARRIVALS_EVERY = 0.1  # seconds: joins within this are checked in by one event
-POINTER_EVERY = 0.05  # seconds: the pointer moves on every device at most this often (20 a second)
 
 
 class RoomFailed(RuntimeError):
@@ -67,14 +66,6 @@ class Accepted:
 
 # Who to acknowledge once a command is committed: the device, the command's id, a receipt.
 Ack = tuple[Connection, str, bytes | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Peer:
-    """Where a device connects from, for the connection record."""
-
-    ip: str
-    user_agent: str
 
 
 @dataclass
@@ -126,7 +117,7 @@ class LiveRoom:
         self.committed = state
         self.connections: dict[Connection, str] = {}  # each device and whose it is
         self._devices: dict[str, dict[Connection, None]] = {}  # each member's devices (their ink goes there)
-        self._presence_due: asyncio.TimerHandle | None = None
+        self.presence = Connected(lambda: self.connections.values(), lambda: self.connections)
         self.failed = False
         self._applied = applied
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
@@ -142,8 +133,7 @@ class LiveRoom:
         self._arrivals_due: asyncio.TimerHandle | None = None
         self.ink = inkbook or InkBook(store, state.id, {}, {})
         self.ink.on_failure = self._fail
-        self._pointer: tuple[str, bytes] | None = None  # who points, and the frame every device gets next
-        self._pointer_due: asyncio.TimerHandle | None = None
+        self.pointer = Pointer(lambda: self.connections)
         # Called once a certification of the previous meeting's minutes is committed: (previous
         # meeting, this meeting, corrections). The hub records the adoption in that meeting.
         self.on_certified: Callable[[str, str, str], None] | None = None
@@ -198,7 +188,7 @@ class LiveRoom:
         if isinstance(writes, Rejection):
             return writes
         if isinstance(command, CloseMeeting):
-            self._hide_pointer()  # the meeting is over: no pointer stays on the screens
+            self.pointer.hide()  # the meeting is over: no pointer stays on the screens
         acks = [(conn, ack_id, writes.receipt)] if conn is not None and ack_id is not None else []
         return self._write(actor, outcome, key, writes, acks=acks)
 
@@ -376,36 +366,14 @@ class LiveRoom:
         return list(self._devices.get(member, ()))
 
     def _point(self, actor: str, command: Point) -> Accepted | Rejection:
-        """Move (or hide) the pointer: nothing is stored; every device gets the newest position at
-        most every POINTER_EVERY seconds. The ack says only that it was allowed."""
+        """Move (or hide) the pointer (emeeting/pointer.py). The ack says only that it was allowed."""
         outcome = decide(self.decided, actor, command)
         if isinstance(outcome, Rejection):
             return outcome
-        self._pointer = (actor if command.x is not None else "", protocol.pointer(actor, command.to_wire()))
-        if self._pointer_due is None:
-            self._pointer_due = asyncio.get_running_loop().call_later(POINTER_EVERY, self._send_pointer)
+        self.pointer.move(actor, command)
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         done.set_result(self.committed.seq)
         return Accepted(done, duplicate=False)
-
-    def _send_pointer(self) -> None:
-        self._pointer_due = None
-        if self._pointer is not None:
-            for conn in self.connections:
-                conn.push_latest(self._pointer[1], POINTER)
-
-    def _pointer_left(self, member: str) -> None:
-        """The presenter's last device went away: their pointer must not stay on every screen."""
-        if self._pointer is not None and self._pointer[0] == member and not self.devices_of(member):
-            self._hide_pointer()
-
-    def _hide_pointer(self) -> None:
-        """Hide the pointer on every device at once (not after POINTER_EVERY)."""
-        if self._pointer is not None and self._pointer[0]:
-            self._pointer = ("", protocol.pointer(self._pointer[0], Point(None, 1, None, 0).to_wire()))
-            if self._pointer_due is not None:
-                self._pointer_due.cancel()
-            self._send_pointer()
 
     # -- devices -------------------------------------------------------------------------------
 
@@ -458,12 +426,11 @@ class LiveRoom:
                 conn.last_seq = snap_seq
             for frame in ink_frames:
                 conn.push_control(frame)
-            conn.push_latest(self._presence())
-            if self._pointer is not None and self._pointer[0]:
-                conn.push_latest(self._pointer[1], POINTER)
-            self._presence_changed()
+            conn.push_latest(self.presence.frame())
+            self.pointer.show_to(conn)
+            self.presence.changed()
             self._arrived(member)
-            record = self._record_join(member, peer)
+            record = connrecord.joined(self.store, self.id, member, peer)
             yield
         finally:
             self.connections.pop(conn, None)
@@ -472,10 +439,10 @@ class LiveRoom:
             mine.pop(conn, None)
             if not mine:
                 self._devices.pop(member, None)
-            self._presence_changed()
-            self._pointer_left(member)
+            self.presence.changed()
+            self.pointer.left(member, len(self.devices_of(member)))
             if record is not None:
-                self._record_leave(record)
+                connrecord.left(self.store, record)
 
     def disconnect(self, member: str, code: int, reason: str) -> int:
         """Close every device of ``member`` (its invitation was revoked); how many there were."""
@@ -500,46 +467,3 @@ class LiveRoom:
             self.execute(SYSTEM, CheckIn(members))
         except RoomFailed:
             log.warning("meeting %s: could not check in %d members", self.id, len(members))
-
-    def _record_join(self, member: str, peer: Peer | None) -> str | None:
-        record = secrets.token_hex(8)
-        sql = "INSERT INTO connections (id, meeting_id, member_id, joined_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)"
-        peer = peer or Peer("", "")
-        try:
-            self.store.submit(
-                WriteJob(statements=((sql, (record, self.id, member, now_ms(), peer.ip, peer.user_agent)),))
-            )
-        except StoreClosed:
-            return None
-        return record
-
-    def _record_leave(self, record: str) -> None:
-        with contextlib.suppress(StoreClosed):
-            self.store.submit(
-                WriteJob(statements=(("UPDATE connections SET left_at = ? WHERE id = ?", (now_ms(), record)),))
-            )
-
-    # -- presence: who is connected now (not stored; attendance is a later, logged matter) ------
-
-    def _presence(self) -> bytes:
-        devices: dict[str, int] = {}
-        for member in self.connections.values():
-            devices[member] = devices.get(member, 0) + 1
-        return protocol.presence(devices)
-
-    def _presence_changed(self) -> None:
-        """Tell every device who is connected, at most once per PRESENCE_EVERY seconds:
-        a thousand tablets arriving at once must not cost a million frames."""
-        if self._presence_due is None:
-            self._presence_due = asyncio.get_running_loop().call_later(PRESENCE_EVERY, self._send_presence)
-
-    def _send_presence(self) -> None:
-        self._presence_due = None
-        frame = self._presence()
-        for conn in self.connections:
-            conn.push_latest(frame)
-
-
-def _log_failure(done: asyncio.Future[None]) -> None:
-    if not done.cancelled() and done.exception() is not None:
-        log.error("could not write the connection record: %s", done.exception())

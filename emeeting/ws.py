@@ -22,8 +22,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
 from emeeting.connection import Connection
+from emeeting.connrecord import Peer
 from emeeting.fastsend import DirectSend
-from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
+from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 
