@@ -118,8 +118,9 @@ async def test_a_members_tablet_shows_the_minutes_once_circulated(browser: Brows
         assert answer["type"] == "ack", answer
 
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768)
-    secretary, _ = await joined(demo, "secretary")
+    secretary, welcome = await joined(demo, "secretary")
     chair, _ = await joined(demo, "chair")
+    assert await tablet.evaluate("() => emeeting.client.epoch") == welcome["epoch"]  # kept, sent with since
     await ok(secretary, "edit_minutes", item="q1", field="notes", text=DRAFT_NOTE, base=0)
     await ok(secretary, "edit_minutes", item="q1", field="resolution", text="ที่ประชุมรับทราบ", base=1)
     await ok(chair, "open_meeting")
