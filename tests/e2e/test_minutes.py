@@ -150,3 +150,19 @@ async def test_a_members_tablet_shows_the_minutes_once_circulated(browser: Brows
     await shot(tablet, "tablet-minutes-circulated-1024x768")
     await same_as_the_server(demo, tablet, joiner="deputy")  # checked in before the close
     assert tablet.errors == []  # type: ignore[attr-defined]
+
+
+async def test_the_page_sends_its_epoch_back_and_another_log_gets_a_snapshot(
+    browser: Browser, demo: RunningServer
+) -> None:
+    _, tablet = await open_page(browser, demo, "deputy", 1024, 768)
+    resumed = """(epoch) => new Promise((resolve) => {
+        const c = emeeting.client;
+        if (epoch) c.epoch = epoch;  // as if the state came from another database
+        c.addEventListener("welcome", (e) => resolve([e.detail.resume, c.epoch]), { once: true });
+        c._restart("test");
+    })"""
+    epoch = await tablet.evaluate("() => emeeting.client.epoch")
+    assert await tablet.evaluate(resumed, None) == ["events", epoch]  # this log: the missed events
+    assert await tablet.evaluate(resumed, "0" * 32) == ["snapshot", epoch]  # another log: a snapshot
+    assert tablet.errors == []  # type: ignore[attr-defined]
