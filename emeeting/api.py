@@ -116,7 +116,8 @@ async def upload(request: Request) -> Response:
     room, member = await authorize(request, meeting_id)
     if member.role not in (Role.CHAIR, Role.SECRETARY):
         raise ApiError(403, "forbidden", f"a {member.role.value} may not add documents")
-    wait = services.uploads.take(f"{meeting_id}/{member.id}")
+    key = f"{meeting_id}/{member.id}"
+    wait = services.uploads.take(key)
     if wait:
         message = f"too many uploads at once; try again in {retry_after(wait)} s"
         raise ApiError(429, "rate_limited", message, retry_after(wait))
@@ -124,6 +125,13 @@ async def upload(request: Request) -> Response:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > caps.max_bytes + 64 * 1024:
         raise ApiError(413, "file_too_large", f"the file is larger than {caps.max_bytes // (1024 * 1024)} MB")
+    # What an upload costs is budgeted (emeeting/budget.py): the bytes announced before they are
+    # received (the unused part is given back), the pages to render once they are known.
+    announced = int(declared) if declared is not None and declared.isdigit() else caps.max_bytes + 64 * 1024
+    wait = services.upload_bytes.spend(key, announced)
+    if wait:
+        message = f"too many megabytes uploaded just now; try again in {retry_after(wait)} s"
+        raise ApiError(429, "rate_limited", message, retry_after(wait))
     temp = services.settings.data / "tmp"
     temp.mkdir(parents=True, exist_ok=True)
     source = temp / secrets.token_hex(8)
@@ -134,6 +142,7 @@ async def upload(request: Request) -> Response:
         except UploadError as exc:
             log.warning("upload to %s by %s refused %s: %s", meeting_id, member.id, exc.code, exc.message)
             raise ApiError(exc.status, exc.code, exc.message) from None
+        services.upload_bytes.refund(key, max(0, announced - upload.size))
         item = upload.fields.get("item", "")
         given = (upload.fields.get("title") or "").strip() or PurePath(upload.filename).stem.strip()
         title = given[:500] or "เอกสาร"
@@ -152,6 +161,11 @@ async def upload(request: Request) -> Response:
             )  # fmt: skip
             raise ApiError(exc.http_status, exc.code, sentence(exc.code, caps)) from None
         ready, failed = await services.catalogue.done(upload.sha256)
+        queued = record.pages - len(ready) - len(failed)  # a file already rendered costs nothing
+        wait = services.upload_pages.spend(key, queued) if queued else 0.0
+        if wait:
+            message = f"too many pages waiting to be rendered; try again in {retry_after(wait)} s"
+            raise ApiError(429, "rate_limited", message, retry_after(wait))
         await services.catalogue.link(meeting_id, upload.sha256)
         command = AddDocument(document, title, item, upload.sha256, record.pages, frozenset(ready))
         try:
@@ -245,6 +259,8 @@ async def search(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()
     if len(query) < MIN_QUERY:
         raise ApiError(422, "query_too_short", f"search for at least {MIN_QUERY} characters")
+    if "\x00" in query:  # SQLite reads a NUL as the end of the text: no page's text has one
+        raise ApiError(422, "invalid_field", "the search text has a NUL character (%00): leave it out")
     hidden = room.committed.hidden_documents(member.id)
     docs = [d for d in room.committed.documents.values() if d.file is not None and d.id not in hidden]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])

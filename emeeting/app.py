@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 
 from emeeting import api, fastsend, papers, records, web, ws
 from emeeting.auth import Door
+from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
@@ -80,7 +81,12 @@ def create_app(settings: Settings | None = None) -> App:
             limits = settings.limits
             door = Door(hub, key, settings.link_days, RateLimit(limits.failed_joins), RateLimit(limits.joins))
             uploads = RateLimit(limits.uploads)
-            app.state.services = Services(settings, hub, key, catalogue, pool, renderer, door, uploads)
+            upload_bytes = Budget(limits.upload_bytes, limits.all_upload_bytes)
+            upload_pages = Budget(limits.upload_pages, limits.all_upload_pages)
+            services = Services(
+                settings, hub, key, catalogue, pool, renderer, door, uploads, upload_bytes, upload_pages
+            )
+            app.state.services = services
             try:
                 await renderer.resume_unfinished()
                 yield

@@ -16,7 +16,11 @@
 | EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
-| EMEETING_LIMIT_UPLOADS | 30/20 | uploads per member: burst/per minute |
+| EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
+| EMEETING_LIMIT_UPLOAD_MB | 1000/200 | megabytes uploaded per member: burst/per minute |
+| EMEETING_LIMIT_UPLOAD_PAGES | 5000/1000 | pages queued for rendering by one member's uploads: burst/per minute |
+| EMEETING_LIMIT_ALL_UPLOAD_MB | 3000/500 | megabytes uploaded by all members together: burst/per minute |
+| EMEETING_LIMIT_ALL_UPLOAD_PAGES | 15000/2500 | pages queued by all members' uploads together: burst/per minute |
 | EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
@@ -34,7 +38,14 @@ from emeeting.ratelimit import Rate
 
 FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
 JOINS = Rate(60, 60)  # joins by one member's devices
-UPLOADS = Rate(30, 20)  # uploads by one member
+UPLOADS = Rate(200, 100)  # uploads by one member: each costs a request and an inspection
+# What uploads cost (emeeting/budget.py): a meeting pack (50 files, 200 MB, 1,500 pages) fits
+# one member's burst; a flood waits for the refill.
+MB = 1024 * 1024
+UPLOAD_BYTES = Rate(1000 * MB, 200 * MB)
+UPLOAD_PAGES = Rate(5000, 1000)
+ALL_UPLOAD_BYTES = Rate(3000 * MB, 500 * MB)
+ALL_UPLOAD_PAGES = Rate(15000, 2500)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,10 @@ class Limits:
     failed_joins: Rate = FAILED_JOINS
     joins: Rate = JOINS
     uploads: Rate = UPLOADS
+    upload_bytes: Rate = UPLOAD_BYTES  # per member
+    upload_pages: Rate = UPLOAD_PAGES  # per member
+    all_upload_bytes: Rate = ALL_UPLOAD_BYTES  # all members together
+    all_upload_pages: Rate = ALL_UPLOAD_PAGES
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,10 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         for name in ("failed_joins", "joins", "uploads")
         if env.get(f"EMEETING_LIMIT_{name.upper()}")
     }
+    for name, unit in (("upload_mb", MB), ("upload_pages", 1), ("all_upload_mb", MB), ("all_upload_pages", 1)):
+        if env.get(f"EMEETING_LIMIT_{name.upper()}"):
+            rate = _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
+            rates[name.replace("_mb", "_bytes")] = Rate(rate.burst * unit, rate.per_minute * unit)
     if rates:
         values["limits"] = Limits(**rates)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})

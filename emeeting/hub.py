@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom, RoomFailed
@@ -22,6 +23,8 @@ class Hub:
         self._loading: dict[str, asyncio.Lock] = {}
         self.drops = 0  # times any device fell off the fast path (see Connection)
         self._tasks: set[asyncio.Task[None]] = set()
+        # Told the files of each meeting loaded: the renderer queues those another process stored.
+        self.on_load: Callable[[set[str]], None] | None = None
 
     def count_drop(self) -> None:
         self.drops += 1
@@ -40,6 +43,8 @@ class Hub:
                     return None
                 room.on_certified = self._certified
                 self._rooms[meeting_id] = room
+                if self.on_load is not None:
+                    self.on_load({d.file for d in room.committed.documents.values() if d.file is not None})
         return room
 
     def _certified(self, previous: str, by: str, corrections: str) -> None:

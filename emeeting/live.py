@@ -16,22 +16,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from emeeting import protocol
+from emeeting import connrecord, protocol
+from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
-from emeeting.connection import POINTER, Connection
+from emeeting.connection import Connection
+from emeeting.connrecord import Peer
 from emeeting.inkbook import InkBook
+from emeeting.onscreen import Connected, Pointer
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, MeetingClosed, event_from_wire
-from rooms.events_minutes import MinutesCertified
+from rooms.events_minutes import MinutesCertified, MinutesCirculated
 from rooms.events_votes import BallotCast
+from rooms.minutes_view import reads_drafts
 from rooms.model import MeetingState, Presence
 from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
@@ -40,10 +43,8 @@ from rooms.room import apply, decide, fold
 log = logging.getLogger(__name__)
 
 
-PRESENCE_EVERY = 1.0  # seconds
 BALLOTS_EVERY = 0.04  # seconds: ballots arriving together go out as one event at most this often
 ARRIVALS_EVERY = 0.1  # seconds: joins within this are checked in by one event
-POINTER_EVERY = 0.05  # seconds: the pointer moves on every device at most this often (20 a second)
 
 
 class RoomFailed(RuntimeError):
@@ -65,14 +66,6 @@ class Accepted:
 
 # Who to acknowledge once a command is committed: the device, the command's id, a receipt.
 Ack = tuple[Connection, str, bytes | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Peer:
-    """Where a device connects from, for the connection record."""
-
-    ip: str
-    user_agent: str
 
 
 @dataclass
@@ -114,6 +107,7 @@ class LiveRoom:
         ballots: BallotBox | None = None,
         inkbook: InkBook | None = None,
         closed_at: int | None = None,
+        circulated: int | None = None,
     ) -> None:
         self.id = state.id
         self.closed_at = closed_at  # when the meeting closed (ms): its links expire some days later
@@ -123,11 +117,14 @@ class LiveRoom:
         self.committed = state
         self.connections: dict[Connection, str] = {}  # each device and whose it is
         self._devices: dict[str, dict[Connection, None]] = {}  # each member's devices (their ink goes there)
-        self._presence_due: asyncio.TimerHandle | None = None
+        self.presence = Connected(lambda: self.connections.values(), lambda: self.connections)
         self.failed = False
         self._applied = applied
         self._pending: dict[tuple[str, str], asyncio.Future[int]] = {}
-        self._snapshot: tuple[int, bytes] | None = None
+        self._snapshots: dict[bool, tuple[int, bytes]] = {}  # per audience: organisers' (True), readers'
+        # The minutes' circulation (its seq): before it, the readers' devices get no draft text.
+        self.circulated = circulated
+        self._readers: set[Connection] = set()  # the devices of members and guests
         self.ballots = ballots or BallotBox(state.id, {}, {})
         self._batch: BallotBatch | None = None  # ballots decided, waiting for the group being written
         self._ballots_writing = False
@@ -136,8 +133,7 @@ class LiveRoom:
         self._arrivals_due: asyncio.TimerHandle | None = None
         self.ink = inkbook or InkBook(store, state.id, {}, {})
         self.ink.on_failure = self._fail
-        self._pointer: tuple[str, bytes] | None = None  # who points, and the frame every device gets next
-        self._pointer_due: asyncio.TimerHandle | None = None
+        self.pointer = Pointer(lambda: self.connections)
         # Called once a certification of the previous meeting's minutes is committed: (previous
         # meeting, this meeting, corrections). The hub records the adoption in that meeting.
         self.on_certified: Callable[[str, str, str], None] | None = None
@@ -153,7 +149,9 @@ class LiveRoom:
         ballots = await BallotBox.load(store, state)
         closed_at = next((row.ts for row in reversed(rows) if row.type == MeetingClosed.TYPE), None)
         inkbook = await InkBook.load(store, meeting_id)
-        return cls(store, state, await store.commands(meeting_id), limits, ballots, inkbook, closed_at)
+        circulated = next((row.seq for row in rows if row.type == MinutesCirculated.TYPE), None)
+        commands = await store.commands(meeting_id)
+        return cls(store, state, commands, limits, ballots, inkbook, closed_at, circulated)
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -190,7 +188,7 @@ class LiveRoom:
         if isinstance(writes, Rejection):
             return writes
         if isinstance(command, CloseMeeting):
-            self._hide_pointer()  # the meeting is over: no pointer stays on the screens
+            self.pointer.hide()  # the meeting is over: no pointer stays on the screens
         acks = [(conn, ack_id, writes.receipt)] if conn is not None and ack_id is not None else []
         return self._write(actor, outcome, key, writes, acks=acks)
 
@@ -285,20 +283,31 @@ class LiveRoom:
             for key in commands:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
+            for row, event in zip(rows, events, strict=True):
+                if isinstance(event, MinutesCirculated):
+                    self.circulated = row.seq
+            # Each event encoded once per audience: the readers' frame is another only for a draft's edit.
+            shown = [(row, for_readers(row, self.circulated).frame) for row in rows]
+            readers = self._readers
             # The senders first, with their acks, then everyone else: a sender does not wait for
             # a thousand other devices to be sent the event before it hears its command is done.
             senders = [conn for conn in dict.fromkeys(ack[0] for ack in acks) if conn in self.connections]
-            for row in rows:
+            for row, hidden in shown:
                 for conn in senders:
-                    conn.push_event(row.seq, row.frame)
+                    conn.push_event(row.seq, hidden if conn in readers else row.frame)
             for conn, command_id, receipt in acks:
                 if conn in self.connections:  # one gone already resends, and is acked as a duplicate
                     conn.push_reply(protocol.ack(command_id, state.seq, False, receipt))
             first = set(senders)
-            for row in rows:
+            for row, hidden in shown:
+                if hidden is row.frame:
+                    for conn in self.connections:
+                        if conn not in first:
+                            conn.push_event(row.seq, row.frame)
+                    continue
                 for conn in self.connections:
                     if conn not in first:
-                        conn.push_event(row.seq, row.frame)
+                        conn.push_event(row.seq, hidden if conn in readers else row.frame)
             done.set_result(state.seq)
             for event in events:
                 if isinstance(event, MeetingClosed):
@@ -357,44 +366,25 @@ class LiveRoom:
         return list(self._devices.get(member, ()))
 
     def _point(self, actor: str, command: Point) -> Accepted | Rejection:
-        """Move (or hide) the pointer: nothing is stored; every device gets the newest position at
-        most every POINTER_EVERY seconds. The ack says only that it was allowed."""
+        """Move (or hide) the pointer (emeeting/pointer.py). The ack says only that it was allowed."""
         outcome = decide(self.decided, actor, command)
         if isinstance(outcome, Rejection):
             return outcome
-        self._pointer = (actor if command.x is not None else "", protocol.pointer(actor, command.to_wire()))
-        if self._pointer_due is None:
-            self._pointer_due = asyncio.get_running_loop().call_later(POINTER_EVERY, self._send_pointer)
+        self.pointer.move(actor, command)
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         done.set_result(self.committed.seq)
         return Accepted(done, duplicate=False)
 
-    def _send_pointer(self) -> None:
-        self._pointer_due = None
-        if self._pointer is not None:
-            for conn in self.connections:
-                conn.push_latest(self._pointer[1], POINTER)
-
-    def _pointer_left(self, member: str) -> None:
-        """The presenter's last device went away: their pointer must not stay on every screen."""
-        if self._pointer is not None and self._pointer[0] == member and not self.devices_of(member):
-            self._hide_pointer()
-
-    def _hide_pointer(self) -> None:
-        """Hide the pointer on every device at once (not after POINTER_EVERY)."""
-        if self._pointer is not None and self._pointer[0]:
-            self._pointer = ("", protocol.pointer(self._pointer[0], Point(None, 1, None, 0).to_wire()))
-            if self._pointer_due is not None:
-                self._pointer_due.cancel()
-            self._send_pointer()
-
     # -- devices -------------------------------------------------------------------------------
 
-    def snapshot(self) -> tuple[int, bytes]:
-        """The committed state as a snapshot frame, encoded once per sequence number."""
-        if self._snapshot is None or self._snapshot[0] != self.committed.seq:
-            self._snapshot = (self.committed.seq, protocol.snapshot(self.committed.seq, self.committed.to_wire()))
-        return self._snapshot
+    def snapshot(self, drafts: bool = True) -> tuple[int, bytes]:
+        """The committed state as a snapshot frame, encoded once per sequence number and audience
+        (``drafts``: the organisers', with the draft minutes; else the members' and guests')."""
+        kept = self._snapshots.get(drafts)
+        if kept is None or kept[0] != self.committed.seq:
+            state = self.committed
+            kept = self._snapshots[drafts] = (state.seq, protocol.snapshot(state.seq, state.to_wire(drafts)))
+        return kept
 
     async def events_between(self, after: int, upto: int) -> list[EventRow]:
         return await self.store.events(self.id, after, upto)
@@ -413,39 +403,46 @@ class LiveRoom:
         seq = self.committed.seq
         record: str | None = None
         resume = since is not None and since <= seq and seq - since <= self.limits.resume_window
-        role = self.committed.members[member].role.value
-        conn.source = self
+        role = self.committed.members[member].role
+        drafts = reads_drafts(role)
+        conn.source = self if drafts else Readers(self)
+        if not drafts:
+            self._readers.add(conn)
         self.connections[conn] = member
         self._devices.setdefault(member, {})[conn] = None
         try:
-            conn.push_control(protocol.welcome(self.id, member, role, seq, "events" if resume else "snapshot", ink_n))
+            conn.push_control(
+                protocol.welcome(
+                    self.id, member, role.value, seq, "events" if resume else "snapshot", ink_n, self.store.epoch
+                )
+            )
             if resume:
                 assert since is not None
                 conn.last_seq = since
                 conn.catch_up_to(seq)
             else:
-                snap_seq, frame = self.snapshot()
+                snap_seq, frame = self.snapshot(drafts)
                 conn.push_control(frame)
                 conn.last_seq = snap_seq
             for frame in ink_frames:
                 conn.push_control(frame)
-            conn.push_latest(self._presence())
-            if self._pointer is not None and self._pointer[0]:
-                conn.push_latest(self._pointer[1], POINTER)
-            self._presence_changed()
+            conn.push_latest(self.presence.frame())
+            self.pointer.show_to(conn)
+            self.presence.changed()
             self._arrived(member)
-            record = self._record_join(member, peer)
+            record = connrecord.joined(self.store, self.id, member, peer)
             yield
         finally:
             self.connections.pop(conn, None)
+            self._readers.discard(conn)
             mine = self._devices.get(member, {})
             mine.pop(conn, None)
             if not mine:
                 self._devices.pop(member, None)
-            self._presence_changed()
-            self._pointer_left(member)
+            self.presence.changed()
+            self.pointer.left(member, len(self.devices_of(member)))
             if record is not None:
-                self._record_leave(record)
+                connrecord.left(self.store, record)
 
     def disconnect(self, member: str, code: int, reason: str) -> int:
         """Close every device of ``member`` (its invitation was revoked); how many there were."""
@@ -470,46 +467,3 @@ class LiveRoom:
             self.execute(SYSTEM, CheckIn(members))
         except RoomFailed:
             log.warning("meeting %s: could not check in %d members", self.id, len(members))
-
-    def _record_join(self, member: str, peer: Peer | None) -> str | None:
-        record = secrets.token_hex(8)
-        sql = "INSERT INTO connections (id, meeting_id, member_id, joined_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)"
-        peer = peer or Peer("", "")
-        try:
-            self.store.submit(
-                WriteJob(statements=((sql, (record, self.id, member, now_ms(), peer.ip, peer.user_agent)),))
-            )
-        except StoreClosed:
-            return None
-        return record
-
-    def _record_leave(self, record: str) -> None:
-        with contextlib.suppress(StoreClosed):
-            self.store.submit(
-                WriteJob(statements=(("UPDATE connections SET left_at = ? WHERE id = ?", (now_ms(), record)),))
-            )
-
-    # -- presence: who is connected now (not stored; attendance is a later, logged matter) ------
-
-    def _presence(self) -> bytes:
-        devices: dict[str, int] = {}
-        for member in self.connections.values():
-            devices[member] = devices.get(member, 0) + 1
-        return protocol.presence(devices)
-
-    def _presence_changed(self) -> None:
-        """Tell every device who is connected, at most once per PRESENCE_EVERY seconds:
-        a thousand tablets arriving at once must not cost a million frames."""
-        if self._presence_due is None:
-            self._presence_due = asyncio.get_running_loop().call_later(PRESENCE_EVERY, self._send_presence)
-
-    def _send_presence(self) -> None:
-        self._presence_due = None
-        frame = self._presence()
-        for conn in self.connections:
-            conn.push_latest(frame)
-
-
-def _log_failure(done: asyncio.Future[None]) -> None:
-    if not done.cancelled() and done.exception() is not None:
-        log.error("could not write the connection record: %s", done.exception())

@@ -89,6 +89,7 @@ class Join:
     token: str
     since: int | None
     ink_since: int | None = None
+    epoch: str | None = None  # the log ``since`` and ``ink_since`` count in, from an earlier welcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +131,15 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
             token = fields.text(frame, "token", max_len=512)
             since = None if frame.get("since") is None else fields.integer(frame, "since")
             ink_since = None if frame.get("ink_since") is None else fields.integer(frame, "ink_since")
-            return Join(token=token, since=since, ink_since=ink_since)
+            epoch = None if frame.get("epoch") is None else fields.text(frame, "epoch", max_len=64)
+            return Join(token=token, since=since, ink_since=ink_since, epoch=epoch)
         command_id = fields.ident(frame, "id")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:
         raise ProtocolError(ErrorCode.INVALID_FIELD, str(exc), field=exc.field, id=client_id) from None
 
 
-def welcome(meeting: str, member: str, role: str, seq: int, resume: str, ink: int = 0) -> bytes:
+def welcome(meeting: str, member: str, role: str, seq: int, resume: str, ink: int = 0, epoch: str = "") -> bytes:
     return encode(
         {
             "type": ServerType.WELCOME.value,
@@ -148,6 +150,7 @@ def welcome(meeting: str, member: str, role: str, seq: int, resume: str, ink: in
             "seq": seq,
             "resume": resume,
             "ink": ink,
+            "epoch": epoch,
         }
     )
 

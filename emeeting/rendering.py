@@ -5,6 +5,10 @@ first, then the first page of every file, then the other pages in order.
 As many runners as the pool has workers take pages from it; each rendered
 page is recorded (image paths and text) and announced, through the log, to
 every meeting that uses the file, as ``pages_ready`` (or ``page_failed``).
+
+Files this process did not take in itself (stored by another process on the same folder,
+e.g. ``emeeting demo`` while the server runs) are looked up in the catalogue the first time a
+meeting using them is loaded or one of their pages is asked for, and queued then.
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ class RenderQueue:
         self._waiters: dict[tuple[str, int], list[asyncio.Future[PageRecord | None]]] = {}
         self._ready = asyncio.Event()
         self._runners = [asyncio.create_task(self._run(), name=f"emeeting-render-{n}") for n in range(runners)]
+        # Files whose pages were queued (or are being looked up): each is queued once per process.
+        self._known: dict[str, asyncio.Future[None]] = {}
+        hub.on_load = self._room_loaded
 
     async def resume_unfinished(self) -> None:
         """At start: queue the pages not rendered when the server last stopped, and tell each
@@ -57,6 +64,8 @@ class RenderQueue:
                 await self._announce(sha256, MarkPageFailed(sha256, page, code))
 
     async def close(self) -> None:
+        for known in self._known.values():
+            known.cancel()
         for task in self._runners:
             task.cancel()
         for task in self._runners:
@@ -68,15 +77,47 @@ class RenderQueue:
 
     def add(self, sha256: str, pages: int, done: set[int]) -> None:
         """Queue every page of a file not in ``done``: page 1 first, then in order."""
+        if sha256 not in self._known:
+            self._known[sha256] = known = asyncio.get_running_loop().create_future()
+            known.set_result(None)
         for page in range(1, pages + 1):
             if page not in done:
                 self._push(sha256, page, FIRST if page == 1 else page)
+
+    def adopt(self, sha256: str) -> asyncio.Future[None]:
+        """Queue the pages of a file not rendered yet, once, whoever stored it: this process
+        (an upload, at start) or another one on the same folder (``emeeting demo``)."""
+        known = self._known.get(sha256)
+        if known is None:
+            known = self._known[sha256] = asyncio.ensure_future(self._look_up(sha256))
+        return known
+
+    async def _look_up(self, sha256: str) -> None:
+        try:
+            record = await self.catalogue.file(sha256)
+            if record is None:
+                return
+            ready, failed = await self.catalogue.done(sha256)
+        except Exception:  # the store is closing, say: the next look-up tries again
+            log.exception("could not look up the pages of %s", sha256[:12])
+            self._known.pop(sha256, None)
+            return
+        pages = set(range(1, record.pages + 1)) - ready - set(failed)
+        if pages:
+            log.info("queued %d pages of %s, stored by another process", len(pages), sha256[:12])
+        for page in sorted(pages):
+            self._push(sha256, page, FIRST if page == 1 else page)
+
+    def _room_loaded(self, files: set[str]) -> None:
+        for sha256 in files:
+            self.adopt(sha256)
 
     async def wait(self, sha256: str, page: int) -> PageRecord | None:
         """The page, rendering it next if it is still queued; None if it failed. Bound it with a timeout."""
         record = await self.catalogue.page(sha256, page)
         if record is not None:
             return record
+        await asyncio.shield(self.adopt(sha256))  # a file stored by another process is queued now
         waiter: asyncio.Future[PageRecord | None] = asyncio.get_running_loop().create_future()
         self._waiters.setdefault((sha256, page), []).append(waiter)
         if (sha256, page) in self._best:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emeeting.auth import Door
+from emeeting.budget import Budget
 from emeeting.config import Settings
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
@@ -23,3 +24,5 @@ class Services:
     renderer: RenderQueue
     door: Door  # every way in: invitation links, with expiry and rate limits
     uploads: RateLimit  # by member
+    upload_bytes: Budget  # bytes received, by member and overall
+    upload_pages: Budget  # pages queued for rendering, by member and overall

@@ -148,6 +148,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (meeting_id, member_id, n)
     ) WITHOUT ROWID;
     """,
+    # 5: the log's identity (its epoch), made once with the database: a device's position in
+    # another log (a database made anew on the same path, another server's) is no position here.
+    """
+    CREATE TABLE epoch (id TEXT NOT NULL);
+    INSERT INTO epoch (id) VALUES (lower(hex(randomblob(16))));
+    """,
 )
 
 
@@ -197,8 +203,9 @@ class WriteJob:
 
 
 class Store:
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection, epoch: str) -> None:
         self.path = path
+        self.epoch = epoch  # the log's identity, sent in every welcome (docs/protocol.md section 4)
         self._writer = writer
         self._reader = reader
         self._queue: asyncio.Queue[WriteJob] = asyncio.Queue()
@@ -217,12 +224,15 @@ class Store:
             await writer.execute("PRAGMA foreign_keys=ON")
             await writer.execute("PRAGMA busy_timeout=5000")
             await _migrate(writer)
+            async with writer.execute("SELECT id FROM epoch") as cur:
+                row = await cur.fetchone()
+            assert row is not None, "migration 5 makes the epoch"
             reader = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         except BaseException:
             await writer.close()
             raise
         await reader.execute("PRAGMA busy_timeout=5000")
-        return cls(path, writer, reader)
+        return cls(path, writer, reader, str(row[0]))
 
     async def close(self) -> None:
         """Commit every job already queued, then close both connections."""

@@ -22,8 +22,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
 from emeeting.connection import Connection
+from emeeting.connrecord import Peer
 from emeeting.fastsend import DirectSend
-from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
+from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 
@@ -117,6 +118,8 @@ class Device:
                 )
                 await self.ws.send_bytes(frame_bytes)
                 continue
+            if frame.epoch is not None and frame.epoch != room.store.epoch:
+                return Joined(room, invitation.member_id, None)  # a position in another log is none here
             return Joined(room, invitation.member_id, frame.since, frame.ink_since)
         return None
 

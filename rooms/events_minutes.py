@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
-from rooms.minutes_model import MAX_CARRIED, MAX_MINUTES_TEXT, Action, MinutesField, SignerRole
+from rooms.minutes_model import MAX_CARRIED, MAX_MINUTES_TEXT, Action, ItemMinutes, MinutesField, SignerRole
 
 MAX_TIME = 2**53
 
@@ -75,14 +75,21 @@ class ActionRemoved:
 
 @dataclass(frozen=True, slots=True)
 class MinutesCirculated:
+    """The minutes go to the members to read: ``items`` is their text as circulated, for the
+    members and guests, who were sent no draft (rooms/minutes_view.py). A log written before
+    this field existed has none (``()``), and its event has no ``items`` on the wire."""
+
     TYPE: ClassVar[str] = "minutes_circulated"
+    items: tuple[tuple[str, ItemMinutes], ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
-        return {"type": self.TYPE}
+        return {"type": self.TYPE, "items": [minutes.to_wire(item) for item, minutes in self.items]}
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> MinutesCirculated:
-        return cls()
+        if "items" not in body:
+            return cls()
+        return cls(tuple(ItemMinutes.from_wire(item) for item in fields.maps(body, "items")))
 
 
 @dataclass(frozen=True, slots=True)

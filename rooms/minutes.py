@@ -88,7 +88,7 @@ def decide(
                 return Rejection(Refusal.MEETING_NOT_CLOSED, "the minutes are circulated once the meeting is closed")
             if minutes.status is not MinutesStatus.DRAFT:
                 return Rejection(Refusal.MINUTES_NOT_DRAFT, f"the minutes are already {minutes.status.value}")
-            return [MinutesCirculated()]
+            return [MinutesCirculated(tuple(minutes.items.items()))]
         case SignMinutes():
             if state.status is not MeetingStatus.CLOSED:
                 return Rejection(Refusal.MEETING_NOT_CLOSED, "the minutes are signed once the meeting is closed")

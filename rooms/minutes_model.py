@@ -96,6 +96,20 @@ class ItemMinutes:
             "version": self.version,
         }
 
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> tuple[str, ItemMinutes]:
+        actions = fields.maps(body, "actions")
+        if len(actions) > MAX_ACTIONS:
+            raise fields.FieldError("actions", f"at most {MAX_ACTIONS}")
+        texts = (
+            fields.text(body, name, max_len=MAX_MINUTES_TEXT, empty=True) for name in ("notes", "resolution", "dissent")
+        )
+        notes, resolution, dissent = texts
+        minutes = cls(
+            notes, resolution, dissent, tuple(Action.from_wire(a) for a in actions), fields.integer(body, "version")
+        )
+        return fields.ident(body, "item"), minutes
+
 
 @dataclass(frozen=True, slots=True)
 class Signed:
@@ -133,11 +147,17 @@ class Minutes:
     def item(self, item: str) -> ItemMinutes:
         return self.items.get(item, EMPTY)
 
-    def to_wire(self) -> dict[str, Any]:
+    def readable(self, drafts: bool) -> bool:
+        """Whether the items' texts may be shown to a reader: to everyone once circulated, to
+        the organisers (``drafts``) always."""
+        return drafts or self.status is not MinutesStatus.DRAFT
+
+    def to_wire(self, drafts: bool = True) -> dict[str, Any]:
+        """The minutes in a snapshot; without ``drafts`` (a member or a guest), a draft has no items."""
         return {
             "status": self.status.value,
             "version": self.version,
-            "items": [m.to_wire(item) for item, m in self.items.items()],
+            "items": [m.to_wire(item) for item, m in self.items.items()] if self.readable(drafts) else [],
             "signatures": [s.to_wire() for s in self.signatures],
             "adopted_at": self.adopted_at,
             "adopted_by": self.adopted_by,

@@ -322,8 +322,9 @@ class MeetingState:
         # An agenda has tens of items: a scan is cheaper than keeping an index in step.
         return next((i for i in self.agenda if i.id == item_id), None)
 
-    def to_wire(self) -> dict[str, Any]:
-        """The snapshot a device receives: everything it needs to draw the room."""
+    def to_wire(self, drafts: bool = True) -> dict[str, Any]:
+        """The snapshot a device receives: everything it needs to draw the room. Without
+        ``drafts`` (a member's or a guest's), the minutes' texts wait for their circulation."""
         return {
             "id": self.id,
             "seq": self.seq,
@@ -342,7 +343,7 @@ class MeetingState:
             ],
             "votes": [v.to_wire() for v in self.votes.values()],
             "presenter": [s.to_wire() for s in self.presenter],
-            "minutes": self.minutes.to_wire(),
+            "minutes": self.minutes.to_wire(drafts),
         }
 
 

@@ -203,11 +203,15 @@ class Device:
         assert frame["type"] == kind, f"expected {kind}, got {frame}"
         return frame
 
-    async def join(self, token: str, since: int | None = None, ink_since: int | None = None) -> dict[str, Any]:
+    async def join(
+        self, token: str, since: int | None = None, ink_since: int | None = None, epoch: str | None = None
+    ) -> dict[str, Any]:
         """Join and read the welcome; with a snapshot, read that too and return it in ``snapshot``."""
         frame: dict[str, Any] = {"type": "join", "token": token, "since": since}
         if ink_since is not None:
             frame["ink_since"] = ink_since
+        if epoch is not None:
+            frame["epoch"] = epoch
         await self.send(frame)
         welcome = await self.expect("welcome")
         if since is not None:
@@ -251,10 +255,14 @@ async def open_device(running: RunningServer, *, origin: str | None = None, **kw
 
 
 async def joined(
-    running: RunningServer, member: str, since: int | None = None, ink_since: int | None = None
+    running: RunningServer,
+    member: str,
+    since: int | None = None,
+    ink_since: int | None = None,
+    epoch: str | None = None,
 ) -> tuple[Device, dict[str, Any]]:
     device = await open_device(running)
-    welcome = await device.join(running.tokens[member], since, ink_since)
+    welcome = await device.join(running.tokens[member], since, ink_since, epoch)
     return device, welcome
 
 

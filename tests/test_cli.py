@@ -162,3 +162,24 @@ async def drain_acks(device: Device) -> list[int]:
                 seqs.append(frame["seq"])
     except Exception:  # the server closed the connection while stopping
         return seqs
+
+
+async def test_a_meeting_made_by_demo_while_the_server_runs_gets_its_pages(tmp_path: Path) -> None:
+    serve = await Serve.start(tmp_path)
+    try:
+        made = await asyncio.to_thread(run_cli, "demo", "--data", str(tmp_path), "--json")
+        out = json.loads(made.stdout)
+        token = next(link["token"] for link in out["links"] if link["role"] == "member")
+        base = f"{serve.url}/api/meetings/{out['meeting']}"
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(timeout=30, headers=headers) as http:
+            listing = (await http.get(f"{base}/documents")).json()["documents"]
+            first = listing[0]
+            page = await http.get(f"{base}/documents/{first['id']}/pages/1")
+            assert page.status_code == 200, page.text
+            assert page.headers["content-type"].startswith("image/")
+            thumb = await http.get(f"{base}/documents/{listing[-1]['id']}/thumbs/{listing[-1]['pages']}")
+            assert thumb.status_code == 200, thumb.text
+    finally:
+        serve.proc.kill()
+        await serve.proc.wait()

@@ -63,3 +63,11 @@ def test_rate_limits_link_days_and_send_buffer_from_the_environment() -> None:
     assert (settings.link_days, settings.sndbuf_kb) == (30.0, 64)
     with pytest.raises(ValueError, match="burst/per_minute"):
         from_env({"EMEETING_LIMIT_JOINS": "many"})
+
+
+def test_upload_budgets_from_the_environment_in_megabytes_and_pages() -> None:
+    settings = from_env({"EMEETING_LIMIT_UPLOAD_MB": "300/60", "EMEETING_LIMIT_ALL_UPLOAD_PAGES": "9000/900"})
+    mb = 1024 * 1024
+    assert (settings.limits.upload_bytes.burst, settings.limits.upload_bytes.per_minute) == (300 * mb, 60.0 * mb)
+    assert (settings.limits.all_upload_pages.burst, settings.limits.all_upload_pages.per_minute) == (9000, 900.0)
+    assert settings.limits.upload_pages == from_env({}).limits.upload_pages

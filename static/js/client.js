@@ -30,6 +30,7 @@ export { KNOWN_EVENTS, applyEvent, startState };
 
 export const PROTOCOL = 1;
 const IN_FLIGHT = 32; // Limits.in_flight: frames without a reply per connection
+const MAX_FRAME = 65536; // Limits.max_frame: a larger frame is answered frame_too_large, without id
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 30000;
 const OPEN_TIMEOUT = 10000; // a handshake that hangs (half-up Wi-Fi) is abandoned
@@ -82,6 +83,7 @@ export class MeetingClient extends EventTarget {
     this.base = base;
     this.state = null; // snapshot.state, kept up to date
     this.lastSeq = null; // seq of the last event/snapshot applied to `state`
+    this.epoch = null; // the identity of the log lastSeq and inkSince count in (welcome.epoch), sent back in join
     this.memberId = null;
     this.role = null;
     this.status = "offline";
@@ -167,7 +169,7 @@ export class MeetingClient extends EventTarget {
       if (this._ws !== ws) return;
       clearTimeout(conn.timer);
       conn.timer = setTimeout(() => this._restart("no welcome"), WELCOME_TIMEOUT);
-      this._send({ type: "join", token: this._token, since: this.lastSeq, ink_since: this.inkSince });
+      this._send({ type: "join", token: this._token, since: this.lastSeq, ink_since: this.inkSince, epoch: this.epoch });
     };
     ws.onmessage = (message) => {
       if (this._ws !== ws) return;
@@ -190,9 +192,13 @@ export class MeetingClient extends EventTarget {
   }
 
   _send(frame) {
+    return this._sendBytes(encode(frame));
+  }
+
+  _sendBytes(bytes) {
     const ws = this._ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(encode(frame));
+    ws.send(bytes);
     return true;
   }
 
@@ -304,6 +310,8 @@ export class MeetingClient extends EventTarget {
     this.meetingId = frame.meeting;
     this.memberId = frame.member;
     this.role = frame.role;
+    // Another log (a database made anew): the server answered with a snapshot and all the ink.
+    this.epoch = frame.epoch || null;
     this._attempt = 0;
     this._emit("welcome", frame);
     this._checkLive();
@@ -358,6 +366,7 @@ export class MeetingClient extends EventTarget {
 
   _onAck(frame, conn) {
     if (conn) conn.outstanding = Math.max(0, conn.outstanding - 1);
+    if (conn) conn.sent.delete(frame.id); // answered: the same id may go out again (section 13)
     const at = this._pending.findIndex((c) => c.frame.id === frame.id);
     if (at >= 0) {
       const [cmd] = this._pending.splice(at, 1);
@@ -385,6 +394,7 @@ export class MeetingClient extends EventTarget {
     }
     if (conn) conn.outstanding = Math.max(0, conn.outstanding - 1);
     let command = null;
+    if (frame.id != null && conn) conn.sent.delete(frame.id); // answered: a refused id may be sent again
     if (frame.id != null && frame.code !== "internal_error") {
       const at = this._pending.findIndex((c) => c.frame.id === frame.id);
       if (at >= 0) {
@@ -418,10 +428,17 @@ export class MeetingClient extends EventTarget {
   _pump() {
     const conn = this._conn;
     if (!conn || !conn.joined) return;
-    for (const cmd of this._pending) {
+    for (const cmd of [...this._pending]) {
       if (conn.outstanding >= IN_FLIGHT) return;
       if (conn.sent.has(cmd.frame.id)) continue;
-      if (!this._send(cmd.frame)) return;
+      const bytes = encode(cmd.frame);
+      if (bytes.length > MAX_FRAME) {
+        // The server would answer frame_too_large without an id (section 13): refuse it here.
+        this._pending.splice(this._pending.indexOf(cmd), 1);
+        cmd.reject(new CommandError("frame_too_large", `frames are limited to ${MAX_FRAME} bytes`, {}));
+        continue;
+      }
+      if (!this._sendBytes(bytes)) return;
       conn.sent.add(cmd.frame.id);
       conn.outstanding += 1;
     }

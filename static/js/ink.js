@@ -71,6 +71,7 @@ export class PrivateInk extends EventTarget {
     this.cacheKey = STORE("ink", meeting, member);
     this.outboxKey = STORE("ink-outbox", meeting, member);
     this.n = 0;
+    this.epoch = null; // the log this ink came from (welcome.epoch)
     this.strokes = new Map(); // id -> stroke (points as Uint8Array)
     this.notes = new Map();
     this.outbox = []; // [{id, type, fields}] in the order they were made
@@ -79,9 +80,13 @@ export class PrivateInk extends EventTarget {
     this._saveTimer = null;
     this._load();
     client.inkSince = this.n;
+    if (client.epoch == null && this.epoch) client.epoch = this.epoch; // so the server knows which log inkSince counts in
     client.addEventListener("welcome", (e) => {
-      // The server's ink is behind this device's: another database. It sends all of it again.
-      if (typeof e.detail.ink === "number" && e.detail.ink < this.n) this._reset();
+      // Another log (its epoch differs), or the server's ink is behind this device's: another
+      // database. It sends all of it again.
+      const other = this.epoch && e.detail.epoch && e.detail.epoch !== this.epoch;
+      if (other || (typeof e.detail.ink === "number" && e.detail.ink < this.n)) this._reset();
+      this.epoch = e.detail.epoch || null;
     });
     client.addEventListener("ink", (e) => this._onInk(e.detail));
     for (const entry of this.outbox) this._send(entry);
@@ -92,6 +97,7 @@ export class PrivateInk extends EventTarget {
       const cached = JSON.parse(localStorage.getItem(this.cacheKey) || "null");
       if (cached) {
         this.n = cached.n;
+        this.epoch = cached.epoch || null;
         for (const s of cached.strokes) this.strokes.set(s.id, { ...s, points: fromBase64(s.points) });
         for (const n of cached.notes) this.notes.set(n.id, n);
       }
@@ -107,7 +113,8 @@ export class PrivateInk extends EventTarget {
     this._saveTimer = setTimeout(() => {
       const strokes = [...this.strokes.values()].map((s) => ({ ...s, points: toBase64(s.points) }));
       try {
-        localStorage.setItem(this.cacheKey, JSON.stringify({ n: this.n, strokes, notes: [...this.notes.values()] }));
+        const kept = { n: this.n, epoch: this.epoch, strokes, notes: [...this.notes.values()] };
+        localStorage.setItem(this.cacheKey, JSON.stringify(kept));
       } catch (err) {
         console.warn("emeeting: could not keep the ink on this device", err);
       }

@@ -10,7 +10,7 @@ export const KNOWN_EVENTS = new Set([
   "vote_opened", "ballot_cast", "vote_closed", "tie_broken",
   "presenter_drew", "presenter_cleared",
   "minutes_edited", "action_set", "action_removed", "minutes_circulated", "minutes_signed", "minutes_adopted",
-  "minutes_certified", "minutes_carried",
+  "minutes_certified", "minutes_carried", "minutes_drafted",
 ]);
 
 function sortedUnion(list, more) {
@@ -195,8 +195,13 @@ export function applyEvent(state, event) {
       m.signatures = []; // given to the text as it was
       return true;
     }
+    case "minutes_drafted": // an edit of the draft, sent so to members and guests: the text waits for circulation
+      state.minutes.signatures = []; // given to the text as it was
+      return true;
     case "minutes_circulated":
       state.minutes.status = "circulated";
+      // The text as circulated: members and guests were sent no draft (absent from logs written before).
+      if (Array.isArray(event.items)) state.minutes.items = event.items;
       return true;
     case "minutes_signed": {
       const { member, name, position, role, at } = event;

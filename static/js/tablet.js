@@ -4,6 +4,7 @@
 import { MeetingClient } from "./client.js";
 import { Gestures } from "./gestures.js";
 import { mountInk } from "./ink_tools.js";
+import { mountMinutes } from "./tablet_minutes.js";
 import { mountVoting } from "./tablet_votes.js";
 import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, shown, t } from "./i18n.js";
@@ -41,6 +42,7 @@ $("conn-slot").replaceWith(connectionBadge(client));
 $("lang-slot").replaceWith(langButton());
 $("quorum-slot").replaceWith(quorumBadge(client));
 mountVoting(client, { layer: $("vote-layer"), menuButton: $("menu-button"), menu: $("member-menu") });
+mountMinutes(client, { button: $("minutes-button"), dialog: $("minutes-dialog") });
 
 const view = new PageView(client, { prefetch: 2 });
 // The other pages of the documents in use, two at a time, the page on screen first.

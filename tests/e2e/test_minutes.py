@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Browser, Page
 
@@ -12,7 +13,8 @@ from emeeting.documents.mupdf import load
 from tests.e2e.conftest import same_as_the_server
 from tests.e2e.test_pages import open_page
 from tests.e2e.test_votes import shot
-from tests.support import RunningServer
+from tests.support import RunningServer, joined
+from tests.test_ballots import reply
 
 
 async def minutes_page(browser: Browser, demo: RunningServer, member: str) -> Page:
@@ -62,7 +64,7 @@ async def test_two_secretaries_on_one_item_see_both_texts_and_choose(browser: Br
         "() => document.querySelector('[data-testid=minutes-notes]').value.startsWith('ประธานแจ้งเรื่องน้ำท่วม และ')"
     )
     assert await version(chair, item) == 2
-    await same_as_the_server(demo, chair, secretary)
+    await same_as_the_server(demo, chair, secretary, joiner="secretary")  # organisers read the draft
 
 
 async def test_action_items_circulating_signing_and_the_downloads(
@@ -105,3 +107,62 @@ async def test_action_items_circulating_signing_and_the_downloads(
         assert download.suggested_filename.endswith(f".{fmt}")
         assert Path(await download.path()).stat().st_size > 500
     assert secretary.errors == []  # type: ignore[attr-defined]
+
+
+DRAFT_NOTE = "ร่างบันทึกที่กรรมการยังไม่ควรเห็น 8812"
+
+
+async def test_a_members_tablet_shows_the_minutes_once_circulated(browser: Browser, demo: RunningServer) -> None:
+    async def ok(device: Any, kind: str, **fields: Any) -> None:
+        answer = await reply(device, await device.command(kind, **fields))
+        assert answer["type"] == "ack", answer
+
+    _, tablet = await open_page(browser, demo, "deputy", 1024, 768)
+    secretary, welcome = await joined(demo, "secretary")
+    chair, _ = await joined(demo, "chair")
+    assert await tablet.evaluate("() => emeeting.client.epoch") == welcome["epoch"]  # kept, sent with since
+    await ok(secretary, "edit_minutes", item="q1", field="notes", text=DRAFT_NOTE, base=0)
+    await ok(secretary, "edit_minutes", item="q1", field="resolution", text="ที่ประชุมรับทราบ", base=1)
+    await ok(chair, "open_meeting")
+    await ok(chair, "close_meeting")
+    await tablet.wait_for_function("() => emeeting.client.state.status === 'closed'")
+
+    # Before circulation the tablet has no draft, and says when the minutes will be readable.
+    await tablet.get_by_test_id("tablet-minutes").click()
+    waiting = tablet.get_by_test_id("tablet-minutes-waiting")
+    await waiting.wait_for()
+    assert "ยังไม่ได้เวียนแจ้ง" in await waiting.inner_text()
+    assert await tablet.evaluate("() => emeeting.client.state.minutes.items") == []
+    assert DRAFT_NOTE not in await tablet.content()
+    await shot(tablet, "tablet-minutes-draft-1024x768")
+    await tablet.keyboard.press("Escape")
+    await tablet.locator("button.lang").click()  # and in English
+    await tablet.get_by_test_id("tablet-minutes").click()
+    assert "have not been circulated yet" in await waiting.inner_text()
+    await shot(tablet, "tablet-minutes-draft-en-1024x768")
+
+    # Circulated: the text arrives with the event, and the open dialog shows it.
+    await ok(secretary, "circulate_minutes")
+    body = tablet.get_by_test_id("tablet-minutes-body")
+    await body.wait_for()
+    assert DRAFT_NOTE in await body.inner_text() and "ที่ประชุมรับทราบ" in await body.inner_text()
+    assert await tablet.get_by_test_id("tablet-minutes-status").inner_text() == "Circulated"
+    await shot(tablet, "tablet-minutes-circulated-1024x768")
+    await same_as_the_server(demo, tablet, joiner="deputy")  # checked in before the close
+    assert tablet.errors == []  # type: ignore[attr-defined]
+
+
+async def test_the_page_sends_its_epoch_back_and_another_log_gets_a_snapshot(
+    browser: Browser, demo: RunningServer
+) -> None:
+    _, tablet = await open_page(browser, demo, "deputy", 1024, 768)
+    resumed = """(epoch) => new Promise((resolve) => {
+        const c = emeeting.client;
+        if (epoch) c.epoch = epoch;  // as if the state came from another database
+        c.addEventListener("welcome", (e) => resolve([e.detail.resume, c.epoch]), { once: true });
+        c._restart("test");
+    })"""
+    epoch = await tablet.evaluate("() => emeeting.client.epoch")
+    assert await tablet.evaluate(resumed, None) == ["events", epoch]  # this log: the missed events
+    assert await tablet.evaluate(resumed, "0" * 32) == ["snapshot", epoch]  # another log: a snapshot
+    assert tablet.errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,42 @@
+"""What a member's or a guest's device is sent of the log: the draft minutes' edits as
+``minutes_drafted`` (rooms/minutes_view.py). Each frame is encoded once per audience: the
+organisers' frame is the log's, the readers' is made once per event that differs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from emeeting import protocol
+from emeeting.store import EventRow
+from rooms.minutes_view import drafted, is_draft_edit
+
+
+def for_readers(row: EventRow, circulated: int | None) -> EventRow:
+    """``row`` as members and guests get it: the same object when it hides nothing."""
+    if not is_draft_edit(row.type, row.seq, circulated):
+        return row
+    envelope = dict(protocol.decode(row.frame, len(row.frame)))
+    envelope["event"] = drafted(envelope["event"])
+    return replace(row, frame=protocol.encode(envelope))
+
+
+class Room(Protocol):
+    circulated: int | None
+
+    async def events_between(self, after: int, upto: int) -> list[EventRow]: ...
+
+    def snapshot(self, drafts: bool = True) -> tuple[int, bytes]: ...
+
+
+class Readers:
+    """The room as a member's or a guest's device fills a gap from it (``Connection.source``)."""
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+
+    async def events_between(self, after: int, upto: int) -> list[EventRow]:
+        return [for_readers(row, self.room.circulated) for row in await self.room.events_between(after, upto)]
+
+    def snapshot(self) -> tuple[int, bytes]:
+        return self.room.snapshot(drafts=False)
