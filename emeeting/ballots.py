@@ -30,7 +30,7 @@ from typing import Any
 
 from emeeting import votekeys
 from emeeting.store import Store
-from emeeting.votekeys import VoteKey
+from emeeting.votekeys import VoteKey, VoteKeyError
 from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CloseVote, Command, OpenVote, Tally
 from rooms.events import Event
 from rooms.events_votes import BallotCast, VoteClosed, VoteOpened
@@ -89,8 +89,11 @@ class BallotBox:
                 )
                 sealed = {bytes(slot): bytes(value) for slot, value in rows}
                 choices: dict[str, int] = {}
-                for member in vote.eligible:
-                    value = key.open(key.slot(member), sealed[key.slot(member)])
+                for member in dict.fromkeys((*vote.eligible, *vote.voters)):  # voters are on it too
+                    slot = key.slot(member)
+                    if slot not in sealed:
+                        raise VoteKeyError(f"meeting {m}: vote {vote.id!r} has no ballot row for a member on its roll")
+                    value = key.open(slot, sealed[slot])
                     if value != UNUSED:
                         choices[member] = value - 1
                 secret[vote.id] = (key, choices)
