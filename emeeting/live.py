@@ -282,6 +282,8 @@ class LiveRoom:
 
         def on_commit() -> None:
             self.committed = state
+            if writes.after is not None:  # e.g. a secret vote's key destroyed: done before anyone hears of it
+                writes.after()
             for key in commands:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
@@ -300,8 +302,6 @@ class LiveRoom:
                     if conn not in first:
                         conn.push_event(row.seq, row.frame)
             done.set_result(state.seq)
-            if writes.after is not None:
-                writes.after()
             for event in events:
                 if isinstance(event, MeetingClosed):
                     self.closed_at = ts
