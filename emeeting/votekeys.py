@@ -91,6 +91,7 @@ def _sync_folder(folder: Path) -> None:
 def write(folder: Path, key: VoteKey) -> None:
     """Keep ``key`` durably (file and folder synced) before the vote's opening is committed."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # whatever the umask, or a folder made by hand
     path = _path(folder, key.meeting, key.vote)
     data = json.dumps({"meeting": key.meeting, "vote": key.vote, "key": key.key.hex()}).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

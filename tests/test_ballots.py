@@ -11,6 +11,7 @@ from typing import Any
 import msgpack
 import pytest
 
+from emeeting import votekeys
 from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
 
 VOTERS = ("chair", "deputy", "esa-s", "supervision", "secretary")
@@ -243,6 +244,10 @@ async def test_a_missing_vote_key_fails_loudly_and_a_closed_votes_key_is_destroy
             assert (await cast(devices[member], "s1", 0))["type"] == "ack"
         assert (await closed(devices["chair"], "s1"))["counts"] == [2, 1, 0]
     key.write_bytes(kept)
+    # So is the key of a vote whose opening was never recorded, and of a meeting that is gone.
+    for meeting, vote in ((server.meeting, "never-opened"), ("no-such-meeting", "v")):
+        votekeys.write(settings.data / "vote-keys", votekeys.VoteKey.new(meeting, vote))
+    assert len(key_files(server)) == 3
     async with serving(settings, demo=demo) as server:
         assert key_files(server) == []
 

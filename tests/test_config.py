@@ -63,3 +63,10 @@ def test_rate_limits_link_days_and_send_buffer_from_the_environment() -> None:
     assert (settings.link_days, settings.sndbuf_kb) == (30.0, 64)
     with pytest.raises(ValueError, match="burst/per_minute"):
         from_env({"EMEETING_LIMIT_JOINS": "many"})
+
+
+def test_the_minimum_of_secret_ballots_from_the_environment() -> None:
+    assert from_env({}).secret_min_ballots == 3
+    assert from_env({"EMEETING_SECRET_MIN_BALLOTS": "5"}).secret_min_ballots == 5
+    with pytest.raises(ValueError, match="EMEETING_SECRET_MIN_BALLOTS"):
+        from_env({"EMEETING_SECRET_MIN_BALLOTS": "0"})
