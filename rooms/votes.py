@@ -205,8 +205,9 @@ def withheld(vote: Vote) -> VoteResult:
         f"ไม่เปิดเผยผลการลงคะแนน เนื่องจากมีผู้ลงคะแนนลับ {voted} คน น้อยกว่าขั้นต่ำ {least} คน "
         f"ที่ประชุมจึงไม่มีมติ ผู้มีสิทธิออกเสียง {eligible} คน ลงคะแนน {voted} คน (ลงคะแนนลับ)"
     )
+    cast = f"{voted} secret ballots were" if voted != 1 else "1 secret ballot was"
     en = (
-        f"Too few ballots to publish: {voted} secret ballots were cast, fewer than the minimum of {least}, "
+        f"Too few ballots to publish: {cast} cast, fewer than the minimum of {least}, "
         f"so no count was recorded and no decision was made ({voted} of {eligible} eligible members voted; "
         "secret ballot)."
     )

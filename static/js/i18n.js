@@ -249,7 +249,7 @@ const WORDS = {
   "vote.outcome.tie": ["คะแนนเท่ากัน", "Tied"],
   "vote.outcome.no_decision": ["ไม่มีมติ", "No decision"],
   "vote.outcome.too_few_ballots": ["ผู้ลงคะแนนน้อยเกินกว่าจะเปิดเผยผล", "Too few ballots to publish"],
-  "vote.too_few_detail": ["ลงคะแนนลับ {n} คน น้อยกว่าขั้นต่ำ {m} คน จึงไม่บันทึกและไม่แสดงผลคะแนน", "{n} secret ballots, fewer than the minimum of {m}: the count is neither recorded nor shown"],
+  "vote.too_few_detail": ["ลงคะแนนลับ {n} คน น้อยกว่าขั้นต่ำ {m} คน จึงไม่บันทึกและไม่แสดงผลคะแนน", "Secret ballots cast: {n}, fewer than the minimum of {m}: the count is neither recorded nor shown"],
   "vote.min_note": ["ผลคะแนนลับจะเปิดเผยเมื่อมีผู้ลงคะแนนอย่างน้อย {m} คน", "A secret count is published only with at least {m} ballots"],
   "vote.close_too_few": ["มีผู้ลงคะแนนลับเพียง {n} คน น้อยกว่าขั้นต่ำ {m} คน หากปิดตอนนี้ ผลคะแนนจะไม่ถูกบันทึกหรือเปิดเผย และที่ประชุมจะไม่มีมติ ยืนยันปิดการลงมติ?", "Only {n} secret ballots, fewer than the minimum of {m}. Closed now, the count is neither recorded nor shown and no decision is made. Close the vote?"],
   "vote.casting": ["ประธานออกเสียงชี้ขาด", "Chair's casting vote"],

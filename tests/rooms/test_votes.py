@@ -524,3 +524,13 @@ def test_plurality_chooses_the_single_most_voted_option(counts: list[int]) -> No
     else:
         assert (result.outcome, result.winner) == (Outcome.CHOSEN, tops[0])
         assert result.sentence_th.startswith(f"ที่ประชุมมีมติเลือก แผน {tops[0]}")
+
+
+def test_one_secret_ballot_is_said_in_the_singular() -> None:
+    room = room_with(*VOTING)
+    room.do("chair", OpenVote("s", "a", secret=True, min_ballots=3))
+    room.do("m1", CastBallot("s", 2))
+    (event,) = room.do("chair", CloseVote("s", tally(0, 0, 1)))
+    assert isinstance(event, VoteClosed)
+    assert event.result.sentence_en.startswith("Too few ballots to publish: 1 secret ballot was cast, fewer than")
+    assert "มีผู้ลงคะแนนลับ 1 คน น้อยกว่าขั้นต่ำ 3 คน" in event.result.sentence_th
