@@ -83,7 +83,18 @@ class BallotBox:
             if vote.status is not VoteStatus.OPEN:
                 continue
             if vote.secret:
-                key = votekeys.read(keys, m, vote.id)
+                try:
+                    key = votekeys.read(keys, m, vote.id)
+                except VoteKeyError:
+                    old = await store.fetchall(
+                        "SELECT 1 FROM secret_ballots WHERE meeting_id = ? AND vote_id = ? LIMIT 1", (m, vote.id)
+                    )
+                    if old:  # opened by a server before sealed ballots: it had no key
+                        raise VoteKeyError(
+                            f"meeting {m}: the secret vote {vote.id!r} was opened by an earlier emeeting and is still "
+                            "open; close it with that version, then upgrade (upgrade between secret votes)"
+                        ) from None
+                    raise
                 rows = await store.fetchall(
                     "SELECT slot, sealed FROM sealed_ballots WHERE meeting_id = ? AND vote_id = ?", (m, vote.id)
                 )

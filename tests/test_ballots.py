@@ -301,3 +301,22 @@ async def test_ballots_sent_together_are_each_acked_with_the_event_that_names_th
         assert member in events[ack["seq"]]["members"]
     assert sorted(m for e in events.values() for m in e["members"]) == sorted(VOTERS)  # each once
     assert (await closed(chair, "v1"))["counts"] == [2, 2, 1]
+
+
+async def test_a_secret_vote_left_open_by_an_earlier_version_is_named_as_such(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path)
+    async with serving(settings) as server:
+        devices = await open_room(server, *VOTERS)
+        await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
+        (key,) = key_files(server)
+        demo = (server.meeting, server.tokens, server.invitations)
+    # What an earlier server left: no key file, a plain slot in secret_ballots.
+    key.unlink()
+    with sqlite3.connect(settings.database) as db:
+        db.execute("INSERT INTO secret_ballots VALUES (?, 's1', ?, x'00')", (demo[0], bytes(16)))
+    with caplog.at_level(logging.CRITICAL, logger="emeeting.hub"):
+        async with serving(settings, demo=demo):
+            pass
+    assert any("opened by an earlier emeeting" in r.getMessage() for r in caplog.records)
