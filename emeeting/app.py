@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> App:
         try:
             await store.end_connections()
             await pool.start()
-            hub = Hub(store, settings.limits)
+            hub = Hub(store, settings.limits, settings.secret_min_ballots)
+            await hub.sweep_vote_keys()
             catalogue = Catalogue(store, settings.data)
             renderer = RenderQueue(pool, catalogue, hub, settings.data, settings.render_workers)
             key = settings.signing_key()

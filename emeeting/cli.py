@@ -49,7 +49,7 @@ async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple
     try:
         found = [m for m, _ in await store.meetings() if meeting in (None, m)]
         if found:
-            room = await LiveRoom.load(store, found[0], settings.limits)
+            room = await LiveRoom.load(store, found[0], settings.limits, settings.secret_min_ballots)
             assert room is not None
             members = list(room.committed.members.values())
             key, base = settings.signing_key(), settings.base_url

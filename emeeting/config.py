@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 | --- | --- | --- |
-| EMEETING_DATA | ./data | folder for the SQLite file and the signing secret |
+| EMEETING_DATA | ./data | folder for the SQLite file, the signing secret and the open secret votes' keys |
 | EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
 | EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
@@ -22,6 +22,7 @@
 | EMEETING_LIMIT_ALL_UPLOAD_MB | 3000/500 | megabytes uploaded by all members together: burst/per minute |
 | EMEETING_LIMIT_ALL_UPLOAD_PAGES | 15000/2500 | pages queued by all members' uploads together: burst/per minute |
 | EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
+| EMEETING_SECRET_MIN_BALLOTS | 3 | fewest ballots a secret vote's count is published with (rooms/votes.py) |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
 
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from emeeting.documents import Caps, default_workers
 from emeeting.ratelimit import Rate
+from rooms.commands import DEFAULT_MIN_BALLOTS
 
 FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
 JOINS = Rate(60, 60)  # joins by one member's devices
@@ -87,6 +89,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     caps: Caps = field(default_factory=Caps)
     render_workers: int = field(default_factory=default_workers)
+    # A secret vote closed with fewer ballots is recorded as "too few ballots to publish".
+    secret_min_ballots: int = DEFAULT_MIN_BALLOTS
 
     @property
     def database(self) -> Path:
@@ -134,6 +138,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
         "sndbuf_kb": int(env.get("EMEETING_SNDBUF_KB", "0")),
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
+        "secret_min_ballots": int(env.get("EMEETING_SECRET_MIN_BALLOTS", str(DEFAULT_MIN_BALLOTS))),
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
@@ -157,6 +162,8 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
+    if int(values["secret_min_ballots"]) < 1:  # type: ignore[call-overload]
+        raise ValueError("EMEETING_SECRET_MIN_BALLOTS must be 1 or more")
     return Settings(**values)  # type: ignore[arg-type]
 
 

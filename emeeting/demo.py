@@ -99,7 +99,7 @@ async def create_demo(store: Store, settings: Settings) -> MeetingCreated:
     """Store a new demo meeting with its documents as real files (rendered once a server runs)."""
     created = demo_meeting(meetings.new_meeting_id(), with_documents=False)
     await meetings.create(store, created)
-    room = await Hub(store, settings.limits).room(created.meeting)
+    room = await Hub(store, settings.limits, settings.secret_min_ballots).room(created.meeting)
     assert room is not None
     catalogue = Catalogue(store, settings.data)
     pool = RenderPool(1, settings.caps)

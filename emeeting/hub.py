@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
+from emeeting import votekeys
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.store import Store
+from emeeting.votekeys import VoteKeyError
+from rooms.commands import DEFAULT_MIN_BALLOTS
 from rooms.commands_minutes import RecordAdoption
 from rooms.permissions import SYSTEM
 
@@ -16,9 +21,10 @@ log = logging.getLogger(__name__)
 
 
 class Hub:
-    def __init__(self, store: Store, limits: Limits) -> None:
+    def __init__(self, store: Store, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS) -> None:
         self.store = store
         self.limits = limits
+        self.min_ballots = min_ballots  # of a secret vote's published count (EMEETING_SECRET_MIN_BALLOTS)
         self._rooms: dict[str, LiveRoom] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self.drops = 0  # times any device fell off the fast path (see Connection)
@@ -38,7 +44,16 @@ class Hub:
         async with lock:
             room = self._rooms.get(meeting_id)
             if room is None or room.failed:
-                room = await LiveRoom.load(self.store, meeting_id, self.limits)
+                try:
+                    room = await LiveRoom.load(self.store, meeting_id, self.limits, self.min_ballots)
+                except VoteKeyError as exc:
+                    log.critical("meeting %s cannot be served: %s", meeting_id, exc)
+                    # The device hears why in words, never the path: the log has it.
+                    raise ProtocolError(
+                        ErrorCode.INTERNAL_ERROR,
+                        "this meeting cannot be served: the ballots of its open secret vote cannot be read; "
+                        "the server's log says why",
+                    ) from exc
                 if room is None:
                     return None
                 room.on_certified = self._certified
@@ -46,6 +61,29 @@ class Hub:
                 if self.on_load is not None:
                     self.on_load({d.file for d in room.committed.documents.values() if d.file is not None})
         return room
+
+    async def sweep_vote_keys(self) -> None:
+        """At start-up, before any command: load every meeting that has a vote key on disk.
+        Loading destroys the keys of closed votes (a stop right after a result was recorded) and
+        checks that each open secret vote's key opens its ballots; the key of a vote whose
+        opening never committed, or of a meeting that no longer exists, is destroyed here."""
+        folder = votekeys.folder_of(self.store.path)
+        # Meetings with a vote open, whose keys must be there (a scan of the log's types only).
+        open_votes = await self.store.fetchall(
+            "SELECT meeting_id FROM events WHERE type IN ('vote_opened', 'vote_closed') GROUP BY meeting_id "
+            "HAVING sum(type = 'vote_opened') > sum(type = 'vote_closed')"
+        )
+        for (meeting,) in open_votes:
+            with contextlib.suppress(ProtocolError):  # logged, loudly; the other meetings still start
+                await self.room(meeting)
+        for meeting, vote in list(votekeys.kept(folder)):
+            try:
+                room = await self.room(meeting)
+            except ProtocolError:
+                continue
+            if room is None or vote not in room.committed.votes:
+                votekeys.destroy(folder, meeting, vote)
+                log.info("meeting %s: destroyed the key of vote %r, whose opening was never recorded", meeting, vote)
 
     def _certified(self, previous: str, by: str, corrections: str) -> None:
         task = asyncio.create_task(self._adopt(previous, by, corrections))

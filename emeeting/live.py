@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from emeeting import connrecord, protocol
+from emeeting import connrecord, protocol, votekeys
 from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
@@ -29,7 +29,7 @@ from emeeting.connrecord import Peer
 from emeeting.inkbook import InkBook
 from emeeting.onscreen import Connected, Pointer
 from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
-from rooms.commands import CastBallot, CheckIn, CloseMeeting, Command
+from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, MeetingClosed, event_from_wire
 from rooms.events_minutes import MinutesCertified, MinutesCirculated
@@ -53,19 +53,15 @@ class RoomFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A command that will take effect (or did, when ``duplicate``): ``seq`` resolves on commit.
-
-    ``receipt`` is for the sending device alone: the key of its secret ballot.
-    """
+    """A command that will take effect (or did, when ``duplicate``): ``seq`` resolves on commit."""
 
     seq: asyncio.Future[int]
     duplicate: bool
-    receipt: bytes | None = None
     acked: bool = False  # the room sends the ack itself, on commit; ``seq`` still tells of a failure
 
 
-# Who to acknowledge once a command is committed: the device, the command's id, a receipt.
-Ack = tuple[Connection, str, bytes | None]
+# Who to acknowledge once a command is committed: the device and the command's id.
+Ack = tuple[Connection, str]
 
 
 @dataclass
@@ -84,7 +80,6 @@ class BallotBatch:
     keys: list[tuple[str, str]] = field(default_factory=list)
     acks: list[Ack] = field(default_factory=list)
     statements: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
-    forget: bool = False
 
     def add(self, key: tuple[str, str], event: BallotCast, writes: Writes, ack: Ack | None) -> None:
         self.view = apply(self.view, event)
@@ -94,7 +89,6 @@ class BallotBatch:
         self.changed += [m for m in event.changed if m not in self.members and m not in self.changed]
         self.keys.append(key)
         self.statements += writes.statements
-        self.forget = self.forget or writes.forget
 
 
 class LiveRoom:
@@ -125,7 +119,7 @@ class LiveRoom:
         # The minutes' circulation (its seq): before it, the readers' devices get no draft text.
         self.circulated = circulated
         self._readers: set[Connection] = set()  # the devices of members and guests
-        self.ballots = ballots or BallotBox(state.id, {}, {})
+        self.ballots = ballots or BallotBox(state.id, votekeys.folder_of(store.path))
         self._batch: BallotBatch | None = None  # ballots decided, waiting for the group being written
         self._ballots_writing = False
         self._ballots_since = 0.0
@@ -139,14 +133,16 @@ class LiveRoom:
         self.on_certified: Callable[[str, str, str], None] | None = None
 
     @classmethod
-    async def load(cls, store: Store, meeting_id: str, limits: Limits) -> LiveRoom | None:
+    async def load(
+        cls, store: Store, meeting_id: str, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS
+    ) -> LiveRoom | None:
         rows = await store.events(meeting_id)
         if not rows:
             return None
         state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
         if state.seq != rows[-1].seq:
             raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
-        ballots = await BallotBox.load(store, state)
+        ballots = await BallotBox.load(store, state, votekeys.folder_of(store.path), min_ballots)
         closed_at = next((row.ts for row in reversed(rows) if row.type == MeetingClosed.TYPE), None)
         inkbook = await InkBook.load(store, meeting_id)
         circulated = next((row.seq for row in rows if row.type == MinutesCirculated.TYPE), None)
@@ -184,12 +180,16 @@ class LiveRoom:
         outcome = decide(self.decided, actor, command, now=now_ms())
         if isinstance(outcome, Rejection):
             return outcome
-        writes = self.ballots.record(self.decided, actor, command, outcome)
+        try:
+            writes = self.ballots.record(self.decided, actor, command, outcome)
+        except OSError:  # a secret vote's key could not be kept: the vote is not opened
+            log.exception("meeting %s: could not write a vote key", self.id)
+            raise RoomFailed(self.id) from None
         if isinstance(writes, Rejection):
             return writes
         if isinstance(command, CloseMeeting):
             self.pointer.hide()  # the meeting is over: no pointer stays on the screens
-        acks = [(conn, ack_id, writes.receipt)] if conn is not None and ack_id is not None else []
+        acks = [(conn, ack_id)] if conn is not None and ack_id is not None else []
         return self._write(actor, outcome, key, writes, acks=acks)
 
     def execute(self, actor: str, command: Command) -> Accepted | Rejection | None:
@@ -221,12 +221,12 @@ class LiveRoom:
         assert isinstance(event, BallotCast)
         if batch is None:
             batch = self._batch = BallotBatch(event.vote, asyncio.get_running_loop().create_future(), base)
-        ack = (conn, ack_id, writes.receipt) if conn is not None and ack_id is not None else None
+        ack = (conn, ack_id) if conn is not None and ack_id is not None else None
         batch.add(key, event, writes, ack)
         self._pending[key] = batch.result
         if not self._ballots_writing:
             self._flush_ballots()
-        return Accepted(batch.result, duplicate=False, receipt=writes.receipt, acked=ack is not None)
+        return Accepted(batch.result, duplicate=False, acked=ack is not None)
 
     def _flush_ballots(self) -> None:
         batch, self._batch = self._batch, None
@@ -237,7 +237,7 @@ class LiveRoom:
         actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
         # Each ballot's rows are independent of the others': grouped by statement (a stable sort
         # keeps one member's first ballot before its change), a group is one executemany each.
-        writes = Writes(tuple(sorted(batch.statements, key=lambda statement: statement[0])), None, batch.forget)
+        writes = Writes(tuple(sorted(batch.statements, key=lambda statement: statement[0])))
         self._ballots_writing = True
         self._ballots_since = time.monotonic()
         try:
@@ -280,6 +280,8 @@ class LiveRoom:
 
         def on_commit() -> None:
             self.committed = state
+            if writes.after is not None:  # e.g. a secret vote's key destroyed: done before anyone hears of it
+                writes.after()
             for key in commands:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
@@ -295,9 +297,9 @@ class LiveRoom:
             for row, hidden in shown:
                 for conn in senders:
                     conn.push_event(row.seq, hidden if conn in readers else row.frame)
-            for conn, command_id, receipt in acks:
+            for conn, command_id in acks:
                 if conn in self.connections:  # one gone already resends, and is acked as a duplicate
-                    conn.push_reply(protocol.ack(command_id, state.seq, False, receipt))
+                    conn.push_reply(protocol.ack(command_id, state.seq, False))
             first = set(senders)
             for row, hidden in shown:
                 if hidden is row.frame:
@@ -322,7 +324,6 @@ class LiveRoom:
                 [(*key, state.seq) for key in commands],
                 statements=writes.statements,
                 on_commit=on_commit,
-                forget=writes.forget,
             )
             written = self.store.submit(job)
         except StoreClosed:
@@ -332,7 +333,7 @@ class LiveRoom:
         for key in commands:
             self._pending[key] = done
         written.add_done_callback(lambda f: self._on_write_failed(f, done))
-        return Accepted(done, duplicate=False, receipt=writes.receipt, acked=bool(acks))
+        return Accepted(done, duplicate=False, acked=bool(acks))
 
     def _on_write_failed(self, written: asyncio.Future[None], result: asyncio.Future[int]) -> None:
         if written.cancelled() or written.exception() is None:

@@ -176,10 +176,8 @@ def presence(devices: Mapping[str, int]) -> bytes:
     return encode({"type": ServerType.PRESENCE.value, "members": dict(devices)})
 
 
-def ack(command_id: str, seq: int, duplicate: bool, receipt: bytes | None = None, ink: int | None = None) -> bytes:
+def ack(command_id: str, seq: int, duplicate: bool, ink: int | None = None) -> bytes:
     frame: dict[str, Any] = {"type": ServerType.ACK.value, "id": command_id, "seq": seq, "duplicate": duplicate}
-    if receipt is not None:
-        frame["receipt"] = receipt  # a secret ballot's key, for its device alone
     if ink is not None:
         frame["ink"] = ink  # the member's ink event that the command made
     return encode(frame)

@@ -154,6 +154,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE epoch (id TEXT NOT NULL);
     INSERT INTO epoch (id) VALUES (lower(hex(randomblob(16))));
     """,
+    # 6: secret ballots sealed with a key kept outside the database (emeeting/votekeys.py), one
+    # row per eligible member at a slot only the key names, rewritten in place at each ballot.
+    # ``secret_ballots`` (3) kept its choices in the clear: it is no longer written, and what an
+    # older server left there for a closed vote is deleted when its meeting loads.
+    """
+    CREATE TABLE sealed_ballots (
+        meeting_id TEXT NOT NULL,
+        vote_id TEXT NOT NULL,
+        slot BLOB NOT NULL CHECK (length(slot) = 16),
+        sealed BLOB NOT NULL CHECK (length(sealed) = 33),
+        PRIMARY KEY (meeting_id, vote_id, slot)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -196,9 +209,6 @@ class WriteJob:
     commands: Sequence[tuple[str, str, int]] = ()  # (member, client id, seq) of each command, for retries
     statements: Sequence[tuple[str, tuple[Any, ...]]] = ()
     on_commit: Callable[[], None] | None = None
-    # After this job's transaction, fold the WAL into the database and empty it: it would
-    # otherwise hold, commit by commit, which secret-ballot slot changed with which member.
-    forget: bool = False
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -304,8 +314,6 @@ class Store:
             raise
         self.batches += 1
         self.jobs += len(batch)
-        if any(job.forget for job in batch):
-            await self._forget()  # before anyone hears of the commit: an ack means it is done
         for job in batch:
             if job.on_commit is not None:
                 try:
@@ -314,12 +322,6 @@ class Store:
                     log.exception("on_commit failed after a successful commit")
             if not job.done.done():
                 job.done.set_result(None)
-
-    async def _forget(self) -> None:
-        try:
-            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except Exception:
-            log.exception("could not empty the WAL after a secret ballot")
 
     # -- meetings and invitations -------------------------------------------------------------
 

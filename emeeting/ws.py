@@ -143,7 +143,7 @@ class Device:
                 continue
             if isinstance(outcome, Accepted):
                 # The room acks on commit itself (``acked``); a failure is answered here.
-                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.receipt, outcome.acked)
+                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.acked)
                 outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
@@ -175,11 +175,10 @@ def _answer(
     conn: Connection,
     command_id: str,
     duplicate: bool,
-    receipt: bytes | None,
     acked: bool,
     done: asyncio.Future[int],
 ) -> None:
     if done.cancelled() or done.exception() is not None:
         conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this", id=command_id))
     elif not acked:
-        conn.push_reply(protocol.ack(command_id, done.result(), duplicate, receipt))
+        conn.push_reply(protocol.ack(command_id, done.result(), duplicate))

@@ -38,7 +38,9 @@ from rooms.commands_minutes import (
 from rooms.model import Presence, VoteRule
 
 MAX_OPTIONS = 20
-RECEIPT_BYTES = 16
+RECEIPT_BYTES = 16  # the old, ignored ``receipt`` of cast_ballot
+# A secret vote closed with fewer ballots is recorded without its count (EMEETING_SECRET_MIN_BALLOTS).
+DEFAULT_MIN_BALLOTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,9 @@ class OpenVote:
     secret: bool = False
     rule: VoteRule | None = None
     changeable: bool = True
+    # Filled in by the server from its setting, never read from a frame: the fewest ballots a
+    # secret vote's count is published with (rooms/votes.py, "too few ballots to publish").
+    min_ballots: int = DEFAULT_MIN_BALLOTS
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> OpenVote:
@@ -274,20 +279,21 @@ class OpenVote:
 
 @dataclass(frozen=True, slots=True)
 class CastBallot:
-    """``choice`` is an option's index. To change a secret ballot, send the ``receipt`` its ack gave."""
+    """``choice`` is an option's index. Sent again by a member who has voted, it changes their
+    own ballot (named or secret), from any of their devices.
+
+    ``receipt`` is an old field: earlier servers gave a secret ballot's device a receipt to
+    change it with. It is still checked (16 bytes) so that old tablets are not refused, and
+    never used: a ballot is found by its voter, never by what a frame says."""
 
     TYPE: ClassVar[str] = "cast_ballot"
     vote: str
     choice: int
-    receipt: bytes | None = None
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> CastBallot:
-        return cls(
-            vote=fields.ident(body, "vote"),
-            choice=fields.integer(body, "choice", maximum=MAX_OPTIONS - 1),
-            receipt=fields.optional_bytes(body, "receipt", size=RECEIPT_BYTES),
-        )
+        fields.optional_bytes(body, "receipt", size=RECEIPT_BYTES)
+        return cls(vote=fields.ident(body, "vote"), choice=fields.integer(body, "choice", maximum=MAX_OPTIONS - 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ class VoteOpened:
             "rule": v.rule.value,
             "changeable": v.changeable,
             "eligible": list(v.eligible),
+            "min_ballots": v.min_ballots,
         }
 
     @classmethod
@@ -51,6 +52,8 @@ class VoteOpened:
                 rule=fields.choice(body, "rule", VoteRule),
                 changeable=fields.boolean(body, "changeable"),
                 eligible=idents(body, "eligible"),
+                # Absent from votes opened before the rule: their counts were published.
+                min_ballots=fields.integer(body, "min_ballots") if "min_ballots" in body else 1,
             )
         )
 
@@ -85,7 +88,7 @@ def idents(body: Mapping[str, Any], name: str) -> tuple[str, ...]:
 def result_from_wire(body: Mapping[str, Any]) -> VoteResult:
     sentence = fields.mapping(body, "sentence")
     return VoteResult(
-        counts=tuple(fields.integers(body, "counts")),
+        counts=None if body.get("counts") is None else tuple(fields.integers(body, "counts")),
         outcome=fields.choice(body, "outcome", Outcome),
         winner=fields.optional_integer(body, "winner"),
         casting=fields.optional_integer(body, "casting"),

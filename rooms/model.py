@@ -218,6 +218,7 @@ class Outcome(enum.StrEnum):
     CHOSEN = "chosen"  # plurality: ``winner`` has the most votes
     TIE = "tie"  # waiting for the chair's casting vote
     NO_DECISION = "no_decision"  # nobody voted for or against anything
+    TOO_FEW_BALLOTS = "too_few_ballots"  # a secret vote with fewer ballots than its minimum: no count kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +234,10 @@ class VoteOption:
 class VoteResult:
     """A closed vote's count. ``ballots``, for a named vote only, is the option each member of
     the vote's ``voters`` chose, in that order (a list, not a map: a thousand ballots must make
-    a small frame for a thousand devices)."""
+    a small frame for a thousand devices). ``counts`` is None when the outcome is
+    ``too_few_ballots``: that count is never stored nor shown."""
 
-    counts: tuple[int, ...]
+    counts: tuple[int, ...] | None
     outcome: Outcome
     winner: int | None
     casting: int | None
@@ -245,7 +247,7 @@ class VoteResult:
 
     def to_wire(self) -> dict[str, Any]:
         return {
-            "counts": list(self.counts),
+            "counts": list(self.counts) if self.counts is not None else None,
             "outcome": self.outcome.value,
             "winner": self.winner,
             "casting": self.casting,
@@ -257,7 +259,8 @@ class VoteResult:
 @dataclass(frozen=True, slots=True)
 class Vote:
     """A vote on an agenda item. ``eligible`` is fixed when it opens (less anyone recused since);
-    ``voters`` are those who have cast a ballot, in the order they first did."""
+    ``voters`` are those who have cast a ballot, in the order they first did. A secret vote
+    closed with fewer than ``min_ballots`` ballots is recorded without its count."""
 
     id: str
     item: str
@@ -270,6 +273,7 @@ class Vote:
     voters: tuple[str, ...] = ()
     status: VoteStatus = VoteStatus.OPEN
     result: VoteResult | None = None
+    min_ballots: int = 1
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -281,6 +285,7 @@ class Vote:
             "rule": self.rule.value,
             "changeable": self.changeable,
             "eligible": list(self.eligible),
+            "min_ballots": self.min_ballots,
             "voters": list(self.voters),
             "status": self.status.value,
             "result": self.result.to_wire() if self.result else None,

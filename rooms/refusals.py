@@ -39,8 +39,6 @@ class Refusal(enum.StrEnum):
     RECUSED = "recused"
     INVALID_CHOICE = "invalid_choice"
     BALLOT_FINAL = "ballot_final"
-    RECEIPT_REQUIRED = "receipt_required"
-    UNKNOWN_RECEIPT = "unknown_receipt"
     NOT_COUNTED = "not_counted"
     NOT_A_TIE = "not_a_tie"
     TIE_UNBROKEN = "tie_unbroken"

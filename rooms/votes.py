@@ -6,6 +6,11 @@ holds the member's seat), less anyone with a conflict of interest on the item; a
 declared while the vote is open takes that member off the roll. A ballot's choice never
 enters the log: :class:`BallotCast` says only that a member has voted. The server keeps
 the choices apart (emeeting/ballots.py) and hands their count to :class:`CloseVote`.
+
+A secret vote closed with fewer ballots than its ``min_ballots`` (fixed when it opens, from
+the server's setting) is recorded as closed with "too few ballots to publish": its count is
+never stored nor shown, only how many voted. Otherwise a chair could close a secret vote after
+one ballot, or two that agree, and read each voter's choice from the count.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event]
     if vote is None:
         return Rejection(Refusal.UNKNOWN_VOTE, f"there is no vote {command.vote!r}")
     match command:
-        case CastBallot(choice=choice, receipt=receipt):
+        case CastBallot(choice=choice):
             if vote.status is not VoteStatus.OPEN:
                 return Rejection(Refusal.VOTE_CLOSED, "this vote has closed")
             if actor not in vote.eligible:
@@ -67,11 +72,6 @@ def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event]
             change = actor in vote.voters
             if change and not vote.changeable:
                 return Rejection(Refusal.BALLOT_FINAL, "your vote is recorded and this vote does not allow changes")
-            if change and vote.secret and receipt is None:
-                return Rejection(
-                    Refusal.RECEIPT_REQUIRED,
-                    "your secret ballot is recorded; it can be changed only from the device that cast it",
-                )
             return [BallotCast(vote.id, (), (actor,)) if change else BallotCast(vote.id, (actor,))]
         case CloseVote(tally=tally):
             if vote.status is not VoteStatus.OPEN:
@@ -80,13 +80,15 @@ def decide(state: MeetingState, actor: str, command: VoteCommand) -> list[Event]
                 return Rejection(Refusal.NOT_COUNTED, "the server has not counted the ballots")
             if (refused := _check_tally(vote, tally)) is not None:
                 return refused
+            if too_few(vote):
+                return [VoteClosed(vote.id, withheld(vote))]
             return [VoteClosed(vote.id, count(vote, tally))]
         case BreakTie(choice=choice):
             if state.status is not MeetingStatus.OPEN:
                 return Rejection(Refusal.MEETING_NOT_OPEN, "the meeting is not open")
             if vote.result is None or vote.result.outcome is not Outcome.TIE:
                 return Rejection(Refusal.NOT_A_TIE, "only a closed vote that ended in a tie takes a casting vote")
-            if choice not in tied(vote, vote.result.counts):
+            if vote.result.counts is None or choice not in tied(vote, vote.result.counts):
                 return Rejection(Refusal.INVALID_CHOICE, "the casting vote goes to one of the tied options")
             return [TieBroken(vote.id, cast_deciding(vote, vote.result, choice))]
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
@@ -123,7 +125,9 @@ def _open(state: MeetingState, command: OpenVote) -> list[Event] | Rejection:
     if not eligible:
         return Rejection(Refusal.NO_VOTERS, "no voting member present may vote on this item")
     title = command.title.strip() or item.title
-    return [VoteOpened(Vote(command.vote, item.id, title, options, command.secret, rule, command.changeable, eligible))]
+    least = max(1, command.min_ballots) if command.secret else 1
+    vote = Vote(command.vote, item.id, title, options, command.secret, rule, command.changeable, eligible)
+    return [VoteOpened(replace(vote, min_ballots=least))]
 
 
 def _check_tally(vote: Vote, tally: Tally) -> Rejection | None:
@@ -188,6 +192,28 @@ def _decision(vote: Vote, counts: tuple[int, ...]) -> tuple[Outcome, int | None]
     return (Outcome.APPROVED, a) if passed else (Outcome.REJECTED, d)
 
 
+def too_few(vote: Vote) -> bool:
+    """Whether closing ``vote`` now would publish a secret count of too few ballots (a count
+    of none tells nothing of anyone, and is published)."""
+    return vote.secret and 0 < len(vote.voters) < vote.min_ballots
+
+
+def withheld(vote: Vote) -> VoteResult:
+    """The result of a secret vote closed with too few ballots: how many voted, and no count."""
+    voted, eligible, least = len(vote.voters), len(vote.eligible), vote.min_ballots
+    th = (
+        f"ไม่เปิดเผยผลการลงคะแนน เนื่องจากมีผู้ลงคะแนนลับ {voted} คน น้อยกว่าขั้นต่ำ {least} คน "
+        f"ที่ประชุมจึงไม่มีมติ ผู้มีสิทธิออกเสียง {eligible} คน ลงคะแนน {voted} คน (ลงคะแนนลับ)"
+    )
+    cast = f"{voted} secret ballots were" if voted != 1 else "1 secret ballot was"
+    en = (
+        f"Too few ballots to publish: {cast} cast, fewer than the minimum of {least}, "
+        f"so no count was recorded and no decision was made ({voted} of {eligible} eligible members voted; "
+        "secret ballot)."
+    )
+    return VoteResult(None, Outcome.TOO_FEW_BALLOTS, None, None, None, th, en)
+
+
 def count(vote: Vote, tally: Tally) -> VoteResult:
     outcome, winner = _decision(vote, tally.counts)
     th, en = sentence(vote, tally.counts, outcome, winner, casting=None)
@@ -199,6 +225,7 @@ def cast_deciding(vote: Vote, result: VoteResult, choice: int) -> VoteResult:
     """The result once the chair's casting vote went to option ``choice``."""
     kind = vote.options[choice].kind
     outcome = {OptionKind.APPROVE: Outcome.APPROVED, OptionKind.DISAPPROVE: Outcome.REJECTED}.get(kind, Outcome.CHOSEN)
+    assert result.counts is not None  # only a tie takes a casting vote, and a tie has a count
     th, en = sentence(vote, result.counts, outcome, choice, casting=choice)
     return replace(result, outcome=outcome, winner=choice, casting=choice, sentence_th=th, sentence_en=en)
 

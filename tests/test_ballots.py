@@ -3,15 +3,16 @@ nobody holding the database file can link to a voter."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import msgpack
 import pytest
 
-from tests.support import Device, RunningServer, joined, make_settings, serving
+from emeeting import votekeys
+from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
 
 VOTERS = ("chair", "deputy", "esa-s", "supervision", "secretary")
 
@@ -126,83 +127,74 @@ async def test_opening_a_vote_without_quorum_is_refused_with_the_numbers(server:
     assert "1 voting members are present" in error["message"]
 
 
-async def test_a_secret_ballot_can_be_changed_only_with_its_receipt(server: RunningServer) -> None:
+async def test_a_secret_ballot_changes_only_for_the_member_who_changes_it(server: RunningServer) -> None:
+    """Issue 15, item 23: a member who sent another member's receipt changed that member's
+    ballot, and the event named the wrong member. A change now changes the sender's own ballot,
+    whatever the frame carries, and from any of the member's devices."""
     devices = await open_room(server, *VOTERS)
     chair = devices["chair"]
     await vote_opened(chair, vote="s1", item="plan", secret=True)
-    ack = await cast(devices["deputy"], "s1", 1)
-    receipt = ack["receipt"]
-    assert isinstance(receipt, bytes) and len(receipt) == 16
-
-    refused = await cast(devices["deputy"], "s1", 0)
-    assert refused["code"] == "receipt_required"
-    wrong = await cast(devices["deputy"], "s1", 0, receipt=bytes(16))
-    assert wrong["code"] == "unknown_receipt"
-    someone_else = await cast(devices["esa-s"], "s1", 2, receipt=receipt)  # a first ballot: the receipt is ignored
-    assert someone_else["type"] == "ack" and someone_else["receipt"] != receipt
-    changed = await cast(devices["deputy"], "s1", 0, receipt=receipt)
-    assert changed["type"] == "ack" and changed["receipt"] == receipt
+    deputy = await cast(devices["deputy"], "s1", 1)
+    assert deputy["type"] == "ack" and "receipt" not in deputy  # nothing for a device to keep
+    assert (await cast(devices["esa-s"], "s1", 2))["type"] == "ack"
+    # esa-s changes to approve, sending what the deputy's old ack would have carried as a receipt.
+    stolen = deputy.get("receipt", bytes(16))
+    watcher, _ = await joined(server, "guest")
+    change = await cast(devices["esa-s"], "s1", 0, receipt=stolen)
+    assert change["type"] == "ack", change
+    events = [f["event"] for f in await watcher.events_until_seq(change["seq"]) if f["event"]["type"] == "ballot_cast"]
+    assert events[-1]["changed"] == ["esa-s"] and events[-1]["members"] == []
+    # The deputy changes too, from a second device that never cast a ballot.
+    phone, _ = await joined(server, "deputy")
+    assert (await cast(phone, "s1", 0))["type"] == "ack"
+    assert (await cast(devices["supervision"], "s1", 1))["type"] == "ack"
 
     result = await closed(chair, "s1")
-    assert result["counts"] == [1, 0, 1]
+    assert result["counts"] == [2, 1, 0]  # deputy and esa-s: approve (both changed), supervision: disapprove
     assert result["ballots"] is None
     assert "ลงคะแนนลับ" in result["sentence"]["th"]
 
 
-def slot_offsets(path: Path, slots: list[bytes]) -> dict[bytes, int]:
-    """Where each slot's key sits in the database file's bytes."""
-    data = path.read_bytes()
-    found = {slot: data.find(slot) for slot in slots}
-    assert all(offset >= 0 for offset in found.values())
-    return found
+def key_files(server: RunningServer) -> list[Path]:
+    return sorted((server.settings.data / "vote-keys").glob("*.key"))
 
 
-async def test_nothing_stored_links_a_secret_ballot_to_its_voter(server: RunningServer) -> None:
+async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the_result(
+    server: RunningServer,
+) -> None:
     devices = await open_room(server, *VOTERS)
     chair = devices["chair"]
     await vote_opened(chair, vote="s1", item="plan", secret=True)
-    path = server.settings.database
     with database(server) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        columns = [row[1] for row in db.execute("PRAGMA table_info(secret_ballots)")]
-        before = db.execute("SELECT slot, choice FROM secret_ballots WHERE vote_id = 's1'").fetchall()
-    # No voter, no time, no order: a key, a choice, and the vote they belong to.
-    assert columns == ["meeting_id", "vote_id", "slot", "choice"]
-    with database(server) as db:
-        assert db.execute("SELECT name FROM sqlite_master WHERE name = 'secret_ballots'").fetchone()
-        assert (
-            "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'secret_ballots'").fetchone()[0]
-        )
-    # A slot for each eligible member was made when the vote opened, all unused.
-    assert len(before) == len(VOTERS) and {bytes(c) for _, c in before} == {b"\x00"}
-    slots = [bytes(s) for s, _ in before]
-    where = slot_offsets(path, slots)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(sealed_ballots)")]
+        before = dict(db.execute("SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'").fetchall())
+    # No voter, no time, no order: a slot only the key names, a sealed value, the vote.
+    assert columns == ["meeting_id", "vote_id", "slot", "sealed"]
+    assert len(before) == len(VOTERS) and all(len(v) == 33 for v in before.values())
+    # The key is in a file of its own, outside the database, readable by the server alone.
+    (key,) = key_files(server)
+    assert key.stat().st_mode & 0o777 == 0o600 and key.parent.stat().st_mode & 0o777 == 0o700
 
-    choices = {"chair": 0, "deputy": 1, "esa-s": 0, "supervision": 2, "secretary": 1}
-    receipts = {}
+    choices = {"chair": 0, "deputy": 1, "esa-s": 0, "supervision": 0, "secretary": 1}
     for member, choice in choices.items():
-        receipts[member] = (await cast(devices[member], "s1", choice))["receipt"]
-
-    # The WAL, which would keep commit by commit which slot changed with which member, is empty.
-    assert Path(f"{path}-wal").stat().st_size == 0
+        assert (await cast(devices[member], "s1", choice))["type"] == "ack"
     with database(server) as db:
-        after = db.execute("SELECT slot, choice FROM secret_ballots WHERE vote_id = 's1'").fetchall()
+        after = dict(db.execute("SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'").fetchall())
         roll = db.execute("SELECT member_id, choice FROM ballots WHERE vote_id = 's1'").fetchall()
         frames = [f for (f,) in db.execute("SELECT frame FROM events WHERE type = 'ballot_cast'")]
-        commands = db.execute("SELECT * FROM commands").fetchall()
-    # The same slots as before the first ballot, each in the same place in the file: filled in
-    # place, so neither the table nor the file's bytes keep the order in which they were filled.
-    assert sorted(bytes(s) for s, _ in after) == sorted(slots)
-    assert slot_offsets(path, slots) == where
-    assert Counter(bytes(c)[0] - 1 for _, c in after) == Counter(choices.values())
-    # The roll of who voted has no choice; neither has the log, nor the command record.
+    # Each row rewritten in place, sealed afresh: three equal choices look nothing alike.
+    assert sorted(after) == sorted(before) and all(after[slot] != before[slot] for slot in before)
+    assert len(set(after.values())) == len(VOTERS)
     assert sorted(roll) == sorted((m, None) for m in choices)
     for frame in frames:
-        event = msgpack.unpackb(frame)["event"]
-        assert set(event) == {"type", "vote", "members", "changed"}
-    assert all(receipt not in repr(row).encode() for row in commands for receipt in receipts.values())
-    # The receipts are the slots' keys, but only the voters' devices were told which is whose.
-    assert set(receipts.values()) == set(slots)
+        assert set(msgpack.unpackb(frame)["event"]) == {"type", "vote", "members", "changed"}
+
+    result = await closed(chair, "s1")
+    assert result["counts"] == [3, 2, 0]
+    # Once the result is recorded, the key and the sealed rows are gone: nothing left opens them.
+    assert key_files(server) == [] and not key.exists()
+    with database(server) as db:
+        assert db.execute("SELECT count(*) FROM sealed_ballots").fetchone() == (0,)
 
 
 async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
@@ -210,7 +202,7 @@ async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
     async with serving(settings) as server:
         devices = await open_room(server, *VOTERS)
         await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
-        receipt = (await cast(devices["deputy"], "s1", 1))["receipt"]
+        assert (await cast(devices["deputy"], "s1", 1))["type"] == "ack"
         assert (await cast(devices["esa-s"], "s1", 1))["type"] == "ack"
         demo = (server.meeting, server.tokens, server.invitations)
     async with serving(settings, demo=demo) as server:
@@ -218,8 +210,57 @@ async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
         (vote,) = welcome["snapshot"]["state"]["votes"]
         assert vote["status"] == "open" and sorted(vote["voters"]) == ["deputy", "esa-s"]
         deputy, _ = await joined(server, "deputy")
-        assert (await cast(deputy, "s1", 0, receipt=receipt))["type"] == "ack"  # still changeable
-        assert (await closed(chair, "s1"))["counts"] == [1, 1, 0]
+        assert (await cast(deputy, "s1", 0))["type"] == "ack"  # still changeable, from a new device
+        assert (await cast(chair, "s1", 2))["type"] == "ack"
+        assert (await closed(chair, "s1"))["counts"] == [1, 1, 1]
+
+
+async def test_a_missing_vote_key_fails_loudly_and_a_closed_votes_key_is_destroyed_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path)
+    async with serving(settings) as server:
+        devices = await open_room(server, *VOTERS)
+        await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
+        assert (await cast(devices["deputy"], "s1", 1))["type"] == "ack"
+        (key,) = key_files(server)
+        demo = (server.meeting, server.tokens, server.invitations)
+    kept = key.read_bytes()
+    key.unlink()
+    with caplog.at_level(logging.CRITICAL, logger="emeeting.hub"):
+        async with serving(settings, demo=demo) as server:
+            # Said at start-up, before any device came...
+            assert any("key of the open secret vote 's1' is missing" in r.getMessage() for r in caplog.records)
+            # ...and to every device that comes, in words, without the server's paths.
+            refused = await join_refused(server, "chair")
+            assert refused["type"] == "error" and refused["code"] == "internal_error", refused
+            assert "secret vote" in refused["message"] and str(tmp_path) not in refused["message"]
+    # With the key back, nothing was lost; once the vote is closed a key put back is destroyed.
+    key.write_bytes(kept)
+    key.chmod(0o600)
+    async with serving(settings, demo=demo) as server:
+        devices = await open_room_again(server)
+        for member in ("chair", "esa-s"):
+            assert (await cast(devices[member], "s1", 0))["type"] == "ack"
+        assert (await closed(devices["chair"], "s1"))["counts"] == [2, 1, 0]
+    key.write_bytes(kept)
+    # So is the key of a vote whose opening was never recorded, and of a meeting that is gone.
+    for meeting, vote in ((server.meeting, "never-opened"), ("no-such-meeting", "v")):
+        votekeys.write(settings.data / "vote-keys", votekeys.VoteKey.new(meeting, vote))
+    assert len(key_files(server)) == 3
+    async with serving(settings, demo=demo) as server:
+        assert key_files(server) == []
+
+
+async def join_refused(server: RunningServer, member: str) -> dict[str, Any]:
+    """What a device that joins a meeting that cannot be served hears."""
+    device = await open_device(server)
+    await device.send({"type": "join", "token": server.tokens[member], "since": None})
+    return await device.recv()
+
+
+async def open_room_again(server: RunningServer) -> dict[str, Device]:
+    return {m: (await joined(server, m))[0] for m in ("chair", "esa-s")}
 
 
 async def test_a_device_cannot_bring_its_own_count_to_a_close(server: RunningServer) -> None:
@@ -250,7 +291,7 @@ async def test_ballots_sent_together_are_each_acked_with_the_event_that_names_th
     for member in VOTERS:  # all sent before any reply is read
         sent[member] = await devices[member].command("cast_ballot", vote="v1", choice=VOTERS.index(member) % 3)
     acks = {member: await reply(devices[member], command) for member, command in sent.items()}
-    assert all(a["type"] == "ack" and len(a["receipt"]) == 16 for a in acks.values())
+    assert all(a["type"] == "ack" and "receipt" not in a for a in acks.values())
     events = {
         f["seq"]: f["event"]
         for f in await watcher.events_until_seq(max(a["seq"] for a in acks.values()))
@@ -259,5 +300,23 @@ async def test_ballots_sent_together_are_each_acked_with_the_event_that_names_th
     for member, ack in acks.items():
         assert member in events[ack["seq"]]["members"]
     assert sorted(m for e in events.values() for m in e["members"]) == sorted(VOTERS)  # each once
-    assert len({a["receipt"] for a in acks.values()}) == len(VOTERS)
     assert (await closed(chair, "v1"))["counts"] == [2, 2, 1]
+
+
+async def test_a_secret_vote_left_open_by_an_earlier_version_is_named_as_such(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path)
+    async with serving(settings) as server:
+        devices = await open_room(server, *VOTERS)
+        await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
+        (key,) = key_files(server)
+        demo = (server.meeting, server.tokens, server.invitations)
+    # What an earlier server left: no key file, a plain slot in secret_ballots.
+    key.unlink()
+    with sqlite3.connect(settings.database) as db:
+        db.execute("INSERT INTO secret_ballots VALUES (?, 's1', ?, x'00')", (demo[0], bytes(16)))
+    with caplog.at_level(logging.CRITICAL, logger="emeeting.hub"):
+        async with serving(settings, demo=demo):
+            pass
+    assert any("opened by an earlier emeeting" in r.getMessage() for r in caplog.records)

@@ -71,3 +71,10 @@ def test_upload_budgets_from_the_environment_in_megabytes_and_pages() -> None:
     assert (settings.limits.upload_bytes.burst, settings.limits.upload_bytes.per_minute) == (300 * mb, 60.0 * mb)
     assert (settings.limits.all_upload_pages.burst, settings.limits.all_upload_pages.per_minute) == (9000, 900.0)
     assert settings.limits.upload_pages == from_env({}).limits.upload_pages
+
+
+def test_the_minimum_of_secret_ballots_from_the_environment() -> None:
+    assert from_env({}).secret_min_ballots == 3
+    assert from_env({"EMEETING_SECRET_MIN_BALLOTS": "5"}).secret_min_ballots == 5
+    with pytest.raises(ValueError, match="EMEETING_SECRET_MIN_BALLOTS"):
+        from_env({"EMEETING_SECRET_MIN_BALLOTS": "0"})

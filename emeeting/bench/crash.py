@@ -37,6 +37,7 @@ from emeeting import meetings
 from emeeting.audience import for_readers
 from emeeting.bench.votes import store_meeting
 from emeeting.store import EventRow
+from rooms.commands import DEFAULT_MIN_BALLOTS as MIN_BALLOTS
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
 from rooms.room import define
 from rooms.strokes import encode_points
@@ -262,15 +263,10 @@ class Device:
         await asyncio.gather(*lanes, *([self._edits()] if editor else []))
 
     async def _ballots(self, vote: str) -> None:
-        receipt: bytes | None = None
         for _ in range(1 + self.rng.randrange(3)):  # a first ballot, and up to two changes after its ack
-            fields: Frame = {"vote": vote, "choice": self.rng.randrange(3)}
-            if receipt is not None:
-                fields["receipt"] = receipt  # a secret ballot is changed with its receipt
-            reply = await self.command("cast_ballot", **fields)
+            reply = await self.command("cast_ballot", vote=vote, choice=self.rng.randrange(3))
             if reply is None or reply["type"] == "error":
                 return
-            receipt = reply.get("receipt", receipt)
         await self._strokes()
 
     async def _strokes(self) -> None:
@@ -516,7 +512,9 @@ class Campaign:
         await chair.until(lambda: vote in chair.results)  # the sender hears the event before its ack
         result, expected = chair.results[vote], self.final_ballots(vote)
         counts = [sum(1 for choice in expected.values() if choice == option) for option in range(3)]
-        if result["counts"] != counts:
+        if result["counts"] is None and result["outcome"] == "too_few_ballots" and 0 < len(expected) < MIN_BALLOTS:
+            pass  # a secret vote with too few ballots keeps no count (rooms/votes.py)
+        elif result["counts"] != counts:
             report.faults.append(f"vote {vote} counted {result['counts']}, the ballots applied make {counts}")
         if result["ballots"] is not None and dict(zip(voters, result["ballots"], strict=True)) != expected:
             report.faults.append(f"vote {vote}: the named ballots are not the last choices applied")

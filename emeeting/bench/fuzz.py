@@ -272,6 +272,7 @@ class Frames:
             body.update({"options": [f"{text} {i}" for i in range(r.randint(2, 4))]} if r.random() < 0.3 else {})
         elif kind == "cast_ballot":
             body = {"vote": vote, "choice": r.randrange(3)}
+            # An old tablet's receipt: checked, then ignored (a change is always the sender's own).
             body.update({"receipt": r.randbytes(16)} if r.random() < 0.2 else {})
         elif kind == "close_vote":
             body = {"vote": vote}

@@ -124,7 +124,7 @@ async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: 
         raise LookupError(f"there is no emeeting data in {data}")
     store = await Store.open(settings.database)
     try:
-        room = await LiveRoom.load(store, meeting_id, settings.limits)
+        room = await LiveRoom.load(store, meeting_id, settings.limits, settings.secret_min_ballots)
         if room is None:
             raise LookupError(f"there is no meeting {meeting_id!r} in {data}")
         doc = build(room.committed, await times(store, meeting_id), lang=lang, thai_digits=thai_digits)

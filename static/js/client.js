@@ -370,8 +370,8 @@ export class MeetingClient extends EventTarget {
     const at = this._pending.findIndex((c) => c.frame.id === frame.id);
     if (at >= 0) {
       const [cmd] = this._pending.splice(at, 1);
-      const { seq, duplicate, receipt = null, ink = null } = frame;
-      cmd.resolve({ id: frame.id, seq, duplicate: !!duplicate, receipt, ink });
+      const { seq, duplicate, ink = null } = frame;
+      cmd.resolve({ id: frame.id, seq, duplicate: !!duplicate, ink });
     }
     this._emit("reply", { id: frame.id, ok: true, ack: frame });
     this._pump();
@@ -495,9 +495,9 @@ export class MeetingClient extends EventTarget {
   closeVote(vote) { return this.command("close_vote", { vote }); }
   breakTie(vote, choice) { return this.command("break_tie", { vote, choice }); }
 
-  /** Cast (or change) a ballot; `receipt` (Uint8Array) changes a secret one (see votes.js). */
-  castBallot(vote, choice, receipt = null) {
-    return this.command("cast_ballot", receipt ? { vote, choice, receipt } : { vote, choice });
+  /** Cast a ballot, or change this member's own (named or secret, from any of their devices). */
+  castBallot(vote, choice) {
+    return this.command("cast_ballot", { vote, choice });
   }
 
   // -- reading the state ----------------------------------------------------------------------

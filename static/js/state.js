@@ -159,8 +159,8 @@ export function applyEvent(state, event) {
     case "vote_opened":
       state.votes.push({
         id: event.vote, item: event.item, title: event.title, options: event.options, secret: event.secret,
-        rule: event.rule, changeable: event.changeable, eligible: [...event.eligible], voters: [],
-        status: "open", result: null,
+        rule: event.rule, changeable: event.changeable, eligible: [...event.eligible],
+        min_ballots: event.min_ballots ?? 1, voters: [], status: "open", result: null,
       });
       return true;
     case "ballot_cast": {

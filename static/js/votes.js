@@ -38,29 +38,27 @@ export function quorumBadge(client) {
   return el;
 }
 
-// -- the receipt of a secret ballot, kept on this device -----------------------------------------
+// -- nothing of a ballot stays on the device -----------------------------------------------------
 
-function receiptKey(client, vote) {
-  return `emeeting.receipt.${client.meetingId || client.state.id}.${vote}`;
-}
-
-function storedReceipt(client, vote) {
+/**
+ * Remove the secret-ballot receipts that earlier versions kept in localStorage
+ * (`emeeting.receipt.<meeting>.<vote>`): with the database they told whoever held a shared
+ * tablet what its member chose. The server no longer gives any; nothing is kept in their place.
+ */
+export function forgetReceipts() {
   try {
-    const hex = localStorage.getItem(receiptKey(client, vote));
-    return hex ? Uint8Array.from(hex.match(/../g), (x) => parseInt(x, 16)) : null;
-  } catch {
-    return null;
-  }
+    for (let i = localStorage.length - 1; i >= 0; i -= 1) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith("emeeting.receipt.")) localStorage.removeItem(key);
+    }
+  } catch { /* storage unavailable: nothing was kept either */ }
 }
 
-/** Cast or change a ballot, sending and keeping a secret ballot's receipt. */
-export async function cast(client, vote, choice) {
-  const ack = await client.castBallot(vote.id, choice, vote.secret ? storedReceipt(client, vote.id) : null);
-  if (ack.receipt) {
-    const hex = Array.from(ack.receipt, (b) => b.toString(16).padStart(2, "0")).join("");
-    try { localStorage.setItem(receiptKey(client, vote.id), hex); } catch { /* private mode */ }
-  }
-  return ack;
+forgetReceipts();
+
+/** Cast a ballot, or change this member's own (the server finds it by the member, on any device). */
+export function cast(client, vote, choice) {
+  return client.castBallot(vote.id, choice);
 }
 
 // -- the ballot ----------------------------------------------------------------------------------
@@ -104,12 +102,12 @@ export class Ballot {
       return fill(this.el, head, h("p", { class: "ballot-status", text: t("vote.sending") }));
     }
     if (voted && !this.changing) {
-      const canChange = vote.changeable && (!vote.secret || storedReceipt(this.client, vote.id));
+      const canChange = vote.changeable;
       return fill(this.el, head,
         h("p", { class: "ballot-recorded", "data-testid": "vote-recorded" }, h("span", { "aria-hidden": "true", text: "✓ " }), t("vote.recorded")),
         vote.secret ? h("p", { class: "ballot-note", text: t("vote.secret_note") }) : null,
         canChange ? h("button", { class: "btn", type: "button", text: t("vote.change"), onclick: () => { this.changing = true; this.draw(); } })
-          : h("p", { class: "ballot-note", text: t(vote.changeable ? "vote.no_receipt" : "vote.final") }));
+          : h("p", { class: "ballot-note", text: t("vote.final") }));
     }
     if (this.chosen != null) {
       const option = vote.options[this.chosen];
@@ -147,11 +145,12 @@ export class Ballot {
 /** The result of a closed vote: the outcome, a bar per option, the sentence for the minutes. */
 export function resultView(state, vote, { names = false } = {}) {
   const r = vote.result;
-  const total = Math.max(1, r.counts.reduce((a, b) => a + b, 0));
+  const counted = Array.isArray(r.counts); // a secret vote with too few ballots has no count
+  const total = counted ? Math.max(1, r.counts.reduce((a, b) => a + b, 0)) : 1;
   const winner = r.winner != null ? vote.options[r.winner] : null;
   const outcome = r.outcome === "chosen" ? t("vote.outcome.chosen", { label: winner ? optionLabel(winner) : "" })
     : t(`vote.outcome.${r.outcome}`);
-  const bars = vote.options.map((option, i) => h("li", { class: `rbar kind-${option.kind}${r.winner === i ? " won" : ""}` },
+  const bars = !counted ? [] : vote.options.map((option, i) => h("li", { class: `rbar kind-${option.kind}${r.winner === i ? " won" : ""}` },
     h("span", { class: "bar-label", text: optionLabel(option) }),
     h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `width:${(100 * r.counts[i]) / total}%` })),
     h("span", { class: "bar-n", text: String(r.counts[i]) })));
@@ -165,7 +164,8 @@ export function resultView(state, vote, { names = false } = {}) {
     h("h2", { class: "result-title", text: vote.title }),
     h("p", { class: "result-outcome", "data-testid": "vote-outcome", text: outcome }),
     r.casting != null ? h("p", { class: "result-casting", text: t("vote.casting_for", { label: optionLabel(vote.options[r.casting]) }) }) : null,
-    h("ul", { class: "bars" }, ...bars),
+    counted ? h("ul", { class: "bars" }, ...bars)
+      : h("p", { class: "result-withheld", "data-testid": "vote-withheld", text: t("vote.too_few_detail", { n: vote.voters.length, m: vote.min_ballots }) }),
     h("p", { class: "result-sentence", "data-testid": "vote-sentence", text: r.sentence[lang] }),
     list);
 }
@@ -200,8 +200,11 @@ export class VotePanel {
       this.ballot.draw();
       parts.push(this.ballot.el, this.progress(s, vote));
       if (this.isChair) {
-        parts.push(h("button", { class: "btn danger", type: "button", "data-testid": "vote-close", text: t("vote.close"),
-          onclick: () => { if (confirm(t("vote.close_confirm"))) this.client.closeVote(vote.id).catch(refused); } }));
+        // Closing a secret vote with too few ballots keeps no count: the chair is told first.
+        const few = tooFew(vote);
+        const ask = few ? t("vote.close_too_few", { n: vote.voters.length, m: vote.min_ballots }) : t("vote.close_confirm");
+        parts.push(h("button", { class: `btn danger${few ? " too-few" : ""}`, type: "button", "data-testid": "vote-close", text: t("vote.close"),
+          onclick: () => { if (confirm(ask)) this.client.closeVote(vote.id).catch(refused); } }));
       }
     } else {
       if (last) parts.push(this.closedView(s, last));
@@ -216,6 +219,9 @@ export class VotePanel {
     return h("div", { class: "vote-progress" },
       h("p", { class: "vote-count", "data-testid": "chair-vote-count", text: t("vote.count", { n: vote.voters.length, m: vote.eligible.length }) }),
       h("progress", { max: String(Math.max(1, vote.eligible.length)), value: String(vote.voters.length) }),
+      vote.secret && vote.min_ballots > 1
+        ? h("p", { class: `small ${tooFew(vote) ? "warn-text" : "muted"}`, "data-testid": "vote-min-note", text: t("vote.min_note", { m: vote.min_ballots }) })
+        : null,
       h("details", {},
         h("summary", { text: `${t("vote.voted_list")} / ${t("vote.waiting_list")}` }),
         h("ul", { class: "who voted" }, ...vote.voters.map((m) => h("li", { text: `✓ ${memberName(s, m)}` }))),
@@ -265,6 +271,11 @@ export class VotePanel {
     return h("details", { class: "vote-open-box", open: this.formOpen || null, ontoggle: (e) => { this.formOpen = e.target.open; } },
       h("summary", { class: "btn primary", "data-testid": "vote-new", text: t("vote.new") }), form);
   }
+}
+
+/** Whether closing this open vote now would keep no count (rooms/votes.py `too_few`). */
+export function tooFew(vote) {
+  return vote.secret && vote.voters.length > 0 && vote.voters.length < (vote.min_ballots || 1);
 }
 
 /** The options a casting vote chooses between (docs/protocol.md section 6, "How a vote is decided"). */

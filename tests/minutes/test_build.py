@@ -184,3 +184,21 @@ def test_adopted_minutes_have_no_draft_mark_and_end_with_the_corrections() -> No
     assert isinstance(note, Paragraph) and note.label == "การแก้ไขเมื่อรับรองรายงานการประชุม"
     text = render_markdown(doc)
     assert text.index("เลิกประชุมเวลา") < text.index("แก้ไขตำแหน่งของกรรมการลำดับที่") < text.index("ผู้จดรายงาน")
+
+
+def test_a_secret_vote_with_too_few_ballots_reads_as_such_in_both_languages() -> None:
+    """Issue 15, item 14: the minutes say the count was withheld, and give no count."""
+    state = start(define("m", INFO, MEMBERS, AGENDA, []))
+    state = apply(state, MeetingOpened())
+    state = apply(state, MembersArrived(("chair", "sec", "m1", "m3"), OPENED))
+    state = run(state, "chair", OpenVote("v", "plan", secret=True, min_ballots=3))
+    state = run(state, "chair", CastBallot("v", 1))
+    state = run(state, "m3", CastBallot("v", 1))
+    state = run(state, "chair", CloseVote("v", Tally((0, 2, 0), None)))
+    state = apply(state, MeetingClosed())
+    th = texts(build(state, Times(OPENED, CLOSED)))
+    en = texts(build(state, Times(OPENED, CLOSED), lang="en"))
+    in_order(th, "ร่างแผนปฏิบัติราชการ", "ผลการลงมติ", "ไม่เปิดเผยผลการลงคะแนน เนื่องจากมีผู้ลงคะแนนลับ 2 คน น้อยกว่าขั้นต่ำ 3 คน")
+    in_order(en, "Vote", "Too few ballots to publish: 2 secret ballots were cast, fewer than the minimum of 3")
+    for text in (*th, *en):
+        assert "ไม่เห็นชอบ 2 เสียง" not in text and "2 disapprove" not in text and "คะแนนเสียง" not in text

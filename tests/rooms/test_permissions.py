@@ -255,7 +255,7 @@ def state_for(command: Command):
     for member in MEMBERS:
         state = apply(state, ConflictDeclared(member.id, "b", hide_documents=False))
     if isinstance(command, BreakTie):
-        state = run(state, OpenVote("t", "a", secret=True), CastBallot("t", 0))
+        state = run(state, OpenVote("t", "a", secret=True, min_ballots=2), CastBallot("t", 0))
         state = run(state, CastBallot("t", 1), actor="member")
         state = run(state, CloseVote("t", Tally((1, 1, 0), None)))
     elif isinstance(command, CastBallot | CloseVote):

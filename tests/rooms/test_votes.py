@@ -23,7 +23,8 @@ from rooms.commands import (
     Tally,
 )
 from rooms.events import event_from_wire
-from rooms.events_votes import BallotCast
+from rooms.events_votes import BallotCast, VoteClosed, VoteOpened
+from rooms.fields import FieldError
 from rooms.model import (
     MeetingState,
     Member,
@@ -40,7 +41,7 @@ from rooms.model import (
 from rooms.permissions import SYSTEM
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, fold, start
-from rooms.votes import DEFAULT_OPTIONS, cast_deciding, count
+from rooms.votes import DEFAULT_OPTIONS, cast_deciding, count, too_few
 from tests.rooms.meeting import AGENDA, INFO, MINUTE, NOW, VOTING, Room, room_with, tally
 
 # -- quorum --------------------------------------------------------------------------------------
@@ -188,14 +189,64 @@ def test_a_changeable_ballot_changes_without_a_second_vote() -> None:
     assert result is not None and result.ballots == (1, 2)  # in the order of voters: m1, m2
 
 
-def test_a_secret_ballot_changes_only_with_its_receipt() -> None:
+def test_a_secret_ballot_is_changed_by_its_voter_and_the_event_names_only_them() -> None:
     room = room_with(*VOTING)
     room.do("chair", OpenVote("secret", "a", secret=True))
     room.do("m1", CastBallot("secret", 0))
-    assert room.refused("m1", CastBallot("secret", 1)).code is Refusal.RECEIPT_REQUIRED
-    # Whether the receipt is the right one is for the ballot box (emeeting/ballots.py) to say.
-    assert room.do("m1", CastBallot("secret", 1, receipt=bytes(16))) == [BallotCast("secret", (), ("m1",))]
-    assert room.state.votes["secret"].voters == ("m1",)
+    room.do("m2", CastBallot("secret", 2))
+    # A change names the member who sent it, and no one else (issue 15, item 23).
+    assert room.do("m1", CastBallot("secret", 1)) == [BallotCast("secret", (), ("m1",))]
+    assert room.state.votes["secret"].voters == ("m1", "m2")
+
+
+def test_an_old_receipt_in_a_ballot_is_checked_and_ignored() -> None:
+    body = {"vote": "v", "choice": 1, "receipt": bytes(16)}
+    assert CastBallot.from_wire(body) == CastBallot("v", 1)
+    with pytest.raises(FieldError):
+        CastBallot.from_wire({**body, "receipt": b"short"})
+
+
+def test_a_secret_vote_closed_with_too_few_ballots_keeps_no_count() -> None:
+    room = room_with(*VOTING)
+    room.do("chair", OpenVote("s", "a", secret=True, min_ballots=3))
+    assert room.state.votes["s"].min_ballots == 3
+    room.do("m1", CastBallot("s", 0))
+    room.do("m2", CastBallot("s", 0))
+    assert too_few(room.state.votes["s"])
+    (event,) = room.do("chair", CloseVote("s", tally(2, 0, 0)))
+    assert isinstance(event, VoteClosed)
+    result = event.result
+    assert result.outcome is Outcome.TOO_FEW_BALLOTS
+    assert result.counts is None and result.winner is None and result.ballots is None
+    wire = event.to_wire()
+    assert wire["result"]["counts"] is None and "2, 0" not in str(wire)
+    assert "ไม่เปิดเผยผลการลงคะแนน" in result.sentence_th and "ผู้มีสิทธิออกเสียง 5 คน ลงคะแนน 2 คน" in result.sentence_th
+    assert result.sentence_en.startswith("Too few ballots to publish: 2 secret ballots")
+    assert "minimum of 3" in result.sentence_en
+    assert room.refused("chair", BreakTie("s", 0)).code is Refusal.NOT_A_TIE
+    stored = [event_from_wire(e.to_wire()) for e in room.log]
+    assert fold(stored) == room.state
+
+
+def test_the_minimum_of_ballots_is_for_secret_votes_only() -> None:
+    room = room_with(*VOTING)
+    room.do("chair", OpenVote("n", "a", secret=False, min_ballots=3))
+    assert room.state.votes["n"].min_ballots == 1
+    room.do("m1", CastBallot("n", 0))
+    (event,) = room.do("chair", CloseVote("n", tally(1, 0, 0, ballots={"m1": 0})))
+    assert isinstance(event, VoteClosed) and event.result.counts == (1, 0, 0)
+    # Enough secret ballots: published as before.
+    room.do("chair", OpenVote("s", "a", secret=True, min_ballots=3))
+    for member in ("m1", "m2", "m3"):
+        room.do(member, CastBallot("s", 0))
+    (event,) = room.do("chair", CloseVote("s", tally(3, 0, 0)))
+    assert isinstance(event, VoteClosed) and event.result.outcome is Outcome.APPROVED
+
+
+def test_a_vote_opened_before_the_rule_publishes_its_count() -> None:
+    wire = VoteOpened(Vote("v", "a", "t", (), True, VoteRule.SIMPLE, True, ("m1",))).to_wire()
+    del wire["min_ballots"]
+    assert VoteOpened.from_wire(wire).vote.min_ballots == 1
 
 
 def test_a_final_ballot_cannot_change() -> None:
@@ -203,7 +254,7 @@ def test_a_final_ballot_cannot_change() -> None:
     room.do("chair", OpenVote("final", "a", changeable=False, secret=True))
     room.do("m1", CastBallot("final", 0))
     assert room.refused("m1", CastBallot("final", 1)).code is Refusal.BALLOT_FINAL
-    assert room.refused("m1", CastBallot("final", 0, receipt=bytes(16))).code is Refusal.BALLOT_FINAL
+    assert room.refused("m1", CastBallot("final", 0)).code is Refusal.BALLOT_FINAL
 
 
 @pytest.mark.parametrize(
@@ -255,6 +306,7 @@ def closed(
 ) -> Room:
     """A vote of those ``present`` with ``counts`` (approve, disapprove, abstain or options)."""
     room = room_with(*present)
+    kw.setdefault("min_ballots", 1)  # the decision rules, whatever the number of secret ballots
     room.do("chair", OpenVote("v", "a", secret=secret, rule=rule, **kw))  # type: ignore[arg-type]
     voters = iter(present)
     ballots = {}
@@ -412,7 +464,7 @@ def test_the_log_folds_back_to_the_same_state() -> None:
     room.do("m3", DeclareConflict("b", hide_documents=True))
     room.do("chair", OpenVote("w", "b", options=("แผน ก", "แผน ข"), secret=True))
     room.do("m1", CastBallot("w", 1))
-    room.do("m1", CastBallot("w", 0, receipt=bytes(16)))
+    room.do("m1", CastBallot("w", 0))
     room.do("chair", CloseVote("w", tally(1, 0)))
     room.do("chair", CloseMeeting())
     stored = [event_from_wire(e.to_wire()) for e in room.log]
@@ -472,3 +524,13 @@ def test_plurality_chooses_the_single_most_voted_option(counts: list[int]) -> No
     else:
         assert (result.outcome, result.winner) == (Outcome.CHOSEN, tops[0])
         assert result.sentence_th.startswith(f"ที่ประชุมมีมติเลือก แผน {tops[0]}")
+
+
+def test_one_secret_ballot_is_said_in_the_singular() -> None:
+    room = room_with(*VOTING)
+    room.do("chair", OpenVote("s", "a", secret=True, min_ballots=3))
+    room.do("m1", CastBallot("s", 2))
+    (event,) = room.do("chair", CloseVote("s", tally(0, 0, 1)))
+    assert isinstance(event, VoteClosed)
+    assert event.result.sentence_en.startswith("Too few ballots to publish: 1 secret ballot was cast, fewer than")
+    assert "มีผู้ลงคะแนนลับ 1 คน น้อยกว่าขั้นต่ำ 3 คน" in event.result.sentence_th
