@@ -24,9 +24,10 @@ from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.multipart import UploadError, receive
+from emeeting.origins import cross_site, origin_allowed
 from emeeting.ratelimit import retry_after
 from emeeting.services import Services
-from emeeting.ws import origin_allowed
+from emeeting.store import Invitation
 from rooms.commands import AddDocument, MarkPageFailed
 from rooms.model import Member, Role
 from rooms.permissions import SYSTEM
@@ -63,6 +64,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+async def admit(request: Request, token: str) -> tuple[Invitation, LiveRoom]:
+    """The door for an HTTP request: a browser's request for another site's page counts apart."""
+    services: Services = request.app.state.services
+    foreign = cross_site(request.headers, services.settings.origins)
+    return await services.door.admit(token, client_address(request), foreign=foreign)
+
+
 def refused(exc: protocol.ProtocolError) -> ApiError:
     """An invitation refused at the door, as an HTTP error."""
     status = {protocol.ErrorCode.INVALID_TOKEN: 401, protocol.ErrorCode.RATE_LIMITED: 429}.get(exc.code, 403)
@@ -70,7 +78,6 @@ def refused(exc: protocol.ProtocolError) -> ApiError:
 
 
 async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
-    services: Services = request.app.state.services
     header = request.headers.get("authorization", "")
     token = (
         header[7:].strip()
@@ -80,7 +87,7 @@ async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member
     if not token:
         raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
     try:
-        invitation, room = await services.door.admit(token, client_address(request))
+        invitation, room = await admit(request, token)
     except protocol.ProtocolError as exc:
         raise refused(exc) from None
     if invitation.meeting_id != meeting_id:

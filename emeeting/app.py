@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import fontpkg_sarabun
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -21,9 +20,10 @@ from emeeting.auth import Door
 from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
+from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
 from emeeting.minutes import export
-from emeeting.ratelimit import RateLimit
+from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
 from emeeting.store import Store
@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None) -> App:
             renderer = RenderQueue(pool, catalogue, hub, settings.data, settings.render_workers)
             key = settings.signing_key()
             limits = settings.limits
-            door = Door(hub, key, settings.link_days, RateLimit(limits.failed_joins), RateLimit(limits.joins))
+            failures, joins = RateLimit(limits.failed_joins), RateLimit(limits.joins)
+            waiting = Slots(limits.unjoined_per_address)
+            door = Door(hub, key, settings.link_days, failures, joins, limits.throttled_delay, waiting)
             uploads = RateLimit(limits.uploads)
             app.state.services = Services(settings, hub, key, catalogue, pool, renderer, door, uploads)
             try:
@@ -145,7 +147,7 @@ class QuietBadText(logging.Filter):
         return True
 
 
-def server_config(app: App, settings: Settings) -> uvicorn.Config:
+def server_config(app: App, settings: Settings) -> ServerConfig:
     """How uvicorn must run the app; the CLI and the tests share it."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactTokens) for f in access.filters):
@@ -156,11 +158,12 @@ def server_config(app: App, settings: Settings) -> uvicorn.Config:
     # aiosqlite's debug trace prints every query's parameters, invitation ids among them.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     limits = settings.limits
-    return uvicorn.Config(
+    return ServerConfig(
         app,
+        header_timeout=limits.header_timeout,
+        connections_per_address=limits.connections_per_address,
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
         ws_max_size=limits.hard_max_frame,
         # Frames are small msgpack maps: deflate would cost ~50 KiB of zlib state per device.
         ws_per_message_deflate=False,

@@ -17,6 +17,9 @@
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 30/20 | uploads per member: burst/per minute |
+| EMEETING_HEADER_TIMEOUT | 10 | seconds a client has to send a request's head (from connecting, or its first byte) |
+| EMEETING_CONNECTIONS_PER_ADDRESS | 500 | open connections (HTTP and WebSocket) one client address may hold; more get 503 |
+| EMEETING_UNJOINED_PER_ADDRESS | 100 | WebSockets from one address that have not joined yet; more are closed with 1013 |
 | EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
@@ -39,7 +42,7 @@ UPLOADS = Rate(30, 20)  # uploads by one member
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps that protect the server from one device; all are per connection."""
+    """Caps that protect the server from one device: per connection, unless they say otherwise."""
 
     max_frame: int = 64 * 1024  # larger frames get an error frame
     hard_max_frame: int = 1024 * 1024  # larger ones close the connection (1009)
@@ -47,12 +50,17 @@ class Limits:
     in_flight: int = 32  # commands a device may have unanswered before the server stops reading it
     resume_window: int = 2000  # events replayed on resume; a longer gap gets a snapshot
     join_timeout: float = 10.0  # seconds to send a valid join after connecting
+    # Per client address (a whole office may share one behind NAT: emeeting/guard.py).
+    header_timeout: float = 10.0  # seconds to send a request's head
+    connections_per_address: int = 500  # open connections, HTTP and WebSocket
+    unjoined_per_address: int = 100  # WebSockets not joined yet
     join_attempts: int = 5  # failed joins before the connection is closed
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
     # Rate limits, per client address or per member (emeeting/ratelimit.py). A member's devices
     # rejoin after every Wi-Fi drop, so the join budget is generous; a bad link is not.
     failed_joins: Rate = FAILED_JOINS
+    throttled_delay: float = 1.0  # seconds before a throttled address hears that its bad link is rate_limited
     joins: Rate = JOINS
     uploads: Rate = UPLOADS
 
@@ -128,13 +136,18 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     }
     if env.get("EMEETING_RENDER_WORKERS"):
         values["render_workers"] = max(1, int(env["EMEETING_RENDER_WORKERS"]))
-    rates = {
+    limits: dict[str, object] = {
         name: _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
         for name in ("failed_joins", "joins", "uploads")
         if env.get(f"EMEETING_LIMIT_{name.upper()}")
     }
-    if rates:
-        values["limits"] = Limits(**rates)  # type: ignore[arg-type]
+    if env.get("EMEETING_HEADER_TIMEOUT"):
+        limits["header_timeout"] = float(env["EMEETING_HEADER_TIMEOUT"])
+    for name in ("connections_per_address", "unjoined_per_address"):
+        if env.get(f"EMEETING_{name.upper()}"):
+            limits[name] = max(1, int(env[f"EMEETING_{name.upper()}"]))
+    if limits:
+        values["limits"] = Limits(**limits)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")

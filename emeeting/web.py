@@ -13,8 +13,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from emeeting import api, dates, meetings, protocol, setup
 from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
+from emeeting.origins import origin_allowed
 from emeeting.services import Services
-from emeeting.ws import origin_allowed
 from rooms.commands_minutes import CarryForward
 from rooms.minutes_model import MAX_CARRIED
 from rooms.model import Member
@@ -61,7 +61,7 @@ async def invitation(request: Request) -> Response:
     """What an invitation link shows: who you are in which meeting, and where it stands."""
     services: Services = request.app.state.services
     try:
-        found, room = await services.door.admit(request.path_params["token"], api.client_address(request))
+        found, room = await api.admit(request, request.path_params["token"])
     except protocol.ProtocolError as exc:
         return refused_page(api.refused(exc), not_found=True)
     state = room.committed
@@ -111,11 +111,10 @@ async def minutes_page(request: Request) -> Response:
 
 async def _member(request: Request) -> tuple[LiveRoom, Member, str] | Response:
     """The meeting and the member whose invitation cookie this request carries, or the error page."""
-    services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
     token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
     try:
-        found, room = await services.door.admit(token, api.client_address(request))
+        found, room = await api.admit(request, token)
     except protocol.ProtocolError as exc:
         return refused_page(api.refused(exc))
     if found.meeting_id != meeting_id:

@@ -16,7 +16,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -24,6 +23,7 @@ from emeeting import protocol
 from emeeting.connection import Connection
 from emeeting.fastsend import DirectSend
 from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
+from emeeting.origins import origin_allowed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 
@@ -40,19 +40,6 @@ class Joined:
 
 class Disconnected(Exception):
     """The device went away."""
-
-
-def origin_allowed(headers: Mapping[str, str], allowed: frozenset[str]) -> bool:
-    """A browser's handshake must come from a page of ours; clients that send no Origin are not browsers."""
-    origin = headers.get("origin")
-    if origin is None:
-        return True
-    origin = origin.rstrip("/").lower()
-    if origin in allowed:
-        return True
-    parts = urlsplit(origin)
-    host = headers.get("host", "")
-    return parts.scheme in ("http", "https") and bool(host) and parts.netloc.lower() == host.lower()
 
 
 async def endpoint(websocket: WebSocket, services: Services, direct: DirectSend | None) -> None:
@@ -74,6 +61,10 @@ class Device:
         self.limits = services.settings.limits
 
     async def run(self) -> None:
+        waiting, address = self.services.door.waiting, self._address()
+        if not waiting.acquire(address):
+            await self._close(CloseCode.TRY_AGAIN_LATER, "too many connections from this address waiting to join")
+            return
         try:
             joined = await asyncio.wait_for(self._join(), self.limits.join_timeout)
         except TimeoutError:
@@ -81,6 +72,8 @@ class Device:
             return
         except Disconnected:
             return
+        finally:
+            waiting.release(address)
         if joined is None:
             await self._close(CloseCode.AUTH_FAILED, "too many failed joins")
             return
