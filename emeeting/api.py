@@ -34,7 +34,7 @@ from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
 from rooms.room import decide
 
-COOKIE = "emeeting_{meeting}"  # the invitation page sets it; page images load with it
+COOKIE = auth.COOKIE
 PAGE_WAIT = 10.0  # seconds a request for a page not rendered yet waits for it
 IMMUTABLE = "private, max-age=31536000, immutable"
 REFUSAL_STATUS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from emeeting.files import Catalogue
 from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
 from emeeting.minutes import export
+from emeeting.protocol import CloseCode
 from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
@@ -33,19 +35,44 @@ WS_PATH = "/ws"
 
 class App:
     """Starlette serves the pages and the lifespan; the WebSocket endpoint gets the server's own
-    ``send`` (Starlette would wrap it), so that emeeting.fastsend can write to it directly."""
+    ``send`` (Starlette would wrap it), so that emeeting.fastsend can write to it directly.
+
+    Before any route: a request naming a host this server does not answer to is refused (DNS
+    rebinding; links and QR codes are built from the Host), and a response that does not say
+    how it may be cached is not stored at all (it may carry a link or private papers)."""
 
     def __init__(self, starlette: Starlette, settings: Settings) -> None:
         self.starlette = starlette
         self.state = starlette.state
+        self.settings = settings
         self.fast_send = settings.fast_send
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.starlette(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        if not self.settings.host_allowed(host):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": CloseCode.POLICY_VIOLATION})  # before accept: a 403
+            else:
+                await web.bad_host()(scope, receive, send)
+            return
         if scope["type"] == "websocket" and scope["path"] == WS_PATH:
             direct = fastsend.direct_send(send) if self.fast_send else None
             await ws.endpoint(WebSocket(scope, receive, send), self.state.services, direct)
+        elif scope["type"] == "http":
+            await self.starlette(scope, receive, functools.partial(_no_store_unless_said, send))
         else:
             await self.starlette(scope, receive, send)
+
+
+async def _no_store_unless_said(send: Send, message: Message) -> None:
+    if message["type"] == "http.response.start":
+        headers = message.get("headers", [])
+        if not any(name.lower() == b"cache-control" for name, _ in headers):
+            message["headers"] = [*headers, (b"cache-control", b"no-store")]
+    await send(message)
 
 
 def revalidate(app: ASGIApp) -> ASGIApp:
@@ -68,6 +95,7 @@ def create_app(settings: Settings | None = None) -> App:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        settings.private_data()
         store = await Store.open(settings.database, sync=settings.sync)
         pool = RenderPool(settings.render_workers, settings.caps)
         try:
@@ -97,13 +125,13 @@ def create_app(settings: Settings | None = None) -> App:
     routes = [
         Route("/healthz", web.healthz),
         Route("/", web.home),
-        Route("/j/{token}", web.invitation),
+        Route("/j/{token}", web.invitation, methods=["GET", "POST"]),
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),
         Route("/sw.js", web.service_worker),
         Mount("/static", revalidate(StaticFiles(directory=web.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
-        Mount("/fonts", StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files"), name="fonts"),
+        Mount("/fonts", revalidate(StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files")), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
         Route(f"{meeting}/documents", api.documents, methods=["GET"]),
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),

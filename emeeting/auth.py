@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 DAY_MS = 24 * 60 * 60 * 1000
 
 PREFIX = "v1"
+COOKIE = "emeeting_{meeting}"  # the invitation page sets it; the pages, page images and joins use it
 MAX_TOKEN = 200  # ours are 69 characters; anything much longer is not a token of ours
 
 

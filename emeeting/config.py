@@ -6,6 +6,7 @@
 | EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
 | EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
+| EMEETING_HOSTS | (none) | host names the server answers to besides localhost, IP addresses and the public URL's host, comma separated |
 | EMEETING_LINK_DAYS | 90 | days after a meeting closes that its invitation links still open it |
 | EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
 | EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
@@ -26,11 +27,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from emeeting.documents import Caps, default_workers
 from emeeting.ratelimit import Rate
@@ -72,6 +75,7 @@ class Settings:
     port: int = 8000
     public_url: str | None = None
     origins: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()  # names to answer to, besides localhost, IP literals and the public URL's
     secret: bytes | None = None
     link_days: float = 90.0  # links open a closed meeting this long (minutes to read, to certify)
     sync: str = "FULL"
@@ -92,6 +96,35 @@ class Settings:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
 
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's Host names this server. A page of a site whose name was pointed at
+        this machine (DNS rebinding) names that site; an IP literal or localhost cannot be one,
+        and other names must be configured (EMEETING_HOSTS, EMEETING_PUBLIC_URL)."""
+        name = _hostname(host)
+        if not name:
+            return False
+        if name == "localhost" or name.endswith(".localhost") or name in self.hosts:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            pass
+        else:
+            return True
+        return name in (_hostname(urlsplit(self.public_url or "").netloc), self.host.lower())
+
+    def private_data(self) -> None:
+        """The data folder is the server's alone (0700), and so are the database and its -wal and
+        -shm (0600; SQLite gives those the database file's mode, so an empty one is made first)."""
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.data.chmod(0o700)
+        if not self.database.exists():
+            os.close(os.open(self.database, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = self.database.with_name(self.database.name + suffix)
+            if path.exists():
+                path.chmod(0o600)
+
     def signing_key(self) -> bytes:
         """The invitation signing key: from the environment, or made once and kept in the data folder."""
         if self.secret:
@@ -101,7 +134,7 @@ class Settings:
             return bytes.fromhex(path.read_text().strip())
         except FileNotFoundError:
             pass
-        self.data.mkdir(parents=True, exist_ok=True)
+        self.data.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_bytes(32)
         # O_EXCL: two processes starting at once must not each write a different key.
         try:
@@ -122,6 +155,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "port": int(env.get("PORT", "8000")),
         "public_url": env.get("EMEETING_PUBLIC_URL") or None,
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
+        "hosts": frozenset(h for h in map(_hostname, env.get("EMEETING_HOSTS", "").split(",")) if h),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "link_days": float(env.get("EMEETING_LINK_DAYS", "90")),
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
@@ -158,6 +192,14 @@ def _origins(value: str) -> frozenset[str]:
     """Allowed origins, normalised; "null" (sandboxed or file pages) is never allowed."""
     origins = {o.strip().rstrip("/").lower() for o in value.split(",")}
     return frozenset(o for o in origins if o and o != "null")
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header or netloc, without port, brackets or a final dot, lower case."""
+    try:
+        return (urlsplit("//" + host.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
 
 
 def _rate(value: str) -> Rate:

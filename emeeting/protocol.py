@@ -90,6 +90,7 @@ class Join:
     token: object  # as sent: the door judges it (a malformed one is a failed link like any other)
     since: int | None
     ink_since: int | None = None
+    meeting: str | None = None  # without a token: join as the member the handshake's cookie names
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
             token = frame.get("token")
             since = None if frame.get("since") is None else fields.integer(frame, "since")
             ink_since = None if frame.get("ink_since") is None else fields.integer(frame, "ink_since")
-            return Join(token=token, since=since, ink_since=ink_since)
+            meeting = frame.get("meeting") if isinstance(frame.get("meeting"), str) else None
+            return Join(token=token, since=since, ink_since=ink_since, meeting=meeting)
         command_id = fields.ident(frame, "id")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:

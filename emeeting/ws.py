@@ -20,6 +20,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
+from emeeting.auth import COOKIE, INVALID
 from emeeting.connection import Connection
 from emeeting.fastsend import DirectSend
 from emeeting.live import Accepted, LiveRoom, Peer, RoomFailed
@@ -103,7 +104,9 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if not isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
-                invitation, room = await services.door.join(frame.token, self._address())
+                invitation, room = await services.door.join(self._token(frame), self._address())
+                if frame.token is None and invitation.meeting_id != frame.meeting:
+                    raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
             except ProtocolError as exc:
                 frame_bytes = protocol.error(
                     exc.code, exc.message, id=exc.id, field=exc.field, retry_after=exc.retry_after
@@ -137,6 +140,13 @@ class Device:
                 outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
+
+    def _token(self, join: protocol.Join) -> object:
+        """The join's token; without one, the cookie that the meeting's invitation page set in this
+        browser (sent with the handshake, which the Origin check has limited to our own pages)."""
+        if join.token is None and join.meeting is not None:
+            return self.ws.cookies.get(COOKIE.format(meeting=join.meeting))
+        return join.token
 
     def _address(self) -> str:
         return self.ws.client.host if self.ws.client else ""

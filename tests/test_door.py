@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import logging
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +221,63 @@ async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(tmp_path:
     async with serving(public) as server, httpx.AsyncClient() as http:
         page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
         assert "secure" in page.headers["set-cookie"].lower()
+
+
+# -- switching who a device is ---------------------------------------------------------------------
+
+
+async def member_of_the_pages(http: httpx.AsyncClient, server: RunningServer) -> str:
+    page = await http.get(f"{server.url}/m/{server.meeting}")
+    assert page.status_code == 200
+    found = re.search(r'id="emeeting-boot">(.*?)</script>', page.text)
+    assert found is not None
+    member: str = json.loads(found.group(1))["member"]
+    return member
+
+
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-origin"])
+async def test_a_link_for_another_member_asks_before_the_device_switches(
+    server: RunningServer, fetch_site: str
+) -> None:
+    """A page elsewhere navigating the deputy's tablet to the guest's link must not make the
+    deputy's notes go into the guest's ink: the tablet asks, in Thai and English."""
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"{server.url}/j/{server.tokens['deputy']}")).status_code == 200
+        link = f"{server.url}/j/{server.tokens['guest']}"
+        asked = await http.get(link, headers={"Sec-Fetch-Site": fetch_site})
+        assert asked.status_code == 200 and "set-cookie" not in asked.headers
+        assert asked.headers["cache-control"] == "no-store"
+        assert "แท็บเล็ตนี้เข้าใช้ในชื่อ" in asked.text and "This tablet is signed in as" in asked.text
+        assert "นางสาวพรทิพย์ ศรีสุข" in asked.text  # the deputy, who it is now
+        assert 'method="post"' in asked.text and "<svg" not in asked.text
+        assert await member_of_the_pages(http, server) == "deputy"
+        # Another site's form cannot answer for the user.
+        forged = await http.post(link, headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403 and "set-cookie" not in forged.headers
+        assert await member_of_the_pages(http, server) == "deputy"
+        # The user's own answer, from our page, switches.
+        switched = await http.post(link, headers={"Origin": server.url})
+        assert switched.status_code == 303 and "set-cookie" in switched.headers
+        assert await member_of_the_pages(http, server) == "guest"
+        # The same member's link again asks nothing.
+        again = await http.get(link)
+        assert again.status_code == 200 and "<svg" in again.text
+
+
+async def test_no_question_when_the_device_has_no_live_identity_in_that_meeting(server: RunningServer) -> None:
+    name = f"emeeting_{server.meeting}"
+    for cookies in ({}, {name: "v1.not.valid"}, {"emeeting_elsewhere": server.tokens["deputy"]}):
+        async with httpx.AsyncClient(cookies=cookies) as http:
+            page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+            assert page.status_code == 200 and "<svg" in page.text and "set-cookie" in page.headers
+    store = await Store.open(server.settings.database)
+    try:
+        await store.revoke_invitation(server.invitations["deputy"])
+    finally:
+        await store.close()
+    async with httpx.AsyncClient(cookies={name: server.tokens["deputy"]}) as http:
+        page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+        assert page.status_code == 200 and "<svg" in page.text
 
 
 # -- tokens never logged -----------------------------------------------------------------------
