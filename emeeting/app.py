@@ -52,7 +52,8 @@ class App:
             await self.starlette(scope, receive, send)
             return
         host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
-        if not self.settings.host_allowed(host):
+        # The font files are public: the refusal page itself may use them under any name.
+        if not self.settings.host_allowed(host) and not scope["path"].startswith("/fonts/"):
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": CloseCode.POLICY_VIOLATION})  # before accept: a 403
             else:
