@@ -4,8 +4,8 @@ on the connections one client address holds open.
 An ASGI app hears of a request only once its head is complete, so a client that opens
 connections and sends their heads a byte at a time (slowloris) is invisible to it while it
 uses up the server's file descriptors. uvicorn bounds only the idle time between requests
-(``timeout_keep_alive``) and the head's size; its ``limit_concurrency`` is checked once the head
-is complete and for all clients at once. So the guard sits in the connection protocols
+(``timeout_keep_alive``) and, with h11 only, the head's size; its ``limit_concurrency`` is
+checked once the head is complete and for all clients at once. So the guard sits in the connection protocols
 themselves: uvicorn's httptools protocol, and the WebSocket protocol it hands an upgraded
 connection to (the same socket, counted once).
 
@@ -34,6 +34,8 @@ def _plain(status: bytes, text: str) -> bytes:
 
 TOO_MANY = _plain(b"503 Service Unavailable", "มีการเชื่อมต่อจากที่อยู่นี้มากเกินไป / too many connections from this address\n")
 TOO_SLOW = _plain(b"408 Request Timeout", "the request's head took too long\n")
+TOO_BIG = _plain(b"431 Request Header Fields Too Large", "the request's head is too large\n")
+MAX_HEAD = 64 * 1024  # bytes of one request's head (browsers send a few KiB, cookies included)
 
 
 class ConnectionGuard:
@@ -81,6 +83,7 @@ class GuardedHttp(HttpToolsProtocol):
         self.guard = config.guard
         self.header_timeout = config.header_timeout
         self.head_timer: asyncio.TimerHandle | None = None
+        self.head_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -99,12 +102,22 @@ class GuardedHttp(HttpToolsProtocol):
         self._stop_head_timer()
         super().on_headers_complete()
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.head_timer is not None:  # the head is still not complete after this data
+            self.head_bytes += len(data)
+            if self.head_bytes > MAX_HEAD and not self.transport.is_closing():
+                self._stop_head_timer()
+                self.transport.write(TOO_BIG)
+                self.transport.close()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
         self.guard.closed(self.transport)
         super().connection_lost(exc)
 
     def _start_head_timer(self) -> None:
+        self.head_bytes = 0
         self.head_timer = self.loop.call_later(self.header_timeout, self._head_too_slow)
 
     def _stop_head_timer(self) -> None:
