@@ -8,6 +8,7 @@ import asyncio
 import base64
 import dataclasses
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -18,9 +19,9 @@ import msgpack
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from emeeting.cli import private_umask
 from emeeting.config import from_env
 from tests.support import TIMEOUT, RunningServer, joined, make_settings, serving
+from tests.test_cli import Serve
 
 
 def cookie(server: RunningServer, member: str) -> dict[str, str]:
@@ -146,11 +147,28 @@ async def test_a_page_joins_with_the_cookie_its_link_set(server: RunningServer) 
         assert (refused["type"], refused["code"]) == ("error", "invalid_token")
 
 
-def test_the_server_process_creates_private_files() -> None:
-    """`emeeting serve` sets its umask, so what it writes later (renders, exports) is private too."""
+async def test_what_emeeting_serve_writes_is_readable_by_its_user_only(tmp_path: Path) -> None:
+    """The database, the signing key, the rendered pages and scratch files: every file under the
+    data folder, written by the real command (whatever umask it was started with)."""
+    data = tmp_path / "data"
     old = os.umask(0o022)
     try:
-        private_umask()
-        assert os.umask(0o022) == 0o077
+        serve = await Serve.start(data)
     finally:
         os.umask(old)
+    try:
+        token = serve.links["member"].rsplit("/", 1)[1]
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            page = await http.get(serve.links["member"])
+            meeting = re.search(r'href="/m/([^"]+)"', page.text)
+            assert meeting is not None
+            url = f"{serve.url}/api/meetings/{meeting.group(1)}/documents/minutes-4-2566/pages/1"
+            image = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+            assert image.status_code == 200  # a page rendered and written by the server
+        paths = [data, *data.rglob("*")]
+        assert any(p.suffix in (".png", ".webp", ".jpg") for p in paths)
+        for path in paths:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert not mode & 0o077, f"{path.relative_to(tmp_path)} is {oct(mode)}"
+    finally:
+        assert await serve.terminate()
