@@ -25,9 +25,10 @@ from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.multipart import UploadError, receive
+from emeeting.origins import cross_site, origin_allowed
 from emeeting.ratelimit import retry_after
 from emeeting.services import Services
-from emeeting.ws import origin_allowed
+from emeeting.store import Invitation
 from rooms.commands import AddDocument, MarkPageFailed
 from rooms.model import Member, Role
 from rooms.permissions import SYSTEM
@@ -36,7 +37,7 @@ from rooms.room import decide
 
 log = logging.getLogger(__name__)
 
-COOKIE = "emeeting_{meeting}"  # the invitation page sets it; page images load with it
+COOKIE = auth.COOKIE
 PAGE_WAIT = 10.0  # seconds a request for a page not rendered yet waits for it
 IMMUTABLE = "private, max-age=31536000, immutable"
 REFUSAL_STATUS = {
@@ -66,6 +67,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+async def admit(request: Request, token: str) -> tuple[Invitation, LiveRoom]:
+    """The door for an HTTP request: a browser's request for another site's page counts apart."""
+    services: Services = request.app.state.services
+    foreign = cross_site(request.headers, services.settings.origins)
+    return await services.door.admit(token, client_address(request), foreign=foreign)
+
+
 def refused(exc: protocol.ProtocolError) -> ApiError:
     """An invitation refused at the door, as an HTTP error."""
     status = {protocol.ErrorCode.INVALID_TOKEN: 401, protocol.ErrorCode.RATE_LIMITED: 429}.get(exc.code, 403)
@@ -73,7 +81,6 @@ def refused(exc: protocol.ProtocolError) -> ApiError:
 
 
 async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
-    services: Services = request.app.state.services
     header = request.headers.get("authorization", "")
     token = (
         header[7:].strip()
@@ -83,7 +90,7 @@ async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member
     if not token:
         raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
     try:
-        invitation, room = await services.door.admit(token, client_address(request))
+        invitation, room = await admit(request, token)
     except protocol.ProtocolError as exc:
         raise refused(exc) from None
     if invitation.meeting_id != meeting_id:

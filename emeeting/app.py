@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import fontpkg_sarabun
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -22,9 +22,11 @@ from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
 from emeeting.documents import RenderPool
 from emeeting.files import Catalogue
+from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
 from emeeting.minutes import export
-from emeeting.ratelimit import RateLimit
+from emeeting.protocol import CloseCode
+from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
 from emeeting.store import Store
@@ -34,19 +36,45 @@ WS_PATH = "/ws"
 
 class App:
     """Starlette serves the pages and the lifespan; the WebSocket endpoint gets the server's own
-    ``send`` (Starlette would wrap it), so that emeeting.fastsend can write to it directly."""
+    ``send`` (Starlette would wrap it), so that emeeting.fastsend can write to it directly.
+
+    Before any route: a request naming a host this server does not answer to is refused (DNS
+    rebinding; links and QR codes are built from the Host), and a response that does not say
+    how it may be cached is not stored at all (it may carry a link or private papers)."""
 
     def __init__(self, starlette: Starlette, settings: Settings) -> None:
         self.starlette = starlette
         self.state = starlette.state
+        self.settings = settings
         self.fast_send = settings.fast_send
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.starlette(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        # The font files are public: the refusal page itself may use them under any name.
+        if not self.settings.host_allowed(host) and not scope["path"].startswith("/fonts/"):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": CloseCode.POLICY_VIOLATION})  # before accept: a 403
+            else:
+                await web.bad_host()(scope, receive, send)
+            return
         if scope["type"] == "websocket" and scope["path"] == WS_PATH:
             direct = fastsend.direct_send(send) if self.fast_send else None
             await ws.endpoint(WebSocket(scope, receive, send), self.state.services, direct)
+        elif scope["type"] == "http":
+            await self.starlette(scope, receive, functools.partial(_no_store_unless_said, send))
         else:
             await self.starlette(scope, receive, send)
+
+
+async def _no_store_unless_said(send: Send, message: Message) -> None:
+    if message["type"] == "http.response.start":
+        headers = message.get("headers", [])
+        if not any(name.lower() == b"cache-control" for name, _ in headers):
+            message["headers"] = [*headers, (b"cache-control", b"no-store")]
+    await send(message)
 
 
 def revalidate(app: ASGIApp) -> ASGIApp:
@@ -69,6 +97,7 @@ def create_app(settings: Settings | None = None) -> App:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        settings.private_data()
         store = await Store.open(settings.database, sync=settings.sync)
         pool = RenderPool(settings.render_workers, settings.caps)
         try:
@@ -80,7 +109,9 @@ def create_app(settings: Settings | None = None) -> App:
             renderer = RenderQueue(pool, catalogue, hub, settings.data, settings.render_workers)
             key = settings.signing_key()
             limits = settings.limits
-            door = Door(hub, key, settings.link_days, RateLimit(limits.failed_joins), RateLimit(limits.joins))
+            failures, joins = RateLimit(limits.failed_joins), RateLimit(limits.joins)
+            waiting = Slots(limits.unjoined_per_address)
+            door = Door(hub, key, settings.link_days, failures, joins, limits.throttled_delay, waiting)
             uploads = RateLimit(limits.uploads)
             upload_bytes = Budget(limits.upload_bytes, limits.all_upload_bytes)
             upload_pages = Budget(limits.upload_pages, limits.all_upload_pages)
@@ -102,13 +133,13 @@ def create_app(settings: Settings | None = None) -> App:
     routes = [
         Route("/healthz", web.healthz),
         Route("/", web.home),
-        Route("/j/{token}", web.invitation),
+        Route("/j/{token}", web.invitation, methods=["GET", "POST"]),
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),
         Route("/sw.js", web.service_worker),
         Mount("/static", revalidate(StaticFiles(directory=web.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
-        Mount("/fonts", StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files"), name="fonts"),
+        Mount("/fonts", revalidate(StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files")), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
         Route(f"{meeting}/documents", api.documents, methods=["GET"]),
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),
@@ -152,7 +183,7 @@ class QuietBadText(logging.Filter):
         return True
 
 
-def server_config(app: App, settings: Settings) -> uvicorn.Config:
+def server_config(app: App, settings: Settings) -> ServerConfig:
     """How uvicorn must run the app; the CLI and the tests share it."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactTokens) for f in access.filters):
@@ -163,11 +194,12 @@ def server_config(app: App, settings: Settings) -> uvicorn.Config:
     # aiosqlite's debug trace prints every query's parameters, invitation ids among them.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     limits = settings.limits
-    return uvicorn.Config(
+    return ServerConfig(
         app,
+        header_timeout=limits.header_timeout,
+        connections_per_address=limits.connections_per_address,
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
         ws_max_size=limits.hard_max_frame,
         # Frames are small msgpack maps: deflate would cost ~50 KiB of zlib state per device.
         ws_per_message_deflate=False,

@@ -13,6 +13,7 @@ keeps its links until they are revoked.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -20,7 +21,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from emeeting.protocol import ErrorCode, ProtocolError
-from emeeting.ratelimit import RateLimit, retry_after
+from emeeting.ratelimit import RateLimit, Slots, retry_after
 from emeeting.store import Invitation, Store, now_ms
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 DAY_MS = 24 * 60 * 60 * 1000
 
 PREFIX = "v1"
+COOKIE = "emeeting_{meeting}"  # the invitation page sets it; the pages, page images and joins use it
+MAX_TOKEN = 200  # ours are 69 characters; anything much longer is not a token of ours
 
 
 def new_invitation_id() -> str:
@@ -45,8 +48,19 @@ def make_token(key: bytes, invitation_id: str) -> str:
     return f"{PREFIX}.{invitation_id}.{_signature(key, invitation_id)}"
 
 
-def read_token(key: bytes, token: str) -> str | None:
-    """The invitation id a token carries, or None when it was not signed with ``key``."""
+def well_formed(token: object) -> str | None:
+    """``token`` when it could be one of ours (a short ASCII string), else None: a client may send
+    anything, and only such a string can be compared with a signature in constant time."""
+    if isinstance(token, str) and 0 < len(token) <= MAX_TOKEN and token.isascii():
+        return token
+    return None
+
+
+def read_token(key: bytes, token: object) -> str | None:
+    """The invitation id a token carries, or None when it is malformed or was not signed with ``key``."""
+    token = well_formed(token)
+    if token is None:
+        return None
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != PREFIX or not parts[1]:
         return None
@@ -55,12 +69,15 @@ def read_token(key: bytes, token: str) -> str | None:
     return parts[1]
 
 
-async def check_invitation(store: Store, key: bytes, token: str) -> Invitation:
+INVALID = "this invitation link is not valid"
+
+
+async def check_invitation(store: Store, key: bytes, token: object) -> Invitation:
     """The live invitation behind ``token``; ProtocolError when it is forged, unknown or revoked."""
     invitation_id = read_token(key, token)
     invitation = None if invitation_id is None else await store.invitation(invitation_id)
     if invitation is None:
-        raise ProtocolError(ErrorCode.INVALID_TOKEN, "this invitation link is not valid", field="token")
+        raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
     if invitation.revoked:
         raise ProtocolError(ErrorCode.TOKEN_REVOKED, "this invitation has been revoked", field="token")
     return invitation
@@ -71,13 +88,13 @@ def expires_at(closed_at: int | None, link_days: float) -> int | None:
     return None if closed_at is None else closed_at + int(link_days * DAY_MS)
 
 
-async def admit(hub: Hub, key: bytes, token: str, link_days: float) -> tuple[Invitation, LiveRoom]:
+async def admit(hub: Hub, key: bytes, token: object, link_days: float) -> tuple[Invitation, LiveRoom]:
     """The live invitation behind ``token`` and its meeting's room; ProtocolError when the token is
     forged, unknown, revoked, for a member no longer in the meeting, or expired with the meeting."""
     invitation = await check_invitation(hub.store, key, token)
     room = await hub.room(invitation.meeting_id)
     if room is None or invitation.member_id not in room.committed.members:
-        raise ProtocolError(ErrorCode.INVALID_TOKEN, "this invitation link is not valid", field="token")
+        raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
     expiry = expires_at(room.closed_at, link_days)
     if expiry is not None and now_ms() >= expiry:
         raise ProtocolError(ErrorCode.TOKEN_EXPIRED, "this meeting is over and its links have expired", field="token")
@@ -86,31 +103,50 @@ async def admit(hub: Hub, key: bytes, token: str, link_days: float) -> tuple[Inv
 
 class Door:
     """Admission for every way in (a join, a page, an API call), with rate limits: links that
-    fail, by client address, and joins, by member. An address that has sent too many bad links
-    is refused before its next link is even looked at."""
+    fail, by client address, and joins, by member.
 
-    def __init__(self, hub: Hub, key: bytes, link_days: float, failures: RateLimit, joins: RateLimit) -> None:
+    A link with a good signature is never held up by what its address sent before: a tablet
+    behind the same NAT address as a guesser (or as a page elsewhere loading bad links) still
+    gets in. Only links that fail the signature check count, and once an address has sent too
+    many, its next bad links are answered ``rate_limited`` after a pause (``delay``). The
+    signature is checked before the database is read, so a bad link costs one HMAC; guessing a
+    good one means guessing 128 random bits and a 256-bit signature, so the limit bounds what
+    guessing costs the server, not the odds. A link sent for another site's page (``foreign``:
+    an <img> or a link there) is counted apart, so such a page cannot make this address's own
+    typos look throttled, while a guesser who claims to come from elsewhere is still throttled.
+    An empty token (no cookie) guesses nothing and is not counted."""
+
+    def __init__(
+        self,
+        hub: Hub,
+        key: bytes,
+        link_days: float,
+        failures: RateLimit,
+        joins: RateLimit,
+        delay: float = 1.0,
+        waiting: Slots | None = None,
+    ) -> None:
         self.hub = hub
         self.key = key
         self.link_days = link_days
         self.failures = failures
         self.joins = joins
+        self.delay = delay
+        self.waiting = waiting or Slots(100)  # WebSockets not joined yet, by client address
 
-    async def admit(self, token: str, address: str) -> tuple[Invitation, LiveRoom]:
-        wait = self.failures.peek(address)
-        if wait:
-            raise ProtocolError(
-                ErrorCode.RATE_LIMITED,
-                f"too many invalid links from this address; try again in {retry_after(wait)} s",
-                retry_after=retry_after(wait),
-            )
-        try:
-            return await admit(self.hub, self.key, token, self.link_days)
-        except ProtocolError:
-            self.failures.take(address)
-            raise
+    async def admit(self, token: object, address: str, *, foreign: bool = False) -> tuple[Invitation, LiveRoom]:
+        if read_token(self.key, token) is None and token not in (None, ""):
+            wait = self.failures.take(f"{address} foreign" if foreign else address)
+            if wait:
+                await asyncio.sleep(self.delay)
+                raise ProtocolError(
+                    ErrorCode.RATE_LIMITED,
+                    f"too many invalid links from this address; try again in {retry_after(wait)} s",
+                    retry_after=retry_after(wait),
+                )
+        return await admit(self.hub, self.key, token, self.link_days)
 
-    async def join(self, token: str, address: str) -> tuple[Invitation, LiveRoom]:
+    async def join(self, token: object, address: str) -> tuple[Invitation, LiveRoom]:
         """Admission for a device joining the live meeting: also within its member's join budget."""
         invitation, room = await self.admit(token, address)
         wait = self.joins.take(f"{invitation.meeting_id}/{invitation.member_id}")

@@ -8,6 +8,8 @@ import dataclasses
 import gc
 import json
 import logging
+import os
+import resource
 import socket
 import sys
 import unicodedata
@@ -32,7 +34,23 @@ ROLE_LABELS = {
 }
 
 
+def private_umask() -> None:
+    """What the server writes (the database, page images, exports, scratch files) is readable by
+    the server's user only."""
+    os.umask(0o077)
+
+
+def more_files() -> None:
+    """Every connection is a file descriptor: raise the soft limit (often 1,024) towards the hard
+    one, so that the per-address cap (emeeting/guard.py), not the descriptors, bounds a flood."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
+    settings.private_data()
     store = await Store.open(settings.database, sync=settings.sync)
     try:
         created = await create_demo(store, settings)
@@ -45,6 +63,7 @@ async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
 async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple[str, list[meetings.Link], bool]:
     """The links of ``meeting`` (default the newest), and whether it was made now: the demo
     meeting, on an empty data folder."""
+    settings.private_data()
     store = await Store.open(settings.database, sync=settings.sync)
     try:
         found = [m for m, _ in await store.meetings() if meeting in (None, m)]
@@ -184,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         return _export(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    private_umask()
 
     if args.command == "links":
         settings = from_env(data=args.data)
@@ -202,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     settings = from_env(data=args.data, host=args.host, port=args.port)
+    more_files()
     # Bind first, so that the links name the real port (also when --port 0 lets the OS choose).
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.create_server((settings.host, settings.port), family=family, backlog=2048)

@@ -6,6 +6,7 @@
 | EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
 | EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
+| EMEETING_HOSTS | (none) | host names the server answers to besides localhost, IP addresses and the public URL's host, comma separated |
 | EMEETING_LINK_DAYS | 90 | days after a meeting closes that its invitation links still open it |
 | EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
 | EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
@@ -21,6 +22,9 @@
 | EMEETING_LIMIT_UPLOAD_PAGES | 5000/1000 | pages queued for rendering by one member's uploads: burst/per minute |
 | EMEETING_LIMIT_ALL_UPLOAD_MB | 3000/500 | megabytes uploaded by all members together: burst/per minute |
 | EMEETING_LIMIT_ALL_UPLOAD_PAGES | 15000/2500 | pages queued by all members' uploads together: burst/per minute |
+| EMEETING_HEADER_TIMEOUT | 10 | seconds a client has to send a request's head (from connecting, or its first byte) |
+| EMEETING_CONNECTIONS_PER_ADDRESS | 500 | open connections (HTTP and WebSocket) one client address may hold; more get 503 |
+| EMEETING_UNJOINED_PER_ADDRESS | 100 | WebSockets from one address that have not joined yet; more are closed with 1013 |
 | EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
 | EMEETING_SECRET_MIN_BALLOTS | 3 | fewest ballots a secret vote's count is published with (rooms/votes.py) |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
@@ -28,11 +32,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from emeeting.documents import Caps, default_workers
 from emeeting.ratelimit import Rate
@@ -52,7 +58,7 @@ ALL_UPLOAD_PAGES = Rate(15000, 2500)
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps that protect the server from one device; all are per connection."""
+    """Caps that protect the server from one device: per connection, unless they say otherwise."""
 
     max_frame: int = 64 * 1024  # larger frames get an error frame
     hard_max_frame: int = 1024 * 1024  # larger ones close the connection (1009)
@@ -60,12 +66,17 @@ class Limits:
     in_flight: int = 32  # commands a device may have unanswered before the server stops reading it
     resume_window: int = 2000  # events replayed on resume; a longer gap gets a snapshot
     join_timeout: float = 10.0  # seconds to send a valid join after connecting
+    # Per client address (a whole office may share one behind NAT: emeeting/guard.py).
+    header_timeout: float = 10.0  # seconds to send a request's head
+    connections_per_address: int = 500  # open connections, HTTP and WebSocket
+    unjoined_per_address: int = 100  # WebSockets not joined yet
     join_attempts: int = 5  # failed joins before the connection is closed
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
     # Rate limits, per client address or per member (emeeting/ratelimit.py). A member's devices
     # rejoin after every Wi-Fi drop, so the join budget is generous; a bad link is not.
     failed_joins: Rate = FAILED_JOINS
+    throttled_delay: float = 1.0  # seconds before a throttled address hears that its bad link is rate_limited
     joins: Rate = JOINS
     uploads: Rate = UPLOADS
     upload_bytes: Rate = UPLOAD_BYTES  # per member
@@ -81,6 +92,7 @@ class Settings:
     port: int = 8000
     public_url: str | None = None
     origins: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()  # names to answer to, besides localhost, IP literals and the public URL's
     secret: bytes | None = None
     link_days: float = 90.0  # links open a closed meeting this long (minutes to read, to certify)
     sync: str = "FULL"
@@ -103,6 +115,35 @@ class Settings:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
 
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's Host names this server. A page of a site whose name was pointed at
+        this machine (DNS rebinding) names that site; an IP literal or localhost cannot be one,
+        and other names must be configured (EMEETING_HOSTS, EMEETING_PUBLIC_URL)."""
+        name = _hostname(host)
+        if not name:
+            return False
+        if name == "localhost" or name.endswith(".localhost") or name in self.hosts:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            pass
+        else:
+            return True
+        return name in (_hostname(urlsplit(self.public_url or "").netloc), self.host.lower())
+
+    def private_data(self) -> None:
+        """The data folder is the server's alone (0700), and so are the database and its -wal and
+        -shm (0600; SQLite gives those the database file's mode, so an empty one is made first)."""
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.data.chmod(0o700)
+        if not self.database.exists():
+            os.close(os.open(self.database, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = self.database.with_name(self.database.name + suffix)
+            if path.exists():
+                path.chmod(0o600)
+
     def signing_key(self) -> bytes:
         """The invitation signing key: from the environment, or made once and kept in the data folder."""
         if self.secret:
@@ -112,7 +153,7 @@ class Settings:
             return bytes.fromhex(path.read_text().strip())
         except FileNotFoundError:
             pass
-        self.data.mkdir(parents=True, exist_ok=True)
+        self.data.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_bytes(32)
         # O_EXCL: two processes starting at once must not each write a different key.
         try:
@@ -133,6 +174,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "port": int(env.get("PORT", "8000")),
         "public_url": env.get("EMEETING_PUBLIC_URL") or None,
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
+        "hosts": frozenset(h for h in map(_hostname, env.get("EMEETING_HOSTS", "").split(",")) if h),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "link_days": float(env.get("EMEETING_LINK_DAYS", "90")),
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
@@ -148,7 +190,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     }
     if env.get("EMEETING_RENDER_WORKERS"):
         values["render_workers"] = max(1, int(env["EMEETING_RENDER_WORKERS"]))
-    rates = {
+    limits: dict[str, object] = {
         name: _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
         for name in ("failed_joins", "joins", "uploads")
         if env.get(f"EMEETING_LIMIT_{name.upper()}")
@@ -156,9 +198,14 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     for name, unit in (("upload_mb", MB), ("upload_pages", 1), ("all_upload_mb", MB), ("all_upload_pages", 1)):
         if env.get(f"EMEETING_LIMIT_{name.upper()}"):
             rate = _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
-            rates[name.replace("_mb", "_bytes")] = Rate(rate.burst * unit, rate.per_minute * unit)
-    if rates:
-        values["limits"] = Limits(**rates)  # type: ignore[arg-type]
+            limits[name.replace("_mb", "_bytes")] = Rate(rate.burst * unit, rate.per_minute * unit)
+    if env.get("EMEETING_HEADER_TIMEOUT"):
+        limits["header_timeout"] = float(env["EMEETING_HEADER_TIMEOUT"])
+    for name in ("connections_per_address", "unjoined_per_address"):
+        if env.get(f"EMEETING_{name.upper()}"):
+            limits[name] = max(1, int(env[f"EMEETING_{name.upper()}"]))
+    if limits:
+        values["limits"] = Limits(**limits)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
@@ -171,6 +218,14 @@ def _origins(value: str) -> frozenset[str]:
     """Allowed origins, normalised; "null" (sandboxed or file pages) is never allowed."""
     origins = {o.strip().rstrip("/").lower() for o in value.split(",")}
     return frozenset(o for o in origins if o and o != "null")
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header or netloc, without port, brackets or a final dot, lower case."""
+    try:
+        return (urlsplit("//" + host.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
 
 
 def _rate(value: str) -> Rate:

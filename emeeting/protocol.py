@@ -44,6 +44,7 @@ class CloseCode(enum.IntEnum):
     MESSAGE_TOO_BIG = 1009  # a frame above the hard cap; sent by the WebSocket layer itself
     INTERNAL_ERROR = 1011  # keepalive ping timeout, or the log could not be written: reconnect and resume
     SERVICE_RESTART = 1012  # sent by uvicorn to open connections when the server stops: reconnect and resume
+    TRY_AGAIN_LATER = 1013  # too many connections from this address waiting to join: reconnect later
     JOIN_TIMEOUT = 4000  # no valid join within the time allowed
     AUTH_FAILED = 4001  # too many frames on one connection before a valid join
     REVOKED = 4003  # the member's invitation was revoked: do not reconnect with this token
@@ -86,10 +87,11 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    token: str
+    token: object  # as sent: the door judges it (a malformed one is a failed link like any other)
     since: int | None
     ink_since: int | None = None
     epoch: str | None = None  # the log ``since`` and ``ink_since`` count in, from an earlier welcome
+    meeting: str | None = None  # without a token: join as the member the handshake's cookie names
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +130,12 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind[:64]!r}", field="type", id=client_id)
     try:
         if kind == JOIN:
-            token = fields.text(frame, "token", max_len=512)
+            token = frame.get("token")
             since = None if frame.get("since") is None else fields.integer(frame, "since")
             ink_since = None if frame.get("ink_since") is None else fields.integer(frame, "ink_since")
             epoch = None if frame.get("epoch") is None else fields.text(frame, "epoch", max_len=64)
-            return Join(token=token, since=since, ink_since=ink_since, epoch=epoch)
+            meeting = frame.get("meeting") if isinstance(frame.get("meeting"), str) else None
+            return Join(token=token, since=since, ink_since=ink_since, epoch=epoch, meeting=meeting)
         command_id = fields.ident(frame, "id")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:

@@ -1,4 +1,5 @@
-"""Rate limits: token buckets by key (a client's address, a member), in memory.
+"""Rate limits: token buckets by key (a client's address, a member), in memory; and caps on
+how many of something one key may hold at once (Slots).
 
 A bucket holds up to ``burst`` tokens and gains ``per_minute`` a minute; each
 attempt takes one. An empty bucket says how long until the next token, which
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,6 +61,30 @@ class RateLimit:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class Slots:
+    """At most ``per_key`` at once for each key (a client address); memory is bounded by what is held."""
+
+    def __init__(self, per_key: int) -> None:
+        if per_key < 1:
+            raise ValueError("a cap needs at least one slot")
+        self.per_key = per_key
+        self._held: Counter[str] = Counter()
+
+    def acquire(self, key: str) -> bool:
+        if self._held[key] >= self.per_key:
+            return False
+        self._held[key] += 1
+        return True
+
+    def release(self, key: str) -> None:
+        self._held[key] -= 1
+        if self._held[key] <= 0:
+            del self._held[key]
+
+    def held(self, key: str) -> int:
+        return self._held.get(key, 0)
 
 
 def retry_after(seconds: float) -> int:

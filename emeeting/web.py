@@ -10,11 +10,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, dates, meetings, protocol, setup
+from emeeting import api, auth, dates, meetings, protocol, setup
 from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
+from emeeting.origins import cross_site, origin_allowed
 from emeeting.services import Services
-from emeeting.ws import origin_allowed
 from rooms.commands_minutes import CarryForward
 from rooms.minutes_model import MAX_CARRIED
 from rooms.model import Member
@@ -33,7 +33,7 @@ STATIC = _pages("static")
 # Defence in depth behind escaping: the pages run only our own scripts and talk only to us.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
 # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
@@ -65,23 +65,41 @@ async def home(request: Request) -> Response:
 
 
 async def invitation(request: Request) -> Response:
-    """What an invitation link shows: who you are in which meeting, and where it stands."""
+    """What an invitation link shows: who you are in which meeting, and where it stands.
+
+    A device already signed in as another member of the same meeting is asked first (a page
+    elsewhere may have sent it here); the user's answer is a POST from this page."""
     services: Services = request.app.state.services
+    token = request.path_params["token"]
+    if request.method == "POST" and (
+        not origin_allowed(request.headers, services.settings.origins)
+        or cross_site(request.headers, services.settings.origins)
+    ):
+        page = TEMPLATES.get_template("invalid.html").render(code="forbidden_origin")
+        return HTMLResponse(page, status_code=403, headers=PAGE_HEADERS)
     try:
-        found, room = await services.door.admit(request.path_params["token"], api.client_address(request))
+        found, room = await api.admit(request, token)
     except protocol.ProtocolError as exc:
         return refused_page(api.refused(exc), not_found=True)
     state = room.committed
+    member = state.members[found.member_id]
+    if request.method == "POST":
+        response: Response = RedirectResponse(request.url.path, status_code=303)
+        set_member_cookie(response, request, state.id, token)
+        return response
+    current = await signed_in_as(request, state.id)
+    if current is not None and current != member.id:
+        page = TEMPLATES.get_template("switch.html").render(
+            meeting=state, member=member, current=state.members[current]
+        )
+        return HTMLResponse(page, headers=PAGE_HEADERS)
     # The QR code must open on a tablet: the configured public address, else the one this
     # browser used (a LAN address when the laptop opened it that way; 127.0.0.1 would not do).
-    token = request.path_params["token"]
+    # Either way a name this server answers to: the Host was checked before any route.
     public = services.settings.public_url
     link = f"{public.rstrip('/')}/j/{token}" if public else str(request.url.replace(query="", fragment=""))
     page = TEMPLATES.get_template("invitation.html").render(
-        meeting=state,
-        member=state.members[found.member_id],
-        current=state.item(state.current_item or ""),
-        qr=qr_svg(link, scale=4),
+        meeting=state, member=member, current=state.item(state.current_item or ""), qr=qr_svg(link, scale=4)
     )
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
@@ -89,18 +107,37 @@ async def invitation(request: Request) -> Response:
     return response
 
 
+async def signed_in_as(request: Request, meeting_id: str) -> str | None:
+    """The member this device's cookie for the meeting names, while that invitation is live."""
+    services: Services = request.app.state.services
+    cookie = request.cookies.get(api.COOKIE.format(meeting=meeting_id))
+    if not cookie:
+        return None
+    try:
+        found, _ = await auth.admit(services.hub, services.key, cookie, services.settings.link_days)
+    except protocol.ProtocolError:
+        return None
+    return found.member_id if found.meeting_id == meeting_id else None
+
+
+def bad_host() -> HTMLResponse:
+    """The page for a request naming a host this server does not answer to (DNS rebinding)."""
+    page = TEMPLATES.get_template("bad_host.html").render()
+    return HTMLResponse(page, status_code=400, headers=PAGE_HEADERS)
+
+
 async def meeting_page(request: Request) -> Response:
     """The live page of a meeting, by role: the chair's presenter view or an attendee's tablet view.
 
     The invitation page set the cookie that identifies the member; the page's script joins the
-    meeting over the WebSocket with the same token, which the page carries for that purpose.
+    meeting over the WebSocket with that cookie (the page itself never holds the token).
     """
     found = await _member(request)
     if isinstance(found, Response):
         return found
-    room, member, token = found
+    room, member = found
     template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
-    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, token=token)
+    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member)
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
@@ -109,25 +146,24 @@ async def minutes_page(request: Request) -> Response:
     found = await _member(request)
     if isinstance(found, Response):
         return found
-    room, member, token = found
+    room, member = found
     if member.role.value not in ("chair", "secretary"):
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="forbidden"), status_code=403)
-    page = TEMPLATES.get_template("minutes.html").render(meeting=room.committed, member=member, token=token)
+    page = TEMPLATES.get_template("minutes.html").render(meeting=room.committed, member=member)
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
-async def _member(request: Request) -> tuple[LiveRoom, Member, str] | Response:
+async def _member(request: Request) -> tuple[LiveRoom, Member] | Response:
     """The meeting and the member whose invitation cookie this request carries, or the error page."""
-    services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
     token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
     try:
-        found, room = await services.door.admit(token, api.client_address(request))
+        found, room = await api.admit(request, token)
     except protocol.ProtocolError as exc:
         return refused_page(api.refused(exc))
     if found.meeting_id != meeting_id:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=403)
-    return room, room.committed.members[found.member_id], token
+    return room, room.committed.members[found.member_id]
 
 
 def refused_page(exc: api.ApiError, *, not_found: bool = False) -> HTMLResponse:

@@ -16,15 +16,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
+from emeeting.auth import COOKIE, INVALID
 from emeeting.connection import Connection
 from emeeting.connrecord import Peer
 from emeeting.fastsend import DirectSend
 from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.origins import origin_allowed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 
@@ -41,19 +42,6 @@ class Joined:
 
 class Disconnected(Exception):
     """The device went away."""
-
-
-def origin_allowed(headers: Mapping[str, str], allowed: frozenset[str]) -> bool:
-    """A browser's handshake must come from a page of ours; clients that send no Origin are not browsers."""
-    origin = headers.get("origin")
-    if origin is None:
-        return True
-    origin = origin.rstrip("/").lower()
-    if origin in allowed:
-        return True
-    parts = urlsplit(origin)
-    host = headers.get("host", "")
-    return parts.scheme in ("http", "https") and bool(host) and parts.netloc.lower() == host.lower()
 
 
 async def endpoint(websocket: WebSocket, services: Services, direct: DirectSend | None) -> None:
@@ -75,6 +63,10 @@ class Device:
         self.limits = services.settings.limits
 
     async def run(self) -> None:
+        waiting, address = self.services.door.waiting, self._address()
+        if not waiting.acquire(address):
+            await self._close(CloseCode.TRY_AGAIN_LATER, "too many connections from this address waiting to join")
+            return
         try:
             joined = await asyncio.wait_for(self._join(), self.limits.join_timeout)
         except TimeoutError:
@@ -82,6 +74,8 @@ class Device:
             return
         except Disconnected:
             return
+        finally:
+            waiting.release(address)
         if joined is None:
             await self._close(CloseCode.AUTH_FAILED, "too many failed joins")
             return
@@ -111,7 +105,9 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if not isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
-                invitation, room = await services.door.join(frame.token, self._address())
+                invitation, room = await services.door.join(self._token(frame), self._address())
+                if frame.token is None and invitation.meeting_id != frame.meeting:
+                    raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
             except ProtocolError as exc:
                 frame_bytes = protocol.error(
                     exc.code, exc.message, id=exc.id, field=exc.field, retry_after=exc.retry_after
@@ -147,6 +143,13 @@ class Device:
                 outcome.seq.add_done_callback(answer)
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
+
+    def _token(self, join: protocol.Join) -> object:
+        """The join's token; without one, the cookie that the meeting's invitation page set in this
+        browser (sent with the handshake, which the Origin check has limited to our own pages)."""
+        if join.token is None and join.meeting is not None:
+            return self.ws.cookies.get(COOKIE.format(meeting=join.meeting))
+        return join.token
 
     def _address(self) -> str:
         return self.ws.client.host if self.ws.client else ""

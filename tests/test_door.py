@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import logging
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,17 +112,72 @@ async def test_bad_links_from_one_address_are_slowed_down_and_other_addresses_ar
         for _ in range(3):
             await device.send({"type": "join", "token": "v1.guess.guess"})
             assert (await device.expect("error"))["code"] == "invalid_token"
-        # Now even a good link from this address waits: the address is not believed any more.
-        await device.send({"type": "join", "token": server.tokens["deputy"]})
+        # The next bad link is answered rate_limited, and only after a pause.
+        started = time.monotonic()
+        await device.send({"type": "join", "token": "v1.guess.again"})
         limited = await device.expect("error")
-        assert limited["code"] == "rate_limited" and limited["retry_after"] >= 55
+        assert limited["code"] == "rate_limited" and limited["retry_after"] >= 5
+        assert time.monotonic() - started >= server.settings.limits.throttled_delay
         async with httpx.AsyncClient() as http:
-            page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
-        assert page.status_code == 429 and int(page.headers["retry-after"]) >= 55
+            page = await http.get(f"{server.url}/j/v1.another.guess")
+        assert page.status_code == 429 and int(page.headers["retry-after"]) >= 5
         assert "Wait a minute, then open the link again" in page.text
-        # A tablet at another address of the room joins as usual.
+        # A tablet at another address of the room gets a plain answer to its typo.
         other = await open_device(server, local_addr=("127.0.0.2", 0))
-        assert (await other.join(server.tokens["deputy"]))["member"] == "deputy"
+        await other.send({"type": "join", "token": "v1.typo.typo"})
+        assert (await other.expect("error"))["code"] == "invalid_token"
+
+
+async def test_a_valid_link_is_never_refused_whatever_its_address_sent_before(tmp_path: Path) -> None:
+    """Guessers are slowed down, but the room's tablets behind the same address are not locked out."""
+    async with serving(make_settings(tmp_path, failed_joins=Rate(3, 1), join_attempts=10)) as server:
+        device = await open_device(server)
+        for _ in range(5):
+            await device.send({"type": "join", "token": "v1.guess.guess"})
+            await device.expect("error")
+        assert (await device.join(server.tokens["chair"]))["member"] == "chair"
+        cookies = {f"emeeting_{server.meeting}": server.tokens["deputy"]}
+        async with httpx.AsyncClient(cookies=cookies) as http:
+            assert (await http.get(f"{server.url}/j/{server.tokens['deputy']}")).status_code == 200
+            assert (await http.get(f"{server.url}/m/{server.meeting}")).status_code == 200
+            assert (await http.get(f"{server.url}/api/meetings/{server.meeting}/documents")).status_code == 200
+
+
+CROSS_SITE = [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+    {"Referer": "https://evil.example/page.html"},
+    {"Origin": "https://evil.example"},
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+async def test_another_sites_requests_do_not_count_against_the_tablets_address(
+    tmp_path: Path, headers: dict[str, str]
+) -> None:
+    """A page elsewhere that loads 25 <img src="/j/garbage"> must not lock the tablet out."""
+    async with serving(make_settings(tmp_path, failed_joins=Rate(20, 10))) as server:
+        async with httpx.AsyncClient(headers=headers) as http:
+            for n in range(25):
+                await http.get(f"{server.url}/j/garbage{n}")
+                await http.get(
+                    f"{server.url}/m/{server.meeting}", headers={"Cookie": f"emeeting_{server.meeting}=x{n}"}
+                )
+        async with httpx.AsyncClient(headers={"Sec-Fetch-Site": "same-origin"}) as http:
+            typo = await http.get(f"{server.url}/j/v1.typo.typo")
+        assert typo.status_code == 404 and "ไม่ถูกต้อง" in typo.text
+        device = await open_device(server)
+        await device.send({"type": "join", "token": "v1.typo.typo"})
+        assert (await device.expect("error"))["code"] == "invalid_token"
+
+
+async def test_a_guesser_who_says_cross_site_is_still_slowed_down(tmp_path: Path) -> None:
+    async with serving(make_settings(tmp_path, failed_joins=Rate(3, 1))) as server:
+        async with httpx.AsyncClient(headers={"Sec-Fetch-Site": "cross-site"}) as http:
+            answers = [(await http.get(f"{server.url}/j/v1.guess{n}.guess")).status_code for n in range(5)]
+            valid = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+        assert answers == [404, 404, 404, 429, 429]
+        assert valid.status_code == 200
 
 
 async def test_a_members_devices_joining_in_a_loop_are_slowed_down(tmp_path: Path) -> None:
@@ -165,6 +223,63 @@ async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(tmp_path:
         assert "secure" in page.headers["set-cookie"].lower()
 
 
+# -- switching who a device is ---------------------------------------------------------------------
+
+
+async def member_of_the_pages(http: httpx.AsyncClient, server: RunningServer) -> str:
+    page = await http.get(f"{server.url}/m/{server.meeting}")
+    assert page.status_code == 200
+    found = re.search(r'id="emeeting-boot">(.*?)</script>', page.text)
+    assert found is not None
+    member: str = json.loads(found.group(1))["member"]
+    return member
+
+
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-origin"])
+async def test_a_link_for_another_member_asks_before_the_device_switches(
+    server: RunningServer, fetch_site: str
+) -> None:
+    """A page elsewhere navigating the deputy's tablet to the guest's link must not make the
+    deputy's notes go into the guest's ink: the tablet asks, in Thai and English."""
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"{server.url}/j/{server.tokens['deputy']}")).status_code == 200
+        link = f"{server.url}/j/{server.tokens['guest']}"
+        asked = await http.get(link, headers={"Sec-Fetch-Site": fetch_site})
+        assert asked.status_code == 200 and "set-cookie" not in asked.headers
+        assert asked.headers["cache-control"] == "no-store"
+        assert "แท็บเล็ตนี้เข้าใช้ในชื่อ" in asked.text and "This tablet is signed in as" in asked.text
+        assert "นางสาวพรทิพย์ ศรีสุข" in asked.text  # the deputy, who it is now
+        assert 'method="post"' in asked.text and "<svg" not in asked.text
+        assert await member_of_the_pages(http, server) == "deputy"
+        # Another site's form cannot answer for the user.
+        forged = await http.post(link, headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403 and "set-cookie" not in forged.headers
+        assert await member_of_the_pages(http, server) == "deputy"
+        # The user's own answer, from our page, switches.
+        switched = await http.post(link, headers={"Origin": server.url})
+        assert switched.status_code == 303 and "set-cookie" in switched.headers
+        assert await member_of_the_pages(http, server) == "guest"
+        # The same member's link again asks nothing.
+        again = await http.get(link)
+        assert again.status_code == 200 and "<svg" in again.text
+
+
+async def test_no_question_when_the_device_has_no_live_identity_in_that_meeting(server: RunningServer) -> None:
+    name = f"emeeting_{server.meeting}"
+    for cookies in ({}, {name: "v1.not.valid"}, {"emeeting_elsewhere": server.tokens["deputy"]}):
+        async with httpx.AsyncClient(cookies=cookies) as http:
+            page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+            assert page.status_code == 200 and "<svg" in page.text and "set-cookie" in page.headers
+    store = await Store.open(server.settings.database)
+    try:
+        await store.revoke_invitation(server.invitations["deputy"])
+    finally:
+        await store.close()
+    async with httpx.AsyncClient(cookies={name: server.tokens["deputy"]}) as http:
+        page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+        assert page.status_code == 200 and "<svg" in page.text
+
+
 # -- tokens never logged -----------------------------------------------------------------------
 
 
@@ -206,9 +321,10 @@ async def test_no_token_reaches_a_log_line(tmp_path: Path, every_log_line: list[
         await get(server, f"/api/meetings/{server.meeting}/documents", member="secretary")
         device, _ = await joined(server, "deputy")
         bad = await open_device(server, local_addr=("127.0.0.2", 0))  # the secretary's address stays good
-        for token in ("v1.guess.guess", server.tokens["guest"] + "x", server.tokens["guest"]):
+        for token in ("v1.guess.guess", server.tokens["guest"] + "x", "v1.guess.again"):
             await bad.send({"type": "join", "token": token})
             await bad.expect("error")  # the last is refused by the rate limit
+        assert (await bad.join(server.tokens["guest"]))["member"] == "guest"
         async with httpx.AsyncClient() as http:
             revoked = await http.delete(
                 f"{server.url}/api/meetings/{server.meeting}/members/deputy/invitation",
@@ -222,6 +338,39 @@ async def test_no_token_reaches_a_log_line(tmp_path: Path, every_log_line: list[
         assert token not in text, f"{member}'s token is in the log"
         assert token.split(".")[1] not in text, f"{member}'s invitation id is in the log"
         assert token.split(".")[2] not in text, f"{member}'s signature is in the log"
+
+
+async def test_malformed_links_are_counted_and_refused_plainly_with_a_bounded_log(
+    tmp_path: Path, every_log_line: list[str]
+) -> None:
+    """The review's /j/v1.abc.%C3%A9 gave a 500 and a traceback, and was not counted."""
+    attempts = 0
+    async with serving(make_settings(tmp_path, failed_joins=Rate(6, 1)), log_level="info") as server:
+        async with httpx.AsyncClient() as http:
+            pages = [
+                await http.get(f"{server.url}/j/{bad}") for bad in ("v1.abc.%C3%A9", "%E0%B8%81" * 300, "v1.a.b" * 400)
+            ]
+            api = await http.get(
+                f"{server.url}/api/meetings/{server.meeting}/documents",
+                headers={b"Cookie": f"emeeting_{server.meeting}=v1.é.é".encode()},
+            )
+        attempts += 4
+        assert [p.status_code for p in pages] == [404, 404, 404]
+        assert all("ไม่ถูกต้อง" in p.text and "This invitation link is not valid" in p.text for p in pages)
+        assert api.status_code == 401 and api.json()["code"] == "invalid_token"
+        device = await open_device(server)
+        for token in ("v1.abc.\u00e9", 5):
+            await device.send({"type": "join", "token": token})
+            assert (await device.expect("error"))["code"] == "invalid_token"
+            attempts += 1
+        # Six malformed links from this address: the next is slowed down like any bad link.
+        async with httpx.AsyncClient() as http:
+            limited = await http.get(f"{server.url}/j/v1.abc.%C3%A9")
+        attempts += 1
+        assert limited.status_code == 429 and "retry-after" in limited.headers
+    text = "\n".join(every_log_line)
+    assert "Traceback" not in text and "Exception" not in text
+    assert len(text) < 500 * attempts, text[-2000:]
 
 
 # -- tokens ---------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def predict(frame: Frame, joined: bool, tokens: frozenset[str]) -> Expect:
     if isinstance(parsed, Join):
         return (
             Expect("welcome")
-            if parsed.token in tokens
+            if isinstance(parsed.token, str) and parsed.token in tokens  # as sent: any msgpack value
             else Expect("error", ErrorCode.INVALID_TOKEN.value, None, "token")
         )
     assert isinstance(parsed, CommandFrame)

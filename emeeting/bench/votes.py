@@ -30,7 +30,7 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
 from emeeting import meetings
-from emeeting.bench.live import STARTUP, ClientProcesses, _python, percentiles
+from emeeting.bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentiles
 from emeeting.bench.tablets import _binary
 from emeeting.config import from_env
 from emeeting.store import Store
@@ -72,7 +72,7 @@ def start_server(data: Path, env: dict[str, str] | None = None) -> tuple[subproc
     with (data / "serve.log").open("wb") as log:  # the child has its own copy
         proc = _python(
             "-m", "emeeting", "serve", "--port", "0", "--data", str(data),
-            stdout=subprocess.PIPE, stderr=log, env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=log, env={**os.environ, **ONE_ADDRESS, **(env or {})},
         )  # fmt: skip
     assert proc.stdout is not None
     found: list[str] = []

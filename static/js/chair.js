@@ -14,7 +14,7 @@ import {
 } from "./ui.js";
 
 const boot = bootData();
-const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+const client = new MeetingClient({ meeting: boot.meeting, member: boot.member }); // the cookie says who: no token here
 forgetHiddenImages(client, boot.meeting);
 registerServiceWorker(); // the pages shown keep showing through a short network drop (sw.js)
 const isChair = boot.role === "chair";
@@ -360,7 +360,7 @@ client.addEventListener("state", draw);
 client.addEventListener("presence", draw);
 client.addEventListener("status", draw);
 client.addEventListener("fatal", (e) => {
-  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token" || e.detail.code === "token_expired") forgetImages(boot.meeting);
+  if (["token_revoked", "invalid_token", "token_expired", "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
   view.el.hidden = true;
   nothing.hidden = false;
   fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));

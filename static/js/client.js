@@ -18,7 +18,8 @@
 //   reply     {id, ok, ack|error} for every command reply
 //   error     {code, message, id, field, command}: errors of commands and of the connection
 //   presence  {members: {member_id: number_of_devices}} when the server sends it
-//   fatal     {code}: invalid_token, token_revoked, token_expired or protocol: the client has stopped
+//   fatal     {code}: invalid_token, token_revoked, token_expired, identity_changed or protocol: the
+//             client has stopped
 //   outdated  {type}: the server sent an event type this page does not know (resynchronising)
 //   ink       an ink frame ({n, ts, event}): this member's own ink (ink.js folds it)
 //   pointer   a pointer frame ({member, document, page, x, y}): the presenter's laser pointer
@@ -69,14 +70,19 @@ function randomPrefix() {
 export class MeetingClient extends EventTarget {
   /**
    * @param {object} options
-   * @param {string} options.token      the invitation token (a password: never logged)
-   * @param {string} [options.meeting]  the meeting id, known before the welcome (for URLs)
+   * @param {string} [options.token]    the invitation token (a password: never logged); our own
+   *                                    pages leave it out and join as the member whose cookie
+   *                                    (set by the invitation link) the browser sends
+   * @param {string} [options.meeting]  the meeting id, known before the welcome (for URLs); needed
+   *                                    when there is no token
+   * @param {string} [options.member]   the member the page was made for: a welcome naming another
+   *                                    (the cookie was switched meanwhile) stops the client
    * @param {string} [options.url]      the WebSocket URL; default ws(s)://<this host>/ws
    * @param {string} [options.base]     the HTTP base of the document API; default this origin
    */
-  constructor({ token, meeting = null, url = null, base = "" }) {
+  constructor({ token = null, meeting = null, member = null, url = null, base = "" }) {
     super();
-    if (!token) throw new Error("MeetingClient needs a token");
+    if (!token && !meeting) throw new Error("MeetingClient needs a token, or the meeting id on our own pages");
     this._token = token;
     this.meetingId = meeting;
     this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
@@ -85,6 +91,7 @@ export class MeetingClient extends EventTarget {
     this.lastSeq = null; // seq of the last event/snapshot applied to `state`
     this.epoch = null; // the identity of the log lastSeq and inkSince count in (welcome.epoch), sent back in join
     this.memberId = null;
+    this._expectedMember = member;
     this.role = null;
     this.status = "offline";
     this.presence = null; // {member_id: devices} once the server sends it
@@ -169,7 +176,8 @@ export class MeetingClient extends EventTarget {
       if (this._ws !== ws) return;
       clearTimeout(conn.timer);
       conn.timer = setTimeout(() => this._restart("no welcome"), WELCOME_TIMEOUT);
-      this._send({ type: "join", token: this._token, since: this.lastSeq, ink_since: this.inkSince, epoch: this.epoch });
+      const who = this._token ? { token: this._token } : { meeting: this.meetingId };
+      this._send({ type: "join", ...who, since: this.lastSeq, ink_since: this.inkSince, epoch: this.epoch });
     };
     ws.onmessage = (message) => {
       if (this._ws !== ws) return;
@@ -303,6 +311,10 @@ export class MeetingClient extends EventTarget {
 
   _onWelcome(frame, conn) {
     if (frame.protocol !== PROTOCOL) return this._fail("protocol");
+    // The device is someone else now (its cookie was switched in another tab): what this page
+    // holds (notes, a half-cast vote) must not go out in the other member's name.
+    const expected = this._expectedMember || this.memberId;
+    if (expected && frame.member !== expected) return this._fail("identity_changed");
     clearTimeout(conn.timer);
     conn.joined = true;
     conn.targetSeq = frame.seq;

@@ -188,6 +188,7 @@ const WORDS = {
   "err.stroke_exists": ["มีเส้นนี้อยู่แล้ว", "That stroke exists already"],
   "err.page_out_of_range": ["ไม่มีหน้านี้ในเอกสาร", "The document has no such page"],
   "err.invalid_token": ["ลิงก์คำเชิญไม่ถูกต้อง โปรดขอลิงก์ใหม่จากเลขานุการ", "This invitation link is not valid. Ask the secretary for a new link."],
+  "err.identity_changed": ["แท็บเล็ตนี้เปลี่ยนไปใช้ในชื่อผู้เข้าประชุมคนอื่นแล้ว โปรดโหลดหน้านี้ใหม่", "This tablet was switched to another member. Reload the page."],
   "err.token_revoked": ["คำเชิญนี้ถูกยกเลิกแล้ว โปรดขอลิงก์ใหม่จากเลขานุการ", "This invitation has been revoked. Ask the secretary for a new link."],
   "err.token_expired": ["การประชุมนี้ปิดไปนานแล้ว ลิงก์คำเชิญจึงหมดอายุ โปรดติดต่อเลขานุการ", "This meeting closed long ago and its links have expired. Ask the secretary."],
   "err.rate_limited": ["มีการเชื่อมต่อถี่เกินไป กำลังรอเพื่อลองใหม่", "Too many attempts: waiting before trying again."],

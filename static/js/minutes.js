@@ -11,7 +11,7 @@ const SAVE_AFTER = 1200; // ms after the last keystroke
 const FIELDS = ["notes", "dissent", "resolution"];
 
 const boot = bootData();
-const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+const client = new MeetingClient({ meeting: boot.meeting, member: boot.member }); // the cookie says who: no token here
 const isChair = boot.role === "chair";
 const $ = (id) => document.getElementById(id);
 $("conn-slot").replaceWith(connectionBadge(client));

@@ -14,7 +14,7 @@ import {
 } from "./ui.js";
 
 const boot = bootData();
-const client = new MeetingClient({ token: boot.token, meeting: boot.meeting });
+const client = new MeetingClient({ meeting: boot.meeting, member: boot.member }); // the cookie says who: no token here
 // Page images are kept on the tablet as they are delivered (static/js/sw.js), so that pages
 // already seen or prefetched keep showing, and browsing them works, while the network is gone.
 registerServiceWorker();
@@ -247,7 +247,7 @@ client.addEventListener("event", (e) => {
 client.addEventListener("fatal", (e) => {
   prefetcher.stop();
   // A revoked (or unknown) link: the papers of this meeting are not kept on the device.
-  if (e.detail.code === "token_revoked" || e.detail.code === "invalid_token" || e.detail.code === "token_expired") forgetImages(boot.meeting);
+  if (["token_revoked", "invalid_token", "token_expired", "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
   fill(waiting, h("div", { class: "fatal" }, h("p", { text: errorText(e.detail.code) })));
   waiting.hidden = false;
   view.el.hidden = true;

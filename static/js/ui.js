@@ -36,7 +36,7 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** The boot data the template rendered as JSON: {token, meeting, member, role}. */
+/** The boot data the template rendered as JSON: {meeting, member, role, name} (never the token). */
 export function bootData() {
   const script = document.getElementById("emeeting-boot");
   return JSON.parse(script.textContent);
