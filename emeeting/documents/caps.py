@@ -34,6 +34,7 @@ class Caps:
     max_image_pixels: int = 120_000_000  # an uploaded PNG or JPEG (a 108-megapixel phone photo fits)
     office_command: tuple[str, ...] = ("soffice",)  # program (and leading arguments) that runs LibreOffice
     office_memory: int = 4096 * MIB  # RLIMIT_AS of LibreOffice: a guess, not measured (see office.py)
+    office_scratch: int = 256 * MIB  # LibreOffice's scratch space (its temp files and profile), in all
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
