@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -366,3 +367,39 @@ async def test_scratch_space_stops_at_its_cap(libreoffice: None, bomb: Path, tmp
         await pool.close()
     assert libreoffice_temp() - before == set()
     assert leftovers(tmp_path) == ["clean.pdf"]
+
+
+async def ended(pids: list[int], seconds: float) -> None:
+    """Wait until each of ``pids`` has ended (told by its pidfd); TimeoutError after ``seconds``."""
+    loop = asyncio.get_running_loop()
+    waits: list[tuple[int, asyncio.Future[None]]] = []
+    try:
+        for pid in pids:
+            try:
+                fd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                continue
+            waits.append((fd, loop.create_future()))
+            loop.add_reader(fd, waits[-1][1].set_result, None)
+        async with asyncio.timeout(seconds):
+            await asyncio.gather(*(future for _, future in waits))
+    finally:
+        for fd, _ in waits:
+            loop.remove_reader(fd)
+            os.close(fd)
+
+
+async def test_libreoffice_does_not_outlive_its_worker(libreoffice: None, bomb: Path, tmp_path: Path) -> None:
+    """The worker dies on its own mid-conversion, as when the server is killed (so nobody kills
+    its process group): LibreOffice and everything in its jail end with it, leaving nothing."""
+    before = libreoffice_temp()
+    work = tmp_path / "work"
+    work.mkdir()
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import signal\nsignal.alarm(3)\n" + CONVERT, str(bomb), "soffice", str(work),
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )  # fmt: skip
+    assert await worker.wait() == -signal.SIGALRM  # died 3 s in; the picture takes LibreOffice 15 s
+    await ended(processes_naming(str(work)), 5)
+    assert processes_naming(str(work)) == []
+    assert libreoffice_temp() - before == set()
