@@ -15,6 +15,7 @@
 | EMEETING_MAX_PAGES | 500 | most pages a document may have |
 | EMEETING_PAGE_SECONDS | 10 | longest a page may take to render before it is given up |
 | EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
+| EMEETING_OFFICE_SCRATCH_MB | 256 | scratch space (memory) of one LibreOffice conversion |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
@@ -186,6 +187,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
             page_seconds=float(env.get("EMEETING_PAGE_SECONDS", "10")),
             worker_memory=int(env.get("EMEETING_WORKER_MEMORY_MB", "1024")) * 1024 * 1024,
+            office_scratch=int(env.get("EMEETING_OFFICE_SCRATCH_MB", "256")) * 1024 * 1024,
         ),
     }
     if env.get("EMEETING_RENDER_WORKERS"):

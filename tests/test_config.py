@@ -42,9 +42,9 @@ def test_the_signing_key_is_made_once_and_kept(tmp_path: Path) -> None:
 
 def test_document_caps_from_the_environment() -> None:
     env = {"EMEETING_MAX_UPLOAD_MB": "5", "EMEETING_MAX_PAGES": "20", "EMEETING_PAGE_SECONDS": "2.5"}
-    caps = from_env({**env, "EMEETING_WORKER_MEMORY_MB": "512", "EMEETING_RENDER_WORKERS": "3"}).caps
+    caps = from_env({**env, "EMEETING_WORKER_MEMORY_MB": "512", "EMEETING_OFFICE_SCRATCH_MB": "64"}).caps
     assert (caps.max_bytes, caps.max_pages, caps.page_seconds) == (5 * 1024 * 1024, 20, 2.5)
-    assert caps.worker_memory == 512 * 1024 * 1024
+    assert (caps.worker_memory, caps.office_scratch) == (512 * 1024 * 1024, 64 * 1024 * 1024)
     assert from_env({"EMEETING_RENDER_WORKERS": "3"}).render_workers == 3
 
 

@@ -33,7 +33,9 @@ class Caps:
     open_seconds: float = 20.0  # to open, check, clean and save one file (not counting the two above)
     max_image_pixels: int = 120_000_000  # an uploaded PNG or JPEG (a 108-megapixel phone photo fits)
     office_command: tuple[str, ...] = ("soffice",)  # program (and leading arguments) that runs LibreOffice
-    office_memory: int = 4096 * MIB  # RLIMIT_AS of LibreOffice: a guess, not measured (see office.py)
+    # RLIMIT_AS of LibreOffice 7.4: at 300 MiB it aborts on starting; 4 GiB leaves room (not tuned further)
+    office_memory: int = 4096 * MIB
+    office_scratch: int = 256 * MIB  # LibreOffice's temp files, profile and HOME together: a tmpfs (jail.py)
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

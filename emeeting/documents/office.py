@@ -1,23 +1,29 @@
 """Office documents to PDF with LibreOffice (`soffice --headless --convert-to pdf`), in a worker.
 
-LibreOffice runs as a child of the worker, in the worker's process group, with its own
-profile folder (two conversions at once must not share one) and an address-space cap. Its
-time limit is kept by the pool: when ``Caps.office_seconds`` pass, the pool kills the
-worker's whole process group, LibreOffice included, and the caller gets office_failed.
+LibreOffice runs as a child of the worker, in the worker's process group, inside a jail
+(jail.py): no network at all, its temp files, profile and HOME in a capped scratch space that
+the kernel frees when it ends, an address-space cap, and no process that outlives the worker.
+Each conversion has a fresh profile there, so two at once never share one, and the profile's
+settings (``SETTINGS``) block linked content and macros: a second layer against fetching what a
+document links to (a linked picture at a web address or a local path would otherwise be
+fetched during conversion and shown to every member). Its time limit is kept by the pool: when
+``Caps.office_seconds`` pass, the pool kills the worker's whole process group, LibreOffice
+included, and the caller gets office_failed.
 
-Tested with stand-in programs only (tests/documents/test_office.py): LibreOffice is not
-installed on the development machine, so ``Caps.office_memory`` (4 GiB of address space; the
-worker's own 1 GiB would be too little for it) has not been measured against the real thing.
+When the jail cannot be built (no namespaces for this user), office files are refused
+(office_unavailable) rather than converted with network.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import resource
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+from emeeting.documents import jail
 from emeeting.documents.caps import Caps
 from emeeting.documents.errors import Code, DocumentError
 from emeeting.documents.intake import office_extension
@@ -27,6 +33,23 @@ NOT_INSTALLED = (
     "cannot be converted. Save the file as PDF and upload that, or ask the administrator to install "
     "LibreOffice (apt-get install libreoffice-nogui)."
 )
+NOT_JAILED = (
+    "This server cannot convert Word, PowerPoint, Excel and OpenDocument files safely: LibreOffice must run "
+    "cut off from the network, and this server does not allow that. Save the file as PDF and upload that, or "
+    "ask the administrator (the server's log says why)."
+)
+
+# The profile's settings (registrymodifications.xcu): (path, property) -> value.
+SETTINGS = {
+    # Linked pictures and other links from a document not in a trusted location (none is) are not
+    # loaded: neither web addresses (OPTIONS and GET were sent) nor local files (copied into the PDF).
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",  # very high
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
+    ("/org.openoffice.Office.Writer/Content/Update", "Link"): "0",  # Writer: never update links
+    ("/org.openoffice.Office.Calc/Content/Update", "Link"): "1",  # Calc: never update links
+}
+PROFILE = Path(jail.TMP) / "profile"  # inside the jail: in the scratch space
 
 
 def available(caps: Caps) -> bool:
@@ -39,37 +62,45 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
     program = shutil.which(caps.office_command[0])
     if program is None:
         raise DocumentError(Code.OFFICE_UNAVAILABLE, NOT_INSTALLED)
+    work = work.absolute()
     document = work / f"document.{office_extension(source)}"
     shutil.copyfile(source, document)
-    out = work / "out"
+    out, scratch = work / "out", work / "scratch"
     out.mkdir()
+    scratch.mkdir()
     log = work / "soffice.log"
-    command = [
-        program,
-        *caps.office_command[1:],
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        f"-env:UserInstallation={(work / 'profile').as_uri()}",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(out),
-        str(document),
-    ]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8"}
+    try:
+        command = jail.command([
+            program,
+            *caps.office_command[1:],
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={PROFILE.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(document),
+        ])  # fmt: skip
+    except jail.JailError as exc:
+        _not_jailed(str(exc))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": jail.TMP, "TMPDIR": jail.TMP, "LANG": "C.UTF-8"}
     with log.open("wb") as output:
-        # Our own command line, on a file named by us; the worker has no threads, so preexec_fn is safe.
-        finished = subprocess.run(  # noqa: S603
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            cwd=work,
-            env=env,
-            check=False,
-            preexec_fn=lambda: _limit_memory(caps.office_memory),
-        )
+        try:
+            # Our own command line, on a file named by us; the worker has no threads, so preexec_fn is safe.
+            finished = subprocess.run(  # noqa: S603
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=work,
+                env=env,
+                check=False,
+                preexec_fn=functools.partial(_enter, scratch, caps, [work, Path(program)]),
+            )
+        except subprocess.SubprocessError:  # _enter failed in the child, and wrote why to the log
+            _not_jailed(log.read_text(errors="replace").strip())
     pdf = out / "document.pdf"
     if finished.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         said = " ".join(log.read_text(errors="replace").split())[-300:]
@@ -82,7 +113,30 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
     return pdf
 
 
-def _limit_memory(limit: int) -> None:
-    """In the LibreOffice child: its own address-space cap instead of the worker's smaller one."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+def settings_xcu() -> str:
+    """``SETTINGS`` as LibreOffice's registrymodifications.xcu."""
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+        for (path, name), value in SETTINGS.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}</oor:items>\n"
+    )
+
+
+def _enter(scratch: Path, caps: Caps, visible: list[Path]) -> None:
+    """In the LibreOffice child before exec: into the jail, then the profile's settings."""
+    try:
+        jail.enter(scratch, caps.office_scratch, caps.office_memory, visible)
+        (PROFILE / "user").mkdir(parents=True)
+        (PROFILE / "user" / "registrymodifications.xcu").write_text(settings_xcu())
+    except BaseException as exc:
+        os.write(2, f"{type(exc).__name__}: {exc}\n".encode())  # fd 2 is the log
+        raise
+
+
+def _not_jailed(reason: str) -> None:
+    print(f"emeeting worker: LibreOffice was not started, no jail: {reason}", file=sys.stderr)
+    raise DocumentError(Code.OFFICE_UNAVAILABLE, NOT_JAILED)

@@ -356,36 +356,6 @@ def legacy_doc(path: Path) -> Path:
     return path
 
 
-def fake_soffice(path: Path, behaviour: str, record: Path) -> Path:
-    """A stand-in for LibreOffice's ``soffice``: "convert" writes a one-page PDF as soffice would
-    (OUTDIR/NAME.pdf); "hang" starts a child and sleeps. Both write their pids to ``record``."""
-    pdf = bytes(_pdf_bytes([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(b"0 0 1 rg 72 600 200 100 re f"),
-    ]))  # fmt: skip
-    path.write_text(
-        textwrap.dedent(f"""\
-        #!{sys.executable}
-        import os, subprocess, sys, time
-        from pathlib import Path
-        args = sys.argv[1:]
-        pids = [os.getpid()]
-        if {behaviour!r} == "hang":
-            pids.append(subprocess.Popen(["sleep", "600"]).pid)
-        Path({str(record)!r}).write_text(" ".join(map(str, pids)))
-        if {behaviour!r} == "hang":
-            time.sleep(600)
-        source = Path(args[-1])
-        out = Path(args[args.index("--outdir") + 1])
-        (out / (source.stem + ".pdf")).write_bytes({pdf!r})
-        """)
-    )
-    path.chmod(0o755)
-    return path
-
-
 # --- writing PDFs by hand ---------------------------------------------------------------
 
 
