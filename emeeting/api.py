@@ -139,8 +139,8 @@ async def upload(request: Request) -> Response:
     if wait:
         message = f"too many megabytes uploaded just now; try again in {retry_after(wait)} s"
         raise ApiError(429, "rate_limited", message, retry_after(wait))
-    temp = services.settings.data / "tmp"
-    temp.mkdir(parents=True, exist_ok=True)
+    temp = services.settings.scratch
+    temp.mkdir(mode=0o700, parents=True, exist_ok=True)
     source = temp / secrets.token_hex(8)
     normalised = source.with_suffix(".pdf")
     try:

@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> App:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         settings.private_data()
+        settings.clear_scratch()  # what a killed server left half-received or half-converted
         store = await Store.open(settings.database, sync=settings.sync)
         pool = RenderPool(settings.render_workers, settings.caps)
         try:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,16 @@ class Settings:
     @property
     def database(self) -> Path:
         return self.data / "emeeting.sqlite3"
+
+    @property
+    def scratch(self) -> Path:
+        """Where uploads are received and documents are converted and exported: nothing in it
+        outlives its request, and whatever a killed server left there goes at the next start."""
+        return self.data / "tmp"
+
+    def clear_scratch(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir(mode=0o700)
 
     @property
     def base_url(self) -> str:

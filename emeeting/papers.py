@@ -41,8 +41,8 @@ async def my_annotations(request: Request) -> Response:
         documents.append((doc.title, str(folder(services.settings.data, doc.file) / "source.pdf"), strokes, notes))
     if not documents:
         raise ApiError(404, "not_found", "this meeting has no documents you may open")
-    temp = services.settings.data / "tmp"
-    temp.mkdir(parents=True, exist_ok=True)
+    temp = services.settings.scratch
+    temp.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = secrets.token_hex(8)
     source, out = temp / f"{name}.ink", temp / f"{name}.pdf"
     source.write_bytes(msgpack.packb(documents, use_bin_type=True))

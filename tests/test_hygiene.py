@@ -60,6 +60,20 @@ async def test_the_data_folder_and_database_files_are_the_servers_alone(tmp_path
             assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
 
 
+async def test_scratch_files_left_by_a_killed_server_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    """A server killed mid-upload or mid-conversion leaves the upload's copy and the job's folder
+    (a converted PDF, LibreOffice's log) in DATA/tmp; the next start removes them before serving."""
+    data = tmp_path / "data"
+    scratch = data / "tmp"
+    job = scratch / ".3f2a.pdf.9c1e.work"
+    (job / "out").mkdir(parents=True)
+    (job / "out" / "document.pdf").write_bytes(b"%PDF-1.7 a member's paper")
+    (scratch / "3f2a91c0d4e5b6a7").write_bytes(b"PK an upload cut off by the kill")
+    async with serving(make_settings(data)) as server, httpx.AsyncClient() as http:
+        assert (await http.get(f"{server.url}/healthz")).status_code == 200
+        assert not scratch.exists() or list(scratch.iterdir()) == []
+
+
 # -- host names ------------------------------------------------------------------------------------
 
 

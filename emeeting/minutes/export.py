@@ -98,8 +98,8 @@ async def download(request: Request) -> Response:
 
 
 async def _pdf_in_a_worker(services: Services, doc: MinutesDocument) -> bytes:
-    temp = services.settings.data / "tmp"
-    temp.mkdir(parents=True, exist_ok=True)
+    temp = services.settings.scratch
+    temp.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = secrets.token_hex(8)
     source, out = temp / f"{name}.minutes", temp / f"{name}.pdf"
     source.write_bytes(msgpack.packb(to_plain(doc), use_bin_type=True))
