@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from emeeting.documents import Caps
-from tests.documents import hostile
+from tests.documents import hostile, office_files
 from tests.support import joined, make_settings, serving
 from tests.test_uploads import upload
 
@@ -96,7 +96,7 @@ def peak_rss() -> int:
 async def test_a_zip_bomb_is_never_unpacked_in_the_server(tmp_path: Path) -> None:
     """A 1 MB .docx whose mimetype and document.xml each inflate to 512 MiB: the server only reads
     bounded prefixes of it (conversion happens in a worker, here a stand-in LibreOffice)."""
-    soffice = hostile.fake_soffice(tmp_path / "soffice", "convert", tmp_path / "soffice.pids")
+    soffice = office_files.fake_soffice(tmp_path / "soffice", "convert")
     async with serving(make_settings(tmp_path / "data", caps=Caps(office_command=(str(soffice),)))) as server:
         bomb = hostile.zip_bomb_docx(tmp_path / "minutes.docx", megabytes=512)
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
