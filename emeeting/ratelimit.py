@@ -36,22 +36,34 @@ class RateLimit:
         tokens, when = self._buckets.get(key, (self.rate.burst, now))
         return min(self.rate.burst, tokens + (now - when) * self.rate.per_minute / 60)
 
-    def take(self, key: str) -> float:
-        """Take a token for ``key``: 0 when there was one, else the seconds until there will be."""
-        now = self._clock()
-        tokens = self._tokens(key, now)
-        if tokens < 1:
-            return (1 - tokens) * 60 / self.rate.per_minute
-        self._buckets.pop(key, None)  # re-inserted last: the dict stays ordered by last use
-        self._buckets[key] = (tokens - 1, now)
-        if len(self._buckets) > self._max_keys:
-            self._forget(now)
-        return 0.0
+    def wait(self, key: str, cost: float = 1) -> float:
+        """The seconds until ``key`` may spend ``cost`` (0: now). A cost above the burst fits a
+        full bucket, which it leaves in debt."""
+        missing = min(cost, self.rate.burst) - self._tokens(key, self._clock())
+        return max(0.0, missing * 60 / self.rate.per_minute)
+
+    def take(self, key: str, cost: float = 1) -> float:
+        """Spend ``cost`` for ``key``: 0 when it fitted, else the seconds until it will (nothing spent)."""
+        wait = self.wait(key, cost)
+        if wait == 0:
+            self._set(key, self._tokens(key, self._clock()) - cost)
+        return wait
+
+    def refund(self, key: str, amount: float) -> None:
+        """Give back what was spent and not used (never past the burst)."""
+        if key in self._buckets:
+            self._set(key, min(self.rate.burst, self._tokens(key, self._clock()) + amount))
 
     def peek(self, key: str) -> float:
         """Like :meth:`take`, without taking: 0 when ``key`` may go on, else the seconds to wait."""
-        tokens = self._tokens(key, self._clock())
-        return 0.0 if tokens >= 1 else (1 - tokens) * 60 / self.rate.per_minute
+        return self.wait(key)
+
+    def _set(self, key: str, tokens: float) -> None:
+        now = self._clock()
+        self._buckets.pop(key, None)  # re-inserted last: the dict stays ordered by last use
+        self._buckets[key] = (tokens, now)
+        if len(self._buckets) > self._max_keys:
+            self._forget(now)
 
     def _forget(self, now: float) -> None:
         for key in [k for k in self._buckets if self._tokens(k, now) >= self.rate.burst]:
