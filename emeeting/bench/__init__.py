@@ -55,6 +55,12 @@ def _fuzz(options: dict[str, Any]) -> list[Row]:
     return fuzz.main(options.get("frames", 100_000), options.get("seed"))
 
 
+def _door(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import door
+
+    return door.main()
+
+
 SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "live": _live,
     "documents": _documents,
@@ -63,6 +69,7 @@ SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "stalled": _stalled,
     "crash": _crash,
     "fuzz": _fuzz,
+    "door": _door,
 }
 
 COLUMNS = (
@@ -79,6 +86,13 @@ COLUMNS = (
     ("result_p99_ms", "result p99 ms", ""),
     ("result_max_ms", "result max ms", ""),
     ("counted", "counted", ""),
+    ("tried", "tried", ""),
+    ("kept", "kept", ""),
+    ("refused", "refused", ""),
+    ("open_after", "open after timeout", ""),
+    ("healthz_max_ms", "healthz max ms", ""),
+    ("fds", "fds", ""),
+    ("kib_per_conn", "KiB/conn", ""),
     ("baseline_p50_ms", "base p50", ""),
     ("baseline_p99_ms", "base p99", ""),
     ("workers", "workers", ""),
