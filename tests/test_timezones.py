@@ -20,14 +20,16 @@ import pymupdf
 import pytest
 
 from emeeting import auth, meetings, protocol
-from emeeting.config import Settings
-from emeeting.demo import AGENDA, INFO, MEMBERS
+from emeeting.config import Settings, from_env
+from emeeting.demo import AGENDA, INFO, MEMBERS, demo_meeting
+from emeeting.minutes.build import Times, build
 from emeeting.store import Store
 from rooms.commands import CloseMeeting, OpenMeeting, RecordAttendance
+from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Presence
 from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
-from tests.support import TIMEOUT, make_settings
+from tests.support import TIMEOUT, RunningServer, make_settings
 
 TIMES = ((9, 0), (9, 5), (9, 2), (10, 15), (11, 30))  # opened, deputy arrived, joined, left, closed
 SECRET = "test-secret-not-for-production"
@@ -153,3 +155,57 @@ def test_a_server_exports_the_records_in_the_meetings_zone_whatever_its_tz(tz: s
         server.wait(TIMEOUT)
         if server.stdout is not None:
             server.stdout.close()
+
+
+# -- the setting, the form, and meetings written before zones ----------------------------------------
+
+
+def test_the_setting_defaults_to_bangkok_and_an_unknown_zone_is_refused_in_thai_and_english() -> None:
+    assert from_env({}).timezone == "Asia/Bangkok"
+    assert from_env({"EMEETING_TIMEZONE": "Asia/Tokyo"}).timezone == "Asia/Tokyo"
+    for bad in ("Asia/Bangkokk", "../../etc/passwd", "localtime", "/usr/share/zoneinfo/UTC", "ICT"):
+        with pytest.raises(ValueError, match="EMEETING_TIMEZONE") as refused:
+            from_env({"EMEETING_TIMEZONE": bad})
+        assert "ไม่รู้จักเขตเวลา" in str(refused.value) and "unknown time zone" in str(refused.value)
+
+
+def test_a_meeting_written_before_zones_loads_and_uses_the_servers_zone() -> None:
+    old = {**demo_meeting("old").to_wire()}
+    assert "timezone" not in old["info"]  # a meeting without a zone is written as before
+    created = MeetingCreated.from_wire(old)
+    assert created.info.timezone == ""
+    state = start(created)
+    opened = at("Asia/Bangkok", 9, 0)
+    assert "เริ่มประชุมเวลา 09.00 น." in build(state, Times(opened)).opening
+    assert "เริ่มประชุมเวลา 11.00 น." in build(state, Times(opened), timezone="Asia/Tokyo").opening
+    tokyo = MeetingCreated.from_wire({**old, "info": {**old["info"], "timezone": "Asia/Tokyo"}})
+    assert tokyo.info.timezone == "Asia/Tokyo" and tokyo.to_wire()["info"]["timezone"] == "Asia/Tokyo"
+    assert "เริ่มประชุมเวลา 11.00 น." in build(start(tokyo), Times(opened)).opening
+
+
+async def test_the_new_meeting_form_takes_a_zone_and_refuses_an_unknown_one_keeping_the_form(
+    server: RunningServer,
+) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT) as http:
+        await http.get(f"/j/{server.tokens['secretary']}")
+        blank = await http.get(f"/m/{server.meeting}/new")
+        assert 'name="timezone" value="Asia/Bangkok"' in blank.text  # the server's zone, to change if need be
+        form = {
+            "title": "ประชุมร่วมกับสำนักงานโตเกียว",
+            "date": "2024-03-01",
+            "time": "09:00",
+            "place": "ห้องประชุม 2",
+            "members": "นายสมชาย ใจดี | ศึกษาธิการจังหวัด | ประธาน",
+        }
+        wrong = await http.post(f"/m/{server.meeting}/new", data={**form, "timezone": "Asia/Tokio"})
+        assert wrong.status_code == 422
+        assert "ไม่รู้จักเขตเวลา" in wrong.text and "unknown time zone" in wrong.text
+        assert "ห้องประชุม 2" in wrong.text and "นายสมชาย ใจดี | ศึกษาธิการจังหวัด | ประธาน" in wrong.text
+        assert 'value="Asia/Tokio"' in wrong.text  # what was typed comes back, to correct
+        created = await http.post(f"/m/{server.meeting}/new", data={**form, "timezone": "Asia/Tokyo"})
+        assert created.status_code == 303
+        new_id = created.headers["location"].split("/m/")[1].split("/")[0]
+        page = await http.get(f"/m/{new_id}")
+        assert page.status_code == 200 and '"timezone": "Asia/Tokyo"' in page.text  # the pages' clock
+        old_page = await http.get(f"/m/{server.meeting}")
+        assert '"timezone": "Asia/Bangkok"' in old_page.text  # a meeting without one: the server's
