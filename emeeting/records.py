@@ -80,7 +80,14 @@ async def connections(request: Request) -> Response:
         (room.id,),
     )
     rows = [
-        [member, members[member].name if member in members else "", iso_local(joined, zone), iso_local(left, zone), ip, agent]
+        [
+            member,
+            members[member].name if member in members else "",
+            iso_local(joined, zone),
+            iso_local(left, zone),
+            ip,
+            agent,
+        ]
         for member, joined, left, ip, agent in found
     ]
     header = ["member", "name", "joined_at", "left_at", "ip", "user_agent"]

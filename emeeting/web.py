@@ -137,7 +137,9 @@ async def meeting_page(request: Request) -> Response:
         return found
     room, member = found
     template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
-    page = TEMPLATES.get_template(template).render(meeting=room.committed, member=member, timezone=zone_of(request, room))
+    page = TEMPLATES.get_template(template).render(
+        meeting=room.committed, member=member, timezone=zone_of(request, room)
+    )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 

@@ -13,15 +13,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pymupdf
 import pytest
 
 from emeeting import auth, meetings, protocol
 from emeeting.config import Settings, from_env
 from emeeting.demo import AGENDA, INFO, MEMBERS, demo_meeting
+from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
 from emeeting.store import Store
 from rooms.commands import CloseMeeting, OpenMeeting, RecordAttendance
@@ -31,6 +32,7 @@ from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
 from tests.support import TIMEOUT, RunningServer, make_settings
 
+fitz: Any = load()
 TIMES = ((9, 0), (9, 5), (9, 2), (10, 15), (11, 30))  # opened, deputy arrived, joined, left, closed
 SECRET = "test-secret-not-for-production"
 
@@ -77,8 +79,11 @@ async def write_meeting(settings: Settings, info: MeetingInfo, zone: str) -> tup
     return state.id, tokens
 
 
+Data = tuple[Path, str, str, dict[str, dict[str, str]]]  # the folder, two meetings, their tokens
+
+
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, dict[str, dict[str, str]]]:
+def data(tmp_path_factory: pytest.TempPathFactory) -> Data:
     """A data folder with a meeting in Bangkok (no zone of its own: the server's default) and one
     in Tokyo (its own zone), both from 09:00 to 11:30 local time."""
     folder = tmp_path_factory.mktemp("zones") / "data"
@@ -107,7 +112,7 @@ LOCAL = ("เริ่มประชุมเวลา 09.00 น.", "ออก�
 
 
 @pytest.mark.parametrize("tz", ["UTC", "America/New_York"])
-def test_the_cli_exports_the_meetings_local_times_whatever_its_tz(tz: str, data: tuple, tmp_path: Path) -> None:  # type: ignore[type-arg]
+def test_the_cli_exports_the_meetings_local_times_whatever_its_tz(tz: str, data: Data, tmp_path: Path) -> None:
     folder, bangkok, tokyo, _ = data
     for meeting in (bangkok, tokyo):
         text = export(folder, meeting, "md", tz, tmp_path / "m.md").decode()
@@ -116,7 +121,7 @@ def test_the_cli_exports_the_meetings_local_times_whatever_its_tz(tz: str, data:
         english = export(folder, meeting, "md", tz, tmp_path / "e.md", "--lang", "en").decode()
         assert "The meeting opened at 09:00." in english and "The meeting closed at 11:30." in english
     pdf = export(folder, bangkok, "pdf", tz, tmp_path / "m.pdf")
-    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+    with fitz.open(stream=pdf, filetype="pdf") as doc:
         words = " ".join(page.get_text() for page in doc)
     assert "09.00 น." in words and "11.30 น." in words, words
 
@@ -126,7 +131,7 @@ def read_csv(body: bytes) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("tz", ["UTC", "America/New_York"])
-def test_a_server_exports_the_records_in_the_meetings_zone_whatever_its_tz(tz: str, data: tuple) -> None:  # type: ignore[type-arg]
+def test_a_server_exports_the_records_in_the_meetings_zone_whatever_its_tz(tz: str, data: Data) -> None:
     folder, bangkok, tokyo, tokens = data
     server = subprocess.Popen(
         [sys.executable, "-m", "emeeting", "serve", "--port", "0", "--data", str(folder)],
