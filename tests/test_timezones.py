@@ -214,3 +214,14 @@ async def test_the_new_meeting_form_takes_a_zone_and_refuses_an_unknown_one_keep
         assert page.status_code == 200 and '"timezone": "Asia/Tokyo"' in page.text  # the pages' clock
         old_page = await http.get(f"/m/{server.meeting}")
         assert '"timezone": "Asia/Bangkok"' in old_page.text  # a meeting without one: the server's
+
+
+def test_the_zones_are_there_on_a_system_without_a_tz_database(tmp_path: Path) -> None:
+    """PYTHONTZPATH names an empty folder: zoneinfo falls back to the tzdata package."""
+    code = "from emeeting.dates import iso_local; print(iso_local(0, 'Asia/Bangkok'), iso_local(0, 'Asia/Tokyo'))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "PYTHONTZPATH": str(tmp_path), "TZ": "UTC"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1970-01-01T07:00:00+07:00", "1970-01-01T09:00:00+09:00"]
