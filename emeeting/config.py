@@ -48,6 +48,11 @@ from emeeting.documents import Caps, default_workers
 from emeeting.ratelimit import Rate
 from rooms.commands import DEFAULT_MIN_BALLOTS
 
+
+class SettingError(ValueError):
+    """A setting from the environment that cannot be used; its message names the variable."""
+
+
 FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
 JOINS = Rate(60, 60)  # joins by one member's devices
 UPLOADS = Rate(200, 100)  # uploads by one member: each costs a request and an inspection
@@ -232,7 +237,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     try:
         zone(str(values["timezone"]))
     except ValueError as exc:
-        raise ValueError(f"EMEETING_TIMEZONE: {exc}") from None
+        raise SettingError(f"EMEETING_TIMEZONE: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -165,13 +165,21 @@ def test_a_server_exports_the_records_in_the_meetings_zone_whatever_its_tz(tz: s
 # -- the setting, the form, and meetings written before zones ----------------------------------------
 
 
-def test_the_setting_defaults_to_bangkok_and_an_unknown_zone_is_refused_in_thai_and_english() -> None:
+def test_the_setting_defaults_to_bangkok_and_an_unknown_zone_is_refused_in_thai_and_english(tmp_path: Path) -> None:
     assert from_env({}).timezone == "Asia/Bangkok"
     assert from_env({"EMEETING_TIMEZONE": "Asia/Tokyo"}).timezone == "Asia/Tokyo"
     for bad in ("Asia/Bangkokk", "../../etc/passwd", "localtime", "/usr/share/zoneinfo/UTC", "ICT"):
         with pytest.raises(ValueError, match="EMEETING_TIMEZONE") as refused:
             from_env({"EMEETING_TIMEZONE": bad})
         assert "ไม่รู้จักเขตเวลา" in str(refused.value) and "unknown time zone" in str(refused.value)
+    # The command says so in a sentence, not a traceback, and touches nothing.
+    done = subprocess.run(
+        [sys.executable, "-m", "emeeting", "export", "x", "--data", str(tmp_path / "none")],
+        capture_output=True, text=True, timeout=60, check=False, env={**os.environ, "EMEETING_TIMEZONE": "Asia/Bangkokk"},
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "EMEETING_TIMEZONE: ไม่รู้จักเขตเวลา 'Asia/Bangkokk'" in done.stderr and "unknown time zone" in done.stderr
+    assert not (tmp_path / "none").exists()
 
 
 def test_a_meeting_written_before_zones_loads_and_uses_the_servers_zone() -> None:
