@@ -141,11 +141,15 @@ def add_actual_text(pdf: Any, pages: Sequence[Sequence[Glyph]]) -> int:
     added = 0
     for page, glyphs in zip(pdf, pages, strict=True):
         fonts = {ref: xref for xref, *_, ref, _ in page.get_fonts()}
-        texts = {ref: cmap_texts(pdf.xref_stream(_font_key(pdf, xref, "ToUnicode"))) for ref, xref in fonts.items()}
+        cmaps = {ref: _font_key(pdf, xref, "ToUnicode") for ref, xref in fonts.items()}
+        texts = {ref: cmap_texts(pdf.xref_stream(cmap)) for ref, cmap in cmaps.items() if cmap}
         contents = page.get_contents()
         streams = [pdf.xref_stream(xref) for xref in contents]
-        parsed = [list(_ops(stream)) for stream in streams]
-        codes = [each for ops in parsed for each in _codes(ops)]
+        try:
+            parsed = [list(_ops(stream)) for stream in streams]
+            codes = [each for ops in parsed for each in _codes(ops)]
+        except ValueError:
+            parsed, codes = [], []  # not the content MuPDF writes: compared below, and left alone
         if [code for _, code in codes] != [glyph[0] for glyph in glyphs if glyph[0] >= 0]:
             log.warning("page %d: its text is not the text MuPDF drew; left without ActualText", page.number + 1)
             continue

@@ -3,7 +3,12 @@ span, and how a content stream is rewritten (tests/minutes/test_pdf_thai_text.py
 
 from __future__ import annotations
 
-from emeeting.minutes.pdf_actualtext import _codes, _ops, _wrapped, clusters, spans
+from typing import Any
+
+import pytest
+
+from emeeting.documents.mupdf import load
+from emeeting.minutes.pdf_actualtext import _codes, _ops, _wrapped, add_actual_text, clusters, spans
 from emeeting.minutes.pdf_unicode import cmap_texts
 
 F = "Sarabun Regular"
@@ -19,6 +24,13 @@ NAM = [
     (50, ord("ํ"), 32.0, 32.0, F, 0.0),
     (30, ord("า"), 32.0, 40.0, F, 0.5),
 ]
+
+
+@pytest.fixture(scope="module")
+def fitz() -> Any:
+    return load()
+
+
 SHOWN = ["น", "้ํ", "า", " ", "ก", "ํ", "า"]  # each glyph's CMap text
 
 
@@ -54,3 +66,12 @@ def test_cmap_texts_reads_bfchar_and_both_kinds_of_bfrange() -> None:
         b"2 beginbfrange\n<0010> <0012> <0e01>\n<0020> <0021> [<0e33> <00660069>]\nendbfrange\n"
     )
     assert cmap_texts(cmap) == {3: " ", 0x1E8: "ฤๅ", 0x10: "ก", 0x11: "ข", 0x12: "ฃ", 0x20: "ำ", 0x21: "fi"}
+
+
+def test_a_page_whose_content_is_not_what_was_drawn_is_left_alone(fitz: Any) -> None:
+    with fitz.open() as pdf:
+        page = pdf.new_page()
+        page.insert_text((72, 72), "ทำ (literal strings, a simple font)")
+        before = pdf.xref_stream(page.get_contents()[0])
+        assert add_actual_text(pdf, [NAM]) == 0
+        assert pdf.xref_stream(page.get_contents()[0]) == before
