@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,8 +62,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def visible(text: str) -> str:
     """``text`` as a reader sees it in a document: no control or bidi characters, whitespace
-    runs as one space, Thai under NFKC (PDF text extraction gives ำ as ํ + า)."""
-    return " ".join(unicodedata.normalize("NFKC", NOT_TEXT.sub("", text)).split())
+    runs as one space, every character as typed (no Unicode normalisation: ำ stays U+0E33)."""
+    return " ".join(NOT_TEXT.sub("", text).split())
 
 
 def compact(text: str) -> str:

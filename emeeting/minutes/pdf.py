@@ -27,8 +27,10 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
 - The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
   as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
 - Glyphs from Sarabun's GSUB get their text in the fonts' ToUnicode CMaps afterwards
-  (:mod:`emeeting.minutes.pdf_unicode`), so that copying, searching and extracting give back
-  the Thai that was written.
+  (:mod:`emeeting.minutes.pdf_unicode`), and each page is drawn through a display list that
+  records what every glyph stood for, so that clusters no CMap can say (ำ, a consonant with two
+  marks) get ActualText spans (:mod:`emeeting.minutes.pdf_actualtext`): copying, searching and
+  extracting give back exactly the Thai that was typed (measured with MuPDF and poppler).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature, inert
+from emeeting.minutes.pdf_actualtext import add_actual_text, record
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
@@ -96,20 +99,26 @@ def render_pdf(doc: MinutesDocument) -> bytes:
     writer = fitz.DocumentWriter(buffer)
     story = fitz.Story(html=body, user_css=CSS, archive=archive)
     footer_rect = fitz.Rect(LEFT, PAGE_HEIGHT - BOTTOM + 0.4 * CM, PAGE_WIDTH - RIGHT, PAGE_HEIGHT)
+    drawn = []  # each page's glyphs, and the characters they stand for
     for number, bottom in enumerate(bottoms, start=1):
-        device = writer.begin_page(fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
-        story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
-        story.draw(device)
+        page = fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT)
         footer = doc.footer.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
         footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=CSS, archive=archive)
-        footer_story.place(footer_rect)
-        footer_story.draw(device)
+
+        def draw(device: Any, bottom: float = bottom, footer_story: Any = footer_story) -> None:
+            story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
+            story.draw(device)
+            footer_story.place(footer_rect)
+            footer_story.draw(device)
+
+        drawn.append(record(fitz, writer.begin_page(page), page, draw))
         writer.end_page()
     writer.close()
     pdf = fitz.open("pdf", buffer.getvalue())
     try:
         _unclip(pdf)
         add_substituted_glyphs(pdf)
+        add_actual_text(pdf, drawn)
         if doc.watermark.strip():
             word = doc.digits(doc.watermark.strip())
             _add_watermark(fitz, archive, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))

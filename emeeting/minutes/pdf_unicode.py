@@ -13,11 +13,13 @@ reads the font's GSUB with fontTools, follows its substitutions from the glyphs 
 reaches (single, alternate, multiple and ligature substitutions, wherever they sit: directly in a
 feature, behind an extension lookup, or called from a contextual or chaining lookup) to every
 glyph they can produce, and adds what each produced glyph stands for to the CMap. Entries MuPDF
-wrote are kept as they are. Extracted text then equals the source under NFKC normalisation.
+wrote are kept as they are. Glyph by glyph, extracted text then equals the source under NFKC
+normalisation: that is what a reader that ignores ActualText gets. The exact text, ำ included,
+comes from the ActualText spans of :mod:`emeeting.minutes.pdf_actualtext`, which this CMap backs.
 
 One reordering is undone on purpose: HarfBuzz splits ำ (SARA AM) into nikhahit + SARA AA and moves
 the nikhahit back over any mark above the consonant, so "น้ำ" is drawn น, ํ+้, า. The ligature of
-nikhahit and a tone mark is given the text tone mark + nikhahit, so extraction reads "น้ํา", the
+nikhahit and a tone mark is given the text tone mark + nikhahit, so such a reader gets "น้ํา", the
 NFKC form of "น้ำ", not "นํ้า" (which looks the same and matches nothing).
 
 fontTools ships no type information: it is loaded with importlib and handled as ``Any`` (like
@@ -148,6 +150,30 @@ def mapped_codes(cmap: bytes) -> set[int]:
             for low, high, _ in _CMAP_ENTRY.findall(body):
                 codes.update(range(int(low, 16), int(high, 16) + 1))
     return codes
+
+
+def cmap_texts(cmap: bytes) -> dict[int, str]:
+    """The text a ToUnicode CMap gives each character code (its bfchar and bfrange entries)."""
+    texts: dict[int, str] = {}
+    for kind, body in _BLOCK.findall(cmap):
+        if kind == b"bfchar":
+            texts.update((int(source, 16), _utf16(target)) for source, target in _CMAP_CHAR.findall(body))
+            continue
+        for low, high, target in _CMAP_ENTRY.findall(body):
+            first, last = int(low, 16), int(high, 16)
+            if target.startswith(b"["):  # one destination string each
+                for code, each in zip(range(first, last + 1), re.findall(rb"<([0-9A-Fa-f]*)>", target), strict=False):
+                    texts[code] = _utf16(each)
+            else:  # the destination's last byte counts up
+                value = bytes.fromhex(target[1:-1].decode())
+                for offset, code in enumerate(range(first, last + 1)):
+                    tail = int.from_bytes(value[-2:], "big") + offset if len(value) >= 2 else 0
+                    texts[code] = (value[:-2] + tail.to_bytes(2, "big")).decode("utf-16-be", "replace")
+    return texts
+
+
+def _utf16(hexdigits: bytes) -> str:
+    return bytes.fromhex(hexdigits.decode()).decode("utf-16-be", "replace")
 
 
 def with_entries(cmap: bytes, texts: dict[int, str]) -> bytes:

@@ -3,7 +3,6 @@ action items, circulating and signing, and the downloads (the PDF's text read ba
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,8 @@ async def version(page: Page, item: str) -> int:
 
 
 def normalised(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """Whitespace runs as one space; the characters exactly as typed (no Unicode normalisation)."""
+    return " ".join(text.split())
 
 
 async def test_two_secretaries_on_one_item_see_both_texts_and_choose(browser: Browser, demo: RunningServer) -> None:

@@ -1,9 +1,10 @@
 """The minutes PDF: real text that gives back the Thai that was written, Sarabun only, A4, the
 official layout, and pictures of the pages for a person to look at.
 
-Text is compared after NFKC normalisation (ำ is written as nikhahit + SARA AA by every PDF
-shaper; NFKC does the same to the source) with runs of whitespace collapsed to one space (lines
-wrap at spaces). The body is read from above each page's footer (``BODY``): a paragraph running
+Text is compared exactly as it was typed, with no Unicode normalisation (ำ must come back as
+U+0E33, not as the nikhahit + SARA AA its glyphs are drawn with), runs of whitespace collapsed
+to one space (lines wrap at spaces). tests/minutes/test_pdf_thai_text.py reads every Thai vowel
+and tone mark combination back with PyMuPDF and poppler. The body is read from above each page's footer (``BODY``): a paragraph running
 across a page end is then read whole, and the footers are checked on their own. The watermark
 needs no such care: it is drawn as outlines, not text, and a test checks it is not in the text.
 """
@@ -46,8 +47,9 @@ THAI_DIGITS = dataclasses.replace(THAI, thai_digits=True)
 ALLOWED = re.compile(r"[\u0e01-\u0e3a\u0e3f-\u0e5b\x20-\x7e\s\u00a0•–—‘’“”…]*")
 
 
-def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+def one_line(text: str) -> str:
+    """``text`` with each run of whitespace as one space; nothing else changed."""
+    return " ".join(text.split())
 
 
 def expected(doc: MinutesDocument) -> list[str]:
@@ -71,7 +73,7 @@ def expected(doc: MinutesDocument) -> list[str]:
         out.extend(
             value for value in (signature.signed, f"({signature.name})", signature.position, signature.role) if value
         )
-    return [normalise(doc.digits(text)) for text in out if text.strip()]
+    return [one_line(doc.digits(text)) for text in out if text.strip()]
 
 
 def _blocks(blocks: Any) -> list[str]:
@@ -112,14 +114,14 @@ def thai_digits(fitz: Any) -> Any:
 
 
 def body_text(pdf: Any) -> str:
-    return normalise("".join(page.get_text(clip=BODY) for page in pdf))
+    return one_line("".join(page.get_text(clip=BODY) for page in pdf))
 
 
 def test_the_thai_text_reads_back_exactly_and_in_order(thai: Any) -> None:
     text = body_text(thai)
     assert_in_order(expected(THAI), text)
     for word in ("ที่", "นี้", "ผู้", "น้ำท่วม", "ฤๅษี", "ฤดูฝน", "บ่อย ๆ", "จำนวน"):  # the glyphs GSUB replaces
-        assert normalise(word) in text
+        assert word in text
 
 
 def test_every_character_is_thai_ascii_or_common_punctuation(thai: Any, thai_digits: Any) -> None:
@@ -129,24 +131,36 @@ def test_every_character_is_thai_ascii_or_common_punctuation(thai: Any, thai_dig
         assert not odd, odd
 
 
-def test_without_the_tounicode_fix_the_text_is_broken(fitz: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fix is what makes the text right (the font's cmap alone gives "ทีˠ" for "ที่")."""
+def test_without_the_fixes_the_text_is_broken(fitz: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixes are what make the text right (the font's cmap alone gives "ทีˠ" for "ที่")."""
     monkeypatch.setattr(minutes_pdf, "add_substituted_glyphs", lambda pdf: 0)
+    monkeypatch.setattr(minutes_pdf, "add_actual_text", lambda pdf, pages: 0)
     with fitz.open("pdf", render_pdf(THAI)) as pdf:
         text = body_text(pdf)
-    assert normalise("ฤๅษี") not in text
+    assert "ฤๅษี" not in text and "สำนักงาน" not in text
     assert any(not ALLOWED.fullmatch(c) for c in text)
+
+
+def test_a_reader_without_actualtext_still_reads_thai(thai: Any, fitz: Any) -> None:
+    """A reader that ignores ActualText gets each glyph's CMap text: ำ as nikhahit + SARA AA
+    (its NFKC form), every other letter as typed and in order, no stray symbols; it may see a
+    space where a tone mark sits left over a tall consonant (ปั๊ม)."""
+    flags = fitz.TEXTFLAGS_TEXT | fitz.TEXT_IGNORE_ACTUALTEXT
+    text = "".join("".join(page.get_text(clip=BODY, flags=flags) for page in thai).split())
+    assert "สำ" not in text and "สํานักงาน" in text
+    assert_in_order(["".join(unicodedata.normalize("NFKC", piece).split()) for piece in expected(THAI)], text)
+    assert all(ALLOWED.fullmatch(c) for c in text)
 
 
 def test_thai_digits_everywhere_with_page_numbers(thai_digits: Any) -> None:
     pages = thai_digits.page_count
-    text = normalise("".join(page.get_text() for page in thai_digits))
+    text = one_line("".join(page.get_text() for page in thai_digits))
     assert not re.search(r"[0-9]", text)
     assert "ครั้งที่ ๑/๒๕๖๗" in text
     assert "๓,๕๐๐,๐๐๐ บาท" in text
     assert_in_order(expected(THAI_DIGITS), body_text(thai_digits))
     for number, page in enumerate(thai_digits, start=1):
-        footer = normalise(page.get_text(clip=FOOTER))
+        footer = one_line(page.get_text(clip=FOOTER))
         assert footer == "หน้า " + f"{number}/{pages}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
 
 
@@ -154,7 +168,7 @@ def test_a4_pages_with_a_footer_on_each(thai: Any) -> None:
     assert thai.page_count >= 1
     for number, page in enumerate(thai, start=1):
         assert abs(page.rect.width - 595.28) < 1 and abs(page.rect.height - 841.89) < 1
-        assert normalise(page.get_text(clip=FOOTER)) == f"หน้า {number}/{thai.page_count}"
+        assert one_line(page.get_text(clip=FOOTER)) == f"หน้า {number}/{thai.page_count}"
 
 
 def test_every_font_is_embedded_sarabun(thai: Any, fitz: Any) -> None:
@@ -168,7 +182,7 @@ def test_every_font_is_embedded_sarabun(thai: Any, fitz: Any) -> None:
 
 
 def test_the_watermark_is_drawn_not_written(thai: Any) -> None:
-    text = normalise("".join(page.get_text() for page in thai))
+    text = one_line("".join(page.get_text() for page in thai))
     assert text.count("ร่าง") == sum(piece.count("ร่าง") for piece in expected(THAI))  # "(ร่าง) แผน..." only
     for page in thai:  # light grey outlines under the body
         grey = [d for d in page.get_drawings() if d.get("fill") and min(d["fill"]) > 0.8]
@@ -198,11 +212,11 @@ def test_a_signature_block_is_never_split_across_pages(fitz: Any, preamble: int)
     signatures = tuple(Signature(f"นายทดสอบ ลงนาม{n}", f"ตำแหน่ง{n}", f"บทบาท{n}") for n in range(12))
     doc = dataclasses.replace(THAI, signatures=signatures, preamble=THAI.preamble * preamble)
     with fitz.open("pdf", render_pdf(doc)) as pdf:
-        pages = [normalise(page.get_text(clip=BODY)) for page in pdf]
+        pages = [one_line(page.get_text(clip=BODY)) for page in pdf]
         assert_in_order(expected(doc), " ".join(pages))
     assert len(pages) >= 3
     for n in range(12):  # the block's four lines on one page, in order, the dotted line first
-        name, position, role = (normalise(value) for value in (f"(นายทดสอบ ลงนาม{n})", f"ตำแหน่ง{n}", f"บทบาท{n}"))
+        name, position, role = (one_line(value) for value in (f"(นายทดสอบ ลงนาม{n})", f"ตำแหน่ง{n}", f"บทบาท{n}"))
         (page,) = [text for text in pages if name in text]
         assert re.search(rf"\(ลงชื่อ\) \.+ {re.escape(name)} {position} {role}", page)
 
@@ -222,8 +236,8 @@ def test_user_text_is_escaped_not_markup(fitz: Any) -> None:
     )
     with fitz.open("pdf", render_pdf(doc)) as pdf:
         text = body_text(pdf)
-        assert text.count(normalise(nasty)) >= 8
-        assert normalise(pdf[0].get_text(clip=FOOTER)) == "{page.__class__} 1/1"
+        assert text.count(one_line(nasty)) >= 8
+        assert one_line(pdf[0].get_text(clip=FOOTER)) == "{page.__class__} 1/1"
         assert pdf.metadata["title"] == nasty
 
 
@@ -234,7 +248,7 @@ def test_the_same_minutes_make_the_same_bytes() -> None:
 def test_the_english_sample(fitz: Any) -> None:
     with fitz.open("pdf", render_pdf(ENGLISH)) as pdf:
         assert_in_order(expected(ENGLISH), body_text(pdf))
-        assert normalise(pdf[-1].get_text(clip=FOOTER)) == f"Page {pdf.page_count} of {pdf.page_count}"
+        assert one_line(pdf[-1].get_text(clip=FOOTER)) == f"Page {pdf.page_count} of {pdf.page_count}"
         assert "(Signed)" in body_text(pdf)
 
 
@@ -254,7 +268,7 @@ def test_poppler_reads_the_same_thai(thai: Any, tmp_path: Path) -> None:
         ).stdout
         for n in range(1, thai.page_count + 1)
     )
-    assert_in_order(expected(THAI), normalise(text))
+    assert_in_order(expected(THAI), one_line(text))
 
 
 def test_pages_as_pictures_for_a_person_to_look_at(thai: Any, fitz: Any, tmp_path: Path) -> None:
@@ -272,7 +286,7 @@ def test_glyph_texts_follow_sarabuns_gsub() -> None:
     texts = glyph_texts((Path(fontpkg_sarabun.ROOT) / "files" / "Sarabun-Regular.ttf").read_bytes())
     values = set(texts.values())
     assert {"ฤๅ", "ฦๅ", "่", "้", "๊", "๋", "์"} <= values
-    assert {"่ํ", "้ํ", "๊ํ", "๋ํ"} <= values  # nikhahit after the tone mark: the NFKC order of ่ำ
+    assert {"่ํ", "้ํ", "๊ํ", "๋ํ"} <= values  # nikhahit after the tone mark: the NFKC order of ่ำ (ActualText's fallback)
     assert not {"ํ่", "ํ้"} & values
     assert all(value for value in values)
 
@@ -314,9 +328,9 @@ def test_long_words_and_empty_parts_are_laid_out_whole(fitz: Any) -> None:
     )
     with fitz.open("pdf", render_pdf(doc)) as pdf:
         text = body_text(pdf)
-        assert text.count(normalise(word)) == 9
+        assert text.count(one_line(word)) == 9
         assert_in_order(expected(doc), text)
-        assert text.index("เลิกประชุม") < text.index("หมายเหตุ แก้ไขคําผิด") < text.index("(ลงชื่อ)")
+        assert text.index("เลิกประชุม") < text.index("หมายเหตุ แก้ไขคำผิด") < text.index("(ลงชื่อ)")
         for page in pdf:
             for x0, _, x1, _, *_ in page.get_text("words", clip=BODY):
                 assert x0 >= LEFT - 0.5 and x1 <= PAGE_WIDTH - RIGHT + 0.5, (x0, x1)
