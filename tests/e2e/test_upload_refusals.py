@@ -83,6 +83,15 @@ async def test_every_refusal_of_an_upload_has_a_thai_and_an_english_sentence(
             assert "SERVER WORDS" not in text and "_" not in text and "HTTP" not in text, (code, text)
     rate = dict(zip(codes, said["th"], strict=True))["rate_limited"]
     assert "7 วินาที" in rate, rate
+    # A proxy's answer, not JSON (the page names it by status): its limit, or its failure.
+    proxy = await chair.evaluate(
+        """async () => {
+            (await import('/static/js/i18n.js')).setLang('th');
+            const { refusalText } = await import('/static/js/upload.js');
+            return [refusalText({ code: 'http_413', status: 413 }), refusalText({ code: 'http_502', status: 502 })];
+        }"""
+    )
+    assert proxy[0].startswith("ไฟล์ใหญ่เกิน") and "HTTP 502" in proxy[1] and THAI.search(proxy[1]), proxy
     assert chair.errors == []  # type: ignore[attr-defined]
 
 
