@@ -21,7 +21,7 @@ import uvicorn
 from emeeting import meetings
 from emeeting.app import create_app, server_config
 from emeeting.bench import SCENARIOS, table
-from emeeting.config import Settings, from_env
+from emeeting.config import SettingError, Settings, from_env
 from emeeting.demo import create_demo
 from emeeting.live import LiveRoom
 from emeeting.store import Store
@@ -149,6 +149,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except SettingError as exc:  # an operator's mistake: the sentence, not a traceback
+        print(f"emeeting: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="emeeting", description="Real-time paperless meeting-room server.")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -27,6 +27,7 @@
 | EMEETING_CONNECTIONS_PER_ADDRESS | 500 | open connections (HTTP and WebSocket) one client address may hold; more get 503 |
 | EMEETING_UNJOINED_PER_ADDRESS | 100 | WebSockets from one address that have not joined yet; more are closed with 1013 |
 | EMEETING_SNDBUF_KB | 0 (the kernel's own) | each connection's kernel send buffer, in KiB |
+| EMEETING_TIMEZONE | Asia/Bangkok | time zone of the meetings that name none of their own (tz database name): every time shown or exported is in the meeting's zone, never the server's TZ |
 | EMEETING_SECRET_MIN_BALLOTS | 3 | fewest ballots a secret vote's count is published with (rooms/votes.py) |
 | HOST / PORT | 127.0.0.1 / 8000 | where to listen (PORT as set by Procfile hosts) |
 """
@@ -42,9 +43,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from emeeting.dates import DEFAULT_TIMEZONE, zone
 from emeeting.documents import Caps, default_workers
 from emeeting.ratelimit import Rate
 from rooms.commands import DEFAULT_MIN_BALLOTS
+
+
+class SettingError(ValueError):
+    """A setting from the environment that cannot be used; its message names the variable."""
+
 
 FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
 JOINS = Rate(60, 60)  # joins by one member's devices
@@ -105,6 +112,8 @@ class Settings:
     render_workers: int = field(default_factory=default_workers)
     # A secret vote closed with fewer ballots is recorded as "too few ballots to publish".
     secret_min_ballots: int = DEFAULT_MIN_BALLOTS
+    # The zone of a meeting that names none (all made before meetings had one): emeeting/dates.py.
+    timezone: str = DEFAULT_TIMEZONE
 
     @property
     def database(self) -> Path:
@@ -193,6 +202,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "sndbuf_kb": int(env.get("EMEETING_SNDBUF_KB", "0")),
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
         "secret_min_ballots": int(env.get("EMEETING_SECRET_MIN_BALLOTS", str(DEFAULT_MIN_BALLOTS))),
+        "timezone": env.get("EMEETING_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
@@ -224,6 +234,10 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
     if int(values["secret_min_ballots"]) < 1:  # type: ignore[call-overload]
         raise ValueError("EMEETING_SECRET_MIN_BALLOTS must be 1 or more")
+    try:
+        zone(str(values["timezone"]))
+    except ValueError as exc:
+        raise SettingError(f"EMEETING_TIMEZONE: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
 
 

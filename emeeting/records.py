@@ -2,7 +2,8 @@
 
 Only the chair and the secretary may export them. Files are UTF-8 with a byte
 order mark, so that spreadsheet programs read Thai names correctly; times are
-ISO 8601 in the server's local time, with its UTC offset. Every cell goes
+ISO 8601 in the meeting's time zone (its own, else EMEETING_TIMEZONE), with that zone's
+UTC offset, whatever the server's TZ. Every cell goes
 through :func:`emeeting.inert.csv_cell`: a name or a device's user agent that
 starts like a formula is shown as text, never evaluated.
 """
@@ -10,21 +11,15 @@ starts like a formula is shown as text, never evaluated.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from emeeting.api import api, organiser
+from emeeting.dates import iso_local, meeting_zone
 from emeeting.inert import csv_cell
 from emeeting.services import Services
-
-
-def when(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    return dt.datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
 
 
 def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Response:
@@ -42,8 +37,10 @@ def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Respons
 
 @api
 async def attendance(request: Request) -> Response:
+    services: Services = request.app.state.services
     room, _ = await organiser(request, "export the meeting's records")
     state = room.committed
+    zone = meeting_zone(state.info.timezone, services.settings.timezone)
     rows = []
     for member in state.members.values():
         record = state.attendance_of(member.id)
@@ -56,8 +53,8 @@ async def attendance(request: Request) -> Response:
                 member.role.value,
                 "yes" if member.voting else "no",
                 record.status.value,
-                when(record.arrived_at),
-                when(record.departed_at),
+                iso_local(record.arrived_at, zone),
+                iso_local(record.departed_at, zone),
                 record.reason,
                 sub.name if sub else "",
                 sub.position if sub else "",
@@ -76,13 +73,21 @@ async def connections(request: Request) -> Response:
     services: Services = request.app.state.services
     room, _ = await organiser(request, "export the meeting's records")
     members = room.committed.members
+    zone = meeting_zone(room.committed.info.timezone, services.settings.timezone)
     found = await services.hub.store.fetchall(
         "SELECT member_id, joined_at, left_at, ip, user_agent FROM connections WHERE meeting_id = ? "
         "ORDER BY joined_at, id",
         (room.id,),
     )
     rows = [
-        [member, members[member].name if member in members else "", when(joined), when(left), ip, agent]
+        [
+            member,
+            members[member].name if member in members else "",
+            iso_local(joined, zone),
+            iso_local(left, zone),
+            ip,
+            agent,
+        ]
         for member, joined, left, ip, agent in found
     ]
     header = ["member", "name", "joined_at", "left_at", "ip", "user_agent"]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from emeeting import dates
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Member, Role, number_agenda
 from rooms.room import InvalidMeeting, define
@@ -26,6 +27,14 @@ STANDARD_AGENDA = "\n".join(
         "เรื่องอื่น ๆ",
     )
 )
+# Offered on the form (any tz database name is accepted): Thailand first, then the zones of
+# the offices a Thai agency most often meets with.
+ZONES = (
+    "Asia/Bangkok", "Asia/Yangon", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Ho_Chi_Minh",
+    "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Jakarta", "Asia/Manila", "Asia/Hong_Kong",
+    "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul", "Asia/Kolkata", "Asia/Dubai", "Australia/Sydney",
+    "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles", "UTC",
+)  # fmt: skip
 ROLES = {
     "ประธาน": Role.CHAIR,
     "ประธานการประชุม": Role.CHAIR,
@@ -51,6 +60,7 @@ class Form:
     time: str = "09:00"
     place: str = ""
     organisation: str = ""
+    timezone: str = ""  # a tz database name; "" leaves the meeting to the server's setting
     agenda: str = STANDARD_AGENDA
     members: str = ""
     follows: str = "1"  # a checkbox: the new meeting follows the one the form was opened from
@@ -112,6 +122,11 @@ def build(form: Form, meeting_id: str, creator: Member) -> MeetingCreated | None
         date = dt.date.today()
     if not re.fullmatch(r"\d{1,2}[:.]\d{2}", form.time):
         errors.append("เวลาไม่ถูกต้อง เช่น 09:00 (time: HH:MM)")
+    if form.timezone:
+        try:
+            dates.zone(form.timezone)
+        except dates.UnknownZone as exc:
+            errors.append(str(exc))
     if not form.number.isdigit():
         errors.append("ครั้งที่ต้องเป็นตัวเลข (number: digits)")
     year = int(form.year) if form.year.isdigit() else date.year + 543
@@ -124,7 +139,14 @@ def build(form: Form, meeting_id: str, creator: Member) -> MeetingCreated | None
     if errors:
         return None
     info = MeetingInfo(
-        form.title, int(form.number), year, date.isoformat(), form.time.replace(".", ":"), form.place, form.organisation
+        form.title,
+        int(form.number),
+        year,
+        date.isoformat(),
+        form.time.replace(".", ":"),
+        form.place,
+        form.organisation,
+        form.timezone,
     )
     try:
         return define(meeting_id, info, members, agenda)

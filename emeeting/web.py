@@ -142,7 +142,7 @@ async def meeting_page(request: Request) -> Response:
     # The upload control offers office files where they can be converted (decided at start-up).
     picker = {"accept": ",".join((*PICKER, *OFFICE_PICKER) if services.office else PICKER), "office": OFFICE_PICKER}
     page = TEMPLATES.get_template(template).render(
-        meeting=room.committed, member=member, office=services.office, picker=picker
+        meeting=room.committed, member=member, timezone=zone_of(request, room), office=services.office, picker=picker
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
@@ -155,8 +155,16 @@ async def minutes_page(request: Request) -> Response:
     room, member = found
     if member.role.value not in ("chair", "secretary"):
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="forbidden"), status_code=403)
-    page = TEMPLATES.get_template("minutes.html").render(meeting=room.committed, member=member)
+    page = TEMPLATES.get_template("minutes.html").render(
+        meeting=room.committed, member=member, timezone=zone_of(request, room)
+    )
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+def zone_of(request: Request, room: LiveRoom) -> str:
+    """The meeting's time zone: its own, else the server's setting (emeeting/dates.py)."""
+    services: Services = request.app.state.services
+    return dates.meeting_zone(room.committed.info.timezone, services.settings.timezone)
 
 
 async def _member(request: Request) -> tuple[LiveRoom, Member] | Response:
@@ -228,7 +236,7 @@ async def new_meeting(request: Request) -> Response:
             raise api.ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
     except api.ApiError as exc:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
-    form = setup.Form(organisation=room.committed.info.organisation)
+    form = setup.Form(organisation=room.committed.info.organisation, timezone=zone_of(request, room))
     if request.method == "POST":
         form = setup.Form.from_fields(dict(await request.form()))
         created = setup.build(form, meetings.new_meeting_id(), me)
@@ -242,7 +250,7 @@ async def new_meeting(request: Request) -> Response:
             response = RedirectResponse(f"/m/{created.meeting}/invitations", status_code=303)
             set_member_cookie(response, request, created.meeting, link.url.rsplit("/", 1)[1])
             return response
-    page = TEMPLATES.get_template("new_meeting.html").render(meeting=room.committed, form=form)
+    page = TEMPLATES.get_template("new_meeting.html").render(meeting=room.committed, form=form, zones=setup.ZONES)
     return HTMLResponse(page, status_code=422 if form.errors else 200, headers=PAGE_HEADERS)
 
 

@@ -71,6 +71,7 @@ class MeetingCreated:
                 time=fields.text(info, "time"),
                 place=fields.text(info, "place", empty=True),
                 organisation=fields.text(info, "organisation", empty=True),
+                timezone=fields.text(info, "timezone", max_len=64) if "timezone" in info else "",
             ),
             members=tuple(member_from_wire(m) for m in fields.maps(body, "members")),
             agenda=tuple(

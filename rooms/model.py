@@ -117,9 +117,12 @@ class MeetingInfo:
     time: str  # "09:00"
     place: str
     organisation: str
+    # The meeting's time zone, a tz database name ("Asia/Tokyo"); "" for the server's setting
+    # (every meeting made before meetings had one). Only a name here: emeeting/ converts.
+    timezone: str = ""
 
     def to_wire(self) -> dict[str, Any]:
-        return {
+        wire: dict[str, Any] = {
             "title": self.title,
             "number": self.number,
             "year": self.year,
@@ -128,6 +131,9 @@ class MeetingInfo:
             "place": self.place,
             "organisation": self.organisation,
         }
+        if self.timezone:  # absent, not "", so that a meeting without one is written as before
+            wire["timezone"] = self.timezone
+        return wire
 
 
 class Presence(enum.StrEnum):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from emeeting.dates import THAI_MONTHS, buddhist_year, thai_date, thai_time
+from emeeting.dates import DEFAULT_TIMEZONE, THAI_MONTHS, buddhist_year, local, meeting_zone, thai_date, thai_time
 from emeeting.minutes import markup
 from emeeting.minutes.document import (
     Block,
@@ -96,11 +96,21 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def build(state: MeetingState, times: Times, *, lang: str = "th", thai_digits: bool = False) -> MinutesDocument:
+def build(
+    state: MeetingState,
+    times: Times,
+    *,
+    lang: str = "th",
+    thai_digits: bool = False,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> MinutesDocument:
+    """The minutes; every time in them in the meeting's zone (``timezone``, the server's setting,
+    for a meeting that names none), whatever the zone of the process that builds them."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
     w = WORDS[lang]
     info = state.info
+    zone = meeting_zone(info.timezone, timezone)
     th = lang == "th"
     title = info.title
     if th and not title.startswith("การประชุม"):
@@ -111,18 +121,18 @@ def build(state: MeetingState, times: Times, *, lang: str = "th", thai_digits: b
         (f"เมื่อ{thai_date(info.date)}" if th else _english_date(info.date)),
         *([f"ณ {info.place}" if th else info.place] if info.place else []),
     )
-    opened = _clock(times.opened_at, th) if times.opened_at else _clock_text(info.time, th)
+    opened = _clock(times.opened_at, th, zone) if times.opened_at else _clock_text(info.time, th)
     minutes = state.minutes
     return MinutesDocument(
         lang=lang,
         title=" ".join(heading[:2]),
         heading=heading,
-        people=_people(state, w, times, th),
+        people=_people(state, w, times, th, zone),
         opening=w["opened"].format(time=opened),
         preamble=(Paragraph((Run(w["preamble"]),)),),
         items=tuple(_item(state, item, w, th) for item in state.agenda),
-        closing=w["closed"].format(time=_clock(times.closed_at, th)) if times.closed_at else "",
-        signatures=_signatures(state, w, th),
+        closing=w["closed"].format(time=_clock(times.closed_at, th, zone)) if times.closed_at else "",
+        signatures=_signatures(state, w, th, zone),
         footer=w["footer"],
         postscript=(
             (Paragraph((Run(minutes.corrections),), label=w["adopted_with"]),)
@@ -140,18 +150,18 @@ def _english_date(value: str) -> str:
     return f"{day.strftime('%A')}, {day.day} {day.strftime('%B')} {day.year}"
 
 
-def _clock(ms: int | None, th: bool) -> str:
+def _clock(ms: int | None, th: bool, zone: str) -> str:
     if ms is None:
         return ""
-    local = dt.datetime.fromtimestamp(ms / 1000).astimezone()
-    return thai_time(local.strftime("%H:%M")) if th else local.strftime("%H:%M")
+    hhmm = local(ms, zone).strftime("%H:%M")
+    return thai_time(hhmm) if th else hhmm
 
 
 def _clock_text(value: str, th: bool) -> str:
     return thai_time(value) if th else value
 
 
-def _people(state: MeetingState, w: dict[str, str], times: Times, th: bool) -> tuple[PeopleSection, ...]:
+def _people(state: MeetingState, w: dict[str, str], times: Times, th: bool, zone: str) -> tuple[PeopleSection, ...]:
     present: list[Person] = []
     absent: list[Person] = []
     attending: list[Person] = []
@@ -166,7 +176,7 @@ def _people(state: MeetingState, w: dict[str, str], times: Times, th: bool) -> t
         if here:
             left = ""
             if record.status is Presence.DEPARTED and record.departed_at and record.departed_at != times.closed_at:
-                left = w["left"].format(time=_clock(record.departed_at, th))
+                left = w["left"].format(time=_clock(record.departed_at, th, zone))
             if record.substitute is not None:
                 name = w["substitute"].format(name=member.name)
                 present.append(Person(record.substitute.name, record.substitute.position, _join(name, left)))
@@ -253,7 +263,7 @@ def _due(value: str, th: bool) -> str:
     return f"{day.day} {THAI_MONTHS[day.month - 1]} {buddhist_year(day.year)}" if th else day.isoformat()
 
 
-def _signatures(state: MeetingState, w: dict[str, str], th: bool) -> tuple[Signature, ...]:
+def _signatures(state: MeetingState, w: dict[str, str], th: bool, zone: str) -> tuple[Signature, ...]:
     signed = {s.role: s for s in state.minutes.signatures}
     members = list(state.members.values())
     secretary = next((m for m in members if m.role is Role.SECRETARY), None)
@@ -262,14 +272,14 @@ def _signatures(state: MeetingState, w: dict[str, str], th: bool) -> tuple[Signa
     for role, member, word in ((SignerRole.RECORDER, secretary, "recorder"), (SignerRole.CHECKER, chair, "checker")):
         sig = signed.get(role)
         if sig is not None:
-            out.append(Signature(sig.name, sig.position, w[word], w["signed"].format(when=_when(sig, th))))
+            out.append(Signature(sig.name, sig.position, w[word], w["signed"].format(when=_when(sig, th, zone))))
         elif member is not None:
             out.append(Signature(member.name, member.position, w[word]))
     return tuple(out)
 
 
-def _when(sig: Signed, th: bool) -> str:
-    local = dt.datetime.fromtimestamp(sig.at / 1000).astimezone()
+def _when(sig: Signed, th: bool, zone: str) -> str:
+    when = local(sig.at, zone)
     if th:
-        return f"{thai_date(local.date(), weekday=False)} {thai_time(local.strftime('%H:%M'))}"
-    return f"{local.date().isoformat()} {local.strftime('%H:%M')}"
+        return f"{thai_date(when.date(), weekday=False)} {thai_time(when.strftime('%H:%M'))}"
+    return f"{when.date().isoformat()} {when.strftime('%H:%M')}"

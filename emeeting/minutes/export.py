@@ -87,7 +87,13 @@ async def download(request: Request) -> Response:
     if not organiser and state.minutes.status is MinutesStatus.DRAFT:
         raise ApiError(403, "minutes_not_circulated", "the minutes have not been circulated yet")
     digits = request.query_params.get("digits") in ("1", "true", "thai")
-    doc = build(state, await times(services.hub.store, room.id), lang=lang, thai_digits=digits)
+    doc = build(
+        state,
+        await times(services.hub.store, room.id),
+        lang=lang,
+        thai_digits=digits,
+        timezone=services.settings.timezone,
+    )
     if fmt == "pdf":
         body = await _pdf_in_a_worker(services, doc)
     else:
@@ -127,7 +133,8 @@ async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: 
         room = await LiveRoom.load(store, meeting_id, settings.limits, settings.secret_min_ballots)
         if room is None:
             raise LookupError(f"there is no meeting {meeting_id!r} in {data}")
-        doc = build(room.committed, await times(store, meeting_id), lang=lang, thai_digits=thai_digits)
+        when = await times(store, meeting_id)
+        doc = build(room.committed, when, lang=lang, thai_digits=thai_digits, timezone=settings.timezone)
         return filename(room.committed, fmt, lang), await asyncio.to_thread(render, doc, fmt)
     finally:
         await store.close()

@@ -418,11 +418,33 @@ export function formatTime(hhmm, { language = current } = {}) {
   return language === "en" ? `${hh}:${m[2]}` : `${hh}.${m[2]} น.`;
 }
 
-/** A Date (or ms since the epoch) as the time of day, "14.05 น." / "14:05", local time. */
+let clock = null;
+
+/** The meeting's clock: hours and minutes in the meeting's time zone (the page's boot data names
+ * it), never the device's own; the device's zone only if this browser does not know that one. */
+function meetingClock() {
+  if (clock) return clock;
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  let zone;
+  try {
+    zone = JSON.parse(document.getElementById("emeeting-boot")?.textContent || "{}").timezone;
+  } catch {
+    zone = undefined;
+  }
+  try {
+    clock = new Intl.DateTimeFormat("en-GB", { ...options, timeZone: zone || undefined });
+  } catch {
+    clock = new Intl.DateTimeFormat("en-GB", options); // an unknown zone: RangeError
+  }
+  return clock;
+}
+
+/** A Date (or ms since the epoch) as the time of day in the meeting's zone, "14.05 น." / "14:05". */
 export function formatClock(value, { language = current } = {}) {
   const d = value instanceof Date ? value : new Date(value);
-  const hh = String(d.getHours()).padStart(2, "0");
-  const mm = String(d.getMinutes()).padStart(2, "0");
+  const parts = Object.fromEntries(meetingClock().formatToParts(d).map((p) => [p.type, p.value]));
+  const hh = parts.hour.padStart(2, "0");
+  const mm = parts.minute;
   return language === "en" ? `${hh}:${mm}` : `${hh}.${mm} น.`;
 }
 

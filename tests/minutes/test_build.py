@@ -4,6 +4,7 @@ their sections, votes as sentences, the secretary's markup, and the English layo
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from emeeting.minutes.build import Times, build
 from emeeting.minutes.document import ListBlock, MinutesDocument, Paragraph, Table
@@ -32,8 +33,8 @@ AGENDA = number_agenda(
     [("one", "เรื่องที่ประธานแจ้ง", []), ("two", "รับรองรายงาน", []), ("three", "เรื่องสืบเนื่อง", []),
      ("five", "เรื่องเสนอเพื่อพิจารณา", [("plan", "ร่างแผนปฏิบัติราชการ", [])])]
 )  # fmt: skip
-OPENED = int(dt.datetime(2024, 1, 15, 9, 5).timestamp() * 1000)
-CLOSED = int(dt.datetime(2024, 1, 15, 11, 40).timestamp() * 1000)
+OPENED = int(dt.datetime(2024, 1, 15, 9, 5, tzinfo=ZoneInfo("Asia/Bangkok")).timestamp() * 1000)
+CLOSED = int(dt.datetime(2024, 1, 15, 11, 40, tzinfo=ZoneInfo("Asia/Bangkok")).timestamp() * 1000)
 
 
 def run(state: MeetingState, actor: str, *commands: Command) -> MeetingState:
