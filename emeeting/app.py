@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -20,7 +21,7 @@ from emeeting import api, fastsend, papers, records, web, ws
 from emeeting.auth import Door
 from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
-from emeeting.documents import RenderPool
+from emeeting.documents import RenderPool, office
 from emeeting.files import Catalogue
 from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
@@ -32,6 +33,8 @@ from emeeting.services import Services
 from emeeting.store import Store
 
 WS_PATH = "/ws"
+
+log = logging.getLogger(__name__)
 
 
 class App:
@@ -92,6 +95,14 @@ def revalidate(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
+def can_convert(settings: Settings) -> bool:
+    """Whether office files can be converted here, asked once at start-up; the log says why not."""
+    reason = office.unavailable(settings.caps, settings.scratch)
+    if reason is not None:
+        log.warning("office files (Word, Excel, PowerPoint, OpenDocument) will be refused: %s", reason)
+    return reason is None
+
+
 def create_app(settings: Settings | None = None) -> App:
     settings = settings or from_env()
 
@@ -116,8 +127,9 @@ def create_app(settings: Settings | None = None) -> App:
             uploads = RateLimit(limits.uploads)
             upload_bytes = Budget(limits.upload_bytes, limits.all_upload_bytes)
             upload_pages = Budget(limits.upload_pages, limits.all_upload_pages)
+            office = await asyncio.to_thread(can_convert, settings)
             services = Services(
-                settings, hub, key, catalogue, pool, renderer, door, uploads, upload_bytes, upload_pages
+                settings, hub, key, catalogue, pool, renderer, door, uploads, upload_bytes, upload_pages, office
             )
             app.state.services = services
             try:

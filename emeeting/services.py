@@ -26,3 +26,4 @@ class Services:
     uploads: RateLimit  # by member
     upload_bytes: Budget  # bytes received, by member and overall
     upload_pages: Budget  # pages queued for rendering, by member and overall
+    office: bool = False  # office files can be converted here (decided once, at start-up: office.unavailable)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from emeeting import api, auth, dates, meetings, protocol, setup
+from emeeting.documents.intake import OFFICE_PICKER, PICKER
 from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
 from emeeting.origins import cross_site, origin_allowed
@@ -136,9 +137,12 @@ async def meeting_page(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     room, member = found
+    services: Services = request.app.state.services
     template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
+    # The upload control offers office files where they can be converted (decided at start-up).
+    picker = {"accept": ",".join((*PICKER, *OFFICE_PICKER) if services.office else PICKER), "office": OFFICE_PICKER}
     page = TEMPLATES.get_template(template).render(
-        meeting=room.committed, member=member, timezone=zone_of(request, room)
+        meeting=room.committed, member=member, timezone=zone_of(request, room), office=services.office, picker=picker
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 

@@ -95,8 +95,8 @@ def sentence(code: Code, caps: Caps) -> str:
         Code.OUT_OF_MEMORY: f"Reading the file or drawing its first page needed more than the "
         f"{caps.worker_memory // MIB} MB of memory a document may use: a picture in it is enormous, or it is "
         "built to overload the server. Export the document again with smaller images and upload that.",
-        Code.OFFICE_UNAVAILABLE: "LibreOffice is not installed on this server, so Word, PowerPoint, Excel and "
-        "OpenDocument files cannot be converted. Save the document as PDF and upload that.",
+        Code.OFFICE_UNAVAILABLE: "Word, Excel and PowerPoint files cannot be converted on this server: upload a PDF "
+        "(save or export the document as PDF).",
         Code.OFFICE_FAILED: f"LibreOffice could not convert the file, or took more than {caps.office_seconds:g} s. "
         "Open it in the program that made it, save it as PDF and upload that.",
         Code.POOL_CLOSED: "The server is shutting down; try again in a moment.",

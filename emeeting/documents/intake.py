@@ -37,6 +37,20 @@ ODF_TYPES = {
 OOXML_PARTS = {"word/document.xml": "docx", "ppt/presentation.xml": "pptx", "xl/workbook.xml": "xlsx"}
 OLE_STREAMS = {"WordDocument": "doc", "PowerPoint Document": "ppt", "Workbook": "xls", "Book": "xls"}
 
+# What a page's file picker offers (``accept``), by name and by type: a hint for the picker only,
+# since a file is known by its content (``sniff``). Office files only where they can be converted.
+PICKER = (".pdf", ".png", ".jpg", ".jpeg", "application/pdf", "image/png", "image/jpeg")
+OFFICE_PICKER = (
+    *(f".{extension}" for extension in ("doc", "docx", "ppt", "pptx", "xls", "xlsx", *ODF_TYPES.values())),
+    "application/msword",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    *ODF_TYPES,
+)
+
 ACCEPTED = (
     "a PDF, a PNG or JPEG image, or an office document (Word, PowerPoint, Excel or OpenDocument). "
     "Save or export it as PDF and upload that."

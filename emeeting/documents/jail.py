@@ -26,6 +26,8 @@ between fork and exec. Inside:
 Namespaces need root, or (for any other user) unprivileged user namespaces, which Debian allows:
 without root, ``enter`` makes a user namespace in which the worker's user is root. When neither
 works, it raises JailError, and office.py refuses the conversion rather than run it with network.
+``probe`` builds the same jail once, for ``true``, so that the server knows at start-up whether
+it can convert at all (the pages then offer office files, or say why not).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
@@ -61,6 +65,33 @@ def command(program: list[str]) -> list[str]:
     if _libc is None or unshare is None:
         raise JailError("namespaces need Linux and util-linux's unshare")
     return [unshare, "--pid", "--fork", "--kill-child", "--", *program]
+
+
+def probe(folder: Path, memory: int) -> str | None:
+    """Why no jail can be built here, or None when it can: the jail of ``enter`` (in a scratch
+    folder made in ``folder``) around ``true``, in a process of its own."""
+    try:
+        command(["true"])
+    except JailError as exc:
+        return str(exc)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jail-probe-", dir=folder) as scratch:
+        try:
+            # This file as a script (standard library only, isolated: about 0.05 s), our own arguments.
+            finished = subprocess.run(  # noqa: S603
+                [sys.executable, "-I", "-S", __file__, scratch, str(memory)],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return "building the jail took more than 30 s"
+    if finished.returncode != 0:
+        said = " ".join(finished.stderr.split())[-300:]
+        return said or f"the jail's test ended with status {finished.returncode}"
+    return None
 
 
 def enter(scratch: Path, size: int, memory: int, visible: list[Path]) -> None:
@@ -129,3 +160,22 @@ def _bytes(value: str | Path | None) -> bytes | None:
 def _limit(which: int, limit: int) -> None:
     _, hard = resource.getrlimit(which)
     resource.setrlimit(which, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _probe(scratch: str, memory: str) -> int:
+    """``python jail.py SCRATCH MEMORY``: ``probe``'s process, which enters the
+    jail and then runs ``true`` as PID 1 of its own PID namespace, as the converter would run."""
+    program = shutil.which("true")
+    if program is None:
+        print("no 'true' program", file=sys.stderr)
+        return 1
+    try:
+        enter(Path(scratch), 1024 * 1024, int(memory), [])
+    except JailError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return subprocess.run(command([program]), check=False).returncode  # noqa: S603
+
+
+if __name__ == "__main__":
+    sys.exit(_probe(*sys.argv[1:3]))

@@ -57,6 +57,16 @@ def available(caps: Caps) -> bool:
     return shutil.which(caps.office_command[0]) is not None
 
 
+def unavailable(caps: Caps, scratch: Path) -> str | None:
+    """Why this server cannot convert office files (for its log), or None when it can: the
+    LibreOffice command is found and its jail can be built (jail.probe, in ``scratch``). Nothing
+    is converted: the server asks once, at start-up, and its pages offer office files or not."""
+    if not available(caps):
+        return f"LibreOffice is not installed: no program {caps.office_command[0]!r} on PATH"
+    reason = jail.probe(scratch, caps.office_memory)
+    return None if reason is None else f"LibreOffice cannot be run cut off from the network: {reason}"
+
+
 def convert(source: Path, caps: Caps, work: Path) -> Path:
     """Convert the office file at ``source`` to a PDF in the folder ``work``; the PDF's path."""
     program = shutil.which(caps.office_command[0])

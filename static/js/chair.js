@@ -3,10 +3,10 @@
 // is connected.
 
 import { AttendancePanel } from "./attendance.js";
-import { upload } from "./upload.js";
+import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
-import { agendaLabel, applyI18n, errorText, formatDate, formatTime, has, shown, t } from "./i18n.js";
+import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
@@ -160,19 +160,39 @@ uploadFile.addEventListener("change", () => {
   const item = uploadItem.value;
   const title = $("upload-title").value.trim();
   $("upload-title").value = "";
-  startUpload(file, item, title);
+  // Picked with "All files" or dropped on the button: an office file this server cannot convert
+  // is refused here at once, with the server's own sentence for it, and never sent.
+  if (!boot.office && isOffice(file, officeTypes)) refuseNow(file, title, "office_unavailable");
+  else startUpload(file, item, title);
 });
+const officeTypes = (uploadFile.dataset.officeTypes || "").split(",").filter(Boolean);
 
 const jobs = []; // {file, text, bar, el, document, state}
 
-function startUpload(file, item, title) {
+function newJob(file, title, ...extra) {
   const text = h("span", { class: "job-text" });
   const bar = progressBar();
-  const cancel = h("button", { class: "btn ghost small", type: "button", text: t("upload.cancel") });
-  const el = h("div", { class: "job" }, text, bar, cancel);
+  const el = h("div", { class: "job" }, text, bar, ...extra);
   $("upload-jobs").prepend(el);
   const job = { name: title || file.name, text, bar, el, document: null, phase: "upload", pct: 0 };
   jobs.push(job);
+  return job;
+}
+
+function failJob(job, err) {
+  job.phase = "failed";
+  job.err = err; // redrawn in the other language when it changes
+  drawJob(job);
+  setTimeout(() => { job.el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 12000);
+}
+
+function refuseNow(file, title, code) {
+  failJob(newJob(file, title), { code, status: 0, retryAfter: null });
+}
+
+function startUpload(file, item, title) {
+  const cancel = h("button", { class: "btn ghost small", type: "button", text: t("upload.cancel") });
+  const job = newJob(file, title, cancel);
   const { promise, abort } = upload(client, file, {
     item,
     title,
@@ -193,17 +213,11 @@ function startUpload(file, item, title) {
     drawJob(job);
   }, (err) => {
     cancel.remove();
-    job.phase = "failed";
-    // A refused file: the code's sentence in the page's language; other errors: the server's words.
-    const refused = `upload.refused.${err.code}`;
-    job.error = err.code === "aborted" ? t("upload.cancel") : has(refused) ? t(refused) : (err.message || err.code);
-    drawJob(job);
-    setTimeout(() => { el.remove(); jobs.splice(jobs.indexOf(job), 1); }, 12000);
+    failJob(job, err);
   });
 }
 
 function drawJob(job) {
-  job.el.dataset.phase = job.phase;
   if (job.phase === "upload") {
     job.text.textContent = t("upload.sending", { name: job.name, pct: Math.round(job.pct * 100) });
     job.bar.set(job.pct);
@@ -225,9 +239,11 @@ function drawJob(job) {
       job.bar.set(progress.ready / progress.pages);
     }
   } else if (job.phase === "failed") {
-    job.text.textContent = t("upload.failed", { msg: job.error });
+    // The code's sentence in the page's language, never the server's English words.
+    job.text.textContent = t("upload.failed", { msg: refusalText(job.err) });
     job.bar.hidden = true;
   }
+  job.el.dataset.phase = job.phase; // after drawing: "rendering" may have become "done"
 }
 
 // -- drawing ----------------------------------------------------------------------------------
@@ -279,7 +295,7 @@ function render() {
   strip.el.hidden = !doc;
   ink.refresh();
 
-  for (const job of jobs) if (job.phase === "rendering") drawJob(job);
+  for (const job of jobs) if (job.phase === "rendering" || job.phase === "failed") drawJob(job);
   renderPresence(s);
   votes.draw();
   if (attendanceDialog.open) attendance.draw();

@@ -4,10 +4,13 @@
 // data-i18n="key" get their textContent from the dictionary; a "langchange" event is sent on
 // `document` when the language changes so that scripts can redraw what they built themselves.
 
+import { UPLOAD_WORDS } from "./words_upload.js";
+
 const STORAGE_KEY = "emeeting.lang";
 export const LANGS = ["th", "en"];
 
 const WORDS = {
+  ...UPLOAD_WORDS,
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],
@@ -140,32 +143,6 @@ const WORDS = {
   "chair.keys": ["← → หรือ PageUp/PageDown เพื่อเปลี่ยนหน้า", "← → or PageUp/PageDown to turn pages"],
   "chair.sending": ["กำลังส่ง…", "Sending…"],
   "chair.show": ["แสดง", "Show"],
-  "upload": ["อัปโหลดเอกสาร", "Upload a document"],
-  "upload.to": ["ไปยังวาระ", "To item"],
-  "upload.title": ["ชื่อเอกสาร (ไม่บังคับ)", "Title (optional)"],
-  "upload.choose": ["เลือกไฟล์ PDF, PNG หรือ JPEG", "Choose a PDF, PNG or JPEG file"],
-  "upload.sending": ["กำลังอัปโหลด {name} {pct}%", "Uploading {name} {pct}%"],
-  "upload.checking": ["กำลังตรวจสอบไฟล์ {name}", "Checking {name}"],
-  "upload.rendering": ["กำลังเตรียมหน้า {r}/{n}", "Rendering pages {r}/{n}"],
-  "upload.done": ["อัปโหลดแล้ว: {name} ({n} หน้า)", "Uploaded: {name} ({n} pages)"],
-  "upload.failed": ["อัปโหลดไม่สำเร็จ: {msg}", "Upload failed: {msg}"],
-  "upload.cancel": ["ยกเลิก", "Cancel"],
-  // why an upload was refused: one sentence per document code (docs/protocol.md, section 11)
-  "upload.refused.empty_file": ["ไฟล์ว่างเปล่า (0 ไบต์) โปรดตรวจว่าบันทึกไฟล์แล้ว แล้วอัปโหลดใหม่", "The file is empty (0 bytes). Check that it was saved, then upload it again."],
-  "upload.refused.unsupported_type": ["ไม่รับไฟล์ชนิดนี้ โปรดอัปโหลด PDF ภาพ PNG หรือ JPEG หรือเอกสาร Word, PowerPoint, Excel หรือ OpenDocument หรือบันทึกเป็น PDF แล้วอัปโหลด", "This kind of file is not taken: upload a PDF, a PNG or JPEG image, or a Word, PowerPoint, Excel or OpenDocument file; or save it as PDF and upload that."],
-  "upload.refused.file_too_large": ["ไฟล์ใหญ่เกินกว่าที่เซิร์ฟเวอร์นี้รับได้ โปรดแบ่งไฟล์ หรือบันทึกใหม่โดยลดขนาดภาพ แล้วอัปโหลด", "The file is larger than this server takes. Split it, or save it again with smaller images, and upload that."],
-  "upload.refused.encrypted_pdf": ["PDF นี้ตั้งรหัสผ่านไว้ จึงแสดงไม่ได้ โปรดเปิดด้วยรหัสผ่าน แล้วบันทึกหรือพิมพ์เป็น PDF ใหม่ที่ไม่มีรหัสผ่าน แล้วอัปโหลด", "The PDF is protected by a password, so it cannot be shown. Open it with the password, save or print it to a new PDF without one, and upload that."],
-  "upload.refused.corrupt_pdf": ["ไฟล์ PDF เสียหายหรือไม่สมบูรณ์ จึงอ่านไม่ได้ โปรดเปิดด้วยโปรแกรมอ่าน PDF ถ้าเปิดได้ ให้พิมพ์หรือบันทึกเป็น PDF ใหม่แล้วอัปโหลด ถ้าเปิดไม่ได้ โปรดขอไฟล์ใหม่", "The PDF is damaged or incomplete and cannot be read. Open it in a PDF reader; if it shows, print or save it to a new PDF and upload that; if not, get the file again."],
-  "upload.refused.corrupt_image": ["ไฟล์ภาพเสียหาย จึงอ่านไม่ได้ โปรดเปิดด้วยโปรแกรมดูภาพ ถ้าเปิดได้ ให้บันทึกใหม่แล้วอัปโหลด", "The image is damaged and cannot be read. Open it in an image viewer; if it shows, save it again and upload that."],
-  "upload.refused.too_many_pages": ["เอกสารมีจำนวนหน้ามากเกินกว่าที่เซิร์ฟเวอร์นี้รับได้ โปรดแบ่งเป็นหลายไฟล์แล้วอัปโหลดทีละไฟล์", "The document has more pages than this server takes. Split it into parts and upload each."],
-  "upload.refused.page_too_large": ["หน้าเอกสารหรือภาพมีขนาดใหญ่เกินกว่าที่เซิร์ฟเวอร์นี้แสดงได้ โปรดส่งออกเอกสารใหม่เป็นขนาดกระดาษปกติ หรือลดขนาดภาพ แล้วอัปโหลด", "A page or the image is larger than this server shows. Export the document again at a normal paper size, or make the image smaller, and upload that."],
-  "upload.refused.page_timeout": ["หน้าเอกสารซับซ้อนเกินไป ใช้เวลาวาดนานเกินกำหนด โปรดส่งออกเอกสารใหม่โดยลดขนาดภาพ แล้วอัปโหลด", "A page took too long to draw: it is far more complex than a normal page. Export the document again with smaller images and upload that."],
-  "upload.refused.inspect_timeout": ["การตรวจไฟล์ใช้เวลานานเกินกำหนด ไฟล์อาจเสียหาย โปรดพิมพ์หรือบันทึกเป็น PDF ใหม่แล้วอัปโหลด", "Checking the file took too long: it may be damaged. Print or save it to a new PDF and upload that."],
-  "upload.refused.worker_crashed": ["โปรแกรมที่อ่านไฟล์หยุดทำงานกะทันหัน ไฟล์อาจเสียหาย โปรดพิมพ์หรือบันทึกเป็น PDF ใหม่แล้วอัปโหลด", "The program reading the file stopped unexpectedly: the file may be damaged. Print or save it to a new PDF and upload that."],
-  "upload.refused.out_of_memory": ["การอ่านไฟล์ต้องใช้หน่วยความจำเกินกำหนด อาจมีภาพขนาดใหญ่มาก โปรดส่งออกเอกสารใหม่โดยลดขนาดภาพ แล้วอัปโหลด", "Reading the file needed more memory than a document may use: a picture in it may be enormous. Export it again with smaller images and upload that."],
-  "upload.refused.office_unavailable": ["เซิร์ฟเวอร์นี้ไม่ได้ติดตั้ง LibreOffice จึงแปลงไฟล์ Word, PowerPoint, Excel และ OpenDocument ไม่ได้ โปรดบันทึกเป็น PDF แล้วอัปโหลด", "LibreOffice is not installed on this server, so Word, PowerPoint, Excel and OpenDocument files cannot be converted. Save the document as PDF and upload that."],
-  "upload.refused.office_failed": ["LibreOffice แปลงไฟล์นี้ไม่สำเร็จ โปรดเปิดด้วยโปรแกรมที่สร้างไฟล์ บันทึกเป็น PDF แล้วอัปโหลด", "LibreOffice could not convert the file. Open it in the program that made it, save it as PDF and upload that."],
-  "upload.refused.pool_closed": ["เซิร์ฟเวอร์กำลังปิดระบบ โปรดลองใหม่อีกครู่", "The server is shutting down; try again in a moment."],
   "presence": ["ผู้เข้าร่วม", "Connected"],
   "presence.pending": ["เซิร์ฟเวอร์ยังไม่ได้ส่งข้อมูลผู้เชื่อมต่อ", "The server has not sent who is connected yet"],
   "presence.count": ["เชื่อมต่อ {c} จาก {n} คน", "{c} of {n} connected"],

@@ -159,6 +159,53 @@ def thai_pptx(path: Path) -> Path:
     )
 
 
+def thai_xlsx(path: Path) -> Path:
+    """Excel: one sheet, a Thai heading over a small table of numbers, the least LibreOffice opens."""
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rows = [(THAI, "Budget"), ("ไตรมาส 1", 120), ("ไตรมาส 2", 340)]
+    cells = "".join(
+        f'<row r="{n}">'
+        + "".join(
+            f'<c r="{col}{n}" t="inlineStr"><is><t>{value}</t></is></c>'
+            if isinstance(value, str)
+            else f'<c r="{col}{n}"><v>{value}</v></c>'
+            for col, value in zip("AB", row, strict=True)
+        )
+        + "</row>"
+        for n, row in enumerate(rows, 1)
+    )
+    return _zip(
+        path,
+        {
+            "[Content_Types].xml": f"""{XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+                <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+                <Default Extension="xml" ContentType="application/xml"/>
+                <Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>
+                <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/></Types>""",
+            "_rels/.rels": _relationships(
+                f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            ),
+            "xl/workbook.xml": f"""{XML}<workbook xmlns="{main}" xmlns:r="{rel}">
+                <sheets><sheet name="งบประมาณ" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+            "xl/_rels/workbook.xml.rels": _relationships(
+                f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            ),
+            "xl/worksheets/sheet1.xml": f"""{XML}<worksheet xmlns="{main}"><cols><col min="1" max="1" width="30" customWidth="1"/></cols><sheetData>{cells}</sheetData></worksheet>""",
+        },
+    )
+
+
+def broken_docx(path: Path) -> Path:
+    """Word by its parts, but its text is cut off mid-element: LibreOffice cannot load it."""
+    _docx(path, "")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"][:-60]
+    return _zip(path, dict(parts))
+
+
 def fake_soffice(path: Path, behaviour: str, port: int = 0, fill_mib: int = 0) -> Path:
     """A stand-in for LibreOffice's ``soffice``, run by office.py exactly as the real one would be.
 
