@@ -55,6 +55,8 @@ from emeeting.minutes.document import (
     Table,
     inert,
 )
+from emeeting.minutes.docx_fonts import embed_fonts
+from emeeting.minutes.pdf import INDENT as PDF_INDENT
 
 __all__ = ["FONT", "SIGN_LINE", "render_docx"]
 
@@ -62,6 +64,7 @@ FONT = "Sarabun"
 BODY_HALF_POINTS = 32  # 16 pt
 LEVEL = Cm(1.25)  # one indent level
 TEXT_WIDTH = Cm(16.0)  # 21 cm - 3 cm - 2 cm
+FIRST_LINE = Pt(2 * PDF_INDENT)  # a body paragraph's first line starts two levels in, as in the PDF
 SIGNATURE_INDENT = Cm(7.5)  # the signature block sits right of centre
 WATERMARK_COLOUR = "A6A6A6"
 SIGN_LINE = {"th": "(ลงชื่อ)", "en": "(Signed)"}
@@ -106,6 +109,7 @@ def render_docx(doc: MinutesDocument) -> bytes:
     document = docx.Document()
     _set_up(document, doc)
     _Writer(document, doc).write()
+    embed_fonts(document, FONT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -180,6 +184,8 @@ def _set_up(document: Document, doc: MinutesDocument) -> None:
     _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
     # the Normal style names the font too: some readers look there before the defaults
     _font(document.styles["Normal"].element.get_or_add_rPr(), size=BODY_HALF_POINTS)
+    for fonts in styles.iter(qn("w:rFonts")):  # every style of the template, used or not: one font
+        _font(fonts.getparent())
     for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"].element
         _font(style.get_or_add_rPr(), size=BODY_HALF_POINTS, bold=True)
@@ -251,6 +257,8 @@ class _Writer:
         self.document = document
         self.doc = doc
         self.lists = _Lists(document, doc.thai_digits)
+        # Thai is justified by spreading its characters (Word's thaiDistribute), not its few spaces
+        self.justify = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY if doc.lang == "th" else WD_ALIGN_PARAGRAPH.JUSTIFY
 
     def write(self) -> None:
         doc = self.doc
@@ -314,7 +322,8 @@ class _Writer:
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
-            p = self.paragraph(indent=block.indent)
+            p = self.paragraph(indent=block.indent, align=self.justify)
+            p.paragraph_format.first_line_indent = FIRST_LINE
             if block.label:
                 self.run(p, block.label, bold=True)
                 self.run(p, " " if block.runs else "")
