@@ -29,11 +29,11 @@ from typing import Any
 import fontpkg_sarabun
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from lxml import etree
 
 __all__ = ["OBFUSCATED_FONT", "embed_fonts", "obfuscate"]
 
@@ -87,7 +87,7 @@ def embed_fonts(document: Document, family: str) -> None:
         embed.set(qn("r:id"), table_part.relate_to(part, RT.FONT))
         embed.set(qn("w:fontKey"), key)
         _insert(font, embed, FONT_ORDER.split())
-    table_part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+    table_part._blob = serialize_part_xml(table)
     _embed_setting(document.settings.element)
 
 
