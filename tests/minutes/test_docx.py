@@ -387,3 +387,20 @@ def test_sarabun_regular_and_bold_are_embedded_as_obfuscated_truetype() -> None:
         settings = ET.fromstring(package.read("word/settings.xml"))
         assert settings.find(f"{W}embedTrueTypeFonts") is not None
         assert settings.find(f"{W}saveSubsetFonts") is None  # the whole font: any Thai can be typed in
+
+
+def test_list_markers_start_where_a_paragraphs_first_line_starts_as_in_the_pdf() -> None:
+    document = reopen(THAI)
+    numbering = document.part.numbering_part.element
+    listed = {n.get(f"{W}val") for n in document.element.body.iter(f"{W}numId")}
+    first_line = round(2 * PDF_INDENT * 20)
+    level = round(1.25 / 2.54 * 72 * 20)  # one indent level, 1.25 cm
+    nums = {n.get(f"{W}numId"): n for n in numbering.findall(f"{W}num")}
+    used = {nums[num_id].find(f"{W}abstractNumId").get(f"{W}val") for num_id in listed}
+    ours = [a for a in numbering.findall(f"{W}abstractNum") if a.get(f"{W}abstractNumId") in used]
+    assert ours
+    for abstract in ours:
+        for lvl in abstract.findall(f"{W}lvl"):
+            ind = lvl.find(f"{W}pPr/{W}ind")
+            marker = int(ind.get(f"{W}left")) - int(ind.get(f"{W}hanging"))
+            assert abs(marker - (first_line + level * int(lvl.get(f"{W}ilvl")))) <= 1
