@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -301,17 +299,6 @@ def test_markup_like_text_stays_text_and_control_characters_do_not_break_the_fil
     cleaned = "<w:t>&amp; ]]>  bell  end"
     assert "\n".join(body_texts(document)).count(cleaned) == 8  # section, person x3, label and run, two cells
     assert document.core_properties.title == cleaned
-
-
-def test_libreoffice_converts_it_to_pdf(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(render_docx(THAI_DIGITS))
-    command = [soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
-    subprocess.run(command, check=True, timeout=110, capture_output=True)
-    assert (tmp_path / "minutes.pdf").read_bytes().startswith(b"%PDF")
 
 
 def body_paragraphs(doc: MinutesDocument) -> list[DocxParagraph]:

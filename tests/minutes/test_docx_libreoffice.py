@@ -25,6 +25,14 @@ from tests.minutes.sample import THAI
 # the body text only: the page furniture (footer page numbers, the header watermark) is laid out
 # differently by design (a field in Word, drawn text in our PDF) and tested on its own
 PLAIN = dataclasses.replace(THAI, watermark="", footer="")
+LONG = dataclasses.replace(THAI, items=THAI.items * 6)  # five pages
+SOURCES = {
+    "thai": THAI,
+    "plain": PLAIN,
+    "digits": dataclasses.replace(THAI, thai_digits=True),
+    "long": LONG,
+    "long-plain": dataclasses.replace(LONG, watermark="", footer=""),
+}
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
@@ -39,7 +47,7 @@ FONTS_CONF = """<?xml version="1.0"?>
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """``thai.pdf`` and ``plain.pdf``: LibreOffice's PDFs of the minutes DOCX (and their DOCX)."""
+    """LibreOffice's PDF of the DOCX of each of ``SOURCES``, by name."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         if os.environ.get("CI"):
@@ -49,8 +57,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     home = folder / "home"
     home.mkdir()
     (folder / "fonts.conf").write_text(FONTS_CONF)
-    sources = {"thai": THAI, "plain": PLAIN}
-    for name, doc in sources.items():
+    for name, doc in SOURCES.items():
         (folder / f"{name}.docx").write_bytes(render_docx(doc))
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -69,10 +76,10 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "pdf",
         "--outdir",
         str(folder / "out"),
-        *(str(folder / f"{name}.docx") for name in sources),
+        *(str(folder / f"{name}.docx") for name in SOURCES),
     ]
     subprocess.run(command, env=env, check=True, timeout=110, capture_output=True)
-    return {name: folder / "out" / f"{name}.pdf" for name in sources}
+    return {name: folder / "out" / f"{name}.pdf" for name in SOURCES}
 
 
 @pytest.fixture(scope="module")
@@ -101,13 +108,15 @@ def test_libreoffice_uses_the_embedded_sarabun(converted: dict[str, Path], fitz:
     }
 
 
-def test_libreoffice_prints_the_same_text_as_our_pdf(converted: dict[str, Path], fitz: Any) -> None:
-    with fitz.open(converted["plain"]) as theirs, ours(fitz, PLAIN) as mine:
+@pytest.mark.parametrize("name", ["plain", "long-plain"])
+def test_libreoffice_prints_the_same_text_as_our_pdf(converted: dict[str, Path], fitz: Any, name: str) -> None:
+    with fitz.open(converted[name]) as theirs, ours(fitz, SOURCES[name]) as mine:
         assert text(theirs) == text(mine)
 
 
-def test_libreoffice_makes_as_many_pages_as_our_pdf(converted: dict[str, Path], fitz: Any, tmp_path: Path) -> None:
-    with fitz.open(converted["thai"]) as theirs, ours(fitz, THAI) as mine:
+@pytest.mark.parametrize("name", ["thai", "digits", "long"])
+def test_libreoffice_makes_as_many_pages_as_our_pdf(converted: dict[str, Path], fitz: Any, name: str) -> None:
+    with fitz.open(converted[name]) as theirs, ours(fitz, SOURCES[name]) as mine:
         assert theirs.page_count == mine.page_count
-        for name, pdf in (("libreoffice", theirs), ("ours", mine)):  # for a person to look at
-            pdf[0].get_pixmap(dpi=80).save(Path("/tmp") / f"minutes-docx-{name}-1.png")
+        for which, pdf in (("libreoffice", theirs), ("ours", mine)):  # for a person to look at
+            pdf[0].get_pixmap(dpi=80).save(Path("/tmp") / f"minutes-docx-{name}-{which}-1.png")
