@@ -8,16 +8,25 @@ Choices that are not obvious from the code:
 
 - **Fonts.** Word and LibreOffice treat Thai as a complex script: its text takes the ``w:cs``
   font, ``w:szCs`` size and ``w:bCs`` bold, not ``w:ascii``/``w:sz``/``w:b``. So the defaults
-  (``docDefaults``), the heading styles we reuse and every bold run set both halves, and the
-  template's theme-font attributes (which would override a named font) are removed.
+  (``docDefaults``), the heading styles we reuse and every bold run set both halves, every style
+  of the template names Sarabun in all four slots (ascii, hAnsi, eastAsia, cs), and its
+  theme-font attributes (which would override a named font) are removed. Sarabun regular and bold
+  are embedded in the file (docx_fonts.py), so a PC without Sarabun shows the same letters and
+  lines. We do not also set ``w:cs`` on runs: Word classes Thai characters as complex script by
+  themselves, and with one font for every slot nothing would change.
+- **Body paragraphs** start their first line 2.5 cm in, two indent levels: the same ``INDENT``
+  the PDF uses (read from pdf.py, not copied). Thai paragraphs are justified the Thai way,
+  ``w:jc w:val="thaiDistribute"`` (Word spreads the characters, since Thai has few spaces to
+  widen; the last line stays left); English ones are ordinary ``both``.
 - **Page numbers** are real ``PAGE`` and ``NUMPAGES`` fields in the footer, with a cached result
   for readers that do not compute fields. With ``thai_digits`` they carry ``\\* ThaiArabic``,
   Word's format switch for Thai digits (ECMA-376 Part 1, 17.16.4.3). LibreOffice's DOCX import
   maps that switch to its Thai *letters* numbering, CHARS_THAI (ก ข ค), not to digits
   (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx). Word is
   what the offices use, so we write the switch Word documents and accept that quirk.
-- **Lists** are real Word lists (our own numbering definitions, one level per indent step; each
-  numbered list restarts at 1 through ``startOverride``). ``thai_digits`` numbers them with
+- **Lists** are real Word lists (our own numbering definitions, one level per indent step, the
+  markers where a paragraph's first line starts, as in the PDF; each numbered list restarts at 1
+  through ``startOverride``). ``thai_digits`` numbers them with
   ``thaiNumbers``: Word shows Thai digits; LibreOffice, which has no case for that format in
   ``ConversionHelper::ConvertNumberingType``, falls back to 1, 2, 3.
 - **People** are a borderless table (number, name, position, note): long Thai positions wrap
@@ -55,6 +64,8 @@ from emeeting.minutes.document import (
     Table,
     inert,
 )
+from emeeting.minutes.docx_fonts import embed_fonts
+from emeeting.minutes.pdf import INDENT as PDF_INDENT
 
 __all__ = ["FONT", "SIGN_LINE", "render_docx"]
 
@@ -62,6 +73,7 @@ FONT = "Sarabun"
 BODY_HALF_POINTS = 32  # 16 pt
 LEVEL = Cm(1.25)  # one indent level
 TEXT_WIDTH = Cm(16.0)  # 21 cm - 3 cm - 2 cm
+FIRST_LINE = Pt(2 * PDF_INDENT)  # a body paragraph's first line starts two levels in, as in the PDF
 SIGNATURE_INDENT = Cm(7.5)  # the signature block sits right of centre
 WATERMARK_COLOUR = "A6A6A6"
 SIGN_LINE = {"th": "(ลงชื่อ)", "en": "(Signed)"}
@@ -106,6 +118,7 @@ def render_docx(doc: MinutesDocument) -> bytes:
     document = docx.Document()
     _set_up(document, doc)
     _Writer(document, doc).write()
+    embed_fonts(document, FONT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -180,6 +193,8 @@ def _set_up(document: Document, doc: MinutesDocument) -> None:
     _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
     # the Normal style names the font too: some readers look there before the defaults
     _font(document.styles["Normal"].element.get_or_add_rPr(), size=BODY_HALF_POINTS)
+    for fonts in styles.iter(qn("w:rFonts")):  # every style of the template, used or not: one font
+        _font(fonts.getparent())
     for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"].element
         _font(style.get_or_add_rPr(), size=BODY_HALF_POINTS, bold=True)
@@ -224,10 +239,11 @@ class _Lists:
     @staticmethod
     def _abstract(abstract_id: int, fmt: str, text: Any) -> Any:
         hanging = int(Cm(0.8).twips)
+        start = int(FIRST_LINE.twips)  # the markers where a paragraph's first line starts, as in the PDF
         levels = "".join(
             f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{text(i)}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{int(LEVEL.twips) * i + hanging}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+            f'<w:pPr><w:ind w:left="{start + int(LEVEL.twips) * i + hanging}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
             for i in range(9)
         )
         return parse_xml(
@@ -251,6 +267,8 @@ class _Writer:
         self.document = document
         self.doc = doc
         self.lists = _Lists(document, doc.thai_digits)
+        # Thai is justified by spreading its characters (Word's thaiDistribute), not its few spaces
+        self.justify = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY if doc.lang == "th" else WD_ALIGN_PARAGRAPH.JUSTIFY
 
     def write(self) -> None:
         doc = self.doc
@@ -314,7 +332,8 @@ class _Writer:
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
-            p = self.paragraph(indent=block.indent)
+            p = self.paragraph(indent=block.indent, align=self.justify)
+            p.paragraph_format.first_line_indent = FIRST_LINE
             if block.label:
                 self.run(p, block.label, bold=True)
                 self.run(p, " " if block.runs else "")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+import fontpkg_sarabun
 import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
@@ -22,9 +21,12 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, PeopleSection, Person, Run, Table
 from emeeting.minutes.docx import render_docx
+from emeeting.minutes.pdf import INDENT as PDF_INDENT
 from tests.minutes.sample import ENGLISH, THAI
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R = "{" + RELS + "}"
 THAI_DIGITS = dataclasses.replace(THAI, thai_digits=True)
 
 
@@ -299,12 +301,93 @@ def test_markup_like_text_stays_text_and_control_characters_do_not_break_the_fil
     assert document.core_properties.title == cleaned
 
 
-def test_libreoffice_converts_it_to_pdf(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(render_docx(THAI_DIGITS))
-    command = [soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
-    subprocess.run(command, check=True, timeout=110, capture_output=True)
-    assert (tmp_path / "minutes.pdf").read_bytes().startswith(b"%PDF")
+def body_paragraphs(doc: MinutesDocument) -> list[DocxParagraph]:
+    """The DOCX paragraphs of the model's body paragraphs (label and runs), in order."""
+    wanted = [
+        f"{block.label} {''.join(run.text for run in block.runs)}".strip()
+        for blocks in (doc.preamble, *(item.blocks for item in doc.items), doc.postscript)
+        for block in blocks
+        if isinstance(block, Paragraph)
+    ]
+    found = [p for p in reopen(doc).paragraphs if p.text in wanted]
+    assert [p.text for p in found] == wanted
+    return found
+
+
+@pytest.mark.parametrize("doc", [THAI, ENGLISH], ids=["thai", "english"])
+def test_body_paragraphs_have_the_pdfs_first_line_indent_and_thai_distributed_justification(
+    doc: MinutesDocument,
+) -> None:
+    first_line = round(2 * PDF_INDENT * 20)  # the PDF's text-indent, in twentieths of a point
+    for p in body_paragraphs(doc):
+        ind = p._p.find(f"{W}pPr/{W}ind")
+        assert ind is not None and ind.get(f"{W}firstLine") == str(first_line), p.text
+        # Word's distributed justification for Thai; Latin text is justified the ordinary way
+        assert p._p.find(f"{W}pPr/{W}jc").get(f"{W}val") == ("thaiDistribute" if doc.lang == "th" else "both")
+
+
+def test_every_size_bold_and_font_is_set_for_thai_a_complex_script_too() -> None:
+    with zipfile.ZipFile(io.BytesIO(render_docx(THAI))) as package:
+        parts = [n for n in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*|styles)\.xml", n)]
+        for name in parts:
+            for rpr in ET.fromstring(package.read(name)).iter(f"{W}rPr"):
+                tags = {child.tag.removeprefix(W) for child in rpr}
+                assert ("sz" in tags) == ("szCs" in tags), name
+                assert ("b" in tags) == ("bCs" in tags), name
+                fonts = rpr.find(f"{W}rFonts")
+                if fonts is not None:
+                    assert {fonts.get(f"{W}{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {"Sarabun"}
+
+
+def deobfuscate(data: bytes, font_key: str) -> bytes:
+    """ECMA-376 Part 2 (and [MS-OI29500] 2.1.22): the first 32 bytes XOR the key, the GUID's bytes
+    as written, last first."""
+    key = bytes.fromhex(font_key.strip("{}").replace("-", ""))[::-1]
+    return bytes(b ^ key[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+def test_sarabun_regular_and_bold_are_embedded_as_obfuscated_truetype() -> None:
+    fonts = Path(fontpkg_sarabun.ROOT) / "files"
+    with zipfile.ZipFile(io.BytesIO(render_docx(THAI))) as package:
+        table = ET.fromstring(package.read("word/fontTable.xml"))
+        rels = {r.get("Id"): r for r in ET.fromstring(package.read("word/_rels/fontTable.xml.rels"))}
+        (sarabun,) = [f for f in table.iter(f"{W}font") if f.get(f"{W}name") == "Sarabun"]
+        embedded = {e.tag.removeprefix(W): e for e in sarabun if e.tag.startswith(f"{W}embed")}
+        assert set(embedded) == {"embedRegular", "embedBold"}
+        keys = set()
+        for tag, style in (("embedRegular", "Regular"), ("embedBold", "Bold")):
+            rel = rels[embedded[tag].get(f"{R}id")]
+            assert rel.get("Type") == f"{RELS}/font"
+            name = resolve("word", rel.get("Target", ""))
+            assert re.fullmatch(r"word/fonts/\w+\.odttf", name)
+            key = embedded[tag].get(f"{W}fontKey", "")
+            assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
+            keys.add(key)
+            original = (fonts / f"Sarabun-{style}.ttf").read_bytes()
+            stored = package.read(name)
+            assert stored != original and deobfuscate(stored, key) == original
+        assert len(keys) == 2
+        types = ET.fromstring(package.read("[Content_Types].xml"))
+        assert {t.get("ContentType") for t in types if (t.get("PartName") or "").endswith(".odttf")} | {
+            t.get("ContentType") for t in types if t.get("Extension") == "odttf"
+        } == {"application/vnd.openxmlformats-officedocument.obfuscatedFont"}
+        settings = ET.fromstring(package.read("word/settings.xml"))
+        assert settings.find(f"{W}embedTrueTypeFonts") is not None
+        assert settings.find(f"{W}saveSubsetFonts") is None  # the whole font: any Thai can be typed in
+
+
+def test_list_markers_start_where_a_paragraphs_first_line_starts_as_in_the_pdf() -> None:
+    document = reopen(THAI)
+    numbering = document.part.numbering_part.element
+    listed = {n.get(f"{W}val") for n in document.element.body.iter(f"{W}numId")}
+    first_line = round(2 * PDF_INDENT * 20)
+    level = round(1.25 / 2.54 * 72 * 20)  # one indent level, 1.25 cm
+    nums = {n.get(f"{W}numId"): n for n in numbering.findall(f"{W}num")}
+    used = {nums[num_id].find(f"{W}abstractNumId").get(f"{W}val") for num_id in listed}
+    ours = [a for a in numbering.findall(f"{W}abstractNum") if a.get(f"{W}abstractNumId") in used]
+    assert ours
+    for abstract in ours:
+        for lvl in abstract.findall(f"{W}lvl"):
+            ind = lvl.find(f"{W}pPr/{W}ind")
+            marker = int(ind.get(f"{W}left")) - int(ind.get(f"{W}hanging"))
+            assert abs(marker - (first_line + level * int(lvl.get(f"{W}ilvl")))) <= 1
