@@ -9,11 +9,21 @@ meets a vowel below the line above.
 
 Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.5):
 
-- It breaks lines only at spaces: it has no Thai word dictionary, and ``<wbr>`` and
-  ``word-break`` do nothing (U+200B would, but Sarabun has no glyph for it and a fallback font
-  would be embedded). A table column is made at least as wide as its longest word, the whole
-  table set smaller when the words cannot fit otherwise; a word wider than its line (a long
-  heading) is set smaller on its own. Table widths in percent are ignored; points are kept.
+- It breaks lines only at spaces and after U+200B (UAX 14 with no Thai dictionary; ``<wbr>``
+  and ``word-break`` do nothing). So every Thai word boundary (:mod:`emeeting.minutes.thai_breaks`)
+  gets a U+200B in a span of its own font, ``BREAK_FONT``: a font whose only character is U+200B
+  and which has no space glyph, so that HarfBuzz removes the default-ignorable U+200B instead of
+  drawing Sarabun's space in its place. The text layer keeps exactly the typed text (no U+200B,
+  no space); the empty text runs MuPDF still writes in that font are taken out afterwards
+  (:func:`emeeting.minutes.breaks_pdf.drop_break_font`). No text is ever set smaller to fit: a column is as wide as its
+  longest word when the room allows, and a word wider than all its room (a long run of Latin
+  letters, or a word in a narrow column) is cut between grapheme clusters, never inside one.
+  Table widths in percent are ignored; points are kept.
+- ``text-align: justify`` widens only real spaces, and Thai has few: justified Thai would show
+  wide gaps at the odd space and none between words, and gaps added between words would read
+  back as spaces. Thai distributed justification (Word's thaiDistribute, space spread between
+  every character) needs letter spacing, which MuPDF does not have. So the body is left-aligned,
+  the same way everywhere.
 - ``Story.draw`` clips each page to the box the text was placed in, which cuts off the tone
   marks of a page's first line (Sarabun's stacked marks reach 1.28 em above the baseline, the
   first baseline sits 0.975 em below the box). Those clips are widened to the page afterwards.
@@ -45,9 +55,11 @@ from typing import Any
 import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
+from emeeting.minutes.breaks_pdf import BREAK, BREAK_CSS, BREAK_FILE, break_font, drop_break_font
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature, inert
 from emeeting.minutes.pdf_actualtext import add_actual_text, record
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
+from emeeting.minutes.thai_breaks import breaks, clusters
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
 CM = 72 / 2.54
@@ -68,6 +80,7 @@ _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 CSS = f"""
 @font-face {{ font-family: sarabun; src: url(Sarabun-Regular.ttf); }}
 @font-face {{ font-family: sarabun; font-weight: bold; src: url(Sarabun-Bold.ttf); }}
+{BREAK_CSS}
 body {{ margin: 0; font-family: sarabun; font-size: {SIZE}pt; line-height: 1.35; color: #000; }}
 p {{ margin: 0; }}
 .heading {{ text-align: center; font-weight: bold; }}
@@ -92,6 +105,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
     doc = inert(doc)  # a NUL would end MuPDF's reading of the HTML there: the rest of the minutes lost
     fitz = load()
     archive = fitz.Archive(str(FONTS))
+    archive.add((break_font(FONTS / "Sarabun-Regular.ttf"), BREAK_FILE))
     text = _Text(fitz, doc)
     body = _body_html(doc, text)
     bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
@@ -117,6 +131,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
     pdf = fitz.open("pdf", buffer.getvalue())
     try:
         _unclip(pdf)
+        drop_break_font(pdf)
         add_substituted_glyphs(pdf)
         add_actual_text(pdf, drawn)
         if doc.watermark.strip():
@@ -178,8 +193,9 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
 
 
 class _Text:
-    """Text to HTML: Thai digits when the document asks for them, escaped, and any word wider
-    than the room it has set smaller, since MuPDF would cut it off rather than break it."""
+    """Text to HTML: Thai digits when the document asks for them, escaped, a ``BREAK`` at every
+    Thai word boundary, and any word wider than all the room it has cut between grapheme clusters
+    (MuPDF would run it past the margin). Never set smaller."""
 
     def __init__(self, fitz: Any, doc: MinutesDocument) -> None:
         self._fonts = {
@@ -187,25 +203,62 @@ class _Text:
             for bold, name in ((False, "Regular"), (True, "Bold"))
         }
         self._digits = doc.digits
+        self._advances: dict[bool, dict[str, float]] = {False: {}, True: {}}
 
     def width(self, text: str, size: float = SIZE, bold: bool = False) -> float:
-        """The width of ``text`` by the font's advances, which was what HarfBuzz gave within 1%."""
-        return float(self._fonts[bold].text_length(self._digits(text), fontsize=size)) * 1.02
+        """The width of ``text`` by the font's advances, which was what HarfBuzz gave within 1%
+        (each character's advance measured once: measuring whole texts was most of the export's time)."""
+        advances, font = self._advances[bold], self._fonts[bold]
+        total = 0.0
+        for char in self._digits(text):
+            if char not in advances:
+                advances[char] = float(font.text_length(char, fontsize=1.0))
+            total += advances[char]
+        return total * size * 1.02
+
+    def words(self, text: str) -> list[str]:
+        """``text`` cut where a line may end: at spaces (kept with the word before) and at Thai
+        word boundaries."""
+        out: list[str] = []
+        for part in re.findall(r"\S+\s*|\s+", text):
+            at = 0
+            for point in breaks(part):
+                out.append(part[at:point])
+                at = point
+            out.append(part[at:])
+        return out
+
+    def longest(self, text: str, bold: bool = False) -> float:
+        """The width of the widest word of ``text``: the least room it needs to keep its words whole."""
+        return max((self.width(word.strip(), bold=bold) for word in self.words(text)), default=0.0)
 
     def __call__(
         self, text: str, room: float = BODY_WIDTH, size: float = SIZE, first: float = 0.0, bold: bool = False
     ) -> str:
         """``first``, when given, is the room of the text's first word (the first line of an indented
         paragraph): MuPDF leaves a paragraph's first word on its first line, fitting or not."""
-        html = []
-        for index, part in enumerate(re.split(r"(\s+)", self._digits(text))):
-            width = self.width(part, size, bold)
+        html: list[str] = []
+        for index, word in enumerate(self.words(self._digits(text))):
             fits = first if index == 0 and first else room
-            if part.strip() and width > fits + 0.01:
-                html.append(f'<span style="font-size: {size * fits / width:.2f}pt">{_escape(part)}</span>')
-            else:
-                html.append(_escape(part))
+            pieces = [word]
+            if self.width(word.strip(), size, bold) > fits + 0.01:
+                pieces = self._cut(word, fits, size, bold)
+            if html and not html[-1][-1:].isspace():
+                html.append(BREAK)
+            html.append(BREAK.join(_escape(piece) for piece in pieces))
         return "".join(html)
+
+    def _cut(self, word: str, room: float, size: float, bold: bool) -> list[str]:
+        """``word`` in pieces no wider than ``room`` (at least one cluster each), cut only between
+        grapheme clusters."""
+        pieces, start, last = [], 0, 0
+        for point in [*clusters(word), len(word)]:
+            if self.width(word[start:point].rstrip(), size, bold) > room and last > start:
+                pieces.append(word[start:last])
+                start = last
+            last = point
+        pieces.append(word[start:])
+        return pieces
 
     def runs(self, runs: Sequence[Run], room: float, first: float = 0.0) -> str:
         html = []
@@ -225,7 +278,8 @@ def _body_html(doc: MinutesDocument, text: _Text) -> str:
         rows = [(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(section.people, start=1)]
         used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in rows)]
         table = [[row[column] for column in used] for row in rows]
-        if len(used) == 4 and sum(_longest_words(table, text)) > BODY_WIDTH - 4 * GAP:  # position and note as one
+        whole = [max(text.width(cell) for cell in column) for column in zip(*table, strict=True)]
+        if len(used) == 4 and sum(whole) > BODY_WIDTH - 4 * GAP:  # position and note as one, when not all fit
             table = [[number, name, f"{position}  {note}".strip()] for number, name, position, note in rows]
         parts.append(_table(table, text, BODY_WIDTH, marker=True))
     parts.append(f'<p class="line">{text(doc.opening)}</p>')
@@ -293,8 +347,8 @@ def _table(
         for column in zip(*rows, strict=True)
     ]
     least = _longest_words(rows, text, header)
-    size = SIZE * min(1.0, room / max(sum(least), 1.0))  # smaller, when the longest words do not fit
-    full, least = [width * size / SIZE for width in full], [width * size / SIZE for width in least]
+    if sum(least) > room:  # narrower than their longest words: those words are cut, never set smaller
+        least = [word * room / sum(least) for word in least]
     spare = room - sum(least)
     if grid:
         lacking = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
@@ -314,12 +368,11 @@ def _table(
     for index, row in enumerate(rows):
         cells = "".join(
             f'<td{" class=marker" if marker and column == 0 else ""} style="width: {width:.2f}pt">'
-            f"<p>{text(value, width, size, bold=header and index == 0)}</p></td>"
+            f"<p>{text(value, width, bold=header and index == 0)}</p></td>"
             for column, (value, width) in enumerate(zip(row, widths, strict=True))
         )
         html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
-    style = f"margin-left: {left:.2f}pt" + (f"; font-size: {size:.2f}pt" if size < SIZE else "")
-    return f'<table{" class=grid" if grid else ""} style="{style}">{"".join(html)}</table>'
+    return f'<table{" class=grid" if grid else ""} style="margin-left: {left:.2f}pt">{"".join(html)}</table>'
 
 
 def _escape(text: str) -> str:
@@ -330,12 +383,9 @@ def _escape(text: str) -> str:
 
 def _longest_words(rows: Sequence[Sequence[str]], text: _Text, header: bool = False) -> list[float]:
     """The width of each column's longest word (the first row bold with ``header``): the least
-    width that MuPDF will not cut."""
+    width that keeps every word whole."""
     return [
-        max(
-            [text.width(word, bold=header and index == 0) for index, cell in enumerate(column) for word in cell.split()]
-            or [0.0]
-        )
+        max(text.longest(cell, bold=header and index == 0) for index, cell in enumerate(column))
         for column in zip(*rows, strict=True)
     ]
 
