@@ -339,7 +339,8 @@ def _table(
 ) -> str:
     """A table filling ``room`` points. With ``grid``: bordered (its first row a bold header with
     ``header``), the columns sharing the room in proportion to their text. Else borderless (people,
-    ``marker`` aligning their numbers right), each column as wide as its text, from the left."""
+    ``marker`` aligning their numbers right), each column as wide as its text when the room allows,
+    the widest sharing what is left."""
     pad = 2 * PAD + 0.5 if grid else GAP
     room -= pad * len(rows[0])
     full = [
@@ -358,11 +359,13 @@ def _table(
         ]
         if sum(full) <= room:
             widths = [whole * room / max(sum(full), 1.0) for whole in full]
-    else:
-        widths = []
-        for whole, word in zip(full, least, strict=True):
-            widths.append(word + min(spare, whole - word))
-            spare -= widths[-1] - word
+    else:  # each column its longest word, then the rest shared out: the narrowest needs met first
+        widths = list(least)
+        needs = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
+        for left, column in enumerate(sorted(range(len(needs)), key=needs.__getitem__)):
+            give = min(needs[column], spare / (len(needs) - left))
+            widths[column] += give
+            spare -= give
         widths[-1] += spare
     html = []
     for index, row in enumerate(rows):

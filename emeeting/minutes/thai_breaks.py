@@ -9,7 +9,8 @@ the middle ("ประสาน" as "ประ|สา|น…") and never broke b
 nlpo3 (the same newmm in Rust, faster, but it ships no dictionary: it would need PyThaiNLP's
 anyway). Measured speeds are in docs/performance.md.
 
-Only boundaries between two Thai characters are given: Latin text, numbers and addresses keep
+A long dictionary word that is made of words ("กระทรวงศึกษาธิการ") may also break between
+them, as Word breaks it. Only boundaries between two Thai characters are given: Latin text, numbers and addresses keep
 the breaks their spaces give them. Office abbreviations ("สพป.", "โทร.") are in the dictionary
 or glued back to the word before, so a line never ends in the middle of one.
 
@@ -58,6 +59,7 @@ ABBREVIATIONS = frozenset(
         "ค.ศ.",
     }
 )
+COMPOUND = 12  # a dictionary word this long or longer may break between the words it is made of
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 # Marks and following vowels that belong to the character before them; leading vowels that
 # belong to the character after them. A break is never next to them on that side.
@@ -88,8 +90,31 @@ def breaks(text: str) -> list[int]:
     for word in word_tokenize(text, custom_dict=_dictionary(), engine="newmm", keep_whitespace=True):
         if at and allowed(text, at) and (word in ABBREVIATIONS or not _ABBREVIATION_TAIL.fullmatch(word)):
             out.append(at)
+        out.extend(at + part for part in _compound(word) if allowed(text, at + part))
         at += len(word)
     return out
+
+
+@cache
+def _compound(word: str) -> tuple[int, ...]:
+    """The offsets between the words of a long dictionary compound ("กระทรวง|ศึกษาธิการ",
+    "สำนักงานเขต|พื้นที่|การศึกษา|ประถมศึกษา"), where Word breaks a Thai line too: without
+    them a line before such a name ends far short of the margin."""
+    dictionary = _dictionary()
+    if len(word) < COMPOUND or word not in dictionary or word in ABBREVIATIONS:
+        return ()
+    from pythainlp.tokenize import word_tokenize
+
+    dictionary.remove(word)
+    try:
+        parts = word_tokenize(word, custom_dict=dictionary, engine="newmm")
+    finally:
+        dictionary.add(word)
+    offsets, at = [], 0
+    for part in parts[:-1]:
+        at += len(part)
+        offsets.append(at)
+    return tuple(offsets) if all(len(part) > 1 for part in parts) else ()
 
 
 def allowed(text: str, at: int) -> bool:
