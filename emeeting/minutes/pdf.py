@@ -18,7 +18,9 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   (:func:`emeeting.minutes.breaks_pdf.drop_break_font`). No text is ever set smaller to fit: a column is as wide as its
   longest word when the room allows, and a word wider than all its room (a long run of Latin
   letters, or a word in a narrow column) is cut between grapheme clusters, never inside one.
-  Table widths in percent are ignored; points are kept.
+  Table widths in percent are ignored; points are kept. A table row is never split between
+  pages, and the part of a row taller than a page runs off it: a cell or list entry of more than
+  ``ROW_LINES`` lines is cut into rows of its lines (:func:`_split_row`).
 - ``text-align: justify`` widens only real spaces, and Thai has few: justified Thai would show
   wide gaps at the odd space and none between words, and gaps added between words would read
   back as spaces. Thai distributed justification (Word's thaiDistribute, space spread between
@@ -46,6 +48,7 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from html import escape
@@ -74,6 +77,7 @@ SIGNATURE_LEFT = 7 * CM  # a signature block spans the body's right 9 cm: right 
 WATERMARK_SIZE = 120.0
 SIGN_HERE = {"th": "(ลงชื่อ)", "en": "(Signed)"}  # before the dotted line, by the document's language
 DOTS = "." * 40
+ROW_LINES = 8  # a longer table row is cut into rows (a page ends empty below a row that does not fit)
 MAX_PAGES = 2000  # a layout that never ends is MuPDF's bug, not a document
 _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 
@@ -260,6 +264,21 @@ class _Text:
         pieces.append(word[start:])
         return pieces
 
+    def line_starts(self, text: str, room: float, bold: bool = False) -> list[int]:
+        """Where the lines of ``text`` set in ``room`` will start (after the first), by the same
+        words and widths that lay it out: to split a table row that would not fit on a page."""
+        starts, at, used = [], 0, 0.0
+        for word in self.words(text):
+            pieces = self._cut(word, room, SIZE, bold) if self.width(word.strip(), bold=bold) > room + 0.01 else [word]
+            for piece in pieces:
+                width = self.width(piece.strip(), bold=bold)
+                if used and used + width > room:
+                    starts.append(at)
+                    used = 0.0
+                used += self.width(piece, bold=bold)
+                at += len(piece)
+        return starts
+
     def runs(self, runs: Sequence[Run], room: float, first: float = 0.0) -> str:
         html = []
         for run in runs:
@@ -314,9 +333,10 @@ def _block(block: Block, text: _Text) -> str:
         marker_width = max(text.width(marker) for marker in markers)
         room = BODY_WIDTH - left - marker_width - 2 * GAP
         cells = "".join(
-            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker)}</p></td>'
-            f'<td style="width: {room:.2f}pt"><p>{text.runs(entry, room)}</p></td></tr>'
+            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker) if not part else ""}</p></td>'
+            f'<td style="width: {room:.2f}pt"><p>{text.runs(piece, room)}</p></td></tr>'
             for marker, entry in zip(markers, block.entries, strict=True)
+            for part, piece in enumerate(_split_runs(entry, room, text))
         )
         return f'<table style="margin-left: {left:.2f}pt">{cells}</table>'
     given = [block.header, *block.rows] if any(cell.strip() for cell in block.header) else list(block.rows)
@@ -367,6 +387,7 @@ def _table(
             widths[column] += give
             spare -= give
         widths[-1] += spare
+    rows = [part for index, row in enumerate(rows) for part in _split_row(row, widths, text, header and index == 0)]
     html = []
     for index, row in enumerate(rows):
         cells = "".join(
@@ -376,6 +397,39 @@ def _table(
         )
         html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
     return f'<table{" class=grid" if grid else ""} style="margin-left: {left:.2f}pt">{"".join(html)}</table>'
+
+
+def _split_row(row: Sequence[str], widths: Sequence[float], text: _Text, bold: bool) -> list[Sequence[str]]:
+    """``row``, or the rows it is cut into when it has more than ``ROW_LINES`` lines: MuPDF never
+    splits a table row between pages, and runs the rest of a taller one off the page."""
+    starts = [text.line_starts(cell, width, bold) for cell, width in zip(row, widths, strict=True)]
+    if max(len(cell) for cell in starts) < ROW_LINES:
+        return [row]
+    parts = (max(len(cell) for cell in starts) + ROW_LINES) // ROW_LINES
+    cuts = [[0, *cell[ROW_LINES - 1 :: ROW_LINES], len(value)] for value, cell in zip(row, starts, strict=True)]
+    return [
+        [value[cut[part] : cut[part + 1]] if part + 1 < len(cut) else "" for value, cut in zip(row, cuts, strict=True)]
+        for part in range(parts)
+    ]
+
+
+def _split_runs(runs: Sequence[Run], room: float, text: _Text) -> list[Sequence[Run]]:
+    """A list entry, or the entries it is cut into when it has more than ``ROW_LINES`` lines
+    (see :func:`_split_row`)."""
+    starts = text.line_starts("".join(run.text for run in runs), room)
+    cuts = [0, *starts[ROW_LINES - 1 :: ROW_LINES], sum(len(run.text) for run in runs)]
+    if len(cuts) == 2:
+        return [runs]
+    parts: list[Sequence[Run]] = []
+    for start, end in itertools.pairwise(cuts):
+        part, at = [], 0
+        for run in runs:
+            piece = run.text[max(start - at, 0) : max(end - at, 0)]
+            if piece:
+                part.append(Run(piece, run.bold))
+            at += len(run.text)
+        parts.append(part)
+    return parts
 
 
 def _escape(text: str) -> str:

@@ -9,6 +9,7 @@ segmenter's word boundaries.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from emeeting.documents.mupdf import load
+from emeeting.minutes.document import ItemSection, ListBlock, Run, Table
 from emeeting.minutes.pdf import BOTTOM, LEFT, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, SIZE, render_pdf
 from emeeting.minutes.thai_breaks import breaks
 from tests.minutes.long_thai import ACTIONS, DISCUSSION, NOTES, POSITIONS, RESOLUTION, meeting
@@ -67,12 +69,16 @@ def test_every_line_is_within_the_text_width(lines: list[Any]) -> None:
         assert x0 >= LEFT - 0.5 and x1 <= PAGE_WIDTH - RIGHT + 0.5, (x0, x1, text)
 
 
+def typed(piece: str) -> str:
+    """A pattern for ``piece`` as typed, with line ends in place of spaces or between characters."""
+    return "\n?".join("(?: |\n)" if char == " " else re.escape(char) for char in piece)
+
+
 def read(piece: str, lines: list[Any]) -> list[int]:
     """Where ``piece`` is in the body, read exactly as typed with only line ends added (a line
     end in place of a space, or between two characters): the offsets in ``piece`` of its line ends."""
     text = "\n".join(line for line, _, _ in lines)
-    pattern = "\n?".join("(?: |\n)" if char == " " else re.escape(char) for char in piece)
-    found = re.search(pattern, text)
+    found = re.search(typed(piece), text)
     assert found, f"{piece!r} is not in the text as typed"
     ends, at = [], 0
     for char in found.group():
@@ -118,3 +124,32 @@ def test_pages_as_pictures_for_a_person_to_look_at(pdf: Any) -> None:
     for page in pdf:
         page.get_pixmap(dpi=80).save(f"/tmp/minutes-linebreak-{page.number + 1}.png")
     assert pdf.page_count >= 3
+
+
+def test_a_cell_or_list_entry_longer_than_a_page_is_all_there() -> None:
+    """MuPDF never splits a table row between pages and runs a taller one off the page: an action
+    or a list entry of several pages is cut into rows, every word kept, nothing below the body."""
+    long = NOTES * 6
+    doc = dataclasses.replace(
+        DOC,
+        people=(),
+        items=(
+            ItemSection(
+                "ระเบียบวาระที่ 1",
+                0,
+                (Table(("ผู้รับผิดชอบ", "สิ่งที่ต้องทำ"), (("กลุ่มนโยบายและแผน", long),)), ListBlock(((Run(long),),))),
+            ),
+        ),
+    )
+    with load().open("pdf", render_pdf(doc)) as document:
+        lines: list[Any] = []
+        for page in document:
+            for block in page.get_text("dict", clip=BODY)["blocks"]:
+                for line in block.get("lines", []):
+                    assert line["bbox"][3] <= PAGE_HEIGHT - BOTTOM + 3, line["bbox"]
+                    lines.append((as_typed("".join(span["text"] for span in line["spans"])), line["bbox"], []))
+            assert not page.get_text(clip=(0, PAGE_HEIGHT - BOTTOM + 2, PAGE_WIDTH, PAGE_HEIGHT)).count("\n") > 1
+        text = "\n".join(line for line, _, _ in lines)
+        in_table = re.search(typed(long), text)
+        assert in_table, "the long cell is not all there, in order"
+        assert re.search(typed(long), text[in_table.end() :]), "the long list entry is not all there, in order"
