@@ -20,7 +20,7 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   letters, or a word in a narrow column) is cut between grapheme clusters, never inside one.
   Table widths in percent are ignored; points are kept. A table row is never split between
   pages, and the part of a row taller than a page runs off it: a cell or list entry of more than
-  ``ROW_LINES`` lines is cut into rows of its lines (:func:`_split_row`).
+  ``ROW_LINES`` lines is cut into rows of its lines (:func:`emeeting.minutes.pdf_text.split_row`).
 - ``text-align: justify`` widens only real spaces, and Thai has few: justified Thai would show
   wide gaps at the odd space and none between words, and gaps added between words would read
   back as spaces. Thai distributed justification (Word's thaiDistribute, space spread between
@@ -48,21 +48,22 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
-from emeeting.minutes.breaks_pdf import BREAK, BREAK_CSS, BREAK_FILE, break_font, drop_break_font
-from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature, inert
+from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font
+from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
 from emeeting.minutes.pdf_actualtext import add_actual_text, record
+from emeeting.minutes.pdf_text import TextHtml as _Text
+from emeeting.minutes.pdf_text import escape as _escape
+from emeeting.minutes.pdf_text import split_row as _split_row
+from emeeting.minutes.pdf_text import split_runs as _split_runs
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
-from emeeting.minutes.thai_breaks import breaks, clusters
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
 CM = 72 / 2.54
@@ -77,7 +78,6 @@ SIGNATURE_LEFT = 7 * CM  # a signature block spans the body's right 9 cm: right 
 WATERMARK_SIZE = 120.0
 SIGN_HERE = {"th": "(ลงชื่อ)", "en": "(Signed)"}  # before the dotted line, by the document's language
 DOTS = "." * 40
-ROW_LINES = 8  # a longer table row is cut into rows (a page ends empty below a row that does not fit)
 MAX_PAGES = 2000  # a layout that never ends is MuPDF's bug, not a document
 _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 
@@ -110,7 +110,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
     fitz = load()
     archive = fitz.Archive(str(FONTS))
     archive.add((break_font(FONTS / "Sarabun-Regular.ttf"), BREAK_FILE))
-    text = _Text(fitz, doc)
+    text = _Text(fitz, doc, FONTS, SIZE, BODY_WIDTH)
     body = _body_html(doc, text)
     bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
     buffer = io.BytesIO()
@@ -194,98 +194,6 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
         page, top = split[0]
         bottoms[page] = top - 1
     return [bottoms.get(page, PAGE_HEIGHT - BOTTOM) for page in range(1, pages + 1)]
-
-
-class _Text:
-    """Text to HTML: Thai digits when the document asks for them, escaped, a ``BREAK`` at every
-    Thai word boundary, and any word wider than all the room it has cut between grapheme clusters
-    (MuPDF would run it past the margin). Never set smaller."""
-
-    def __init__(self, fitz: Any, doc: MinutesDocument) -> None:
-        self._fonts = {
-            bold: fitz.Font(fontfile=str(FONTS / f"Sarabun-{name}.ttf"))
-            for bold, name in ((False, "Regular"), (True, "Bold"))
-        }
-        self._digits = doc.digits
-        self._advances: dict[bool, dict[str, float]] = {False: {}, True: {}}
-
-    def width(self, text: str, size: float = SIZE, bold: bool = False) -> float:
-        """The width of ``text`` by the font's advances, which was what HarfBuzz gave within 1%
-        (each character's advance measured once: measuring whole texts was most of the export's time)."""
-        advances, font = self._advances[bold], self._fonts[bold]
-        total = 0.0
-        for char in self._digits(text):
-            if char not in advances:
-                advances[char] = float(font.text_length(char, fontsize=1.0))
-            total += advances[char]
-        return total * size * 1.02
-
-    def words(self, text: str) -> list[str]:
-        """``text`` cut where a line may end: at spaces (kept with the word before) and at Thai
-        word boundaries."""
-        out: list[str] = []
-        for part in re.findall(r"\S+\s*|\s+", text):
-            at = 0
-            for point in breaks(part):
-                out.append(part[at:point])
-                at = point
-            out.append(part[at:])
-        return out
-
-    def longest(self, text: str, bold: bool = False) -> float:
-        """The width of the widest word of ``text``: the least room it needs to keep its words whole."""
-        return max((self.width(word.strip(), bold=bold) for word in self.words(text)), default=0.0)
-
-    def __call__(
-        self, text: str, room: float = BODY_WIDTH, size: float = SIZE, first: float = 0.0, bold: bool = False
-    ) -> str:
-        """``first``, when given, is the room of the text's first word (the first line of an indented
-        paragraph): MuPDF leaves a paragraph's first word on its first line, fitting or not."""
-        html: list[str] = []
-        for index, word in enumerate(self.words(self._digits(text))):
-            fits = first if index == 0 and first else room
-            pieces = [word]
-            if self.width(word.strip(), size, bold) > fits + 0.01:
-                pieces = self._cut(word, fits, size, bold)
-            if html and not html[-1][-1:].isspace():
-                html.append(BREAK)
-            html.append(BREAK.join(_escape(piece) for piece in pieces))
-        return "".join(html)
-
-    def _cut(self, word: str, room: float, size: float, bold: bool) -> list[str]:
-        """``word`` in pieces no wider than ``room`` (at least one cluster each), cut only between
-        grapheme clusters."""
-        pieces, start, last = [], 0, 0
-        for point in [*clusters(word), len(word)]:
-            if self.width(word[start:point].rstrip(), size, bold) > room and last > start:
-                pieces.append(word[start:last])
-                start = last
-            last = point
-        pieces.append(word[start:])
-        return pieces
-
-    def line_starts(self, text: str, room: float, bold: bool = False) -> list[int]:
-        """Where the lines of ``text`` set in ``room`` will start (after the first), by the same
-        words and widths that lay it out: to split a table row that would not fit on a page."""
-        starts, at, used = [], 0, 0.0
-        for word in self.words(text):
-            pieces = self._cut(word, room, SIZE, bold) if self.width(word.strip(), bold=bold) > room + 0.01 else [word]
-            for piece in pieces:
-                width = self.width(piece.strip(), bold=bold)
-                if used and used + width > room:
-                    starts.append(at)
-                    used = 0.0
-                used += self.width(piece, bold=bold)
-                at += len(piece)
-        return starts
-
-    def runs(self, runs: Sequence[Run], room: float, first: float = 0.0) -> str:
-        html = []
-        for run in runs:
-            part = self(run.text, room, first=first, bold=run.bold)
-            html.append(f"<b>{part}</b>" if run.bold else part)
-            first = first if not run.text else 0.0
-        return "".join(html)
 
 
 def _body_html(doc: MinutesDocument, text: _Text) -> str:
@@ -397,45 +305,6 @@ def _table(
         )
         html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
     return f'<table{" class=grid" if grid else ""} style="margin-left: {left:.2f}pt">{"".join(html)}</table>'
-
-
-def _split_row(row: Sequence[str], widths: Sequence[float], text: _Text, bold: bool) -> list[Sequence[str]]:
-    """``row``, or the rows it is cut into when it has more than ``ROW_LINES`` lines: MuPDF never
-    splits a table row between pages, and runs the rest of a taller one off the page."""
-    starts = [text.line_starts(cell, width, bold) for cell, width in zip(row, widths, strict=True)]
-    if max(len(cell) for cell in starts) < ROW_LINES:
-        return [row]
-    parts = (max(len(cell) for cell in starts) + ROW_LINES) // ROW_LINES
-    cuts = [[0, *cell[ROW_LINES - 1 :: ROW_LINES], len(value)] for value, cell in zip(row, starts, strict=True)]
-    return [
-        [value[cut[part] : cut[part + 1]] if part + 1 < len(cut) else "" for value, cut in zip(row, cuts, strict=True)]
-        for part in range(parts)
-    ]
-
-
-def _split_runs(runs: Sequence[Run], room: float, text: _Text) -> list[Sequence[Run]]:
-    """A list entry, or the entries it is cut into when it has more than ``ROW_LINES`` lines
-    (see :func:`_split_row`)."""
-    starts = text.line_starts("".join(run.text for run in runs), room)
-    cuts = [0, *starts[ROW_LINES - 1 :: ROW_LINES], sum(len(run.text) for run in runs)]
-    if len(cuts) == 2:
-        return [runs]
-    parts: list[Sequence[Run]] = []
-    for start, end in itertools.pairwise(cuts):
-        part, at = [], 0
-        for run in runs:
-            piece = run.text[max(start - at, 0) : max(end - at, 0)]
-            if piece:
-                part.append(Run(piece, run.bold))
-            at += len(run.text)
-        parts.append(part)
-    return parts
-
-
-def _escape(text: str) -> str:
-    """``text`` as HTML text for MuPDF, which decodes character references twice: "&amp;lt;"
-    shows as "<". So "&" goes in as "&amp;amp;"; "<" as "&lt;" (a lone "<" survives the second pass)."""
-    return escape(text).replace("&amp;", "&amp;amp;")
 
 
 def _longest_words(rows: Sequence[Sequence[str]], text: _Text, header: bool = False) -> list[float]:
