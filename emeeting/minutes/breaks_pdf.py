@@ -7,7 +7,8 @@ of its own for it, and MuPDF's fallback font would be embedded. So every break i
 :data:`BREAK`: a U+200B in a span of :func:`break_font`, a font whose only character is
 U+200B and which has no space glyph, so that HarfBuzz removes the character and nothing is
 drawn. MuPDF still writes an empty text run in that font for each break: :func:`drop_break_font`
-takes those runs and the font out of the finished PDF.
+takes those runs and the font out of the finished PDF, and :func:`without_breaks` keeps the
+U+200B out of the typed text that ActualText spans give back.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from __future__ import annotations
 import importlib
 import io
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from emeeting.minutes.pdf_actualtext import Glyph
 
 BREAK_FONT = "EmeetingLineBreak"  # the font's PostScript name, how drop_break_font knows it
 BREAK_FILE = "linebreak.ttf"  # its name in the Story's archive
@@ -73,3 +77,9 @@ def drop_break_font(pdf: Any) -> None:
             pdf.update_object(fonts, unused.sub("", pdf.xref_object(fonts, compressed=True)))
         else:
             pdf.xref_set_key(owner, key, unused.sub("", value))
+
+
+def without_breaks(glyphs: Sequence[Glyph]) -> list[Glyph]:
+    """The glyphs :func:`emeeting.minutes.pdf_actualtext.record` saw on a page, less the U+200B of
+    each break (an item with no glyph, in ``BREAK_FONT``): they are no part of the typed text."""
+    return [glyph for glyph in glyphs if BREAK_FONT not in glyph[4]]

@@ -56,7 +56,7 @@ from typing import Any
 import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
-from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font
+from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font, without_breaks
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
 from emeeting.minutes.pdf_actualtext import add_actual_text, record
 from emeeting.minutes.pdf_text import TextHtml as _Text
@@ -129,7 +129,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
             footer_story.place(footer_rect)
             footer_story.draw(device)
 
-        drawn.append(record(fitz, writer.begin_page(page), page, draw))
+        drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw)))
         writer.end_page()
     writer.close()
     pdf = fitz.open("pdf", buffer.getvalue())

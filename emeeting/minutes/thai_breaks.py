@@ -123,6 +123,8 @@ def allowed(text: str, at: int) -> bool:
     before, after = text[at - 1], text[at]
     if before == "." and at >= 2:
         before = text[at - 2]
+    if before.isdigit() and after.isdigit():  # never inside a number: "๒๕๖๗"
+        return False
     return bool(_THAI.match(before) and _THAI.match(after) and after not in _NO_START and before not in _NO_END)
 
 

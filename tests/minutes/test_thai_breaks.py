@@ -36,6 +36,12 @@ def test_never_next_to_a_mark_or_a_leading_vowel() -> None:
         assert text[point] not in "ะัาำิีึืุู็่้๊๋์ๅ" and text[point - 1] not in "เแโใไ", point
 
 
+def test_never_inside_a_number() -> None:
+    text = "งบประมาณ๓,๕๐๐,๐๐๐บาทปี๒๕๖๗เลขที่๐๑๒๓๔๕๖๗๘๙"
+    for point in breaks(text):
+        assert not (text[point - 1].isdigit() and text[point].isdigit()), words(text)
+
+
 def test_latin_and_numbers_keep_their_own_breaks() -> None:
     assert breaks("Meeting 1/2567 at 09.00, tel. 0-4324-1234") == []
     assert breaks("") == []
