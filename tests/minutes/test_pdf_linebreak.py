@@ -112,7 +112,7 @@ def test_poppler_reads_the_paragraphs_as_typed(pdf: Any, tmp_path: Path) -> None
     path.write_bytes(pdf.tobytes())
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
     assert "\u200b" not in text
-    lines = [(line, (), []) for line in text.split("\n")]
+    lines: list[Any] = [(line, (), []) for line in text.split("\n")]
     for piece in (NOTES, DISCUSSION, RESOLUTION):
         read(piece, lines)  # poppler too reads each paragraph back exactly as typed
 
