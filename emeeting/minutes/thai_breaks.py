@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Office abbreviations that the dictionary does not have; a line never ends inside one.
@@ -81,8 +81,11 @@ def _dictionary() -> Any:
 def breaks(text: str) -> list[int]:
     """The offsets in ``text`` (0 < offset < len) between two Thai characters where a line may
     end, in order."""
-    if not _THAI.search(text):
-        return []
+    return list(_breaks(text)) if _THAI.search(text) else []
+
+
+@lru_cache(maxsize=4096)  # the PDF measures a text, then lays it out, then may split its row
+def _breaks(text: str) -> tuple[int, ...]:
     from pythainlp.tokenize import word_tokenize
 
     out: list[int] = []
@@ -92,7 +95,7 @@ def breaks(text: str) -> list[int]:
             out.append(at)
         out.extend(at + part for part in _compound(word) if allowed(text, at + part))
         at += len(word)
-    return out
+    return tuple(out)
 
 
 @cache
