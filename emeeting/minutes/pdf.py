@@ -9,11 +9,23 @@ meets a vowel below the line above.
 
 Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.5):
 
-- It breaks lines only at spaces: it has no Thai word dictionary, and ``<wbr>`` and
-  ``word-break`` do nothing (U+200B would, but Sarabun has no glyph for it and a fallback font
-  would be embedded). A table column is made at least as wide as its longest word, the whole
-  table set smaller when the words cannot fit otherwise; a word wider than its line (a long
-  heading) is set smaller on its own. Table widths in percent are ignored; points are kept.
+- It breaks lines only at spaces and after U+200B (UAX 14 with no Thai dictionary; ``<wbr>``
+  and ``word-break`` do nothing). So every Thai word boundary (:mod:`emeeting.minutes.thai_breaks`)
+  gets a U+200B in a span of its own font, ``BREAK_FONT``: a font whose only character is U+200B
+  and which has no space glyph, so that HarfBuzz removes the default-ignorable U+200B instead of
+  drawing Sarabun's space in its place. The text layer keeps exactly the typed text (no U+200B,
+  no space); the empty text runs MuPDF still writes in that font are taken out afterwards
+  (:func:`emeeting.minutes.breaks_pdf.drop_break_font`). No text is ever set smaller to fit: a column is as wide as its
+  longest word when the room allows, and a word wider than all its room (a long run of Latin
+  letters, or a word in a narrow column) is cut between grapheme clusters, never inside one.
+  Table widths in percent are ignored; points are kept. A table row is never split between
+  pages, and the part of a row taller than a page runs off it: a cell or list entry of more than
+  ``ROW_LINES`` lines is cut into rows of its lines (:func:`emeeting.minutes.pdf_text.split_row`).
+- ``text-align: justify`` widens only real spaces, and Thai has few: justified Thai would show
+  wide gaps at the odd space and none between words, and gaps added between words would read
+  back as spaces. Thai distributed justification (Word's thaiDistribute, space spread between
+  every character) needs letter spacing, which MuPDF does not have. So the body is left-aligned,
+  the same way everywhere.
 - ``Story.draw`` clips each page to the box the text was placed in, which cuts off the tone
   marks of a page's first line (Sarabun's stacked marks reach 1.28 em above the baseline, the
   first baseline sits 0.975 em below the box). Those clips are widened to the page afterwards.
@@ -38,15 +50,19 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
-from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Run, Signature, inert
+from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font, without_breaks
+from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
 from emeeting.minutes.pdf_actualtext import add_actual_text, record
+from emeeting.minutes.pdf_text import TextHtml as _Text
+from emeeting.minutes.pdf_text import escape as _escape
+from emeeting.minutes.pdf_text import split_row as _split_row
+from emeeting.minutes.pdf_text import split_runs as _split_runs
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
@@ -68,6 +84,7 @@ _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 CSS = f"""
 @font-face {{ font-family: sarabun; src: url(Sarabun-Regular.ttf); }}
 @font-face {{ font-family: sarabun; font-weight: bold; src: url(Sarabun-Bold.ttf); }}
+{BREAK_CSS}
 body {{ margin: 0; font-family: sarabun; font-size: {SIZE}pt; line-height: 1.35; color: #000; }}
 p {{ margin: 0; }}
 .heading {{ text-align: center; font-weight: bold; }}
@@ -92,7 +109,8 @@ def render_pdf(doc: MinutesDocument) -> bytes:
     doc = inert(doc)  # a NUL would end MuPDF's reading of the HTML there: the rest of the minutes lost
     fitz = load()
     archive = fitz.Archive(str(FONTS))
-    text = _Text(fitz, doc)
+    archive.add((break_font(FONTS / "Sarabun-Regular.ttf"), BREAK_FILE))
+    text = _Text(fitz, doc, FONTS, SIZE, BODY_WIDTH)
     body = _body_html(doc, text)
     bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
     buffer = io.BytesIO()
@@ -111,12 +129,13 @@ def render_pdf(doc: MinutesDocument) -> bytes:
             footer_story.place(footer_rect)
             footer_story.draw(device)
 
-        drawn.append(record(fitz, writer.begin_page(page), page, draw))
+        drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw)))
         writer.end_page()
     writer.close()
     pdf = fitz.open("pdf", buffer.getvalue())
     try:
         _unclip(pdf)
+        drop_break_font(pdf)
         add_substituted_glyphs(pdf)
         add_actual_text(pdf, drawn)
         if doc.watermark.strip():
@@ -177,45 +196,6 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
     return [bottoms.get(page, PAGE_HEIGHT - BOTTOM) for page in range(1, pages + 1)]
 
 
-class _Text:
-    """Text to HTML: Thai digits when the document asks for them, escaped, and any word wider
-    than the room it has set smaller, since MuPDF would cut it off rather than break it."""
-
-    def __init__(self, fitz: Any, doc: MinutesDocument) -> None:
-        self._fonts = {
-            bold: fitz.Font(fontfile=str(FONTS / f"Sarabun-{name}.ttf"))
-            for bold, name in ((False, "Regular"), (True, "Bold"))
-        }
-        self._digits = doc.digits
-
-    def width(self, text: str, size: float = SIZE, bold: bool = False) -> float:
-        """The width of ``text`` by the font's advances, which was what HarfBuzz gave within 1%."""
-        return float(self._fonts[bold].text_length(self._digits(text), fontsize=size)) * 1.02
-
-    def __call__(
-        self, text: str, room: float = BODY_WIDTH, size: float = SIZE, first: float = 0.0, bold: bool = False
-    ) -> str:
-        """``first``, when given, is the room of the text's first word (the first line of an indented
-        paragraph): MuPDF leaves a paragraph's first word on its first line, fitting or not."""
-        html = []
-        for index, part in enumerate(re.split(r"(\s+)", self._digits(text))):
-            width = self.width(part, size, bold)
-            fits = first if index == 0 and first else room
-            if part.strip() and width > fits + 0.01:
-                html.append(f'<span style="font-size: {size * fits / width:.2f}pt">{_escape(part)}</span>')
-            else:
-                html.append(_escape(part))
-        return "".join(html)
-
-    def runs(self, runs: Sequence[Run], room: float, first: float = 0.0) -> str:
-        html = []
-        for run in runs:
-            part = self(run.text, room, first=first, bold=run.bold)
-            html.append(f"<b>{part}</b>" if run.bold else part)
-            first = first if not run.text else 0.0
-        return "".join(html)
-
-
 def _body_html(doc: MinutesDocument, text: _Text) -> str:
     parts = [f'<p class="heading">{text(line, bold=True)}</p>' for line in doc.heading]
     for section in doc.people:
@@ -225,7 +205,8 @@ def _body_html(doc: MinutesDocument, text: _Text) -> str:
         rows = [(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(section.people, start=1)]
         used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in rows)]
         table = [[row[column] for column in used] for row in rows]
-        if len(used) == 4 and sum(_longest_words(table, text)) > BODY_WIDTH - 4 * GAP:  # position and note as one
+        whole = [max(text.width(cell) for cell in column) for column in zip(*table, strict=True)]
+        if len(used) == 4 and sum(whole) > BODY_WIDTH - 4 * GAP:  # position and note as one, when not all fit
             table = [[number, name, f"{position}  {note}".strip()] for number, name, position, note in rows]
         parts.append(_table(table, text, BODY_WIDTH, marker=True))
     parts.append(f'<p class="line">{text(doc.opening)}</p>')
@@ -260,9 +241,10 @@ def _block(block: Block, text: _Text) -> str:
         marker_width = max(text.width(marker) for marker in markers)
         room = BODY_WIDTH - left - marker_width - 2 * GAP
         cells = "".join(
-            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker)}</p></td>'
-            f'<td style="width: {room:.2f}pt"><p>{text.runs(entry, room)}</p></td></tr>'
+            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker) if not part else ""}</p></td>'
+            f'<td style="width: {room:.2f}pt"><p>{text.runs(piece, room)}</p></td></tr>'
             for marker, entry in zip(markers, block.entries, strict=True)
+            for part, piece in enumerate(_split_runs(entry, room, text))
         )
         return f'<table style="margin-left: {left:.2f}pt">{cells}</table>'
     given = [block.header, *block.rows] if any(cell.strip() for cell in block.header) else list(block.rows)
@@ -285,7 +267,8 @@ def _table(
 ) -> str:
     """A table filling ``room`` points. With ``grid``: bordered (its first row a bold header with
     ``header``), the columns sharing the room in proportion to their text. Else borderless (people,
-    ``marker`` aligning their numbers right), each column as wide as its text, from the left."""
+    ``marker`` aligning their numbers right), each column as wide as its text when the room allows,
+    the widest sharing what is left."""
     pad = 2 * PAD + 0.5 if grid else GAP
     room -= pad * len(rows[0])
     full = [
@@ -293,8 +276,8 @@ def _table(
         for column in zip(*rows, strict=True)
     ]
     least = _longest_words(rows, text, header)
-    size = SIZE * min(1.0, room / max(sum(least), 1.0))  # smaller, when the longest words do not fit
-    full, least = [width * size / SIZE for width in full], [width * size / SIZE for width in least]
+    if sum(least) > room:  # narrower than their longest words: those words are cut, never set smaller
+        least = [word * room / sum(least) for word in least]
     spare = room - sum(least)
     if grid:
         lacking = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
@@ -304,38 +287,31 @@ def _table(
         ]
         if sum(full) <= room:
             widths = [whole * room / max(sum(full), 1.0) for whole in full]
-    else:
-        widths = []
-        for whole, word in zip(full, least, strict=True):
-            widths.append(word + min(spare, whole - word))
-            spare -= widths[-1] - word
+    else:  # each column its longest word, then the rest shared out: the narrowest needs met first
+        widths = list(least)
+        needs = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
+        for left, column in enumerate(sorted(range(len(needs)), key=needs.__getitem__)):
+            give = min(needs[column], spare / (len(needs) - left))
+            widths[column] += give
+            spare -= give
         widths[-1] += spare
+    rows = [part for index, row in enumerate(rows) for part in _split_row(row, widths, text, header and index == 0)]
     html = []
     for index, row in enumerate(rows):
         cells = "".join(
             f'<td{" class=marker" if marker and column == 0 else ""} style="width: {width:.2f}pt">'
-            f"<p>{text(value, width, size, bold=header and index == 0)}</p></td>"
+            f"<p>{text(value, width, bold=header and index == 0)}</p></td>"
             for column, (value, width) in enumerate(zip(row, widths, strict=True))
         )
         html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
-    style = f"margin-left: {left:.2f}pt" + (f"; font-size: {size:.2f}pt" if size < SIZE else "")
-    return f'<table{" class=grid" if grid else ""} style="{style}">{"".join(html)}</table>'
-
-
-def _escape(text: str) -> str:
-    """``text`` as HTML text for MuPDF, which decodes character references twice: "&amp;lt;"
-    shows as "<". So "&" goes in as "&amp;amp;"; "<" as "&lt;" (a lone "<" survives the second pass)."""
-    return escape(text).replace("&amp;", "&amp;amp;")
+    return f'<table{" class=grid" if grid else ""} style="margin-left: {left:.2f}pt">{"".join(html)}</table>'
 
 
 def _longest_words(rows: Sequence[Sequence[str]], text: _Text, header: bool = False) -> list[float]:
     """The width of each column's longest word (the first row bold with ``header``): the least
-    width that MuPDF will not cut."""
+    width that keeps every word whole."""
     return [
-        max(
-            [text.width(word, bold=header and index == 0) for index, cell in enumerate(column) for word in cell.split()]
-            or [0.0]
-        )
+        max(text.longest(cell, bold=header and index == 0) for index, cell in enumerate(column))
         for column in zip(*rows, strict=True)
     ]
 

@@ -3,6 +3,7 @@ action items, circulating and signing, and the downloads (the PDF's text read ba
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,9 @@ async def version(page: Page, item: str) -> int:
 
 
 def normalised(text: str) -> str:
-    """Whitespace runs as one space; the characters exactly as typed (no Unicode normalisation)."""
-    return " ".join(text.split())
+    """Whitespace runs as one space, no line end between two Thai characters (a Thai line ends
+    between words, not at a space); the characters exactly as typed (no Unicode normalisation)."""
+    return " ".join(re.sub(r"(?<=[\u0e01-\u0e7f])\n(?=[\u0e01-\u0e7f])", "", text).split())
 
 
 async def test_two_secretaries_on_one_item_see_both_texts_and_choose(browser: Browser, demo: RunningServer) -> None:

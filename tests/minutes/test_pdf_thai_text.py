@@ -3,8 +3,8 @@ vowel and each of the four tone marks, ำ with and without a tone mark, ฤๅ,
 digits, read by PyMuPDF (text and search) and by poppler's ``pdftotext``, with no normalisation
 (whitespace runs count as one space: lines wrap at spaces).
 
-The text is set at body size, in bold, and in a table set smaller (where poppler's layout mode
-once put a tone mark before its vowel), through the export path the server and the CLI use; and
+The text is set at body size, in bold, and in a table (where poppler's layout mode once put a
+tone mark before its vowel, when tables were set smaller), through the export path the server and the CLI use; and
 typed by the secretary over the WebSocket, downloaded from a real server (its render worker).
 """
 
@@ -59,10 +59,8 @@ SEARCHED = ("สำนักงาน", "น้ำ", "ค่ำ", "ที่", "
 
 def minutes(bold: bool = False, table: bool = False) -> Any:
     blocks: tuple[Any, ...]
-    if table:  # two columns and a long first word: the table is set smaller than the body
-        cells = tuple(
-            ("กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ" if n == 0 else "", word) for n, word in enumerate(TEXT.split())
-        )
+    if table:  # two columns, the second narrow (it once was a table set smaller than the body)
+        cells = tuple(("กลุ่มนโยบายและแผน" if n == 0 else "", word) for n, word in enumerate(TEXT.split()))
         blocks = (Table(("", ""), cells),)
     else:
         blocks = (Paragraph((Run(TEXT, bold=bold),)),)
