@@ -20,6 +20,7 @@ from rooms.offices import MAX_TITLE, PERMISSIONS, STANDARD, office
 from rooms.room import InvalidMeeting, define
 
 PERMISSION_WORDS = ("ประธาน", "เลขานุการ", "กรรมการ", "ผู้เข้าร่วม")
+PERMISSION_NAMES = {"chair": "ประธาน", "secretary": "เลขานุการ", "member": "กรรมการ", "guest": "ผู้เข้าร่วม"}
 STANDARD_AGENDA = "\n".join(
     (
         "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ",
@@ -99,7 +100,9 @@ def parse_members(text: str, errors: list[str]) -> list[Member]:
         title = " ".join(title.split()) or "กรรมการ"
         known = office(title)
         if not name:
-            errors.append(f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index}: name | position | role)")
+            errors.append(
+                f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index}: name | position | role)"
+            )
         elif len(title) > MAX_TITLE:
             errors.append(f"สมาชิกบรรทัดที่ {index}: บทบาทยาวเกิน {MAX_TITLE} ตัวอักษร (member line {index}: role too long)")
         elif permission:

@@ -7,17 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pymupdf
 
-from emeeting.minutes.docx import render_docx
-from emeeting.minutes.markdown import render_markdown
+from emeeting.demo import demo_meeting
+from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
-from emeeting.minutes.document import Paragraph
+from emeeting.minutes.document import ItemSection, Paragraph
+from emeeting.minutes.markdown import render_markdown
 from emeeting.setup import Form
 from emeeting.setup import build as build_meeting
 from rooms.events import MeetingCreated
+from rooms.events_attendance import MembersArrived
 from rooms.model import MeetingInfo, Member, Role, number_agenda
-from rooms.room import define, start
+from rooms.room import apply, define, start
+from tests.minutes.test_docx import reopen
 from tests.support import RunningServer, open_device
 
 CREATOR = Member("s", "นางสาวเลขา ทดสอบ", "นักวิเคราะห์", Role.SECRETARY, voting=False)
@@ -75,7 +77,9 @@ def test_an_unknown_title_says_what_to_write_in_thai_and_english_and_keeps_the_t
 
 
 def test_a_log_without_titles_loads_and_prints_as_before() -> None:
-    created = define("m", INFO, [Member("c", "ก", "", Role.CHAIR, True), Member("s", "ข", "", Role.SECRETARY, True)], [])
+    created = define(
+        "m", INFO, [Member("c", "ก", "", Role.CHAIR, True), Member("s", "ข", "", Role.SECRETARY, True)], []
+    )
     wire = created.to_wire()
     assert all("title" not in m for m in wire["members"])  # written as before
     again = MeetingCreated.from_wire(wire)
@@ -122,7 +126,7 @@ async def test_the_form_over_http_and_the_minutes_list_each_title(server: Runnin
     assert md.count("(เลขานุการ)") <= 1  # the creator, who has no title; never the assistant
     assert "(Member and assistant secretary)" in english and "(Vice-chair)" in english
     assert "(Assistant secretary)" in english and "(Chair)" in english
-    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+    with load().open("pdf", pdf) as doc:  # PyMuPDF, typed as Any
         text = "".join("".join(page.get_text().split()) for page in doc)
     assert "กรรมการและผู้ช่วยเลขานุการ" in text and "รองประธานกรรมการ" in text
     assert "-ไม่มี-" in text  # every item of the new meeting is still empty
@@ -135,8 +139,6 @@ def _empty_meeting() -> Any:
 
 
 def test_an_empty_item_prints_none_in_every_format() -> None:
-    from emeeting.minutes.document import ItemSection
-
     state = _empty_meeting()
     thai = build(state, Times())
     english = build(state, Times(), lang="en")
@@ -149,12 +151,19 @@ def test_an_empty_item_prints_none_in_every_format() -> None:
             assert isinstance(block, Paragraph) and "".join(r.text for r in block.runs) == word
     md = render_markdown(thai).splitlines()
     heading = md.index(next(line for line in md if "ระเบียบวาระที่ 1" in line))
-    assert [line for line in md[heading + 1 :] if line.strip()][0].replace("\\", "") == "- ไม่มี -"
+    assert next(line for line in md[heading + 1 :] if line.strip()) == "\\- ไม่มี -"  # not a list item
     assert "- None -" in render_markdown(english).replace("\\", "")
-    import io
-
-    import docx as python_docx
-
-    body = [p.text for p in python_docx.Document(io.BytesIO(render_docx(thai))).paragraphs]
+    body = [p.text for p in reopen(thai).paragraphs]
     first = next(i for i, text in enumerate(body) if "ระเบียบวาระที่ 1" in text)
-    assert [t for t in body[first + 1 :] if t.strip()][0] == "- ไม่มี -"
+    assert next(t for t in body[first + 1 :] if t.strip()) == "- ไม่มี -"
+
+
+def test_the_demo_has_a_vice_chair_and_an_assistant_secretary() -> None:
+    state = start(demo_meeting("m"))
+    state = apply(state, MembersArrived(tuple(state.members), 0))
+    doc = build(state, Times())
+    notes = {p.name: p.note for section in doc.people for p in section.people}
+    assert notes["นางสาวพรทิพย์ ศรีสุข"] == "รองประธานกรรมการ"
+    assert notes["นางสาวกมลชนก พิมพ์ทอง"] == "ผู้ช่วยเลขานุการ"
+    assert notes["นายวีระพงษ์ ทองดี"] == "กรรมการและเลขานุการ"
+    assert notes["นายสมชาย ใจดี"] == "ประธานกรรมการ"
