@@ -15,10 +15,12 @@ from emeeting.minutes.document import ItemSection, Paragraph
 from emeeting.minutes.markdown import render_markdown
 from emeeting.setup import Form
 from emeeting.setup import build as build_meeting
+from rooms.commands import OpenMeeting
 from rooms.events import MeetingCreated
 from rooms.events_attendance import MembersArrived
 from rooms.model import MeetingInfo, Member, Role, number_agenda
-from rooms.room import apply, define, start
+from rooms.refusals import Rejection
+from rooms.room import apply, decide, define, start
 from tests.minutes.test_docx import reopen
 from tests.support import RunningServer, open_device
 
@@ -86,6 +88,18 @@ def test_a_log_without_titles_loads_and_prints_as_before() -> None:
     assert [m.title for m in again.members] == ["", ""]
     titled = define("m", INFO, [Member("c", "ก", "", Role.CHAIR, True, title="ประธานกรรมการ")], [])
     assert MeetingCreated.from_wire(titled.to_wire()).members[0].title == "ประธานกรรมการ"
+    state = apply(start(again), MembersArrived(("c", "s"), 0))
+    for lang, words in (("th", ["ประธาน", "เลขานุการ"]), ("en", ["Chair", "Secretary"])):
+        (present,) = build(state, Times(), lang=lang).people
+        assert [p.note for p in present.people] == words  # the words the minutes always printed
+
+
+def test_a_title_grants_nothing_the_permission_role_does_not() -> None:
+    members = [Member("c", "ก", "", Role.CHAIR, True), Member("v", "ข", "", Role.MEMBER, True, title="ประธานกรรมการ")]
+    state = start(define("m", INFO, members, []))
+    refused = decide(state, "v", OpenMeeting())
+    assert isinstance(refused, Rejection) and refused.code == "forbidden"
+    assert isinstance(decide(state, "c", OpenMeeting()), list)
 
 
 async def _ok(device: Any, kind: str, **fields: Any) -> None:

@@ -31,7 +31,9 @@ async def test_the_form_lists_the_titles_refuses_an_unknown_one_and_keeps_the_te
     assert await page.input_value("textarea[name=members]") == MEMBERS
     assert await page.input_value("input[name=title]") == "ประชุมคณะกรรมการ"
     if os.environ.get("EMEETING_SCREENSHOTS"):  # for a person to look at
-        await page.screenshot(path=os.path.join(os.environ["EMEETING_SCREENSHOTS"], "new-meeting-error.png"), full_page=True)
+        await page.screenshot(
+            path=os.path.join(os.environ["EMEETING_SCREENSHOTS"], "new-meeting-error.png"), full_page=True
+        )
     await page.fill("textarea[name=members]", MEMBERS.replace("หัวหน้าทีม", "กรรมการและผู้ช่วยเลขานุการ"))
     await page.get_by_role("button", name="สร้างการประชุม").click()
     await page.wait_for_url("**/invitations")
