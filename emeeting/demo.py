@@ -38,26 +38,51 @@ INFO = MeetingInfo(
 )
 
 MEMBERS = (
-    Member("chair", "นายสมชาย ใจดี", "ศึกษาธิการจังหวัดขอนแก่น", Role.CHAIR, voting=True),
-    Member("deputy", "นางสาวพรทิพย์ ศรีสุข", "รองศึกษาธิการจังหวัดขอนแก่น", Role.MEMBER, voting=True),
+    Member("chair", "นายสมชาย ใจดี", "ศึกษาธิการจังหวัดขอนแก่น", Role.CHAIR, voting=True, title="ประธานกรรมการ"),
+    Member("deputy", "นางสาวพรทิพย์ ศรีสุข", "รองศึกษาธิการจังหวัดขอนแก่น", Role.MEMBER, voting=True, title="รองประธานกรรมการ"),
     Member(
         "esa-p1",
         "นายประเสริฐ วงศ์ไทย",
         "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1",
         Role.MEMBER,
         voting=True,
+        title="กรรมการ",
     ),
-    Member("esa-s", "นางวิไลวรรณ คำแสน", "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาขอนแก่น", Role.MEMBER, voting=True),
+    Member(
+        "esa-s",
+        "นางวิไลวรรณ คำแสน",
+        "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาขอนแก่น",
+        Role.MEMBER,
+        voting=True,
+        title="กรรมการ",
+    ),
     Member(
         "learning",
         "นายธนากร บุญมา",
         "ผู้อำนวยการสำนักงานส่งเสริมการเรียนรู้ประจำจังหวัดขอนแก่น",
         Role.MEMBER,
         voting=True,
+        title="กรรมการ",
     ),
-    Member("supervision", "นางสุภาพร แก้วมณี", "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผล", Role.MEMBER, voting=True),
-    Member("secretary", "นายวีระพงษ์ ทองดี", "ผู้อำนวยการกลุ่มนโยบายและแผน", Role.SECRETARY, voting=True),
-    Member("assistant", "นางสาวกมลชนก พิมพ์ทอง", "นักวิเคราะห์นโยบายและแผนชำนาญการ", Role.SECRETARY, voting=False),
+    Member(
+        "supervision", "นางสุภาพร แก้วมณี", "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผล", Role.MEMBER, voting=True, title="กรรมการ"
+    ),
+    Member(
+        "secretary",
+        "นายวีระพงษ์ ทองดี",
+        "ผู้อำนวยการกลุ่มนโยบายและแผน",
+        Role.SECRETARY,
+        voting=True,
+        title="กรรมการและเลขานุการ",
+    ),
+    Member(
+        "assistant",
+        "นางสาวกมลชนก พิมพ์ทอง",
+        "นักวิเคราะห์นโยบายและแผนชำนาญการ",
+        Role.SECRETARY,
+        voting=False,
+        title="ผู้ช่วยเลขานุการ",
+    ),
     Member("guest", "นายอนุชา สายทอง", "นักวิชาการศึกษาชำนาญการพิเศษ สำนักงานปลัดกระทรวงศึกษาธิการ", Role.GUEST, voting=False),
 )
 

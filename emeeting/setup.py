@@ -1,7 +1,8 @@
 """The secretary sets up a new meeting from a plain form: details, agenda, members.
 
 The agenda is one item per line, a sub-item indented under its item; members are one per
-line as ``name | position | role`` (role in Thai or English, "กรรมการ" when left out). Plain
+line as ``name | position | role`` (a committee title as Thai offices write them, or its English:
+rooms/offices.py; "กรรมการ" when left out). Plain
 text keeps the form usable on any device and with no script; mistakes are reported by line.
 """
 
@@ -15,8 +16,11 @@ from typing import Any
 from emeeting import dates
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Member, Role, number_agenda
+from rooms.offices import MAX_TITLE, PERMISSIONS, STANDARD, office
 from rooms.room import InvalidMeeting, define
 
+PERMISSION_WORDS = ("ประธาน", "เลขานุการ", "กรรมการ", "ผู้เข้าร่วม")
+PERMISSION_NAMES = {"chair": "ประธาน", "secretary": "เลขานุการ", "member": "กรรมการ", "guest": "ผู้เข้าร่วม"}
 STANDARD_AGENDA = "\n".join(
     (
         "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ",
@@ -35,18 +39,6 @@ ZONES = (
     "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul", "Asia/Kolkata", "Asia/Dubai", "Australia/Sydney",
     "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles", "UTC",
 )  # fmt: skip
-ROLES = {
-    "ประธาน": Role.CHAIR,
-    "ประธานการประชุม": Role.CHAIR,
-    "chair": Role.CHAIR,
-    "เลขานุการ": Role.SECRETARY,
-    "secretary": Role.SECRETARY,
-    "กรรมการ": Role.MEMBER,
-    "member": Role.MEMBER,
-    "ผู้เข้าร่วม": Role.GUEST,
-    "ผู้เข้าร่วมประชุม": Role.GUEST,
-    "guest": Role.GUEST,
-}
 
 
 @dataclass
@@ -97,16 +89,41 @@ def parse_agenda(text: str) -> list[tuple[str, str, list[Any]]]:
 
 
 def parse_members(text: str, errors: list[str]) -> list[Member]:
+    """Lines ``name | position | title`` (a standard title in Thai or English, "กรรมการ" when left
+    out), or ``name | position | title | permission`` for a title of the office's own with the
+    permission it carries (ประธาน, เลขานุการ, กรรมการ or ผู้เข้าร่วม)."""
     members: list[Member] = []
     for index, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        name, position, role_text = ([part.strip() for part in line.split("|")] + ["", ""])[:3]
-        role = ROLES.get(role_text.lower() or "กรรมการ")
-        if not name or role is None:
-            errors.append(f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index})")
-            continue
-        members.append(Member(f"m{index}", name, position, role, voting=role is not Role.GUEST))
+        name, position, title, permission = ([part.strip() for part in line.split("|")] + ["", "", ""])[:4]
+        title = " ".join(title.split()) or "กรรมการ"
+        known = office(title)
+        if not name:
+            errors.append(
+                f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index}: name | position | role)"
+            )
+        elif len(title) > MAX_TITLE:
+            errors.append(f"สมาชิกบรรทัดที่ {index}: บทบาทยาวเกิน {MAX_TITLE} ตัวอักษร (member line {index}: role too long)")
+        elif permission:
+            role = PERMISSIONS.get(permission.lower())
+            if role is None:
+                errors.append(
+                    f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักสิทธิ์ “{permission}” ใช้ {' '.join(PERMISSION_WORDS)}"
+                    f" (member line {index}: unknown permission “{permission}”: use chair, secretary, member or guest)"
+                )
+                continue
+            voting = role is not Role.GUEST and (known is None or known.voting)
+            members.append(Member(f"m{index}", name, position, role, voting, (known.thai if known else title)))
+        elif known is None:
+            errors.append(
+                f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักบทบาท “{title}” เลือกจาก {', '.join(o.thai for o in STANDARD)}"
+                f" หรือระบุสิทธิ์ต่อท้าย เช่น | {title} | กรรมการ"
+                f" (member line {index}: unknown role “{title}”: choose one from the list,"
+                f" or add the permission after it, e.g. | {title} | member)"
+            )
+        else:
+            members.append(Member(f"m{index}", name, position, known.role, known.voting, known.thai))
     return members
 
 

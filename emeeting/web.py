@@ -19,6 +19,7 @@ from emeeting.services import Services
 from rooms.commands_minutes import CarryForward
 from rooms.minutes_model import MAX_CARRIED
 from rooms.model import Member
+from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
 from rooms.permissions import SYSTEM
 
@@ -250,7 +251,9 @@ async def new_meeting(request: Request) -> Response:
             response = RedirectResponse(f"/m/{created.meeting}/invitations", status_code=303)
             set_member_cookie(response, request, created.meeting, link.url.rsplit("/", 1)[1])
             return response
-    page = TEMPLATES.get_template("new_meeting.html").render(meeting=room.committed, form=form, zones=setup.ZONES)
+    page = TEMPLATES.get_template("new_meeting.html").render(
+        meeting=room.committed, form=form, zones=setup.ZONES, offices=STANDARD, permissions=setup.PERMISSION_NAMES
+    )
     return HTMLResponse(page, status_code=422 if form.errors else 200, headers=PAGE_HEADERS)
 
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from rooms import fields
 from rooms.model import Member, Presence, Role
 
+MAX_TITLE = 200  # characters of a committee title (rooms/offices.py)
 MAX_TIME = 2**53  # milliseconds since the epoch, as JavaScript numbers hold them exactly
 
 
@@ -20,6 +21,7 @@ def member_from_wire(body: Mapping[str, Any]) -> Member:
         position=fields.text(body, "position", empty=True),
         role=fields.choice(body, "role", Role),
         voting=fields.boolean(body, "voting"),
+        title=fields.text(body, "title", max_len=MAX_TITLE, empty=True) if "title" in body else "",
     )
 
 

@@ -40,15 +40,22 @@ class Member:
     position: str
     role: Role
     voting: bool
+    # The committee title the minutes print (ประธานกรรมการ, กรรมการและผู้ช่วยเลขานุการ...; see
+    # rooms/offices.py); "" for none (every meeting made before titles existed): the minutes
+    # then print the words of the permission role, as they always have.
+    title: str = ""
 
     def to_wire(self) -> dict[str, Any]:
-        return {
+        wire: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "position": self.position,
             "role": self.role.value,
             "voting": self.voting,
         }
+        if self.title:  # absent, not "", so that a member without one is written as before
+            wire["title"] = self.title
+        return wire
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ The words of the Thai form are exactly the official ones: the meeting's name; �
 เมื่อ (the day, the full Thai month, the Buddhist Era year); ณ (the place); ผู้มาประชุม (name and
 position, a substitute marked มาประชุมแทน); ผู้ไม่มาประชุม (with the reason);
 ผู้เข้าร่วมประชุม; เริ่มประชุมเวลา (09.00 น.); each agenda item in order with its notes, the
-vote results as a sentence, dissent, the resolution (มติที่ประชุม) and action items;
+vote results as a sentence, dissent, the resolution (มติที่ประชุม) and action items, or
+"- ไม่มี -" under an item with none of them (and no sub-items);
 เลิกประชุมเวลา; and the signature of ผู้จดรายงานการประชุม (and ผู้ตรวจรายงานการประชุม).
 """
 
@@ -29,6 +30,7 @@ from emeeting.minutes.document import (
 )
 from rooms.minutes_model import Action, MinutesStatus, Signed, SignerRole
 from rooms.model import AgendaItem, MeetingState, Member, OptionKind, Presence, Role, Vote, VoteStatus
+from rooms.offices import title_of
 
 LANGS = ("th", "en")
 
@@ -66,6 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
         "signed": "ลงนามด้วยชื่อที่พิมพ์ เมื่อ {when}",
         "footer": "หน้า {page}/{pages}",
         "draft": "ร่าง",
+        "none": "- ไม่มี -",
         "adopted_with": "การแก้ไขเมื่อรับรองรายงานการประชุม",
     },
     "en": {
@@ -91,6 +94,7 @@ WORDS: dict[str, dict[str, str]] = {
         "signed": "signed by typed name on {when}",
         "footer": "Page {page} of {pages}",
         "draft": "DRAFT",
+        "none": "- None -",
         "adopted_with": "Corrections made on adoption",
     },
 }
@@ -189,11 +193,8 @@ def _people(state: MeetingState, w: dict[str, str], times: Times, th: bool, zone
 
 
 def _note(member: Member, th: bool) -> str:
-    if member.role is Role.CHAIR:
-        return "ประธาน" if th else "Chair"
-    if member.role is Role.SECRETARY:
-        return "เลขานุการ" if th else "Secretary"
-    return ""
+    """The member's committee title (ประธานกรรมการ, กรรมการและผู้ช่วยเลขานุการ...; rooms/offices.py)."""
+    return title_of(member, "th" if th else "en")
 
 
 def _join(*parts: str) -> str:
@@ -226,6 +227,8 @@ def _item(state: MeetingState, item: AgendaItem, w: dict[str, str], th: bool) ->
     if mine.actions:
         blocks.append(Paragraph((), label=w["actions"]))
         blocks.append(_actions(mine.actions, th))
+    if not blocks and not any(other.parent == item.id for other in state.agenda):
+        blocks.append(Paragraph((Run(w["none"]),)))  # an item with nothing, as the form prints it
     return ItemSection(f"{label}  {item.title}", depth, tuple(blocks))
 
 

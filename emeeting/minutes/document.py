@@ -11,12 +11,13 @@ The order of the document, top to bottom:
 1. ``heading``: the title lines, centred, bold (e.g. "รายงานการประชุม" / the meeting's name /
    "ครั้งที่ 1/2567" / "เมื่อวันจันทร์ที่ 15 มกราคม พ.ศ. 2567" / "ณ ห้องประชุม ...").
 2. ``people``: sections such as "ผู้มาประชุม", "ผู้ไม่มาประชุม", "ผู้เข้าร่วมประชุม", each a
-   numbered list of people (name, position, and a note such as "มาประชุมแทน ..." or the reason
-   of an absence). A section with no people is left out by the builder.
+   numbered list of people (name, position, and a note: the committee title such as
+   "กรรมการและผู้ช่วยเลขานุการ", "มาประชุมแทน ..." or the reason of an absence). A section with no people is left out by the builder.
 3. ``opening``: a line such as "เริ่มประชุมเวลา 09.00 น.", then ``preamble`` paragraphs.
 4. ``items``: each agenda item in order: its heading (e.g. "ระเบียบวาระที่ 1  เรื่อง...", indented
    by ``depth``), then its blocks (discussion, vote sentences, dissent, resolution, actions), in
-   the order given.
+   the order given; an item with none of them and no sub-items has one paragraph, "- ไม่มี -"
+   ("- None -"), so that every renderer prints it.
 5. ``closing``: a line such as "เลิกประชุมเวลา 12.00 น.", then ``postscript`` blocks.
 6. ``signatures``: signature blocks, each right of centre: "(ลงชื่อ) ....... " line, the name in
    parentheses, the position, and the role ("ผู้จดรายงานการประชุม").
