@@ -86,6 +86,7 @@ def ensure(folder: Path, source: Path = SOURCE_FOLDER) -> Path | None:
     of the same sources and recipe is there already; None (and a warning in the log) when
     Laksaman is not installed (apt-get install fonts-thai-tlwg)."""
     files = [source / name for name in STYLES.values()]
+    folder = folder.absolute()  # LibreOffice runs elsewhere (the jail's /tmp): "data" must not be relative
     if not all(path.is_file() for path in files):
         log.warning(
             "TH Sarabun New cannot be made: Laksaman is not in %s (apt-get install fonts-thai-tlwg); "

@@ -87,6 +87,15 @@ def test_the_fonts_are_built_once_and_again_when_their_source_changes(tmp_path: 
     assert sorted(p.name for p in fonts.iterdir()) == [second.parent.name]  # the old build is gone
 
 
+def test_a_relative_data_folder_still_gives_libreoffice_a_path_it_can_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # EMEETING_DATA's default is ./data
+    config = thaifont.ensure(Path("data") / "fonts")
+    assert config is not None and config.is_absolute()
+    assert f"<dir>{config.parent}</dir>" in config.read_text()
+
+
 def test_without_laksaman_there_is_no_font_and_the_log_says_why(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
