@@ -3,6 +3,7 @@ it in Word keeps its page count here, in our font, not a fallback 1.5 times its 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import shutil
@@ -15,7 +16,8 @@ from emeeting.app import office_caps
 from emeeting.documents import office, thaifont
 from emeeting.documents.mupdf import load
 from tests.documents import thai_memo
-from tests.support import make_settings
+from tests.support import make_settings, serving
+from tests.test_uploads import upload
 
 # The real TH Sarabun New's published advance widths (1/1000 em) and bounding box.
 REAL_WIDTHS = {"ก": 386, "ข": 378, "า": 316, "ำ": 316, "เ": 203, "ไ": 244, "๑": 449, " ": 216, "0": 362, "a": 344}
@@ -45,6 +47,15 @@ def test_a_memo_written_in_th_sarabun_new_keeps_its_page_count(libreoffice: None
     assert (pdf.page_count, fonts) == (thai_memo.PAGES, {"THSarabunNew", "THSarabunNew-Bold"})
     text = "".join(page.get_text() for page in pdf)
     assert all(line in text for line in thai_memo.paragraphs())  # exactly as typed, ำ included
+
+
+async def test_an_uploaded_memo_has_its_authors_page_count(libreoffice: None, tmp_path: Path) -> None:
+    """Through a real server whose data folder has no font yet: it builds one as it starts."""
+    settings = dataclasses.replace(make_settings(tmp_path / "data"), fonts=tmp_path / "fonts")
+    async with serving(settings) as server:
+        response = await upload(server, "secretary", thai_memo.memo(tmp_path / "memo.docx"))
+    assert response.status_code == 201, response.text
+    assert (response.json()["kind"], response.json()["pages"]) == ("office", thai_memo.PAGES)
 
 
 def test_the_fonts_have_the_real_metrics_under_the_names_office_files_use(tmp_path: Path) -> None:
