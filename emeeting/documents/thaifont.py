@@ -43,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ FAMILIES = (
     Family("TH SarabunIT๙", "THSarabunIT9", thai_digits=True),
 )
 CONFIG = "fonts.conf"
+BUILD = re.compile(r"[0-9a-f]{16}")  # a build's folder: its key
 
 
 def ensure(folder: Path, source: Path = SOURCE_FOLDER) -> Path | None:
@@ -114,8 +116,8 @@ def ensure(folder: Path, source: Path = SOURCE_FOLDER) -> Path | None:
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    for old in folder.iterdir():  # builds of older sources or recipes
-        if old != target and not old.name.startswith("."):
+    for old in folder.iterdir():  # our builds of older sources or recipes, nothing else
+        if old != target and BUILD.fullmatch(old.name) and (old / CONFIG).is_file():
             shutil.rmtree(old, ignore_errors=True)
     return config
 
