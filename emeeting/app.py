@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import re
@@ -21,7 +22,7 @@ from emeeting import api, fastsend, papers, records, web, ws
 from emeeting.auth import Door
 from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
-from emeeting.documents import RenderPool, office
+from emeeting.documents import Caps, RenderPool, office, thaifont
 from emeeting.files import Catalogue
 from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
@@ -103,6 +104,21 @@ def can_convert(settings: Settings) -> bool:
     return reason is None
 
 
+def office_caps(settings: Settings) -> Caps:
+    """The settings' caps, with LibreOffice shown TH Sarabun New at its real metrics (thaifont.py:
+    built into DATA/fonts, or EMEETING_FONTS, the first time, and again only when Laksaman or the recipe changes)."""
+    try:
+        fonts = thaifont.ensure(settings.font_folder)
+    except OSError as exc:  # a full disk or a folder we may not write: convert with the system's fonts
+        log.warning(
+            "TH Sarabun New could not be built in %s (%s): office files are converted without it",
+            settings.font_folder,
+            exc,
+        )
+        fonts = None
+    return dataclasses.replace(settings.caps, office_fonts=str(fonts or ""))
+
+
 def create_app(settings: Settings | None = None) -> App:
     settings = settings or from_env()
 
@@ -111,7 +127,7 @@ def create_app(settings: Settings | None = None) -> App:
         settings.private_data()
         settings.clear_scratch()  # what a killed server left half-received or half-converted
         store = await Store.open(settings.database, sync=settings.sync)
-        pool = RenderPool(settings.render_workers, settings.caps)
+        pool = RenderPool(settings.render_workers, await asyncio.to_thread(office_caps, settings))
         try:
             await store.end_connections()
             await pool.start()

@@ -16,6 +16,7 @@
 | EMEETING_PAGE_SECONDS | 10 | longest a page may take to render before it is given up |
 | EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
 | EMEETING_OFFICE_SCRATCH_MB | 256 | scratch space (memory) of one LibreOffice conversion |
+| EMEETING_FONTS | DATA/fonts | folder where TH Sarabun New is built for LibreOffice at start-up (documents/thaifont.py), once per source and recipe |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
@@ -114,10 +115,15 @@ class Settings:
     secret_min_ballots: int = DEFAULT_MIN_BALLOTS
     # The zone of a meeting that names none (all made before meetings had one): emeeting/dates.py.
     timezone: str = DEFAULT_TIMEZONE
+    fonts: Path | None = None  # where TH Sarabun New is built (documents/thaifont.py); None: DATA/fonts
 
     @property
     def database(self) -> Path:
         return self.data / "emeeting.sqlite3"
+
+    @property
+    def font_folder(self) -> Path:
+        return self.fonts or self.data / "fonts"
 
     @property
     def scratch(self) -> Path:
@@ -203,6 +209,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
         "secret_min_ballots": int(env.get("EMEETING_SECRET_MIN_BALLOTS", str(DEFAULT_MIN_BALLOTS))),
         "timezone": env.get("EMEETING_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
+        "fonts": Path(env["EMEETING_FONTS"]) if env.get("EMEETING_FONTS") else None,
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),

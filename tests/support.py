@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import dataclasses
 import itertools
+import os
 import socket
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
@@ -69,6 +71,11 @@ async def create_demo(settings: Settings) -> tuple[str, dict[str, str], dict[str
     return created.meeting, tokens, {link.member.id: link.invitation for link in links}
 
 
+# TH Sarabun New built once for every server the tests start (documents/thaifont.py): a
+# folder per source and recipe, so runs and worktrees can share it.
+FONTS = Path(tempfile.gettempdir()) / f"emeeting-test-fonts-{os.getuid()}"
+
+
 def make_settings(data: Path, caps: Caps | None = None, **limits: Any) -> Settings:
     return Settings(
         data=data,
@@ -77,6 +84,7 @@ def make_settings(data: Path, caps: Caps | None = None, **limits: Any) -> Settin
         limits=Limits(**limits),
         caps=caps or Caps(),
         render_workers=1,
+        fonts=FONTS,
     )
 
 

@@ -36,6 +36,9 @@ class Caps:
     # RLIMIT_AS of LibreOffice 7.4: at 300 MiB it aborts on starting; 4 GiB leaves room (not tuned further)
     office_memory: int = 4096 * MIB
     office_scratch: int = 256 * MIB  # LibreOffice's temp files, profile and HOME together: a tmpfs (jail.py)
+    # fontconfig file LibreOffice uses (FONTCONFIG_FILE): the system's fonts and TH Sarabun New's
+    # (thaifont.py, made at start-up); empty: the system's fonts alone
+    office_fonts: str = ""
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -96,6 +96,10 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
     except jail.JailError as exc:
         _not_jailed(str(exc))
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": jail.TMP, "TMPDIR": jail.TMP, "LANG": "C.UTF-8"}
+    visible = [work, Path(program)]
+    if caps.office_fonts:  # TH Sarabun New and its family at their real metrics (thaifont.py)
+        env["FONTCONFIG_FILE"] = caps.office_fonts
+        visible.append(Path(caps.office_fonts).parent)
     with log.open("wb") as output:
         try:
             # Our own command line, on a file named by us; the worker has no threads, so preexec_fn is safe.
@@ -107,7 +111,7 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
                 cwd=work,
                 env=env,
                 check=False,
-                preexec_fn=functools.partial(_enter, scratch, caps, [work, Path(program)]),
+                preexec_fn=functools.partial(_enter, scratch, caps, visible),
             )
         except subprocess.SubprocessError:  # _enter failed in the child, and wrote why to the log
             _not_jailed(log.read_text(errors="replace").strip())
