@@ -108,7 +108,7 @@ def office_caps(settings: Settings) -> Caps:
     """The settings' caps, with LibreOffice shown TH Sarabun New at its real metrics (thaifont.py:
     built into DATA/fonts, or EMEETING_FONTS, the first time, and again only when Laksaman or the recipe changes)."""
     try:
-        fonts = thaifont.ensure(settings.font_folder)
+        fonts = thaifont.ensure(settings.font_folder, apart=True)
     except OSError as exc:  # a full disk or a folder we may not write: convert with the system's fonts
         log.warning(
             "TH Sarabun New could not be built in %s (%s): office files are converted without it",

@@ -45,6 +45,8 @@ import importlib
 import logging
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,10 +85,13 @@ CONFIG = "fonts.conf"
 BUILD = re.compile(r"[0-9a-f]{16}")  # a build's folder: its key
 
 
-def ensure(folder: Path, source: Path = SOURCE_FOLDER) -> Path | None:
+def ensure(folder: Path, source: Path = SOURCE_FOLDER, *, apart: bool = False) -> Path | None:
     """The fontconfig file that adds our fonts to the system's, built in ``folder`` unless a build
     of the same sources and recipe is there already; None (and a warning in the log) when
-    Laksaman is not installed (apt-get install fonts-thai-tlwg)."""
+    Laksaman is not installed (apt-get install fonts-thai-tlwg).
+
+    ``apart``: a build runs in a child process (the server's case), so that the server neither
+    loads fontTools nor leaves the heap of twelve fonts' tables behind; finding a build stays here."""
     files = [source / name for name in STYLES.values()]
     folder = folder.absolute()  # LibreOffice runs elsewhere (the jail's /tmp): "data" must not be relative
     if not all(path.is_file() for path in files):
@@ -102,6 +107,14 @@ def ensure(folder: Path, source: Path = SOURCE_FOLDER) -> Path | None:
     target = folder / digest.hexdigest()[:16]
     config = target / CONFIG
     if config.is_file():
+        return config
+    if apart:
+        child = [sys.executable, "-m", "emeeting.documents.thaifont", str(folder), str(source)]
+        # our interpreter and module, paths from the settings
+        done = subprocess.run(child, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)  # noqa: S603
+        if done.returncode != 0 or not config.is_file():
+            said = done.stderr.strip().splitlines()
+            raise OSError(f"the font build failed ({said[-1] if said else f'exit status {done.returncode}'})")
         return config
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
@@ -201,3 +214,7 @@ def _name(font: Any, family: Family, style: str, copyright_: str) -> None:
     }
     for number, text in names.items():
         table.setName(text, number, 3, 1, 0x409)  # Windows names only: Mac Roman has no ๙
+
+
+if __name__ == "__main__":  # ensure(folder, source), in the child process of ensure(..., apart=True)
+    ensure(Path(sys.argv[1]), Path(sys.argv[2]))
