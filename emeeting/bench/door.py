@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from emeeting.bench.live import rss_mib
 from emeeting.bench.votes import start_server, stop_server
 from emeeting.config import Limits
 
@@ -47,9 +48,7 @@ REAL = {  # the real caps, which the other benches lift (all their tablets share
 
 def _proc(pid: int) -> tuple[float, int]:
     """(resident MiB, open descriptors) of the process ``pid``."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-    return rss / 1024, len(os.listdir(f"/proc/{pid}/fd"))
+    return rss_mib(pid), len(os.listdir(f"/proc/{pid}/fd"))
 
 
 async def _open(host: str, port: int, source: str, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:

@@ -36,6 +36,7 @@ from typing import Any
 
 import msgpack
 
+from emeeting.bench.live import rss_mib
 from emeeting.config import Limits
 from emeeting.protocol import CLIENT_TYPES
 from rooms.commands import COMMAND_TYPES
@@ -432,12 +433,12 @@ def main(frames: int = 100_000, seed: int | None = None) -> list[dict[str, Any]]
         url = ws_url.replace("ws://", "http://").removesuffix("/ws")
         try:
             _wait_rendered(f"{url}/api/meetings/{made['meeting']}/documents", tokens["chair"])
-            rss_start = _rss_mib(proc.pid)
+            rss_start = rss_mib(proc.pid)
             report = asyncio.run(
                 fuzz_check.run(url, made["meeting"], tokens, data / "emeeting.sqlite3", frames, seed,
                                server_errors=lambda: _log_errors(data / "serve.log"))
             )  # fmt: skip
-            rss = _rss_mib(proc.pid)
+            rss = rss_mib(proc.pid)
         finally:
             stop_server(proc)
     stats = report.stats
@@ -462,13 +463,6 @@ def main(frames: int = 100_000, seed: int | None = None) -> list[dict[str, Any]]
             "acked_by_kind": dict(stats.acked_by_kind),
         }
     ]
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError("no VmRSS")
 
 
 def _log_errors(path: Path) -> list[str]:

@@ -244,6 +244,14 @@ class Chair:
         return {self.acks[i]: t for i, t in sent.items()}
 
 
+def rss_mib(pid: int) -> float:
+    """The resident memory of the process ``pid``, in MiB (one decimal)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError("no VmRSS")
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     if not values:
         return {"p50_ms": float("nan"), "p95_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
