@@ -32,6 +32,9 @@ def main(argv: list[str]) -> int:
     requests = os.fdopen(0, "rb", buffering=0)
     initialise(caps)
     from emeeting.documents import prepare, render  # PyMuPDF, imported only here
+    from emeeting.minutes import fonts
+
+    fonts.use(fonts.from_build(caps.office_fonts))  # TH Sarabun New for the minutes, built by the server
 
     _send(replies, {"ready": os.getpid()})
     while True:

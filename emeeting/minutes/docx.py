@@ -1,7 +1,9 @@
 """The minutes as an editable Word document (.docx), laid out as the Thai official form.
 
 Form 11 of the Regulation on Correspondence: A4 portrait, margins 3 cm left, 2 cm right,
-2.5 cm top, 2 cm bottom, the Sarabun family (the open release of TH Sarabun) at 16 pt. Every
+2.5 cm top, 2 cm bottom, TH Sarabun New at 16 pt (every Thai office PC has it; the file embeds
+the metric-compatible copy the PDF uses, :mod:`emeeting.minutes.fonts`; Sarabun where that cannot
+be built). Every
 word comes from the :class:`MinutesDocument`; this module only lays it out, in its order.
 
 Choices that are not obvious from the code:
@@ -9,9 +11,9 @@ Choices that are not obvious from the code:
 - **Fonts.** Word and LibreOffice treat Thai as a complex script: its text takes the ``w:cs``
   font, ``w:szCs`` size and ``w:bCs`` bold, not ``w:ascii``/``w:sz``/``w:b``. So the defaults
   (``docDefaults``), the heading styles we reuse and every bold run set both halves, every style
-  of the template names Sarabun in all four slots (ascii, hAnsi, eastAsia, cs), and its
-  theme-font attributes (which would override a named font) are removed. Sarabun regular and bold
-  are embedded in the file (docx_fonts.py), so a PC without Sarabun shows the same letters and
+  of the template names the font in all four slots (ascii, hAnsi, eastAsia, cs), and its
+  theme-font attributes (which would override a named font) are removed. Its regular and bold
+  are embedded in the file (docx_fonts.py), so a PC without it shows the same letters and
   lines. We do not also set ``w:cs`` on runs: Word classes Thai characters as complex script by
   themselves, and with one font for every slot nothing would change.
 - **Body paragraphs** start their first line 2.5 cm in, two indent levels: the same ``INDENT``
@@ -65,11 +67,11 @@ from emeeting.minutes.document import (
     inert,
 )
 from emeeting.minutes.docx_fonts import embed_fonts
+from emeeting.minutes.fonts import MinutesFont, chosen
 from emeeting.minutes.pdf import INDENT as PDF_INDENT
 
-__all__ = ["FONT", "SIGN_LINE", "render_docx"]
+__all__ = ["SIGN_LINE", "render_docx"]
 
-FONT = "Sarabun"
 BODY_HALF_POINTS = 32  # 16 pt
 LEVEL = Cm(1.25)  # one indent level
 TEXT_WIDTH = Cm(16.0)  # 21 cm - 3 cm - 2 cm
@@ -112,13 +114,15 @@ FIELD = re.compile(r"\{(page|pages)\}")
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def render_docx(doc: MinutesDocument) -> bytes:
-    """``doc`` as the bytes of a .docx file."""
+def render_docx(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
+    """``doc`` as the bytes of a .docx file, in ``font`` (by default the process's
+    :func:`emeeting.minutes.fonts.chosen`: TH Sarabun New), named everywhere and embedded."""
     doc = inert(doc)
+    font = font or chosen()
     document = docx.Document()
-    _set_up(document, doc)
-    _Writer(document, doc).write()
-    embed_fonts(document, FONT)
+    _set_up(document, doc, font.family)
+    _Writer(document, doc, font.family).write()
+    embed_fonts(document, font)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -149,13 +153,13 @@ def _remove(parent: Any, tag: str) -> None:
         parent.remove(child)
 
 
-def _font(rpr: Any, *, size: int | None = None, bold: bool = False) -> None:
-    """Sarabun in every script slot (no theme font), and the size and bold for both halves."""
+def _font(rpr: Any, family: str, *, size: int | None = None, bold: bool = False) -> None:
+    """``family`` in every script slot (no theme font), and the size and bold for both halves."""
     fonts = _ensure(rpr, "rFonts", RPR_ORDER)
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{theme}"), None)
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
+        fonts.set(qn(f"w:{slot}"), family)
     if size is not None:
         _size(rpr, size)
     if bold:
@@ -174,7 +178,7 @@ def _bold(rpr: Any) -> None:
     _ensure(rpr, "bCs", RPR_ORDER)
 
 
-def _set_up(document: Document, doc: MinutesDocument) -> None:
+def _set_up(document: Document, doc: MinutesDocument, family: str) -> None:
     """Page, margins, default font and language, heading styles and the file's properties."""
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -185,19 +189,19 @@ def _set_up(document: Document, doc: MinutesDocument) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _font(rpr, size=BODY_HALF_POINTS)
+    _font(rpr, family, size=BODY_HALF_POINTS)
     lang = _ensure(rpr, "lang", RPR_ORDER, val="en-US")
     if doc.lang == "th":
         lang.set(qn("w:bidi"), "th-TH")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
     # the Normal style names the font too: some readers look there before the defaults
-    _font(document.styles["Normal"].element.get_or_add_rPr(), size=BODY_HALF_POINTS)
+    _font(document.styles["Normal"].element.get_or_add_rPr(), family, size=BODY_HALF_POINTS)
     for fonts in styles.iter(qn("w:rFonts")):  # every style of the template, used or not: one font
-        _font(fonts.getparent())
+        _font(fonts.getparent(), family)
     for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"].element
-        _font(style.get_or_add_rPr(), size=BODY_HALF_POINTS, bold=True)
+        _font(style.get_or_add_rPr(), family, size=BODY_HALF_POINTS, bold=True)
         _remove(style.get_or_add_rPr(), "color")
         _ensure(style.get_or_add_pPr(), "spacing", PPR_ORDER, before="120", after="0")
 
@@ -263,8 +267,9 @@ class _Lists:
 
 
 class _Writer:
-    def __init__(self, document: Document, doc: MinutesDocument) -> None:
+    def __init__(self, document: Document, doc: MinutesDocument, family: str) -> None:
         self.document = document
+        self.family = family
         self.doc = doc
         self.lists = _Lists(document, doc.thai_digits)
         # Thai is justified by spreading its characters (Word's thaiDistribute), not its few spaces

@@ -1,11 +1,13 @@
-"""The minutes as a PDF: A4, Sarabun, the layout of Thai official documents, real text throughout.
+"""The minutes as a PDF: A4, TH Sarabun New, the layout of Thai official documents, real text throughout.
 
 :func:`render_pdf` runs in a worker process or the CLI (it imports PyMuPDF on its first call,
 like :mod:`emeeting.annotations`). The body is HTML laid out by PyMuPDF's ``Story`` (HarfBuzz
 shapes the Thai), every word of the document escaped on its way in. Margins as Thai government
-documents use them: left 3 cm, right 2 cm, top 2.5 cm, bottom 2 cm; body 16 pt, lines 1.35 apart
-(Sarabun's own ascent plus descent is 1.3 em), so that a tone mark over an upper vowel never
-meets a vowel below the line above.
+documents use them: left 3 cm, right 2 cm, top 2.5 cm, bottom 2 cm; body 16 pt in TH Sarabun New
+at its real metrics (:mod:`emeeting.minutes.fonts`: built from Laksaman, so 16 pt here is 16 pt
+in Word), lines 1.257 em apart as Word's single spacing in that font; where Laksaman is missing,
+Sarabun with lines 1.35 apart (its own ascent plus descent is 1.3 em). Either way a tone mark over
+an upper vowel never meets a vowel below the line above (tests/minutes/test_fonts.py renders it).
 
 Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.5):
 
@@ -13,7 +15,7 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   and ``word-break`` do nothing). So every Thai word boundary (:mod:`emeeting.minutes.thai_breaks`)
   gets a U+200B in a span of its own font, ``BREAK_FONT``: a font whose only character is U+200B
   and which has no space glyph, so that HarfBuzz removes the default-ignorable U+200B instead of
-  drawing Sarabun's space in its place. The text layer keeps exactly the typed text (no U+200B,
+  drawing the body font's space in its place. The text layer keeps exactly the typed text (no U+200B,
   no space); the empty text runs MuPDF still writes in that font are taken out afterwards
   (:func:`emeeting.minutes.breaks_pdf.drop_break_font`). No text is ever set smaller to fit: a column is as wide as its
   longest word when the room allows, and a word wider than all its room (a long run of Latin
@@ -38,7 +40,7 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
 - Inline text directly in a table cell sits lower than a ``<b>`` beside it: cells hold a ``<p>``.
 - The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
   as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
-- Glyphs from Sarabun's GSUB get their text in the fonts' ToUnicode CMaps afterwards
+- Glyphs from the font's GSUB get their text in the fonts' ToUnicode CMaps afterwards
   (:mod:`emeeting.minutes.pdf_unicode`), and each page is drawn through a display list that
   records what every glyph stood for, so that clusters no CMap can say (ำ, a consonant with two
   marks) get ActualText spans (:mod:`emeeting.minutes.pdf_actualtext`): copying, searching and
@@ -50,14 +52,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-
-import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
 from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font, without_breaks
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
+from emeeting.minutes.fonts import SARABUN, MinutesFont, chosen
 from emeeting.minutes.pdf_actualtext import add_actual_text, record
 from emeeting.minutes.pdf_text import TextHtml as _Text
 from emeeting.minutes.pdf_text import escape as _escape
@@ -65,7 +65,6 @@ from emeeting.minutes.pdf_text import split_row as _split_row
 from emeeting.minutes.pdf_text import split_runs as _split_runs
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
 
-FONTS = Path(fontpkg_sarabun.ROOT) / "files"
 CM = 72 / 2.54
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0  # A4 in points, as PyMuPDF's paper_rect("a4")
 LEFT, RIGHT, TOP, BOTTOM = 3 * CM, 2 * CM, 2.5 * CM, 2 * CM
@@ -82,10 +81,10 @@ MAX_PAGES = 2000  # a layout that never ends is MuPDF's bug, not a document
 _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 
 CSS = f"""
-@font-face {{ font-family: sarabun; src: url(Sarabun-Regular.ttf); }}
-@font-face {{ font-family: sarabun; font-weight: bold; src: url(Sarabun-Bold.ttf); }}
+@font-face {{ font-family: body; src: url({{regular}}); }}
+@font-face {{ font-family: body; font-weight: bold; src: url({{bold}}); }}
 {BREAK_CSS}
-body {{ margin: 0; font-family: sarabun; font-size: {SIZE}pt; line-height: 1.35; color: #000; }}
+body {{ margin: 0; font-family: body; font-size: {SIZE}pt; line-height: {{line}}; color: #000; }}
 p {{ margin: 0; }}
 .heading {{ text-align: center; font-weight: bold; }}
 .section {{ font-weight: bold; margin-top: 6pt; }}
@@ -104,24 +103,29 @@ table.grid tr.header td {{ font-weight: bold; text-align: center; }}
 """
 
 
-def render_pdf(doc: MinutesDocument) -> bytes:
-    """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, Sarabun embedded)."""
+def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
+    """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, ``font`` embedded: by default
+    the process's :func:`emeeting.minutes.fonts.chosen`, TH Sarabun New at its real metrics)."""
     doc = inert(doc)  # a NUL would end MuPDF's reading of the HTML there: the rest of the minutes lost
+    font = font or chosen()
     fitz = load()
-    archive = fitz.Archive(str(FONTS))
-    archive.add((break_font(FONTS / "Sarabun-Regular.ttf"), BREAK_FILE))
-    text = _Text(fitz, doc, FONTS, SIZE, BODY_WIDTH)
+    archive = fitz.Archive()
+    archive.add((font.regular.read_bytes(), "regular.ttf"))
+    archive.add((font.bold.read_bytes(), "bold.ttf"))
+    archive.add((break_font(SARABUN.regular), BREAK_FILE))
+    css = _css(font)
+    text = _Text(fitz, doc, font, SIZE, BODY_WIDTH)
     body = _body_html(doc, text)
-    bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
+    bottoms = _page_bottoms(fitz, archive, css, body, len(doc.signatures))
     buffer = io.BytesIO()
     writer = fitz.DocumentWriter(buffer)
-    story = fitz.Story(html=body, user_css=CSS, archive=archive)
+    story = fitz.Story(html=body, user_css=css, archive=archive)
     footer_rect = fitz.Rect(LEFT, PAGE_HEIGHT - BOTTOM + 0.4 * CM, PAGE_WIDTH - RIGHT, PAGE_HEIGHT)
     drawn = []  # each page's glyphs, and the characters they stand for
     for number, bottom in enumerate(bottoms, start=1):
         page = fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT)
         footer = doc.footer.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
-        footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=CSS, archive=archive)
+        footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=css, archive=archive)
 
         def draw(device: Any, bottom: float = bottom, footer_story: Any = footer_story) -> None:
             story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
@@ -140,7 +144,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
         add_actual_text(pdf, drawn)
         if doc.watermark.strip():
             word = doc.digits(doc.watermark.strip())
-            _add_watermark(fitz, archive, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))
+            _add_watermark(fitz, archive, css, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))
         metadata: dict[str, str] = {"title": doc.title, "creator": "emeeting"}
         metadata.update({key: doc.meta[key] for key in ("author", "subject", "keywords") if key in doc.meta})
         pdf.set_metadata(metadata)
@@ -149,6 +153,11 @@ def render_pdf(doc: MinutesDocument) -> bytes:
         return data
     finally:
         pdf.close()
+
+
+def _css(font: MinutesFont) -> str:
+    """The style sheet, with ``font``'s files (as the Story's archive names them) and line height."""
+    return CSS.replace("{regular}", "regular.ttf").replace("{bold}", "bold.ttf").replace("{line}", f"{font.line:.4g}")
 
 
 def _unclip(pdf: Any) -> None:
@@ -160,7 +169,7 @@ def _unclip(pdf: Any) -> None:
             pdf.update_stream(xref, _CLIP.sub(whole, pdf.xref_stream(xref)))
 
 
-def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[float]:
+def _page_bottoms(fitz: Any, archive: Any, css: str, body: str, signatures: int) -> list[float]:
     """The bottom edge of the body on each page; the page count is the list's length.
 
     Normally the bottom margin; where a page end would split a signature block, that page
@@ -174,7 +183,7 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
             lines.setdefault(position.id, (position.page, position.rect[1]))
 
     for attempt in range(signatures + 2):  # each pass moves one block, page by page from the first
-        story = fitz.Story(html=body, user_css=CSS, archive=archive)
+        story = fitz.Story(html=body, user_css=css, archive=archive)
         lines.clear()
         pages, more = 0, True
         while more:
@@ -327,11 +336,11 @@ def _signature(signature: Signature, index: int, text: _Text, sign_here: str) ->
     return f'<div class="signature">{html}</div>'
 
 
-def _add_watermark(fitz: Any, archive: Any, pdf: Any, word: str, width: float) -> None:
+def _add_watermark(fitz: Any, archive: Any, css: str, pdf: Any, word: str, width: float) -> None:
     """``word`` (``width`` points wide) in light grey across every page of ``pdf``, rising at 45
     degrees under the body: set by a Story, turned to outlines by MuPDF's SVG writer (text as
     paths), shown on every page as one form XObject."""
-    story = fitz.Story(html=f'<p class="watermark">{_escape(word)}</p>', user_css=CSS, archive=archive)
+    story = fitz.Story(html=f'<p class="watermark">{_escape(word)}</p>', user_css=css, archive=archive)
     rect = fitz.Rect(0, 0, width + WATERMARK_SIZE / 2, WATERMARK_SIZE * 2)  # line-height 2: room for stacked marks
     story.place(rect)
     buffer = io.BytesIO()

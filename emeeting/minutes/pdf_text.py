@@ -12,11 +12,11 @@ import html
 import itertools
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from emeeting.minutes.breaks_pdf import BREAK
 from emeeting.minutes.document import MinutesDocument, Run
+from emeeting.minutes.fonts import MinutesFont
 from emeeting.minutes.thai_breaks import breaks, clusters
 
 ROW_LINES = 8  # a longer table row is cut into rows (a page ends empty below a row that does not fit)
@@ -27,14 +27,11 @@ class TextHtml:
     Thai word boundary, and any word wider than all the room it has cut between grapheme clusters
     (MuPDF would run it past the margin). Never set smaller."""
 
-    def __init__(self, fitz: Any, doc: MinutesDocument, fonts: Path, size: float, room: float) -> None:
-        """``fonts``: the folder of Sarabun-Regular.ttf and Sarabun-Bold.ttf; ``size`` and ``room``:
-        the body's font size and width, in points."""
+    def __init__(self, fitz: Any, doc: MinutesDocument, font: MinutesFont, size: float, room: float) -> None:
+        """``font``: the body's regular and bold files; ``size`` and ``room``: the body's font size
+        and width, in points."""
         self.size, self.room = size, room
-        self._fonts = {
-            bold: fitz.Font(fontfile=str(fonts / f"Sarabun-{name}.ttf"))
-            for bold, name in ((False, "Regular"), (True, "Bold"))
-        }
+        self._fonts = {bold: fitz.Font(fontfile=str(path)) for bold, path in ((False, font.regular), (True, font.bold))}
         self._digits = doc.digits
         self._advances: dict[bool, dict[str, float]] = {False: {}, True: {}}
 

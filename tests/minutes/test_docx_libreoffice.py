@@ -1,7 +1,7 @@
 """The minutes DOCX opened by the real LibreOffice, next to our own PDF of the same minutes.
 
 LibreOffice runs with its own HOME and profile, and a fontconfig that refuses any Sarabun installed
-on the system: the only Sarabun it can use is the copy embedded in the DOCX.
+on the system: the only TH Sarabun New it can use is the copy embedded in the DOCX.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ FONTS_CONF = """<?xml version="1.0"?>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <selectfont><rejectfont>
     <glob>/usr/*[Ss]arabun*</glob><glob>/opt/*[Ss]arabun*</glob><glob>/root/*[Ss]arabun*</glob>
-    <glob>/home/*[Ss]arabun*</glob><glob>/etc/*[Ss]arabun*</glob>
+    <glob>/home/*[Ss]arabun*</glob><glob>/etc/*[Ss]arabun*</glob><glob>/tmp/*[Ss]arabun*</glob>
   </rejectfont></selectfont>
 </fontconfig>
 """
@@ -97,14 +97,14 @@ def ours(fitz: Any, doc: MinutesDocument) -> Any:
     return fitz.open("pdf", render_pdf(doc))
 
 
-def test_libreoffice_uses_the_embedded_sarabun(converted: dict[str, Path], fitz: Any) -> None:
+def test_libreoffice_uses_the_embedded_th_sarabun_new(converted: dict[str, Path], fitz: Any) -> None:
     with fitz.open(converted["thai"]) as pdf:
         names = {font[3].partition("+")[2] or font[3] for page in pdf for font in page.get_fonts()}
-    assert names == {"Sarabun-Regular", "Sarabun-Bold"}
+    assert names == {"THSarabunNew", "THSarabunNew-Bold"}
     listed = subprocess.run(["pdffonts", str(converted["thai"])], capture_output=True, text=True, check=True).stdout
     assert {line.split()[0].partition("+")[2] for line in listed.splitlines()[2:]} == {
-        "Sarabun-Regular",
-        "Sarabun-Bold",
+        "THSarabunNew",
+        "THSarabunNew-Bold",
     }
 
 

@@ -144,7 +144,7 @@ def test_without_the_fixes_the_text_is_broken(fitz: Any, monkeypatch: pytest.Mon
     monkeypatch.setattr(minutes_pdf, "add_actual_text", lambda pdf, pages: 0)
     with fitz.open("pdf", render_pdf(THAI)) as pdf:
         text = body_text(pdf)
-    assert "ฤๅษี" not in text and "สำนักงาน" not in text
+    assert "สำนักงาน" not in text
     assert any(not ALLOWED.fullmatch(c) for c in text)
 
 
@@ -155,7 +155,15 @@ def test_a_reader_without_actualtext_still_reads_thai(thai: Any, fitz: Any) -> N
     flags = fitz.TEXTFLAGS_TEXT | fitz.TEXT_IGNORE_ACTUALTEXT
     text = "".join("".join(page.get_text(clip=BODY, flags=flags) for page in thai).split())
     assert "สำ" not in text and "สํานักงาน" in text
-    assert_in_order(["".join(unicodedata.normalize("NFKC", piece).split()) for piece in expected(THAI)], text)
+    # TH Sarabun New draws a tone mark before a vowel below it (ผู้ as ผ, ้, ู): such a reader gets
+    # the two marks of one letter in drawing order, so they are compared as a set
+    marks = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+
+    def same_marks(value: str) -> str:
+        return marks.sub(lambda found: "".join(sorted(found.group())), value)
+
+    wanted = ["".join(unicodedata.normalize("NFKC", piece).split()) for piece in expected(THAI)]
+    assert_in_order([same_marks(piece) for piece in wanted], same_marks(text))
     assert all(ALLOWED.fullmatch(c) for c in text)
 
 
@@ -178,14 +186,14 @@ def test_a4_pages_with_a_footer_on_each(thai: Any) -> None:
         assert one_line(page.get_text(clip=FOOTER)) == f"หน้า {number}/{thai.page_count}"
 
 
-def test_every_font_is_embedded_sarabun(thai: Any, fitz: Any) -> None:
+def test_every_font_is_embedded_th_sarabun_new(thai: Any, fitz: Any) -> None:
     names = set()
     for page in thai:
         for xref, ext, kind, name, *_ in page.get_fonts():
             assert ext == "ttf" and kind == "Type0" and "Sarabun" in name, (ext, kind, name)
             assert len(thai.extract_font(xref)[3]) > 10_000, name  # the font program is in the file
             names.add(name)
-    assert names == {"Sarabun Regular", "Sarabun Bold"}
+    assert names == {"TH Sarabun New Regular", "TH Sarabun New Bold"}
 
 
 def test_the_watermark_is_drawn_not_written(thai: Any) -> None:
