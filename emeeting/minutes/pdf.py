@@ -86,6 +86,7 @@ CSS = f"""
 {BREAK_CSS}
 body {{ margin: 0; font-family: body; font-size: {SIZE}pt; line-height: {{line}}; color: #000; }}
 p {{ margin: 0; }}
+.held {{ white-space: nowrap; }}
 .heading {{ text-align: center; font-weight: bold; }}
 .section {{ font-weight: bold; margin-top: 6pt; }}
 .line {{ margin-top: 10pt; }}

@@ -17,7 +17,7 @@ from typing import Any
 from emeeting.minutes.breaks_pdf import BREAK
 from emeeting.minutes.document import MinutesDocument, Run
 from emeeting.minutes.fonts import MinutesFont
-from emeeting.minutes.thai_breaks import breaks, clusters
+from emeeting.minutes.thai_breaks import breaks, clusters, held_together
 
 ROW_LINES = 8  # a longer table row is cut into rows (a page ends empty below a row that does not fit)
 
@@ -48,15 +48,16 @@ class TextHtml:
 
     def words(self, text: str) -> list[str]:
         """``text`` cut where a line may end: at spaces (kept with the word before) and at Thai
-        word boundaries."""
-        out: list[str] = []
+        word boundaries, never inside a date (which stays one word, spaces and all)."""
+        cuts: list[int] = []
+        at = 0
         for part in re.findall(r"\S+\s*|\s+", text):
-            at = 0
-            for point in breaks(part):
-                out.append(part[at:point])
-                at = point
-            out.append(part[at:])
-        return out
+            cuts.extend(at + point for point in breaks(part))
+            at += len(part)
+            cuts.append(at)
+        held = held_together(text)
+        cuts = [cut for cut in cuts if not any(start < cut < end for start, end in held)]
+        return [text[start:end] for start, end in itertools.pairwise([0, *cuts]) if end > start]
 
     def longest(self, text: str, bold: bool = False) -> float:
         """The width of the widest word of ``text``: the least room it needs to keep its words whole."""
@@ -73,7 +74,10 @@ class TextHtml:
                 pieces = self._cut(word, fits, bold)
             if out and not out[-1][-1:].isspace():
                 out.append(BREAK)
-            out.append(BREAK.join(escape(piece) for piece in pieces))
+            html = BREAK.join(escape(piece) for piece in pieces)
+            if len(pieces) == 1 and re.search(r"\s", word.strip()):  # a date: MuPDF breaks at any space
+                html = f'<span class="held">{escape(word.rstrip())}</span>{escape(word[len(word.rstrip()) :])}'
+            out.append(html)
         return "".join(out)
 
     def _cut(self, word: str, room: float, bold: bool) -> list[str]:

@@ -78,10 +78,35 @@ def _dictionary() -> Any:
     return Trie(set(thai_words()) | ABBREVIATIONS)
 
 
+_DIGITS = "[0-9๐-๙]"
+_THAI_MONTH = (
+    "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+    "|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\."
+)
+_ENGLISH_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TIME = f"(?:\\s+(?:เวลา\\s*)?{_DIGITS}{{1,2}}[.:]{_DIGITS}{{2}}(?:\\s*น\\.)?)?"
+# A date as Thai offices and English minutes write it, with the time that may follow it: one
+# unit that a line never breaks inside ("วันจันทร์ที่ ๑๕ มกราคม พ.ศ. ๒๕๖๗", "16 ม.ค. 2567 10.00 น.").
+DATE = re.compile(
+    f"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|ศุกร์|เสาร์|อาทิตย์)ที่\\s*)?{_DIGITS}{{1,2}}\\s*(?:{_THAI_MONTH})"
+    f"(?:\\s*(?:พ\\.ศ\\.|ค\\.ศ\\.)?\\s*{_DIGITS}{{4}})?{_TIME}"
+    f"|{_DIGITS}{{1,2}} (?:{_ENGLISH_MONTH}) {_DIGITS}{{4}}{_TIME}"
+    f"|(?:{_ENGLISH_MONTH}) {_DIGITS}{{1,2}}, {_DIGITS}{{4}}{_TIME}"
+)
+
+
+def held_together(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each part of ``text`` that a line never breaks inside: its dates."""
+    return [match.span() for match in DATE.finditer(text)]
+
+
 def breaks(text: str) -> list[int]:
     """The offsets in ``text`` (0 < offset < len) between two Thai characters where a line may
-    end, in order."""
-    return list(_breaks(text)) if _THAI.search(text) else []
+    end, in order; never inside a date (:func:`held_together`)."""
+    if not _THAI.search(text):
+        return []
+    held = held_together(text)
+    return [at for at in _breaks(text) if not any(start < at < end for start, end in held)]
 
 
 @lru_cache(maxsize=4096)  # the PDF measures a text, then lays it out, then may split its row
