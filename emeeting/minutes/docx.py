@@ -20,8 +20,10 @@ Choices that are not obvious from the code:
   the PDF uses (read from pdf.py, not copied). Thai paragraphs are justified the Thai way,
   ``w:jc w:val="thaiDistribute"`` (Word spreads the characters, since Thai has few spaces to
   widen; the last line stays left); English ones are ordinary ``both``.
-- **Page numbers** are real ``PAGE`` and ``NUMPAGES`` fields in the footer, with a cached result
-  for readers that do not compute fields. With ``thai_digits`` they carry ``\\* ThaiArabic``,
+- **Page numbers** are as in Thai government documents: "- ๒ -" centred at the top from page 2,
+  a real ``PAGE`` field in the header (``NUMPAGES`` too if the text asks for ``{pages}``) with a
+  cached result for readers that do not compute fields; the first page has a header of its own
+  (``w:titlePg``), empty but for the watermark. With ``thai_digits`` they carry ``\\* ThaiArabic``,
   Word's format switch for Thai digits (ECMA-376 Part 1, 17.16.4.3). LibreOffice's DOCX import
   maps that switch to its Thai *letters* numbering, CHARS_THAI (ก ข ค), not to digits
   (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx). Word is
@@ -299,7 +301,8 @@ class _Writer:
             self.block(block)
         for signature in doc.signatures:
             self.signature(signature)
-        self.footer()
+        if doc.page_number.strip():
+            self.page_number()
         if doc.watermark:
             self.watermark()
 
@@ -397,18 +400,21 @@ class _Writer:
                 p.paragraph_format.keep_with_next = True
             self.run(p, line)
 
-    def footer(self) -> None:
-        footer = self.document.sections[0].footer
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
+    def page_number(self) -> None:
+        """The page number at the top, centred, from page 2 (a first page header of its own)."""
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
+        for header in (section.header, section.first_page_header):
+            header.is_linked_to_previous = False
+        p = section.header.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         switch = " \\* ThaiArabic" if self.doc.thai_digits else ""
-        for i, part in enumerate(FIELD.split(self.doc.footer)):
+        for i, part in enumerate(FIELD.split(self.doc.page_number)):
             if i % 2 == 0:
                 if part:
                     self.run(p, part)
             else:
-                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("1"))
+                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("2"))
 
     @staticmethod
     def field(p: DocxParagraph, instruction: str, cached: str) -> None:
@@ -429,12 +435,16 @@ class _Writer:
         char("end")
 
     def watermark(self) -> None:
-        header = self.document.sections[0].header
-        header.is_linked_to_previous = False
-        p = header.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
-        rpr = r._r.get_or_add_rPr()
-        _bold(rpr)
-        _size(rpr, 40)
-        _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)
+        """The watermark line in every page's header (the first page's too)."""
+        section = self.document.sections[0]
+        headers = [section.header] + ([section.first_page_header] if section.different_first_page_header_footer else [])
+        for header in headers:
+            header.is_linked_to_previous = False
+            first = header.paragraphs[0]
+            p = first if not first.runs else header.add_paragraph()  # under the page number
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
+            rpr = r._r.get_or_add_rPr()
+            _bold(rpr)
+            _size(rpr, 40)
+            _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)

@@ -38,7 +38,8 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   it reads the HTML as a C string, so a NUL in a name would end the minutes there: every text
   is made :func:`emeeting.inert.plain` first.
 - Inline text directly in a table cell sits lower than a ``<b>`` beside it: cells hold a ``<p>``.
-- The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
+- The page number ("- ๒ -", from page 2, centred over the body as in Word's header) is a small
+  ``Story`` of its own on each page. The watermark is drawn under the body
   as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
 - Glyphs from the font's GSUB get their text in the fonts' ToUnicode CMaps afterwards
   (:mod:`emeeting.minutes.pdf_unicode`), and each page is drawn through a display list that
@@ -73,6 +74,8 @@ SIZE = 16.0  # body font size, points
 INDENT = 1.25 * CM  # one indent level; a paragraph's first line starts two levels in
 GAP = 10.0  # between the columns of a borderless table
 PAD = 4.0  # inside a bordered cell, left and right
+WHOLE_SHARE = 0.8  # a column kept whole (names) takes at most this part of a table's room
+NUMBER_TOP = 1.2 * CM  # the page number's line, in the top margin, from page 2 (as Word's header)
 SIGNATURE_LEFT = 7 * CM  # a signature block spans the body's right 9 cm: right of centre
 WATERMARK_SIZE = 120.0
 SIGN_HERE = {"th": "(ลงชื่อ)", "en": "(Signed)"}  # before the dotted line, by the document's language
@@ -99,7 +102,7 @@ table.grid {{ margin-top: 6pt; margin-bottom: 2pt; }}
 table.grid td {{ border: 0.5pt solid #000; padding: 1pt {PAD}pt; }}
 table.grid tr.header td {{ font-weight: bold; text-align: center; }}
 .signature {{ margin-left: {SIGNATURE_LEFT:.2f}pt; margin-top: 30pt; text-align: center; }}
-.footer {{ text-align: center; font-size: 14pt; }}
+.page-number {{ text-align: center; }}
 .watermark {{ text-align: center; font-weight: bold; font-size: {WATERMARK_SIZE}pt; line-height: 2; color: #e2e2e2; }}
 """
 
@@ -121,18 +124,21 @@ def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
     buffer = io.BytesIO()
     writer = fitz.DocumentWriter(buffer)
     story = fitz.Story(html=body, user_css=css, archive=archive)
-    footer_rect = fitz.Rect(LEFT, PAGE_HEIGHT - BOTTOM + 0.4 * CM, PAGE_WIDTH - RIGHT, PAGE_HEIGHT)
+    header_rect = fitz.Rect(LEFT, NUMBER_TOP, PAGE_WIDTH - RIGHT, TOP)
     drawn = []  # each page's glyphs, and the characters they stand for
     for number, bottom in enumerate(bottoms, start=1):
         page = fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT)
-        footer = doc.footer.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
-        footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=css, archive=archive)
+        shown = doc.page_number.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
+        header = None
+        if number > 1 and shown.strip():
+            header = fitz.Story(html=f'<p class="page-number">{text(shown)}</p>', user_css=css, archive=archive)
 
-        def draw(device: Any, bottom: float = bottom, footer_story: Any = footer_story) -> None:
+        def draw(device: Any, bottom: float = bottom, header: Any = header) -> None:
             story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
             story.draw(device)
-            footer_story.place(footer_rect)
-            footer_story.draw(device)
+            if header is not None:
+                header.place(header_rect)
+                header.draw(device)
 
         drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw)))
         writer.end_page()
@@ -208,17 +214,7 @@ def _page_bottoms(fitz: Any, archive: Any, css: str, body: str, signatures: int)
 
 def _body_html(doc: MinutesDocument, text: _Text) -> str:
     parts = [f'<p class="heading">{text(line, bold=True)}</p>' for line in doc.heading]
-    for section in doc.people:
-        parts.append(f'<p class="section">{text(section.title, bold=True)}</p>')
-        if not section.people:
-            continue
-        rows = [(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(section.people, start=1)]
-        used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in rows)]
-        table = [[row[column] for column in used] for row in rows]
-        whole = [max(text.width(cell) for cell in column) for column in zip(*table, strict=True)]
-        if len(used) == 4 and sum(whole) > BODY_WIDTH - 4 * GAP:  # position and note as one, when not all fit
-            table = [[number, name, f"{position}  {note}".strip()] for number, name, position, note in rows]
-        parts.append(_table(table, text, BODY_WIDTH, marker=True))
+    parts.extend(_people(doc, text))
     parts.append(f'<p class="line">{text(doc.opening)}</p>')
     parts.extend(_block(block, text) for block in doc.preamble)
     for item in doc.items:
@@ -232,6 +228,23 @@ def _body_html(doc: MinutesDocument, text: _Text) -> str:
     sign_here = f"{SIGN_HERE.get(doc.lang, SIGN_HERE['th'])} {DOTS}"
     parts.extend(_signature(signature, index, text, sign_here) for index, signature in enumerate(doc.signatures))
     return "\n".join(parts)
+
+
+def _people(doc: MinutesDocument, text: _Text) -> list[str]:
+    """Each people section under its title: number, name, position, and the committee role or the
+    reason of an absence, in columns as wide in every section (measured on all of them), a name's
+    column as wide as the longest whole name, so that no name is split."""
+    rows = [[(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(s.people, start=1)] for s in doc.people]
+    every = [row for section in rows for row in section]
+    used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in every)]
+    measure = [[row[column] for column in used] for row in every]
+    parts = []
+    for section, people in zip(doc.people, rows, strict=True):
+        parts.append(f'<p class="section">{text(section.title, bold=True)}</p>')
+        if people:
+            table = [[row[column] for column in used] for row in people]
+            parts.append(_table(table, text, BODY_WIDTH, marker=True, whole=(1,), measure=measure))
+    return parts
 
 
 def _block(block: Block, text: _Text) -> str:
@@ -274,20 +287,29 @@ def _table(
     header: bool = False,
     marker: bool = False,
     left: float = 0.0,
+    whole: Sequence[int] = (),
+    measure: Sequence[Sequence[str]] = (),
 ) -> str:
     """A table filling ``room`` points. With ``grid``: bordered (its first row a bold header with
     ``header``), the columns sharing the room in proportion to their text. Else borderless (people,
     ``marker`` aligning their numbers right), each column as wide as its text when the room allows,
-    the widest sharing what is left."""
+    else as its longest word, what is left given to the columns from the left. The columns in ``whole`` are never narrower than their whole
+    texts (names: never broken) while the room allows; widths are measured on ``measure`` (rows
+    of several tables that line up) or else on ``rows``."""
     pad = 2 * PAD + 0.5 if grid else GAP
     room -= pad * len(rows[0])
+    sized = measure or rows
     full = [
         max(text.width(cell, bold=header and index == 0) for index, cell in enumerate(column))
-        for column in zip(*rows, strict=True)
+        for column in zip(*sized, strict=True)
     ]
-    least = _longest_words(rows, text, header)
+    least = _longest_words(sized, text, header)
+    whole = [column for column in whole if full[column] <= WHOLE_SHARE * room]  # else an ordinary column
+    least = [full[column] if column in whole else word for column, word in enumerate(least)]
     if sum(least) > room:  # narrower than their longest words: those words are cut, never set smaller
-        least = [word * room / sum(least) for word in least]
+        kept = sum(least[column] for column in whole)  # the others give way first
+        rest = (room - kept) / max(sum(w for c, w in enumerate(least) if c not in whole), 1.0)
+        least = [word if column in whole else word * rest for column, word in enumerate(least)]
     spare = room - sum(least)
     if grid:
         lacking = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
@@ -297,11 +319,10 @@ def _table(
         ]
         if sum(full) <= room:
             widths = [whole * room / max(sum(full), 1.0) for whole in full]
-    else:  # each column its longest word, then the rest shared out: the narrowest needs met first
+    else:  # each column its longest word, then the rest given left to right (a position before a note)
         widths = list(least)
-        needs = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
-        for left, column in enumerate(sorted(range(len(needs)), key=needs.__getitem__)):
-            give = min(needs[column], spare / (len(needs) - left))
+        for column, (width, word) in enumerate(zip(full, least, strict=True)):
+            give = min(max(min(width, room / 2) - word, 0.0), spare)  # none more than half the room
             widths[column] += give
             spare -= give
         widths[-1] += spare

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import docx
 import pytest
 from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table as DocxTable
@@ -159,22 +160,29 @@ def test_th_sarabun_new_16pt_for_latin_and_thai_in_the_defaults_and_the_styles()
     assert by_id["Heading1"].find(f"{W}rPr/{W}color") is None
 
 
-def test_page_numbers_are_page_and_numpages_fields() -> None:
-    footer = reopen(THAI).sections[0].footer._element
-    assert [t.text.strip() for t in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
-    assert [c.get(f"{W}fldCharType") for c in footer.iter(f"{W}fldChar")] == ["begin", "separate", "end"] * 2
-    assert "".join(t.text for t in footer.iter(f"{W}t")) == "หน้า 1/1"  # the cached results
+def test_page_numbers_at_the_top_from_page_two_as_a_page_field() -> None:
+    """ "- 2 -" centred in the header, a PAGE field; the first page has a header of its own, with no
+    number; no footer."""
+    section = reopen(THAI).sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header._element
+    assert [t.text.strip() for t in header.iter(f"{W}instrText")] == ["PAGE"]
+    assert [c.get(f"{W}fldCharType") for c in header.iter(f"{W}fldChar")] == ["begin", "separate", "end"]
+    assert section.header.paragraphs[0].text == "- 2 -"  # the cached result
+    assert section.header.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert not list(section.first_page_header._element.iter(f"{W}instrText"))
+    assert not any(p.text for p in section.footer.paragraphs)
 
 
-def test_thai_digits_in_the_body_and_in_the_page_number_fields() -> None:
+def test_thai_digits_in_the_body_and_in_the_page_number_field() -> None:
     document = reopen(THAI_DIGITS)
     body = "\n".join(body_texts(document))
     assert "๒๕๖๗" in body and "๓,๕๐๐,๐๐๐" in body and "๑." in body
     assert not re.search(r"[0-9]", body)
-    footer = document.sections[0].footer._element
-    instructions = [t.text.strip() for t in footer.iter(f"{W}instrText")]
-    assert instructions == ["PAGE \\* ThaiArabic", "NUMPAGES \\* ThaiArabic"]
-    assert "".join(t.text for t in footer.iter(f"{W}t")) == "หน้า ๑/๑"
+    header = document.sections[0].header._element
+    instructions = [t.text.strip() for t in header.iter(f"{W}instrText")]
+    assert instructions == ["PAGE \\* ThaiArabic"]
+    assert document.sections[0].header.paragraphs[0].text == "- ๒ -"
     assert 'w:val="thaiNumbers"' in document.part.numbering_part.element.xml
 
 
@@ -242,11 +250,12 @@ def test_signature_blocks_sit_right_of_centre_and_keep_together() -> None:
 
 
 def test_watermark_is_grey_bold_text_in_the_header_only_on_drafts() -> None:
-    header = reopen(THAI).sections[0].header
-    (run,) = [r for p in header.paragraphs for r in p.runs if r.text]
-    assert run.text == "ร่าง" and is_bold(run)
-    assert str(run.font.color.rgb) == "A6A6A6"
-    assert not any(p.text for p in reopen(ENGLISH).sections[0].header.paragraphs)
+    section = reopen(THAI).sections[0]
+    for header in (section.header, section.first_page_header):  # every page, the first too
+        (run,) = [r for p in header.paragraphs for r in p.runs if r.text == "ร่าง"]
+        assert is_bold(run) and str(run.font.color.rgb) == "A6A6A6"
+    english = reopen(ENGLISH).sections[0]
+    assert not any("DRAFT" in p.text for h in (english.header, english.first_page_header) for p in h.paragraphs)
 
 
 def test_core_properties_title_and_language() -> None:

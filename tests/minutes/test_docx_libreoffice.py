@@ -22,16 +22,16 @@ from emeeting.minutes.docx import render_docx
 from emeeting.minutes.pdf import render_pdf
 from tests.minutes.sample import THAI
 
-# the body text only: the page furniture (footer page numbers, the header watermark) is laid out
+# the body text only: the page furniture (page numbers and the watermark, in the header) is laid out
 # differently by design (a field in Word, drawn text in our PDF) and tested on its own
-PLAIN = dataclasses.replace(THAI, watermark="", footer="")
+PLAIN = dataclasses.replace(THAI, watermark="", page_number="")
 LONG = dataclasses.replace(THAI, items=THAI.items * 6)  # five pages
 SOURCES = {
     "thai": THAI,
     "plain": PLAIN,
     "digits": dataclasses.replace(THAI, thai_digits=True),
     "long": LONG,
-    "long-plain": dataclasses.replace(LONG, watermark="", footer=""),
+    "long-plain": dataclasses.replace(LONG, watermark="", page_number=""),
 }
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
