@@ -238,6 +238,25 @@ def test_a_signature_block_is_never_split_across_pages(fitz: Any, preamble: int)
         assert re.search(rf"\(ลงชื่อ\) \.+ {re.escape(name)} {position} {role}", page)
 
 
+@pytest.mark.parametrize("preamble", [2, 3])
+def test_without_the_keeping_a_page_would_end_inside_a_signature_block(
+    fitz: Any, preamble: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above means something: with these metrics, a page end falls inside a block."""
+    plain = minutes_pdf._page_bottoms
+    monkeypatch.setattr(
+        minutes_pdf, "_page_bottoms", lambda fitz, archive, css, body, _: plain(fitz, archive, css, body, 0)
+    )
+    signatures = tuple(Signature(f"นายทดสอบ ลงนาม{n}", f"ตำแหน่ง{n}", f"บทบาท{n}") for n in range(12))
+    doc = dataclasses.replace(THAI, signatures=signatures, preamble=THAI.preamble * preamble)
+    with fitz.open("pdf", render_pdf(doc)) as pdf:
+        pages = [one_line(page.get_text(clip=BODY)) for page in pdf]
+    whole = [
+        n for n in range(12) if any(re.search(rf"\(นายทดสอบ ลงนาม{n}\) ตำแหน่ง{n} บทบาท{n}", page) for page in pages)
+    ]
+    assert len(whole) < 12
+
+
 def test_user_text_is_escaped_not_markup(fitz: Any) -> None:
     nasty = '<b>ตัวหนา?</b> & <script>alert("x")</script> &amp; &lt;i&gt; &#65; {page.__class__}'
     doc = MinutesDocument(
