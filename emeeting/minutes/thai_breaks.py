@@ -11,7 +11,8 @@ anyway). Measured speeds are in docs/performance.md.
 
 A long dictionary word that is made of words ("กระทรวงศึกษาธิการ") may also break between
 them, as Word breaks it. Only boundaries between two Thai characters are given: Latin text, numbers and addresses keep
-the breaks their spaces give them. Office abbreviations ("สพป.", "โทร.") are in the dictionary
+the breaks their spaces give them. A number stays with the word before it ("เขต๑": a lone "๑"
+never starts a line), and a date is one unit (:func:`held_together`). Office abbreviations ("สพป.", "โทร.") are in the dictionary
 or glued back to the word before, so a line never ends in the middle of one.
 
 :func:`clusters` gives the places where text may be cut when nothing else fits (a word wider
@@ -151,8 +152,8 @@ def allowed(text: str, at: int) -> bool:
     before, after = text[at - 1], text[at]
     if before == "." and at >= 2:
         before = text[at - 2]
-    if before.isdigit() and after.isdigit():  # never inside a number: "๒๕๖๗"
-        return False
+    if after.isdigit():  # never inside a number ("๒๕๖๗"), nor between a number and the word it follows
+        return False  # ("เขต๑", "ครั้งที่๒"): a lone "๑" would start the next line
     return bool(_THAI.match(before) and _THAI.match(after) and after not in _NO_START and before not in _NO_END)
 
 

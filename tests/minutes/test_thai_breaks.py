@@ -13,7 +13,14 @@ def words(text: str) -> list[str]:
 def test_office_prose_breaks_between_words() -> None:
     text = "ที่ประชุมมีมติเห็นชอบให้ประสานกับสพป.ขอนแก่นเขต๑และสพม.ขอนแก่นภายในวันที่๓๑มกราคม๒๕๖๗"
     assert "".join(words(text)) == text
-    for word in ("ประสาน", "กับ", "สพป.", "ขอนแก่น", "สพม.", "๓๑มกราคม๒๕๖๗"):  # a date is one unit
+    for word in (
+        "ประสาน",
+        "กับ",
+        "สพป.",
+        "ขอนแก่น",
+        "สพม.",
+        "วันที่๓๑มกราคม๒๕๖๗",
+    ):  # a date is one unit, with the word before it
         assert word in words(text), (word, words(text))
 
 
@@ -27,6 +34,12 @@ def test_a_date_is_never_broken() -> None:
         start = text.index(date)
         assert held_together(text) == [(start, start + len(date))], held_together(text)
         assert not [p for p in breaks(text) if start < p < start + len(date)]
+
+
+def test_a_number_stays_with_the_word_before_it() -> None:
+    text = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่นเขต๑"
+    assert text.index("๑") not in breaks(text)
+    assert text.index("เขต๑") in breaks(text)
 
 
 def test_abbreviations_stay_whole() -> None:
