@@ -33,8 +33,8 @@ Choices that are not obvious from the code:
   through ``startOverride``). ``thai_digits`` numbers them with
   ``thaiNumbers``: Word shows Thai digits; LibreOffice, which has no case for that format in
   ``ConversionHelper::ConvertNumberingType``, falls back to 1, 2, 3.
-- **People** are a borderless table (number, name, position, note): long Thai positions wrap
-  inside their column instead of pushing a tab stop to the next line.
+- **People** are a borderless table (number, name, position, note), the name's column as wide as
+  the longest whole name (so Word never splits one), the same in every section.
 - **Watermark** ("ร่าง"): light grey bold text in the page header, on every page. A rotated
   shape behind the text needs VML or DrawingML that both editors read differently; a header line
   is plain, survives editing, and is removed by deleting one line.
@@ -69,8 +69,9 @@ from emeeting.minutes.document import (
     inert,
 )
 from emeeting.minutes.docx_fonts import embed_fonts
-from emeeting.minutes.fonts import MinutesFont, chosen
+from emeeting.minutes.fonts import MinutesFont, chosen, text_width
 from emeeting.minutes.pdf import INDENT as PDF_INDENT
+from emeeting.minutes.pdf import WHOLE_SHARE
 
 __all__ = ["SIGN_LINE", "render_docx"]
 
@@ -82,7 +83,8 @@ SIGNATURE_INDENT = Cm(7.5)  # the signature block sits right of centre
 WATERMARK_COLOUR = "A6A6A6"
 SIGN_LINE = {"th": "(ลงชื่อ)", "en": "(Signed)"}
 DOTS = "." * 40
-PEOPLE_COLUMNS = (Cm(1.0), Cm(5.5), Cm(5.5), Cm(4.0))
+NUMBER_COLUMN = Cm(1.0)
+CELL_MARGINS = int(Cm(0.4))  # Word's default cell margins, 0.19 cm a side
 
 
 def _names(text: str) -> list[str]:
@@ -123,7 +125,7 @@ def render_docx(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
     font = font or chosen()
     document = docx.Document()
     _set_up(document, doc, font.family)
-    _Writer(document, doc, font.family).write()
+    _Writer(document, doc, font).write()
     embed_fonts(document, font)
     out = io.BytesIO()
     document.save(out)
@@ -269,9 +271,9 @@ class _Lists:
 
 
 class _Writer:
-    def __init__(self, document: Document, doc: MinutesDocument, family: str) -> None:
+    def __init__(self, document: Document, doc: MinutesDocument, font: MinutesFont) -> None:
         self.document = document
-        self.family = family
+        self.font = font
         self.doc = doc
         self.lists = _Lists(document, doc.thai_digits)
         # Thai is justified by spreading its characters (Word's thaiDistribute), not its few spaces
@@ -333,10 +335,21 @@ class _Writer:
         self.run(title, section.title, bold=True)
         if not section.people:
             return
-        table = self.table(len(section.people), PEOPLE_COLUMNS, indent=0, borders="nil")
+        table = self.table(len(section.people), self.people_columns(), indent=0, borders="nil")
         for n, (row, person) in enumerate(zip(table.rows, section.people, strict=True), start=1):
             for cell, text in zip(row.cells, (f"{n}.", person.name, person.position, person.note), strict=True):
                 self.run(cell.paragraphs[0], text)
+
+    def people_columns(self) -> tuple[Length, ...]:
+        """Number, name (up to ``WHOLE_SHARE`` of the width, as in the PDF), position, note."""
+        names = [person.name for section in self.doc.people for person in section.people]
+        longest = max(
+            (text_width(self.doc.digits(name), self.font) * BODY_HALF_POINTS / 2 for name in names), default=0
+        )
+        rest = TEXT_WIDTH - NUMBER_COLUMN
+        name = Length(min(max(int(Pt(longest * 1.03)) + CELL_MARGINS, int(Cm(4.0))), int(rest * WHOLE_SHARE)))
+        position = Length(int((rest - name) * 0.6))
+        return (NUMBER_COLUMN, name, position, Length(rest - name - position))
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):

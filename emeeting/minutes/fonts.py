@@ -20,8 +20,11 @@ and ``emeeting export`` calls :func:`find` on the data folder. The renderers tak
 
 from __future__ import annotations
 
+import importlib
+import io
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import fontpkg_sarabun
@@ -91,3 +94,18 @@ def chosen() -> MinutesFont:
             "fonts-thai-tlwg): their 16 pt is about 24 pt in Word's TH Sarabun New, and they run longer"
         )
     return SARABUN
+
+
+def text_width(text: str, font: MinutesFont) -> float:
+    """The width of ``text`` in ``font``'s regular face, in em, by its advances (marks advance
+    nothing): for the DOCX, which has no layout engine at hand."""
+    advances, units = _advances(font.regular)
+    return sum(advances.get(ord(char), units // 2) for char in text) / units
+
+
+@cache
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    # fontTools ships no type information: loaded by name, as in pdf_unicode.py
+    font = importlib.import_module("fontTools.ttLib").TTFont(io.BytesIO(path.read_bytes()))
+    metrics = font["hmtx"].metrics
+    return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm

@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 
 from emeeting.documents.mupdf import load
-from emeeting.minutes.document import MinutesDocument
+from emeeting.minutes.document import MinutesDocument, PeopleSection, Person
 from emeeting.minutes.docx import render_docx
 from emeeting.minutes.pdf import render_pdf
+from tests.minutes.realistic import realistic
 from tests.minutes.sample import THAI
+
+LONG_NAME = "ว่าที่ร้อยตรีหญิงพรรณวดีศรีสุวรรณรัตนา ธนสารสมบัติวัฒนากุล"
 
 # the body text only: the page furniture (page numbers and the watermark, in the header) is laid out
 # differently by design (a field in Word, drawn text in our PDF) and tested on its own
@@ -32,6 +35,12 @@ SOURCES = {
     "digits": dataclasses.replace(THAI, thai_digits=True),
     "long": LONG,
     "long-plain": dataclasses.replace(LONG, watermark="", page_number=""),
+    "people": dataclasses.replace(
+        realistic(0),
+        people=(
+            PeopleSection("ผู้มาประชุม", (*realistic(0).people[0].people[:6], Person(LONG_NAME, "ศึกษานิเทศก์", "กรรมการ"))),
+        ),
+    ),
 }
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -120,3 +129,16 @@ def test_libreoffice_makes_as_many_pages_as_our_pdf(converted: dict[str, Path], 
         assert theirs.page_count == mine.page_count
         for which, pdf in (("libreoffice", theirs), ("ours", mine)):  # for a person to look at
             pdf[0].get_pixmap(dpi=80).save(Path("/tmp") / f"minutes-docx-{name}-{which}-1.png")
+
+
+def test_libreoffice_never_splits_a_name_in_the_people_table(converted: dict[str, Path], fitz: Any) -> None:
+    """The name column of the DOCX is as wide as the longest whole name, as in our PDF."""
+    with fitz.open(converted["people"]) as pdf:
+        lines = [
+            "".join(span["text"] for span in line["spans"])
+            for page in pdf
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+        ]
+    for person in SOURCES["people"].people[0].people:
+        assert any(line.endswith(person.name) for line in lines), (person.name, lines[:20])
