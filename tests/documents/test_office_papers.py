@@ -48,8 +48,8 @@ CARLITO = (
     shutil.which("fc-list") is not None
     and b"Carlito" in subprocess.run(["fc-list", ":family=Carlito", "family"], capture_output=True, check=False).stdout
 )
-NEEDS_CARLITO = pytest.mark.xfail(
-    not CARLITO, reason="Calibri's metrics need fonts-crosextra-carlito (see CARLITO above)", strict=True
+NEEDS_CARLITO = pytest.mark.xfail(  # under CI it must be there: the README's test command installs it
+    not CARLITO and not os.environ.get("CI"), reason="Calibri's metrics need fonts-crosextra-carlito (see CARLITO above)", strict=True
 )
 
 
