@@ -39,6 +39,9 @@ class Caps:
     # fontconfig file LibreOffice uses (FONTCONFIG_FILE): the system's fonts and TH Sarabun New's
     # (thaifont.py, made at start-up); empty: the system's fonts alone
     office_fonts: str = ""
+    # jobs one LibreOffice converts before it is replaced, kept running in its jail between them
+    # (warm.py); 0: a LibreOffice started for each file (the server's default is 50, config.py)
+    office_warm_jobs: int = 0
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

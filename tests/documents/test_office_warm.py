@@ -1,0 +1,209 @@
+"""The warm LibreOffice (warm.py): one kept running per worker, in the same jail as a cold one.
+
+Real LibreOffice, real files. Which LibreOffice did a job is seen as the machine sees it: the
+``soffice.bin`` process under the render worker (its pid changes only when the instance is
+replaced). The jail is checked on that running process: its own network and /tmp, nothing of
+a finished job left in it, and no linked content fetched or copied into a PDF.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from emeeting.documents import Caps, DocumentError, RenderPool
+from tests.documents import hostile, office_files
+from tests.documents.conftest import leftovers
+from tests.documents.test_office import Listener, ended, libreoffice_temp
+
+BRIDGE = "/usr/lib/python3/dist-packages/uno.py"  # Debian's python3-uno, which warm.py drives LibreOffice with
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.skipif(
+        not (shutil.which("soffice") and Path(BRIDGE).is_file()) and not os.environ.get("CI"),
+        reason="no LibreOffice, or no python3-uno",
+    ),
+]
+
+fitz = hostile.fitz
+WARM = Caps(office_warm_jobs=50)
+
+
+def offices(worker: int) -> list[int]:
+    """The LibreOffice processes (soffice.bin) that ``worker`` started, as the machine numbers them."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            office = entry.name.isdigit() and (entry / "comm").read_text().strip() == "soffice.bin"
+            if office and descends(int(entry.name), worker):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def descends(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return False
+    return False
+
+
+def office_of(pool: RenderPool) -> int:
+    """The one LibreOffice of a one-worker pool."""
+    (worker,) = pool.pids
+    (office,) = offices(worker)
+    return office
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def warm_pool() -> AsyncIterator[RenderPool]:
+    running = RenderPool(1, WARM)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.close()
+
+
+async def convert_text(pool: RenderPool, source: Path, out: Path) -> str:
+    inspected = await pool.inspect(source, "office", out)
+    with fitz.open(inspected.pdf) as doc:
+        return "".join(page.get_text() for page in doc)
+
+
+async def test_the_second_file_is_converted_by_the_same_running_libreoffice(
+    warm_pool: RenderPool, files: dict[str, Path], tmp_path: Path
+) -> None:
+    first = await convert_text(warm_pool, files["minutes.docx"], tmp_path / "word.pdf")
+    office = office_of(warm_pool)
+    pptx = office_files.thai_pptx(tmp_path / "slides.pptx")
+    second = await convert_text(warm_pool, pptx, tmp_path / "slides.pdf")
+    assert office_of(warm_pool) == office  # not started again
+    assert "ระเบียบวาระการประชุม" in first and "Agenda" in first
+    assert "ระเบียบวาระการประชุม" in second and "Slides" in second
+    # Nothing of either job stays in the instance: its /tmp has the profile and its log, no document.
+    jail_tmp = Path(f"/proc/{office}/root/tmp")
+    assert "job" not in os.listdir(jail_tmp)
+    assert not any(path.suffix in (".docx", ".pptx", ".pdf") for path in jail_tmp.rglob("*") if path.is_file())
+
+
+async def test_the_running_libreoffice_is_in_its_jail(warm_pool: RenderPool, tmp_path: Path) -> None:
+    sheet = await convert_text(warm_pool, office_files.thai_xlsx(tmp_path / "sheet.xlsx"), tmp_path / "sheet.pdf")
+    assert "ระเบียบวาระการประชุม" in sheet and "Budget" in sheet and "340" in sheet
+    office = office_of(warm_pool)
+    assert os.readlink(f"/proc/{office}/ns/net") != os.readlink("/proc/self/ns/net")  # a network of its own
+    assert os.readlink(f"/proc/{office}/ns/pid") != os.readlink("/proc/self/ns/pid")
+    assert os.stat(f"/proc/{office}/root/tmp").st_dev != os.stat("/tmp").st_dev  # its own tmpfs
+    interfaces = Path(f"/proc/{office}/net/dev").read_text().split("\n")[2:]
+    assert [line.split(":")[0].strip() for line in interfaces if line.strip()] == ["lo"]
+
+
+async def test_a_warm_libreoffice_fetches_no_linked_content_nor_another_jobs_file(
+    warm_pool: RenderPool, tmp_path: Path
+) -> None:
+    listener = Listener()
+    try:
+        # Another job's upload, converted by the same instance just before: a picture it must not copy.
+        earlier = tmp_path / "earlier.png"
+        hostile.jpeg_image(tmp_path / "earlier.jpg").rename(earlier)
+        web = f"http://127.0.0.1:{listener.port}"
+        documents = [
+            office_files.linked_picture_docx(tmp_path / "rels.docx", f"{web}/word.png"),
+            office_files.include_picture_docx(tmp_path / "field.docx", f"{web}/field.png"),
+            office_files.linked_picture_docx(tmp_path / "unc.docx", f"\\\\127.0.0.1@{listener.port}\\share\\unc.png"),
+            office_files.linked_picture_docx(tmp_path / "file.docx", earlier.as_uri()),
+            office_files.linked_picture_docx(tmp_path / "jail.docx", "file:///tmp/job/document.docx"),
+            office_files.linked_picture_odt(tmp_path / "http.odt", f"{web}/odt.png"),
+            office_files.linked_picture_odt(tmp_path / "file.odt", earlier.as_uri()),
+        ]
+        office = None
+        for document in documents:  # one after another, all through the same LibreOffice
+            inspected = await warm_pool.inspect(document, "office", tmp_path / f"{document.name}.pdf")
+            office = office or office_of(warm_pool)
+            with fitz.open(inspected.pdf) as doc:
+                assert doc[0].get_images() == [], document.name
+        assert office_of(warm_pool) == office
+    finally:
+        listener.close()
+    assert listener.received == []
+
+
+async def test_after_its_jobs_a_fresh_libreoffice_takes_over(files: dict[str, Path], tmp_path: Path) -> None:
+    pool = RenderPool(1, Caps(office_warm_jobs=2))
+    await pool.start()
+    try:
+        await pool.inspect(files["minutes.docx"], "office", tmp_path / "1.pdf")
+        first = office_of(pool)
+        await pool.inspect(files["minutes.docx"], "office", tmp_path / "2.pdf")
+        await ended([first], 10)  # replaced after its second job, without waiting for a third
+        third = await convert_text(pool, office_files.thai_pptx(tmp_path / "slides.pptx"), tmp_path / "3.pdf")
+        assert office_of(pool) != first
+        assert "ระเบียบวาระการประชุม" in third
+    finally:
+        await pool.close()
+
+
+async def test_a_libreoffice_that_dies_mid_job_refuses_that_file_and_the_next_one_converts(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    pool = RenderPool(1, WARM)
+    await pool.start()
+    try:
+        await pool.inspect(files["minutes.docx"], "office", tmp_path / "before.pdf")
+        (worker,) = pool.pids
+        office = office_of(pool)
+        os.kill(office, signal.SIGSTOP)  # it takes the next job and does nothing with it...
+        job = asyncio.create_task(pool.inspect(files["minutes.docx"], "office", tmp_path / "killed.pdf"))
+        await asyncio.sleep(0)  # the job is on its way (it is refused wherever the kill finds it)
+        os.kill(office, signal.SIGKILL)  # ...until it crashes
+        with pytest.raises(DocumentError) as caught:
+            await job
+        assert caught.value.code == "office_failed"
+        assert caught.value.message.startswith("LibreOffice could not convert this file (")
+        after = await convert_text(pool, files["minutes.docx"], tmp_path / "after.pdf")
+        assert "ระเบียบวาระการประชุม" in after
+        assert pool.pids == (worker,)  # the same worker, with a new LibreOffice
+        assert office_of(pool) != office
+    finally:
+        await pool.close()
+    assert leftovers(tmp_path) == ["after.pdf", "before.pdf"]
+
+
+async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_a_fresh_libreoffice(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """The 160 MiB picture takes LibreOffice about 15 s: at 3 s the pool kills the worker and its
+    LibreOffice, refuses the file as a cold conversion would, and the next file converts."""
+    bomb = office_files.scratch_bomb_docx(tmp_path / "bomb.docx", mib=160)
+    out = tmp_path / "out"
+    out.mkdir()
+    before = libreoffice_temp()
+    pool = RenderPool(1, Caps(office_warm_jobs=50, office_seconds=3.0))
+    await pool.start()
+    try:
+        await pool.inspect(files["minutes.docx"], "office", out / "before.pdf")
+        office = office_of(pool)
+        with pytest.raises(DocumentError) as caught:
+            await pool.inspect(bomb, "office", out / "bomb.pdf")
+        assert caught.value.code == "office_failed"
+        assert "LibreOffice took more than 3 s" in caught.value.message
+        await ended([office], 5)
+        after = await convert_text(pool, files["minutes.docx"], out / "after.pdf")
+        assert "ระเบียบวาระการประชุม" in after
+        assert office_of(pool) != office
+    finally:
+        await pool.close()
+    assert libreoffice_temp() - before == set()
+    assert leftovers(out) == ["after.pdf", "before.pdf"]
