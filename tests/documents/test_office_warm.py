@@ -184,13 +184,14 @@ async def test_a_libreoffice_that_dies_mid_job_refuses_that_file_and_the_next_on
 async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_a_fresh_libreoffice(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The 160 MiB picture takes LibreOffice about 15 s: at 3 s the pool kills the worker and its
-    LibreOffice, refuses the file as a cold conversion would, and the next file converts."""
+    """The 160 MiB picture takes LibreOffice about 15 s: at 6 s the pool kills the worker and its
+    LibreOffice, refuses the file as a cold conversion would, and the next file converts. (6 s, not
+    less: the first file's time includes the instance's start, 1.5 s, more on a busy machine.)"""
     bomb = office_files.scratch_bomb_docx(tmp_path / "bomb.docx", mib=160)
     out = tmp_path / "out"
     out.mkdir()
     before = libreoffice_temp()
-    pool = RenderPool(1, Caps(office_warm_jobs=50, office_seconds=3.0))
+    pool = RenderPool(1, Caps(office_warm_jobs=50, office_seconds=6.0))
     await pool.start()
     try:
         await pool.inspect(files["minutes.docx"], "office", out / "before.pdf")
@@ -198,7 +199,7 @@ async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_
         with pytest.raises(DocumentError) as caught:
             await pool.inspect(bomb, "office", out / "bomb.pdf")
         assert caught.value.code == "office_failed"
-        assert "LibreOffice took more than 3 s" in caught.value.message
+        assert "LibreOffice took more than 6 s" in caught.value.message
         await ended([office], 5)
         after = await convert_text(pool, files["minutes.docx"], out / "after.pdf")
         assert "ระเบียบวาระการประชุม" in after
