@@ -42,10 +42,15 @@ class Caps:
     # jobs one LibreOffice converts before it is replaced, kept running in its jail between them
     # (warm.py); 0: a LibreOffice started for each file (the server's default is 50, config.py)
     office_warm_jobs: int = 0
+    # folders LibreOffice must not see (the server's data folder): covered in its jail, all but the
+    # job's own folder and the fonts (jail.py)
+    office_hidden: tuple[str, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Caps:
-        return cls(**{**data, "office_command": tuple(data["office_command"])})
+        return cls(
+            **{**data, "office_command": tuple(data["office_command"]), "office_hidden": tuple(data["office_hidden"])}
+        )

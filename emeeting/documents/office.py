@@ -157,7 +157,7 @@ def settings_xcu() -> str:
 def _enter(scratch: Path, caps: Caps, visible: list[Path]) -> None:
     """In the LibreOffice child before exec: into the jail, then the profile's settings."""
     try:
-        jail.enter(scratch, caps.office_scratch, caps.office_memory, visible)
+        jail.enter(scratch, caps.office_scratch, caps.office_memory, visible, caps.office_hidden)
         (PROFILE / "user").mkdir(parents=True)
         (PROFILE / "user" / "registrymodifications.xcu").write_text(settings_xcu())
     except BaseException as exc:

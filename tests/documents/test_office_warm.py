@@ -12,13 +12,15 @@ import asyncio
 import os
 import shutil
 import signal
-from collections.abc import AsyncIterator
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from emeeting.documents import Caps, DocumentError, RenderPool
+from emeeting.bench import office as office_bench
+from emeeting.documents import Caps, DocumentError, RenderPool, thaifont
 from tests.documents import hostile, office_files
 from tests.documents.conftest import leftovers
 from tests.documents.test_office import Listener, ended, libreoffice_temp
@@ -208,3 +210,51 @@ async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_
         await pool.close()
     assert libreoffice_temp() - before == set()
     assert leftovers(out) == ["after.pdf", "before.pdf"]
+
+
+@pytest.fixture
+def data_folder() -> Iterator[Path]:
+    """A server's data folder outside /tmp (which the jail covers anyway): in /dev/shm."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm for a data folder outside /tmp")
+    folder = Path(tempfile.mkdtemp(prefix="emeeting-data-", dir="/dev/shm"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("jobs", [50, 0], ids=["warm", "cold"])
+async def test_libreoffice_sees_nothing_of_the_data_folder_but_the_fonts_and_its_job(
+    data_folder: Path, jobs: int
+) -> None:
+    """The server's data folder holds other meetings' uploads, the database and the keys: in the
+    jail it is empty but for the fonts (warm) and the job's own folder (cold), and the fonts work."""
+    fonts = thaifont.ensure(data_folder / "fonts")
+    assert fonts is not None
+    papers = data_folder / "papers"
+    papers.mkdir()
+    secret = papers / "other-meeting.png"
+    hostile.jpeg_image(papers / "other-meeting.jpg").rename(secret)
+    (data_folder / "emeeting.sqlite").write_bytes(b"SQLite format 3\x00")
+    scratch = data_folder / "tmp"
+    scratch.mkdir()
+    memo = office_bench.thai_docx(scratch / "memo.docx", paragraphs=3)
+    linked = office_files.linked_picture_docx(scratch / "linked.docx", secret.as_uri())
+    caps = Caps(office_warm_jobs=jobs, office_fonts=str(fonts), office_hidden=(str(data_folder),))
+    pool = RenderPool(1, caps)
+    await pool.start()
+    try:
+        inspected = await pool.inspect(memo, "office", scratch / "memo.pdf")
+        with fitz.open(inspected.pdf) as doc:
+            assert any("THSarabunNew" in font[3] for font in doc[0].get_fonts())  # the fonts are seen
+            assert "ด้วยสำนักงานเขตพื้นที่การศึกษา" in doc[0].get_text()
+        inspected = await pool.inspect(linked, "office", scratch / "linked.pdf")
+        with fitz.open(inspected.pdf) as doc:
+            assert doc[0].get_images() == []
+        if jobs:
+            seen = Path(f"/proc/{office_of(pool)}/root{data_folder}")
+            assert os.listdir(seen) == ["fonts"]
+            assert sorted(os.listdir(seen / "fonts")) == sorted(os.listdir(data_folder / "fonts"))
+    finally:
+        await pool.close()
