@@ -221,13 +221,20 @@ def _give_up(reason: str) -> None:
     print(f"emeeting worker: no warm LibreOffice, converting each file cold: {reason}", file=sys.stderr)
 
 
+def remove_mount_points(worker: int) -> None:
+    """Remove the (empty) mount points of a worker's instances, once it has ended (the pool's
+    job: a worker killed at a time limit cannot clean up after itself)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}{worker}-*"):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only an empty folder: never anything else
+
+
 def _sweep() -> None:
-    """Remove the (empty) mount points of instances whose worker was killed."""
+    """Remove the mount points of instances whose worker ended without its pool (a killed server)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only an empty folder: never anything else
+            remove_mount_points(int(pid))
 
 
 def _outer_pid(host: int, inner: int) -> int:

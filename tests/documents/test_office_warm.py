@@ -62,6 +62,11 @@ def descends(pid: int, ancestor: int) -> bool:
     return False
 
 
+def mount_points() -> set[str]:
+    """The folders in the system temp folder that warm instances mount their scratch space on."""
+    return {path.name for path in Path(tempfile.gettempdir()).glob("emeeting-office-*")}
+
+
 def office_of(pool: RenderPool) -> int:
     """The one LibreOffice of a one-worker pool."""
     (worker,) = pool.pids
@@ -192,7 +197,7 @@ async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_
     bomb = office_files.scratch_bomb_docx(tmp_path / "bomb.docx", mib=160)
     out = tmp_path / "out"
     out.mkdir()
-    before = libreoffice_temp()
+    before, mounts_before = libreoffice_temp(), mount_points()
     pool = RenderPool(1, Caps(office_warm_jobs=50, office_seconds=6.0))
     await pool.start()
     try:
@@ -210,6 +215,7 @@ async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_
         await pool.close()
     assert libreoffice_temp() - before == set()
     assert leftovers(out) == ["after.pdf", "before.pdf"]
+    assert mount_points() - mounts_before == set()  # neither the killed worker's nor the closed one's
 
 
 @pytest.fixture
