@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -72,6 +73,9 @@ def main(argv: list[str]) -> int:
     except RuntimeError as exc:
         replies.write(encode({"failed": f"{exc}{said()}"}))
         return 5
+    # When LibreOffice ends on its own (between jobs too), so do we, and with us the jail: the
+    # worker sees that before it sends a job, and starts a fresh instance for it.
+    threading.Thread(target=_end_with, args=(office,), daemon=True).start()
     replies.write(encode({"ready": office.pid}))
     while True:
         request = read_blocking(requests)
@@ -87,6 +91,11 @@ def main(argv: list[str]) -> int:
             continue
         replies.write(encode({"pdf": len(pdf)}))
         replies.write(pdf)
+
+
+def _end_with(office: subprocess.Popen[bytes]) -> None:
+    office.wait()
+    os._exit(6)
 
 
 def connect(uno: Any, pipe: str, office: subprocess.Popen[bytes]) -> Any:

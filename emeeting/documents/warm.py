@@ -52,6 +52,10 @@ class Failed(Exception):
     """The instance could not convert this file (it has been ended); ``str`` says why, for the log."""
 
 
+class Gone(Failed):
+    """The instance ended between jobs, before this one was sent to it: another may take the job."""
+
+
 class Instance:
     """A started unohost.py in its jail, and what it is for."""
 
@@ -112,6 +116,9 @@ class Instance:
     def convert(self, name: str, data: bytes) -> bytes:
         """The PDF of ``data``; Failed (and the instance ended) when it cannot."""
         self.wait_ready()
+        if self.process.poll() is not None:  # LibreOffice ended while idle (unohost ends with it)
+            self.end()
+            raise Gone(f"exit status {self.process.returncode}")
         self.jobs += 1
         try:
             self.requests.write(encode({"name": name, "size": len(data)}))
@@ -187,7 +194,15 @@ def convert(caps: Caps, name: str, data: bytes) -> bytes | None:
     if _instance is None:
         return None
     try:
-        return _instance.convert(name, data)
+        try:
+            return _instance.convert(name, data)
+        except Gone as exc:  # nothing of this job was sent: a fresh instance takes it
+            print(f"emeeting worker: LibreOffice had ended between jobs ({exc}); starting another", file=sys.stderr)
+            _instance = None
+            start(caps)
+            if _instance is None:
+                return None
+            return _instance.convert(name, data)
     except Unavailable as exc:
         _instance = None
         _give_up(str(exc))

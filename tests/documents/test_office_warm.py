@@ -9,9 +9,11 @@ a finished job left in it, and no linked content fetched or copied into a PDF.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import shutil
 import signal
+import struct
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -36,6 +38,7 @@ pytestmark = [
 
 fitz = hostile.fitz
 WARM = Caps(office_warm_jobs=50)
+IN_CREATE = 0x100  # inotify
 
 
 def offices(worker: int) -> list[int]:
@@ -162,6 +165,48 @@ async def test_after_its_jobs_a_fresh_libreoffice_takes_over(files: dict[str, Pa
         await pool.close()
 
 
+async def created(folder: Path, name: str) -> None:
+    """Wait until ``name`` is created in ``folder`` (told by inotify, no polling)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+    assert fd >= 0 and libc.inotify_add_watch(fd, os.fsencode(folder), IN_CREATE) >= 0
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            readable: asyncio.Future[None] = loop.create_future()
+            loop.add_reader(fd, readable.set_result, None)
+            try:
+                await readable
+            finally:
+                loop.remove_reader(fd)
+            events = os.read(fd, 4096)
+            while events:
+                _, _, _, length = struct.unpack_from("iIII", events)
+                if events[16 : 16 + length].rstrip(b"\0") == name.encode():
+                    return
+                events = events[16 + length :]
+    finally:
+        os.close(fd)
+
+
+def unohost(worker: int) -> int:
+    """The unshare process that runs a worker's warm instance (its child, PID 1 of the jail)."""
+    (host,) = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _reads(entry / "cmdline").split(b"\0")[0].endswith(b"/unshare")
+        and descends(int(entry.name), worker)
+    ]  # fmt: skip
+    return host
+
+
+def _reads(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 async def test_a_libreoffice_that_dies_mid_job_refuses_that_file_and_the_next_one_converts(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -172,8 +217,10 @@ async def test_a_libreoffice_that_dies_mid_job_refuses_that_file_and_the_next_on
         (worker,) = pool.pids
         office = office_of(pool)
         os.kill(office, signal.SIGSTOP)  # it takes the next job and does nothing with it...
+        job_started = asyncio.create_task(created(Path(f"/proc/{office}/root/tmp"), "job"))
+        await asyncio.sleep(0)  # the watch is set before the job is sent
         job = asyncio.create_task(pool.inspect(files["minutes.docx"], "office", tmp_path / "killed.pdf"))
-        await asyncio.sleep(0)  # the job is on its way (it is refused wherever the kill finds it)
+        await job_started  # the document is in the jail, LibreOffice is asked to load it
         os.kill(office, signal.SIGKILL)  # ...until it crashes
         with pytest.raises(DocumentError) as caught:
             await job
@@ -186,6 +233,25 @@ async def test_a_libreoffice_that_dies_mid_job_refuses_that_file_and_the_next_on
     finally:
         await pool.close()
     assert leftovers(tmp_path) == ["after.pdf", "before.pdf"]
+
+
+async def test_a_libreoffice_that_died_between_jobs_costs_no_file_a_refusal(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    pool = RenderPool(1, WARM)
+    await pool.start()
+    try:
+        await pool.inspect(files["minutes.docx"], "office", tmp_path / "before.pdf")
+        (worker,) = pool.pids
+        office, host = office_of(pool), unohost(worker)
+        os.kill(office, signal.SIGKILL)  # e.g. the kernel's OOM killer, while it waits for work
+        await ended([office, host], 10)  # the jail ends with its LibreOffice
+        after = await convert_text(pool, files["minutes.docx"], tmp_path / "after.pdf")
+        assert "ระเบียบวาระการประชุม" in after
+        assert pool.pids == (worker,)
+        assert office_of(pool) != office
+    finally:
+        await pool.close()
 
 
 async def test_a_warm_conversion_over_its_time_is_refused_and_the_next_one_gets_a_fresh_libreoffice(
