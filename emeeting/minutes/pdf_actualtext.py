@@ -44,6 +44,7 @@ TAIL_GAP = 0.08  # of the font size: poppler starts a new word after a gap of 0.
 # Characters that belong to the cluster of the character before them: combining marks, and the
 # Thai and Lao AM, which HarfBuzz splits into a mark and a vowel.
 _JOINING = {"\u0e33", "\u0eb3"}
+_OPERAND = re.compile(rb"[-+.\d]+|true|false|null")  # a word that is no operator
 _TOKEN = re.compile(
     rb"\s*(?:(?P<hex><[0-9A-Fa-f\s]*>)|(?P<lit>\()|(?P<dict><<|>>)|(?P<open>\[)|(?P<close>\])"
     rb"|(?P<other>/?[^\s\[\]()<>{}/%]+|/))"
@@ -227,7 +228,7 @@ def _ops(stream: bytes) -> Iterator[Op]:
     for kind, token, begin, end in _tokens(stream):
         if start is None:
             start = begin
-        if kind == "other" and not token.startswith(b"/") and not re.fullmatch(rb"[-+.\d]+|true|false|null", token):
+        if kind == "other" and not token.startswith(b"/") and not _OPERAND.fullmatch(token):
             yield token, operands, start, end
             operands, start = [], None
         else:

@@ -24,7 +24,8 @@ tag, parent by parent), and, in the finished PDF:
   them), and everything else (text outside the body, paths, forms) in ``/Artifact BMC ... EMC``;
   an element that goes on to the next page gets more marked content there, in the same element;
 - writes the ParentTree, ``/StructParents`` of each page, ``/MarkInfo``, ``/ViewerPreferences``
-  ``<</DisplayDocTitle true>>`` and XMP metadata with the title and the PDF/UA identification.
+  ``<</DisplayDocTitle true>>``, XMP metadata with the title and the PDF/UA identification, and
+  the ``/CIDToGIDMap /Identity`` that PDF/UA wants each embedded TrueType CID font to state.
 
 A page whose content is not what was recorded (it never happens with MuPDF's own writer) leaves
 the whole document untagged, with a warning in the log, rather than tagged wrongly.
@@ -40,7 +41,7 @@ from html import escape
 from html.parser import HTMLParser
 from typing import Any, ClassVar
 
-from emeeting.minutes.pdf_actualtext import Mark
+from emeeting.minutes.pdf_actualtext import Mark, Op
 from emeeting.minutes.pdf_actualtext import _ops as operations
 
 log = logging.getLogger(__name__)
@@ -230,9 +231,9 @@ def _glyphs(operands: Sequence[tuple[str, bytes]]) -> int:
 
 
 def _marked(
-    stream: bytes, glyphs: Sequence[Node | None], first: int, page: int, mcids: list[Node]
+    stream: bytes, ops: Sequence[Op], glyphs: Sequence[Node | None], first: int, page: int, mcids: list[Node]
 ) -> tuple[bytes, int]:
-    """``stream`` (whose first glyph is the page's glyph number ``first``) with the glyphs of each
+    """``stream`` (its operations ``ops``; its first glyph is the page's glyph number ``first``) with the glyphs of each
     element marked with an MCID (appended to ``mcids``) and everything else marked as an
     artifact; and the number of glyphs it shows.
 
@@ -265,7 +266,7 @@ def _marked(
             state.update(open=True, owner=owner)
         state["end"] = end
 
-    for operator, operands, start, end in operations(stream):
+    for operator, operands, start, end in ops:
         if operator in (b"BDC", b"BMC"):
             if depth == 0:
                 unit = [start, end, ARTIFACT, False]
@@ -326,11 +327,12 @@ def add_tags(pdf: Any, html: str, marks: Sequence[Sequence[Mark]], title: str, l
         for page, page_marks in zip(pdf, marks, strict=True):
             contents = page.get_contents()
             streams = [pdf.xref_stream(xref) for xref in contents]
-            glyphs = owners(page_marks, sum(map(_shown, streams)), elements, nodes)
+            parsed = [list(operations(stream)) for stream in streams]
+            glyphs = owners(page_marks, sum(map(_shown, parsed)), elements, nodes)
             mcids: list[Node] = []
             first = 0
-            for xref, stream in zip(contents, streams, strict=True):
-                new, count = _marked(stream, glyphs, first, page.number, mcids)
+            for xref, stream, ops in zip(contents, streams, parsed, strict=True):
+                new, count = _marked(stream, ops, glyphs, first, page.number, mcids)
                 if marked.setdefault(xref, new) != new:
                     raise ValueError("one content stream on two pages")
                 first += count
@@ -347,13 +349,19 @@ def add_tags(pdf: Any, html: str, marks: Sequence[Sequence[Mark]], title: str, l
     pdf.xref_set_key(catalog, "MarkInfo", "<</Marked true>>")
     pdf.xref_set_key(catalog, "ViewerPreferences", "<</DisplayDocTitle true>>")
     pdf.set_xml_metadata(_xmp(title, lang))
+    for xref in range(1, pdf.xref_length()):  # PDF/UA-1 7.21.3.2 wants it said, though Identity is the default
+        if (
+            pdf.xref_get_key(xref, "Subtype") == ("name", "/CIDFontType2")
+            and pdf.xref_get_key(xref, "CIDToGIDMap")[0] == "null"
+        ):
+            pdf.xref_set_key(xref, "CIDToGIDMap", "/Identity")
     return True
 
 
-def _shown(stream: bytes) -> int:
-    """How many glyphs ``stream`` shows, unseen ones (render mode 3) left out."""
+def _shown(ops: Sequence[Op]) -> int:
+    """How many glyphs the operations ``ops`` show, unseen ones (render mode 3) left out."""
     count, mode = 0, 0
-    for operator, operands, _, _ in operations(stream):
+    for operator, operands, _, _ in ops:
         if operator == b"Tr" and operands:
             mode = int(float(operands[-1][1]))
         elif operator in SHOW and mode != 3:

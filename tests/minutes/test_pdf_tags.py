@@ -394,3 +394,6 @@ def test_title_language_and_pdfua_identification(fitz: Any, thai_pdf: Path) -> N
         assert f'<rdf:li xml:lang="x-default">{THAI.title}</rdf:li>' in xmp
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
         assert pdf.metadata["title"] == THAI.title
+        fonts = [x for x in range(1, pdf.xref_length()) if pdf.xref_get_key(x, "Subtype") == ("name", "/CIDFontType2")]
+        assert fonts
+        assert all(pdf.xref_get_key(font, "CIDToGIDMap") == ("name", "/Identity") for font in fonts)
