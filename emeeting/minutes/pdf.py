@@ -43,6 +43,11 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   records what every glyph stood for, so that clusters no CMap can say (ำ, a consonant with two
   marks) get ActualText spans (:mod:`emeeting.minutes.pdf_actualtext`): copying, searching and
   extracting give back exactly the Thai that was typed (measured with MuPDF and poppler).
+- MuPDF writes no structure: the PDF is tagged afterwards (:mod:`emeeting.minutes.pdf_tags`) from
+  the body HTML's elements and classes (``heading``, ``section``, ``item``/``item sub``, ``td.marker``
+  for a list's numbers, ``tr.header``, ``tr.more`` for the rest of a row cut in parts). Only what
+  is drawn through :func:`emeeting.minutes.pdf_tags.content` is content; the rest of a page (page
+  numbers, watermark) is marked as an artifact.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ glyphs it draws, the whole tree from the root on every page, in document order).
 :func:`emeeting.minutes.pdf_actualtext.record` keeps those marks with the number of the glyph
 they come before, so each glyph in the content stream is known to belong to one HTML element,
 with no guess from positions. The body ``Story`` is drawn through :func:`content`, which brackets
-it with a mark of its own: whatever else is drawn on a page (page numbers, header or footer,
-watermark, ruled lines) is an artifact, whoever adds it.
+it with a mark of its own: whatever else is drawn on a page (page numbers in a header or a
+footer, the watermark) is an artifact, whoever adds it, and so is every path (a table's rules).
 
 :func:`add_tags` then parses the same body HTML, checks that MuPDF's tree is that tree (tag by
 tag, parent by parent), and, in the finished PDF:
@@ -20,9 +20,10 @@ tag, parent by parent), and, in the finished PDF:
   ``tr.more`` continues the row above it (a row cut in two to fit the page): its cells belong to
   that row's cells. A ``p`` in a cell is the cell's own text;
 - wraps the glyphs of each element in ``/Tag <</MCID n>> BDC ... EMC`` inside the text objects
-  (the ActualText ``/Span`` sequences of :mod:`emeeting.minutes.pdf_actualtext` kept whole inside
-  them), and everything else (text outside the body, paths, forms) in ``/Artifact BMC ... EMC``;
-  an element that goes on to the next page gets more marked content there, in the same element;
+  (an ActualText ``/Span`` of :mod:`emeeting.minutes.pdf_actualtext` becomes one of the element's
+  own sequences, see :func:`_marked`), and everything else (text outside the body, paths, forms)
+  in ``/Artifact BMC ... EMC``; an element that goes on to the next page gets more marked
+  content there, in the same element;
 - writes the ParentTree, ``/StructParents`` of each page, ``/MarkInfo``, ``/ViewerPreferences``
   ``<</DisplayDocTitle true>>``, XMP metadata with the title and the PDF/UA identification, and
   the ``/CIDToGIDMap /Identity`` that PDF/UA wants each embedded TrueType CID font to state.

@@ -24,6 +24,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -437,3 +438,13 @@ def test_title_language_and_pdfua_identification(fitz: Any, thai_pdf: Path) -> N
         fonts = [x for x in range(1, pdf.xref_length()) if pdf.xref_get_key(x, "Subtype") == ("name", "/CIDFontType2")]
         assert fonts
         assert all(pdf.xref_get_key(font, "CIDToGIDMap") == ("name", "/Identity") for font in fonts)
+
+
+def test_a_title_with_markup_characters_stays_text_in_the_metadata(fitz: Any) -> None:
+    title = 'ประชุม <b>ลับ</b> & "ด่วน" ]]> <?xpacket end="w"?>'
+    with fitz.open("pdf", render_pdf(dataclasses.replace(THAI, title=title))) as pdf:
+        packet = pdf.get_xml_metadata()
+        found = ElementTree.fromstring(packet[packet.index("<x:xmpmeta") : packet.index("</x:xmpmeta>") + 12])
+        names = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/"}
+        assert found.findtext(".//dc:title/rdf:Alt/rdf:li", namespaces=names) == title
+        assert pdf.metadata["title"] == title
