@@ -156,6 +156,13 @@ def structure(elements: Sequence[Element]) -> tuple[Node, list[Node]]:
             owner.append(above.add(f"H{level}"))
         elif tag == "div":
             owner.append(above.add("Div"))
+        elif re.fullmatch(r"h[1-6]", tag):  # not written today: so that a later layout stays tagged
+            level = min(int(tag[1]), level + 1)
+            owner.append(above.add(f"H{level}"))
+        elif tag in ("ul", "ol"):
+            owner.append(above.add("L"))
+        elif tag == "li":
+            owner.append(above.add("LI").add("LBody"))
         else:
             owner.append(above.add("P"))
     return root, owner

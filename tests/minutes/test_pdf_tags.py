@@ -448,3 +448,34 @@ def test_a_title_with_markup_characters_stays_text_in_the_metadata(fitz: Any) ->
         names = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/"}
         assert found.findtext(".//dc:title/rdf:Alt/rdf:li", namespaces=names) == title
         assert pdf.metadata["title"] == title
+
+
+def test_a_layout_written_otherwise_is_still_tagged_as_what_it_is() -> None:
+    """The tree from other HTML than today's (headings and lists as HTML has them, a table with
+    no header and rows of different lengths, a row continued): what a later layout may write."""
+    html = (
+        '<p class="heading">หัวเรื่อง</p><h2>ส่วน</h2><h4>ย่อย</h4><ul><li>หนึ่ง</li><li>สอง</li></ul>'
+        "<table><tr><td><p>ก</p></td><td><p>ข</p></td></tr><tr class=more><td><p>ค</p></td></tr>"
+        "<tr><td><p>ง</p></td></tr></table><div><p>ลงชื่อ</p></div><p>ท้าย</p>"
+    )
+    elements = pdf_tags.parse(html)
+    root, owners = pdf_tags.structure(elements)
+
+    def shape(node: pdf_tags.Node) -> Any:
+        return (node.role, [shape(child) for child in node.children]) if node.children else node.role
+
+    assert shape(root) == (
+        "Document",
+        [
+            "H1",
+            "H2",
+            "H3",  # never a level skipped
+            ("L", [("LI", ["LBody"]), ("LI", ["LBody"])]),
+            ("Table", [("TR", ["TD", "TD"]), ("TR", ["TD"])]),
+            ("Div", ["P"]),
+            "P",
+        ],
+    )
+    cells = [index for index, element in enumerate(elements) if element.tag == "p" and element.parent > 0]
+    table = root.children[4]
+    assert owners[cells[2]] is table.children[0].children[0]  # the continued row's text is the first row's cell
