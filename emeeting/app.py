@@ -117,7 +117,9 @@ def office_caps(settings: Settings) -> Caps:
             exc,
         )
         fonts = None
-    return dataclasses.replace(settings.caps, office_fonts=str(fonts or ""))
+    # LibreOffice sees nothing of the data folder but its job's own folder and the fonts (jail.py)
+    hidden = (str(settings.data.absolute()),)
+    return dataclasses.replace(settings.caps, office_fonts=str(fonts or ""), office_hidden=hidden)
 
 
 def create_app(settings: Settings | None = None) -> App:

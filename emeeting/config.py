@@ -16,6 +16,7 @@
 | EMEETING_PAGE_SECONDS | 10 | longest a page may take to render before it is given up |
 | EMEETING_WORKER_MEMORY_MB | 1024 | address space of each render worker (RLIMIT_AS) |
 | EMEETING_OFFICE_SCRATCH_MB | 256 | scratch space (memory) of one LibreOffice conversion |
+| EMEETING_OFFICE_WARM_JOBS | 50 | files one LibreOffice converts, kept running in its jail, before it is replaced (documents/warm.py); 0 starts one per file |
 | EMEETING_FONTS | DATA/fonts | folder where TH Sarabun New is built for LibreOffice at start-up (documents/thaifont.py), once per source and recipe |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
@@ -216,6 +217,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
             page_seconds=float(env.get("EMEETING_PAGE_SECONDS", "10")),
             worker_memory=int(env.get("EMEETING_WORKER_MEMORY_MB", "1024")) * 1024 * 1024,
             office_scratch=int(env.get("EMEETING_OFFICE_SCRATCH_MB", "256")) * 1024 * 1024,
+            office_warm_jobs=max(0, int(env.get("EMEETING_OFFICE_WARM_JOBS", "50"))),
         ),
     }
     if env.get("EMEETING_RENDER_WORKERS"):

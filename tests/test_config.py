@@ -46,6 +46,9 @@ def test_document_caps_from_the_environment() -> None:
     assert (caps.max_bytes, caps.max_pages, caps.page_seconds) == (5 * 1024 * 1024, 20, 2.5)
     assert (caps.worker_memory, caps.office_scratch) == (512 * 1024 * 1024, 64 * 1024 * 1024)
     assert from_env({"EMEETING_RENDER_WORKERS": "3"}).render_workers == 3
+    # a LibreOffice kept running for 50 files by default (documents/warm.py); 0: one per file
+    assert from_env({}).caps.office_warm_jobs == 50
+    assert from_env({"EMEETING_OFFICE_WARM_JOBS": "0"}).caps.office_warm_jobs == 0
 
 
 def test_rate_limits_link_days_and_send_buffer_from_the_environment() -> None:

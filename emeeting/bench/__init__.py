@@ -20,9 +20,9 @@ def _live(options: dict[str, Any]) -> list[Row]:
 
 
 def _documents(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import documents
+    from emeeting.bench import documents, office
 
-    return documents.main(options.get("pages", documents.PAGES))
+    return documents.main(options.get("pages", documents.PAGES), options.get("office_runs", office.RUNS))
 
 
 def _votes(options: dict[str, Any]) -> list[Row]:
@@ -96,6 +96,8 @@ COLUMNS = (
     ("baseline_p50_ms", "base p50", ""),
     ("baseline_p99_ms", "base p99", ""),
     ("workers", "workers", ""),
+    ("converter", "office converter", ""),
+    ("first_ms", "first file ms", ""),
     ("pages", "pages", ""),
     ("pages_per_s", "pages/s", ""),
     ("ms_per_page", "ms/page", ""),

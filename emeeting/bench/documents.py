@@ -13,6 +13,8 @@ On a 100-page Thai and English text PDF (Sarabun, A4, made here with PyMuPDF):
    an equal share of the pages; ``ratio`` is our pages per second over pdftoppm's.
 
 Done twice: with the server's worker count (cores - 1, at least 1) and with one per core.
+Then, when LibreOffice is installed, an 8-page Thai .docx to all its pages with a LibreOffice
+started for each file (cold) and with one kept running (warm): see office.py beside this file.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def pdftoppm(pdf: Path, pages: int, dpi: float, processes: int, folder: Path) ->
     }
 
 
-def main(pages: int = PAGES) -> list[dict[str, Any]]:
+def main(pages: int = PAGES, office_runs: int = 10) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     server = default_workers()
     counts = [server] if server == (os.cpu_count() or 1) else [server, os.cpu_count() or 1]
@@ -165,4 +167,6 @@ def main(pages: int = PAGES) -> list[dict[str, Any]]:
                 row.update(theirs)
                 row["ratio"] = round(ours["pages_per_s"] / theirs["pdftoppm_pages_per_s"], 1)
             rows.append(row)
-    return rows
+    from emeeting.bench import office  # python-docx and fontTools, only here
+
+    return rows + office.main(office_runs)

@@ -39,10 +39,18 @@ class Caps:
     # fontconfig file LibreOffice uses (FONTCONFIG_FILE): the system's fonts and TH Sarabun New's
     # (thaifont.py, made at start-up); empty: the system's fonts alone
     office_fonts: str = ""
+    # jobs one LibreOffice converts before it is replaced, kept running in its jail between them
+    # (warm.py); 0: a LibreOffice started for each file (the server's default is 50, config.py)
+    office_warm_jobs: int = 0
+    # folders LibreOffice must not see (the server's data folder): covered in its jail, all but the
+    # job's own folder and the fonts (jail.py)
+    office_hidden: tuple[str, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Caps:
-        return cls(**{**data, "office_command": tuple(data["office_command"])})
+        return cls(
+            **{**data, "office_command": tuple(data["office_command"]), "office_hidden": tuple(data["office_hidden"])}
+        )

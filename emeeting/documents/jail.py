@@ -16,6 +16,10 @@ between fork and exec. Inside:
   however it ends (exit, abort, kill, the worker killed): nothing is left to clean up. Its cost
   is memory (tmpfs pages are RAM or swap), hence a modest cap. The job's folder (the document
   and the PDF) and the program stay visible at their own paths, also when they are under /tmp.
+- **The data folder hidden.** Each folder of ``hidden`` (the server's data folder) is covered
+  by an empty tmpfs in the jail's mount namespace, in which only the ``visible`` paths under it
+  (the job's own folder, the fonts) are shown again: other jobs' files, uploads, page images,
+  the database and the keys are not there to read. The rest of the file system is.
 - **Files elsewhere.** RLIMIT_FSIZE (= ``size``) bounds every file the converter writes on disk
   (the PDF), and RLIMIT_CORE 0 stops core dumps; RLIMIT_AS is ``memory``.
 - **Nothing outlives the worker.** The converter runs as PID 1 of a PID namespace
@@ -94,10 +98,11 @@ def probe(folder: Path, memory: int) -> str | None:
     return None
 
 
-def enter(scratch: Path, size: int, memory: int, visible: list[Path]) -> None:
+def enter(scratch: Path, size: int, memory: int, visible: list[Path], hidden: tuple[str, ...] = ()) -> None:
     """In the child, between fork and exec (the parent must have no other threads): limits, then
-    namespaces, then the scratch space on ``scratch`` (an empty folder) shown at /tmp and
-    /var/tmp, with ``visible`` (folders or files) still at their own paths. Ends in /tmp."""
+    namespaces, then ``hidden`` folders covered (``_hide``), then the scratch space on ``scratch``
+    (an empty folder) shown at /tmp and /var/tmp, with ``visible`` (folders or files) still at
+    their own paths. Ends in /tmp."""
     assert _libc is not None  # command() checked
     _limit(resource.RLIMIT_AS, memory)
     _limit(resource.RLIMIT_FSIZE, size)
@@ -105,6 +110,8 @@ def enter(scratch: Path, size: int, memory: int, visible: list[Path]) -> None:
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     _unshare()
     _mount(None, Path("/"), None, MS_REC | MS_PRIVATE)  # nothing below propagates to the machine
+    for folder in hidden:
+        _hide(Path(folder), visible)
     _mount("emeeting-scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},nr_inodes={INODES},mode=0700")
     # The scratch folder by descriptor: its path may be under /tmp, hidden once /tmp is covered.
     root = Path(f"/proc/self/fd/{os.open(scratch, os.O_PATH | os.O_DIRECTORY)}")
@@ -117,6 +124,26 @@ def enter(scratch: Path, size: int, memory: int, visible: list[Path]) -> None:
         if Path(system).is_dir():
             _mount(twin, Path(system), None, MS_BIND | MS_REC)
     os.chdir(TMP)
+
+
+def _hide(folder: Path, visible: list[Path]) -> None:
+    """Cover ``folder`` (the server's data folder) with an empty tmpfs, in which only the
+    ``visible`` paths under it are shown again (the job's folder, the fonts), by bind mounts from
+    descriptors opened before it was covered."""
+    folder = folder.resolve()
+    if not folder.is_dir():
+        return
+    kept = [(path, os.open(path, os.O_PATH)) for path in (p.resolve() for p in visible) if path.is_relative_to(folder)]
+    _mount("emeeting-hidden", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=1000,mode=0755")
+    for path, fd in kept:
+        twin = folder / path.relative_to(folder)
+        twin.parent.mkdir(parents=True, exist_ok=True)
+        if Path(f"/proc/self/fd/{fd}").is_dir():
+            twin.mkdir(exist_ok=True)
+        else:
+            twin.touch()
+        _mount(f"/proc/self/fd/{fd}", twin, None, MS_BIND | MS_REC)
+        os.close(fd)
 
 
 def _unshare() -> None:

@@ -10,6 +10,10 @@ fetched during conversion and shown to every member). Its time limit is kept by 
 ``Caps.office_seconds`` pass, the pool kills the worker's whole process group, LibreOffice
 included, and the caller gets office_failed.
 
+A worker whose caps ask for it (``Caps.office_warm_jobs``) keeps one LibreOffice running in
+that same jail instead of starting one per file (warm.py): the same profile, settings and limits,
+the document and the PDF passed as bytes, restarted after any failure and after that many jobs.
+
 When the jail cannot be built (no namespaces for this user), office files are refused
 (office_unavailable) rather than converted with network.
 """
@@ -23,7 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from emeeting.documents import jail
+from emeeting.documents import jail, warm
 from emeeting.documents.caps import Caps
 from emeeting.documents.errors import Code, DocumentError
 from emeeting.documents.intake import office_extension
@@ -77,6 +81,15 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
     shutil.copyfile(source, document)
     out, scratch = work / "out", work / "scratch"
     out.mkdir()
+    if warm.enabled(caps):  # a LibreOffice kept running in its jail (warm.py); None: this worker converts cold
+        try:
+            made = warm.convert(caps, document.name, document.read_bytes())
+        except warm.Failed as exc:
+            raise DocumentError(Code.OFFICE_FAILED, _failed(str(exc)), str(exc)) from None
+        if made is not None:
+            pdf = out / "document.pdf"
+            pdf.write_bytes(made)
+            return pdf
     scratch.mkdir()
     log = work / "soffice.log"
     try:
@@ -119,12 +132,13 @@ def convert(source: Path, caps: Caps, work: Path) -> Path:
     if finished.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         said = " ".join(log.read_text(errors="replace").split())[-300:]
         raise DocumentError(
-            Code.OFFICE_FAILED,
-            f"LibreOffice could not convert this file (exit status {finished.returncode}"
-            + (f": {said}" if said else "")
-            + "). Open it in the program that made it, save it as PDF and upload that.",
+            Code.OFFICE_FAILED, _failed(f"exit status {finished.returncode}" + (f": {said}" if said else ""))
         )
     return pdf
+
+
+def _failed(why: str) -> str:
+    return f"LibreOffice could not convert this file ({why}). Open it in the program that made it, save it as PDF and upload that."
 
 
 def settings_xcu() -> str:
@@ -143,7 +157,7 @@ def settings_xcu() -> str:
 def _enter(scratch: Path, caps: Caps, visible: list[Path]) -> None:
     """In the LibreOffice child before exec: into the jail, then the profile's settings."""
     try:
-        jail.enter(scratch, caps.office_scratch, caps.office_memory, visible)
+        jail.enter(scratch, caps.office_scratch, caps.office_memory, visible, caps.office_hidden)
         (PROFILE / "user").mkdir(parents=True)
         (PROFILE / "user" / "registrymodifications.xcu").write_text(settings_xcu())
     except BaseException as exc:

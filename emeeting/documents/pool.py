@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from emeeting.documents import office
+from emeeting.documents import office, warm
 from emeeting.documents.caps import MIB, Caps
 from emeeting.documents.errors import Code, DocumentError
 from emeeting.documents.intake import Kind, check_size
@@ -434,6 +434,7 @@ class RenderPool:
             await worker.process.wait()
         finally:
             self._live.discard(worker)
+            warm.remove_mount_points(worker.process.pid)  # what a killed worker's LibreOffice left
 
     async def _replace(self, worker: _Worker) -> None:
         await self._reap(worker)

@@ -31,11 +31,12 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     requests = os.fdopen(0, "rb", buffering=0)
     initialise(caps)
-    from emeeting.documents import prepare, render  # PyMuPDF, imported only here
+    from emeeting.documents import prepare, render, warm  # PyMuPDF, imported only here
     from emeeting.minutes import fonts
 
     fonts.use(fonts.from_build(caps.office_fonts))  # TH Sarabun New for the minutes, built by the server
 
+    warm.start(caps)  # a LibreOffice that gets ready while we wait for work (when the caps ask for one)
     _send(replies, {"ready": os.getpid()})
     while True:
         try:
@@ -45,6 +46,7 @@ def main(argv: list[str]) -> int:
             return 2
         if request is None:  # the pool closed our stdin: time to go
             render.close_documents()
+            warm.stop()
             return 0
         try:
             if request["op"] == "inspect":

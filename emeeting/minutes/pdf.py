@@ -46,6 +46,11 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   records what every glyph stood for, so that clusters no CMap can say (ำ, a consonant with two
   marks) get ActualText spans (:mod:`emeeting.minutes.pdf_actualtext`): copying, searching and
   extracting give back exactly the Thai that was typed (measured with MuPDF and poppler).
+- MuPDF writes no structure: the PDF is tagged afterwards (:mod:`emeeting.minutes.pdf_tags`) from
+  the body HTML's elements and classes (``heading``, ``section``, ``item``/``item sub``, ``td.marker``
+  for a list's numbers, ``tr.header``, ``tr.more`` for the rest of a row cut in parts). Only what
+  is drawn through :func:`emeeting.minutes.pdf_tags.content` is content; the rest of a page (page
+  numbers, watermark) is marked as an artifact.
 """
 
 from __future__ import annotations
@@ -59,7 +64,8 @@ from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
 from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font, without_breaks
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
 from emeeting.minutes.fonts import SARABUN, MinutesFont, chosen
-from emeeting.minutes.pdf_actualtext import add_actual_text, record
+from emeeting.minutes.pdf_actualtext import Mark, add_actual_text, record
+from emeeting.minutes.pdf_tags import add_tags, content
 from emeeting.minutes.pdf_text import TextHtml as _Text
 from emeeting.minutes.pdf_text import escape as _escape
 from emeeting.minutes.pdf_text import split_row as _split_row
@@ -126,6 +132,7 @@ def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
     story = fitz.Story(html=body, user_css=css, archive=archive)
     header_rect = fitz.Rect(LEFT, NUMBER_TOP, PAGE_WIDTH - RIGHT, TOP)
     drawn = []  # each page's glyphs, and the characters they stand for
+    marks: list[list[Mark]] = []  # each page's structure, for the tags
     for number, bottom in enumerate(bottoms, start=1):
         page = fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT)
         shown = doc.page_number.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
@@ -135,12 +142,13 @@ def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
 
         def draw(device: Any, bottom: float = bottom, header: Any = header) -> None:
             story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
-            story.draw(device)
+            content(fitz, device, story)  # the rest of a page is an artifact
             if header is not None:
                 header.place(header_rect)
                 header.draw(device)
 
-        drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw)))
+        marks.append([])
+        drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw, marks[-1])))
         writer.end_page()
     writer.close()
     pdf = fitz.open("pdf", buffer.getvalue())
@@ -156,6 +164,7 @@ def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
         metadata.update({key: doc.meta[key] for key in ("author", "subject", "keywords") if key in doc.meta})
         pdf.set_metadata(metadata)
         pdf.set_language(doc.lang)
+        add_tags(pdf, body, marks, doc.title, doc.lang)
         data: bytes = pdf.tobytes(garbage=4, deflate=True, no_new_id=True)  # the same minutes, the same bytes
         return data
     finally:
@@ -220,7 +229,7 @@ def _body_html(doc: MinutesDocument, text: _Text) -> str:
     for item in doc.items:
         left = item.depth * INDENT
         parts.append(
-            f'<p class="item" style="margin-left: {left:.2f}pt">{text(item.heading, BODY_WIDTH - left, bold=True)}</p>'
+            f'<p class="item{" sub" if item.depth else ""}" style="margin-left: {left:.2f}pt">{text(item.heading, BODY_WIDTH - left, bold=True)}</p>'
         )
         parts.extend(_block(block, text) for block in item.blocks)
     parts.append(f'<p class="line">{text(doc.closing)}</p>')
@@ -264,7 +273,7 @@ def _block(block: Block, text: _Text) -> str:
         marker_width = max(text.width(marker) for marker in markers)
         room = BODY_WIDTH - left - marker_width - 2 * GAP
         cells = "".join(
-            f'<tr><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker) if not part else ""}</p></td>'
+            f'<tr{" class=more" if part else ""}><td class="marker" style="width: {marker_width:.2f}pt"><p>{text(marker) if not part else ""}</p></td>'
             f'<td style="width: {room:.2f}pt"><p>{text.runs(piece, room)}</p></td></tr>'
             for marker, entry in zip(markers, block.entries, strict=True)
             for part, piece in enumerate(_split_runs(entry, room, text))
@@ -326,15 +335,19 @@ def _table(
             widths[column] += give
             spare -= give
         widths[-1] += spare
-    rows = [part for index, row in enumerate(rows) for part in _split_row(row, widths, text, header and index == 0)]
+    parts = [
+        (index, part) for index, row in enumerate(rows) for part in _split_row(row, widths, text, header and index == 0)
+    ]
     html = []
-    for index, row in enumerate(rows):
+    for number, (index, row) in enumerate(parts):  # a row cut in parts: the parts after the first are "more"
+        more = number > 0 and parts[number - 1][0] == index
+        classes = " ".join(name for name, on in (("header", header and index == 0), ("more", more)) if on)
         cells = "".join(
             f'<td{" class=marker" if marker and column == 0 else ""} style="width: {width:.2f}pt">'
             f"<p>{text(value, width, bold=header and index == 0)}</p></td>"
             for column, (value, width) in enumerate(zip(row, widths, strict=True))
         )
-        html.append(f"<tr{' class=header' if header and index == 0 else ''}>{cells}</tr>")
+        html.append(f'<tr class="{classes}">{cells}</tr>' if classes else f"<tr>{cells}</tr>")
     return f'<table{" class=grid" if grid else ""} style="margin-left: {left:.2f}pt">{"".join(html)}</table>'
 
 

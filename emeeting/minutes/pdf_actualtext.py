@@ -34,6 +34,7 @@ from emeeting.minutes.pdf_unicode import cmap_texts
 Glyph = tuple[int, int, float, float, str, float]  # id, character (-1: none), x, x after, font, advance
 Tail = tuple[int, float, float, float]  # a space (glyph id) drawn unseen: from x, to end at x, advance
 Span = tuple[int, int, str, Tail | None]
+Mark = tuple[int, str | None]  # before real glyph number n of the page: an element (its tag) opens; None: one closes
 Op = tuple[
     bytes, list[tuple[str, bytes]], int, int
 ]  # operator, operands (arrays flattened), start, end  # first and last glyph (in drawing order), their text, a tail
@@ -43,22 +44,37 @@ TAIL_GAP = 0.08  # of the font size: poppler starts a new word after a gap of 0.
 # Characters that belong to the cluster of the character before them: combining marks, and the
 # Thai and Lao AM, which HarfBuzz splits into a mark and a vowel.
 _JOINING = {"\u0e33", "\u0eb3"}
+_OPERAND = re.compile(rb"[-+.\d]+|true|false|null")  # a word that is no operator
 _TOKEN = re.compile(
     rb"\s*(?:(?P<hex><[0-9A-Fa-f\s]*>)|(?P<lit>\()|(?P<dict><<|>>)|(?P<open>\[)|(?P<close>\])"
     rb"|(?P<other>/?[^\s\[\]()<>{}/%]+|/))"
 )
 
 
-def record(fitz: Any, device: Any, rect: Any, draw: Callable[[Any], None]) -> list[Glyph]:
+def record(
+    fitz: Any, device: Any, rect: Any, draw: Callable[[Any], None], structure: list[Mark] | None = None
+) -> list[Glyph]:
     """Run ``draw(device)`` for one page through a display list onto ``device``; returns every
-    glyph drawn on it, in order: the page as MuPDF wrote it, and what each glyph stood for."""
+    glyph drawn on it, in order: the page as MuPDF wrote it, and what each glyph stood for.
+    With ``structure``, each structure element MuPDF opens or closes around them is appended to
+    it (see :data:`Mark`), for :mod:`emeeting.minutes.pdf_tags`."""
     mupdf = fitz.mupdf
     glyphs: list[Glyph] = []
+    drawn = [0]  # the real glyphs (an id, so in the content stream) so far
 
     class Recorder(mupdf.FzDevice2):  # type: ignore[misc, name-defined]  # defined with PyMuPDF loaded
         def __init__(self) -> None:
             super().__init__()
             self.use_virtual_fill_text()
+            if structure is not None:
+                self.use_virtual_begin_structure()
+                self.use_virtual_end_structure()
+
+        def begin_structure(self, ctx: Any, standard: int, raw: str, index: int) -> None:
+            structure.append((drawn[0], raw))  # type: ignore[union-attr]  # only called when given
+
+        def end_structure(self, ctx: Any) -> None:
+            structure.append((drawn[0], None))  # type: ignore[union-attr]
 
         def fill_text(self, ctx: Any, text: Any, *args: Any) -> None:
             span = text.head
@@ -70,6 +86,7 @@ def record(fitz: Any, device: Any, rect: Any, draw: Callable[[Any], None]) -> li
                     item = wrapped.items(index)
                     advance = mupdf.fz_advance_glyph(font, item.gid, span.wmode) if item.gid >= 0 else 0.0
                     glyphs.append((item.gid, item.ucs, item.x, item.x + advance * size, name, advance))
+                    drawn[0] += item.gid >= 0
                 span = span.next
 
     listing = mupdf.FzDisplayList(mupdf.FzRect(*rect))
@@ -215,7 +232,7 @@ def _ops(stream: bytes) -> Iterator[Op]:
     for kind, token, begin, end in _tokens(stream):
         if start is None:
             start = begin
-        if kind == "other" and not token.startswith(b"/") and not re.fullmatch(rb"[-+.\d]+|true|false|null", token):
+        if kind == "other" and not token.startswith(b"/") and not _OPERAND.fullmatch(token):
             yield token, operands, start, end
             operands, start = [], None
         else:

@@ -8,8 +8,15 @@ from emeeting.bench import SCENARIOS, table
 
 
 def test_bench_documents_runs_end_to_end() -> None:
-    rows = SCENARIOS["documents"]({"pages": 3})
+    rows = SCENARIOS["documents"]({"pages": 3, "office_runs": 1})
+    office = [row for row in rows if "converter" in row]
+    rows = [row for row in rows if "converter" not in row]
     assert rows and all(row["scenario"] == "documents" and row["pages"] == 3 for row in rows)
+    if shutil.which("soffice"):  # the 8-page Thai .docx, with a LibreOffice per file and with one kept running
+        assert [row["converter"] for row in office] == ["cold", "warm"]
+        for row in office:
+            assert row["pages"] == 8 and row["runs"] == 1
+            assert all(isinstance(row[key], float) and row[key] > 0 for key in ("first_ms", "p50_ms", "p95_ms"))
     for row in rows:
         for key in ("pages_per_s", "ms_per_page", "first_page_ms", "image_kb", "thumb_kb"):
             assert isinstance(row[key], float) and row[key] > 0, key
