@@ -27,6 +27,7 @@ from emeeting.files import Catalogue
 from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
 from emeeting.minutes import export
+from emeeting.minutes import fonts as minutes_fonts
 from emeeting.protocol import CloseCode
 from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
@@ -129,7 +130,9 @@ def create_app(settings: Settings | None = None) -> App:
         settings.private_data()
         settings.clear_scratch()  # what a killed server left half-received or half-converted
         store = await Store.open(settings.database, sync=settings.sync)
-        pool = RenderPool(settings.render_workers, await asyncio.to_thread(office_caps, settings))
+        caps = await asyncio.to_thread(office_caps, settings)
+        minutes_fonts.use(minutes_fonts.from_build(caps.office_fonts))  # the DOCX is made here, the PDF in the workers
+        pool = RenderPool(settings.render_workers, caps)
         try:
             await store.end_connections()
             await pool.start()

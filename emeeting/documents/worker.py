@@ -32,6 +32,9 @@ def main(argv: list[str]) -> int:
     requests = os.fdopen(0, "rb", buffering=0)
     initialise(caps)
     from emeeting.documents import prepare, render, warm  # PyMuPDF, imported only here
+    from emeeting.minutes import fonts
+
+    fonts.use(fonts.from_build(caps.office_fonts))  # TH Sarabun New for the minutes, built by the server
 
     warm.start(caps)  # a LibreOffice that gets ready while we wait for work (when the caps ask for one)
     _send(replies, {"ready": os.getpid()})

@@ -66,7 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "recorder": "ผู้จดรายงานการประชุม",
         "checker": "ผู้ตรวจรายงานการประชุม",
         "signed": "ลงนามด้วยชื่อที่พิมพ์ เมื่อ {when}",
-        "footer": "หน้า {page}/{pages}",
+        "page_number": "- {page} -",
         "draft": "ร่าง",
         "none": "- ไม่มี -",
         "adopted_with": "การแก้ไขเมื่อรับรองรายงานการประชุม",
@@ -92,7 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "recorder": "Minute-taker",
         "checker": "Checked by",
         "signed": "signed by typed name on {when}",
-        "footer": "Page {page} of {pages}",
+        "page_number": "- {page} -",
         "draft": "DRAFT",
         "none": "- None -",
         "adopted_with": "Corrections made on adoption",
@@ -137,7 +137,7 @@ def build(
         items=tuple(_item(state, item, w, th) for item in state.agenda),
         closing=w["closed"].format(time=_clock(times.closed_at, th, zone)) if times.closed_at else "",
         signatures=_signatures(state, w, th, zone),
-        footer=w["footer"],
+        page_number=w["page_number"],
         postscript=(
             (Paragraph((Run(minutes.corrections),), label=w["adopted_with"]),)
             if minutes.status is MinutesStatus.ADOPTED and minutes.corrections

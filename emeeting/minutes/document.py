@@ -21,9 +21,10 @@ The order of the document, top to bottom:
 5. ``closing``: a line such as "เลิกประชุมเวลา 12.00 น.", then ``postscript`` blocks.
 6. ``signatures``: signature blocks, each right of centre: "(ลงชื่อ) ....... " line, the name in
    parentheses, the position, and the role ("ผู้จดรายงานการประชุม").
-7. ``footer``: text for every page's footer with ``{page}`` and ``{pages}`` placeholders (e.g.
-   "หน้า {page}/{pages}"); ``thai_digits`` says to write every digit of the document (body and
-   page numbers) with Thai digits (๐-๙).
+7. ``page_number``: the page number as Thai government documents show it, centred at the top of
+   every page but the first, with ``{page}`` (and, if wanted, ``{pages}``) placeholders:
+   "- {page} -" gives "- ๒ -"; empty for none. ``thai_digits`` says to write every digit of the
+   document (body and page numbers) with Thai digits (๐-๙).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class MinutesDocument:
     items: tuple[ItemSection, ...]
     closing: str
     signatures: tuple[Signature, ...]
-    footer: str = "{page}/{pages}"
+    page_number: str = "- {page} -"
     preamble: tuple[Block, ...] = ()
     postscript: tuple[Block, ...] = ()  # after the closing line (e.g. the corrections made on adoption)
     watermark: str = ""  # e.g. "ร่าง" / "DRAFT" across draft pages; empty when adopted
@@ -185,7 +186,7 @@ def from_plain(plain: dict[str, Any]) -> MinutesDocument:
         ),
         closing=plain["closing"],
         signatures=tuple(Signature(**s) for s in plain["signatures"]),
-        footer=plain["footer"],
+        page_number=plain["page_number"],
         preamble=tuple(block(b) for b in plain["preamble"]),
         postscript=tuple(block(b) for b in plain["postscript"]),
         watermark=plain["watermark"],

@@ -1,7 +1,9 @@
 """The minutes as an editable Word document (.docx), laid out as the Thai official form.
 
 Form 11 of the Regulation on Correspondence: A4 portrait, margins 3 cm left, 2 cm right,
-2.5 cm top, 2 cm bottom, the Sarabun family (the open release of TH Sarabun) at 16 pt. Every
+2.5 cm top, 2 cm bottom, TH Sarabun New at 16 pt (every Thai office PC has it; the file embeds
+the metric-compatible copy the PDF uses, :mod:`emeeting.minutes.fonts`; Sarabun where that cannot
+be built). Every
 word comes from the :class:`MinutesDocument`; this module only lays it out, in its order.
 
 Choices that are not obvious from the code:
@@ -9,17 +11,19 @@ Choices that are not obvious from the code:
 - **Fonts.** Word and LibreOffice treat Thai as a complex script: its text takes the ``w:cs``
   font, ``w:szCs`` size and ``w:bCs`` bold, not ``w:ascii``/``w:sz``/``w:b``. So the defaults
   (``docDefaults``), the heading styles we reuse and every bold run set both halves, every style
-  of the template names Sarabun in all four slots (ascii, hAnsi, eastAsia, cs), and its
-  theme-font attributes (which would override a named font) are removed. Sarabun regular and bold
-  are embedded in the file (docx_fonts.py), so a PC without Sarabun shows the same letters and
+  of the template names the font in all four slots (ascii, hAnsi, eastAsia, cs), and its
+  theme-font attributes (which would override a named font) are removed. Its regular and bold
+  are embedded in the file (docx_fonts.py), so a PC without it shows the same letters and
   lines. We do not also set ``w:cs`` on runs: Word classes Thai characters as complex script by
   themselves, and with one font for every slot nothing would change.
 - **Body paragraphs** start their first line 2.5 cm in, two indent levels: the same ``INDENT``
   the PDF uses (read from pdf.py, not copied). Thai paragraphs are justified the Thai way,
   ``w:jc w:val="thaiDistribute"`` (Word spreads the characters, since Thai has few spaces to
   widen; the last line stays left); English ones are ordinary ``both``.
-- **Page numbers** are real ``PAGE`` and ``NUMPAGES`` fields in the footer, with a cached result
-  for readers that do not compute fields. With ``thai_digits`` they carry ``\\* ThaiArabic``,
+- **Page numbers** are as in Thai government documents: "- ๒ -" centred at the top from page 2,
+  a real ``PAGE`` field in the header (``NUMPAGES`` too if the text asks for ``{pages}``) with a
+  cached result for readers that do not compute fields; the first page has a header of its own
+  (``w:titlePg``), empty but for the watermark. With ``thai_digits`` they carry ``\\* ThaiArabic``,
   Word's format switch for Thai digits (ECMA-376 Part 1, 17.16.4.3). LibreOffice's DOCX import
   maps that switch to its Thai *letters* numbering, CHARS_THAI (ก ข ค), not to digits
   (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx). Word is
@@ -29,8 +33,8 @@ Choices that are not obvious from the code:
   through ``startOverride``). ``thai_digits`` numbers them with
   ``thaiNumbers``: Word shows Thai digits; LibreOffice, which has no case for that format in
   ``ConversionHelper::ConvertNumberingType``, falls back to 1, 2, 3.
-- **People** are a borderless table (number, name, position, note): long Thai positions wrap
-  inside their column instead of pushing a tab stop to the next line.
+- **People** are a borderless table (number, name, position, note), the name's column as wide as
+  the longest whole name (so Word never splits one), the same in every section.
 - **Watermark** ("ร่าง"): light grey bold text in the page header, on every page. A rotated
   shape behind the text needs VML or DrawingML that both editors read differently; a header line
   is plain, survives editing, and is removed by deleting one line.
@@ -65,11 +69,12 @@ from emeeting.minutes.document import (
     inert,
 )
 from emeeting.minutes.docx_fonts import embed_fonts
+from emeeting.minutes.fonts import MinutesFont, chosen, text_width
 from emeeting.minutes.pdf import INDENT as PDF_INDENT
+from emeeting.minutes.pdf import WHOLE_SHARE
 
-__all__ = ["FONT", "SIGN_LINE", "render_docx"]
+__all__ = ["SIGN_LINE", "render_docx"]
 
-FONT = "Sarabun"
 BODY_HALF_POINTS = 32  # 16 pt
 LEVEL = Cm(1.25)  # one indent level
 TEXT_WIDTH = Cm(16.0)  # 21 cm - 3 cm - 2 cm
@@ -78,7 +83,8 @@ SIGNATURE_INDENT = Cm(7.5)  # the signature block sits right of centre
 WATERMARK_COLOUR = "A6A6A6"
 SIGN_LINE = {"th": "(ลงชื่อ)", "en": "(Signed)"}
 DOTS = "." * 40
-PEOPLE_COLUMNS = (Cm(1.0), Cm(5.5), Cm(5.5), Cm(4.0))
+NUMBER_COLUMN = Cm(1.0)
+CELL_MARGINS = int(Cm(0.4))  # Word's default cell margins, 0.19 cm a side
 
 
 def _names(text: str) -> list[str]:
@@ -112,13 +118,15 @@ FIELD = re.compile(r"\{(page|pages)\}")
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def render_docx(doc: MinutesDocument) -> bytes:
-    """``doc`` as the bytes of a .docx file."""
+def render_docx(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
+    """``doc`` as the bytes of a .docx file, in ``font`` (by default the process's
+    :func:`emeeting.minutes.fonts.chosen`: TH Sarabun New), named everywhere and embedded."""
     doc = inert(doc)
+    font = font or chosen()
     document = docx.Document()
-    _set_up(document, doc)
-    _Writer(document, doc).write()
-    embed_fonts(document, FONT)
+    _set_up(document, doc, font.family)
+    _Writer(document, doc, font).write()
+    embed_fonts(document, font)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -149,13 +157,13 @@ def _remove(parent: Any, tag: str) -> None:
         parent.remove(child)
 
 
-def _font(rpr: Any, *, size: int | None = None, bold: bool = False) -> None:
-    """Sarabun in every script slot (no theme font), and the size and bold for both halves."""
+def _font(rpr: Any, family: str, *, size: int | None = None, bold: bool = False) -> None:
+    """``family`` in every script slot (no theme font), and the size and bold for both halves."""
     fonts = _ensure(rpr, "rFonts", RPR_ORDER)
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{theme}"), None)
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
+        fonts.set(qn(f"w:{slot}"), family)
     if size is not None:
         _size(rpr, size)
     if bold:
@@ -174,7 +182,7 @@ def _bold(rpr: Any) -> None:
     _ensure(rpr, "bCs", RPR_ORDER)
 
 
-def _set_up(document: Document, doc: MinutesDocument) -> None:
+def _set_up(document: Document, doc: MinutesDocument, family: str) -> None:
     """Page, margins, default font and language, heading styles and the file's properties."""
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -185,19 +193,19 @@ def _set_up(document: Document, doc: MinutesDocument) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _font(rpr, size=BODY_HALF_POINTS)
+    _font(rpr, family, size=BODY_HALF_POINTS)
     lang = _ensure(rpr, "lang", RPR_ORDER, val="en-US")
     if doc.lang == "th":
         lang.set(qn("w:bidi"), "th-TH")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
     # the Normal style names the font too: some readers look there before the defaults
-    _font(document.styles["Normal"].element.get_or_add_rPr(), size=BODY_HALF_POINTS)
+    _font(document.styles["Normal"].element.get_or_add_rPr(), family, size=BODY_HALF_POINTS)
     for fonts in styles.iter(qn("w:rFonts")):  # every style of the template, used or not: one font
-        _font(fonts.getparent())
+        _font(fonts.getparent(), family)
     for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"].element
-        _font(style.get_or_add_rPr(), size=BODY_HALF_POINTS, bold=True)
+        _font(style.get_or_add_rPr(), family, size=BODY_HALF_POINTS, bold=True)
         _remove(style.get_or_add_rPr(), "color")
         _ensure(style.get_or_add_pPr(), "spacing", PPR_ORDER, before="120", after="0")
 
@@ -263,8 +271,9 @@ class _Lists:
 
 
 class _Writer:
-    def __init__(self, document: Document, doc: MinutesDocument) -> None:
+    def __init__(self, document: Document, doc: MinutesDocument, font: MinutesFont) -> None:
         self.document = document
+        self.font = font
         self.doc = doc
         self.lists = _Lists(document, doc.thai_digits)
         # Thai is justified by spreading its characters (Word's thaiDistribute), not its few spaces
@@ -294,7 +303,8 @@ class _Writer:
             self.block(block)
         for signature in doc.signatures:
             self.signature(signature)
-        self.footer()
+        if doc.page_number.strip():
+            self.page_number()
         if doc.watermark:
             self.watermark()
 
@@ -325,10 +335,21 @@ class _Writer:
         self.run(title, section.title, bold=True)
         if not section.people:
             return
-        table = self.table(len(section.people), PEOPLE_COLUMNS, indent=0, borders="nil")
+        table = self.table(len(section.people), self.people_columns(), indent=0, borders="nil")
         for n, (row, person) in enumerate(zip(table.rows, section.people, strict=True), start=1):
             for cell, text in zip(row.cells, (f"{n}.", person.name, person.position, person.note), strict=True):
                 self.run(cell.paragraphs[0], text)
+
+    def people_columns(self) -> tuple[Length, ...]:
+        """Number, name (up to ``WHOLE_SHARE`` of the width, as in the PDF), position, note."""
+        names = [person.name for section in self.doc.people for person in section.people]
+        longest = max(
+            (text_width(self.doc.digits(name), self.font) * BODY_HALF_POINTS / 2 for name in names), default=0
+        )
+        rest = TEXT_WIDTH - NUMBER_COLUMN
+        name = Length(min(max(int(Pt(longest * 1.03)) + CELL_MARGINS, int(Cm(4.0))), int(rest * WHOLE_SHARE)))
+        position = Length(int((rest - name) * 0.6))
+        return (NUMBER_COLUMN, name, position, Length(rest - name - position))
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
@@ -392,18 +413,21 @@ class _Writer:
                 p.paragraph_format.keep_with_next = True
             self.run(p, line)
 
-    def footer(self) -> None:
-        footer = self.document.sections[0].footer
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
+    def page_number(self) -> None:
+        """The page number at the top, centred, from page 2 (a first page header of its own)."""
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
+        for header in (section.header, section.first_page_header):
+            header.is_linked_to_previous = False
+        p = section.header.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         switch = " \\* ThaiArabic" if self.doc.thai_digits else ""
-        for i, part in enumerate(FIELD.split(self.doc.footer)):
+        for i, part in enumerate(FIELD.split(self.doc.page_number)):
             if i % 2 == 0:
                 if part:
                     self.run(p, part)
             else:
-                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("1"))
+                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("2"))
 
     @staticmethod
     def field(p: DocxParagraph, instruction: str, cached: str) -> None:
@@ -424,12 +448,16 @@ class _Writer:
         char("end")
 
     def watermark(self) -> None:
-        header = self.document.sections[0].header
-        header.is_linked_to_previous = False
-        p = header.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
-        rpr = r._r.get_or_add_rPr()
-        _bold(rpr)
-        _size(rpr, 40)
-        _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)
+        """The watermark line in every page's header (the first page's too)."""
+        section = self.document.sections[0]
+        headers = [section.header] + ([section.first_page_header] if section.different_first_page_header_footer else [])
+        for header in headers:
+            header.is_linked_to_previous = False
+            first = header.paragraphs[0]
+            p = first if not first.runs else header.add_paragraph()  # under the page number
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
+            rpr = r._r.get_or_add_rPr()
+            _bold(rpr)
+            _size(rpr, 40)
+            _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)

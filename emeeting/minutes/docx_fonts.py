@@ -1,4 +1,4 @@
-"""Sarabun embedded in the .docx, so the minutes look the same on a PC that does not have it.
+"""The minutes' font embedded in the .docx, so the minutes look the same on a PC that does not have it.
 
 Word's embedded TrueType fonts (ECMA-376 Part 1, 17.8.3.3 to 17.8.3.7 and 17.15.1.46; the
 obfuscation in Part 2 / [MS-OI29500] 2.1.22): each font file is stored as ``word/fonts/*.odttf``,
@@ -9,7 +9,11 @@ The font table names the parts (``w:embedRegular``, ``w:embedBold``) and setting
 We embed the whole font, not a subset (no ``w:saveSubsetFonts``): whoever edits the minutes can
 type any Thai, and 180 kB for the two weights is small next to what a meeting's papers weigh.
 
-Sarabun is under the SIL Open Font License 1.1 (the LICENSE file of the ``fontpkg-sarabun``
+TH Sarabun New as we build it (:mod:`emeeting.documents.thaifont`) is Laksaman's, GPL-2+ with
+the font exception: "if you create a document which uses this font, and embed this font or
+unaltered portions of this font into the document, this font does not by itself cause the
+resulting document to be covered by the GNU General Public License" (in the font's name table).
+Its OS/2 ``fsType`` is 0 (installable embedding). The Sarabun fallback is under the SIL Open Font License 1.1 (the LICENSE file of the ``fontpkg-sarabun``
 package), which allows exactly this: "The fonts, including any derivative works, can be bundled,
 embedded, redistributed and/or sold with any software" and "to use, study, copy, merge, embed,
 modify, redistribute, and sell modified and unmodified copies of the Font Software". Its OS/2
@@ -23,10 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from pathlib import Path
 from typing import Any
 
-import fontpkg_sarabun
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
@@ -35,11 +37,11 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 
+from emeeting.minutes.fonts import MinutesFont
+
 __all__ = ["OBFUSCATED_FONT", "embed_fonts", "obfuscate"]
 
-FONTS = Path(fontpkg_sarabun.ROOT) / "files"
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-STYLES = (("embedRegular", "Regular"), ("embedBold", "Bold"))  # the weights the minutes use
 # CT_Font's children in schema order, and the children of CT_Settings that precede embedTrueTypeFonts
 FONT_ORDER = "altName panose1 charset family notTrueType pitch sig embedRegular embedBold embedItalic embedBoldItalic"
 BEFORE_EMBED = {
@@ -66,19 +68,20 @@ def obfuscate(font: bytes, key: str) -> bytes:
     return bytes(b ^ secret[i % 16] for i, b in enumerate(font[:32])) + font[32:]
 
 
-def embed_fonts(document: Document, family: str) -> None:
-    """``family`` (Sarabun) regular and bold embedded in ``document``, named in its font table."""
+def embed_fonts(document: Document, font: MinutesFont) -> None:
+    """``font``'s regular and bold embedded in ``document``, named in its font table."""
+    family = font.family
     table_part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.FONT_TABLE)
     table = parse_xml(table_part.blob)
     for old in [f for f in table.findall(qn("w:font")) if f.get(qn("w:name")) == family]:
         table.remove(old)
-    font = parse_xml(
+    entry = parse_xml(
         f'<w:font xmlns:w="{table.nsmap["w"]}" w:name="{family}"><w:charset w:val="DE"/>'
         '<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>'
     )  # charset DE: Thai (Windows-874), the family and pitch of a sans-serif text face
-    table.insert(0, font)
-    for number, (tag, style) in enumerate(STYLES, start=1):
-        data = (FONTS / f"{family}-{style}.ttf").read_bytes()
+    table.insert(0, entry)
+    for number, (tag, path) in enumerate((("embedRegular", font.regular), ("embedBold", font.bold)), start=1):
+        data = path.read_bytes()
         key = "{" + str(uuid.uuid5(NAMESPACE, hashlib.sha256(data).hexdigest())).upper() + "}"
         part = Part(
             PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, obfuscate(data, key), document.part.package
@@ -86,7 +89,7 @@ def embed_fonts(document: Document, family: str) -> None:
         embed = OxmlElement(f"w:{tag}")
         embed.set(qn("r:id"), table_part.relate_to(part, RT.FONT))
         embed.set(qn("w:fontKey"), key)
-        _insert(font, embed, FONT_ORDER.split())
+        _insert(entry, embed, FONT_ORDER.split())
     table_part._blob = serialize_part_xml(table)
     _embed_setting(document.settings.element)
 

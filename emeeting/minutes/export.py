@@ -20,6 +20,7 @@ from starlette.responses import Response
 from emeeting.annotations import content_disposition
 from emeeting.api import ApiError, api, authorize
 from emeeting.documents.errors import DocumentError
+from emeeting.minutes import fonts
 from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
 from emeeting.services import Services
@@ -134,6 +135,7 @@ async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: 
         if room is None:
             raise LookupError(f"there is no meeting {meeting_id!r} in {data}")
         when = await times(store, meeting_id)
+        fonts.use(await asyncio.to_thread(fonts.find, settings.font_folder))  # as the server builds it
         doc = build(room.committed, when, lang=lang, thai_digits=thai_digits, timezone=settings.timezone)
         return filename(room.committed, fmt, lang), await asyncio.to_thread(render, doc, fmt)
     finally:

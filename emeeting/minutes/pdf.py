@@ -1,11 +1,13 @@
-"""The minutes as a PDF: A4, Sarabun, the layout of Thai official documents, real text throughout.
+"""The minutes as a PDF: A4, TH Sarabun New, the layout of Thai official documents, real text throughout.
 
 :func:`render_pdf` runs in a worker process or the CLI (it imports PyMuPDF on its first call,
 like :mod:`emeeting.annotations`). The body is HTML laid out by PyMuPDF's ``Story`` (HarfBuzz
 shapes the Thai), every word of the document escaped on its way in. Margins as Thai government
-documents use them: left 3 cm, right 2 cm, top 2.5 cm, bottom 2 cm; body 16 pt, lines 1.35 apart
-(Sarabun's own ascent plus descent is 1.3 em), so that a tone mark over an upper vowel never
-meets a vowel below the line above.
+documents use them: left 3 cm, right 2 cm, top 2.5 cm, bottom 2 cm; body 16 pt in TH Sarabun New
+at its real metrics (:mod:`emeeting.minutes.fonts`: built from Laksaman, so 16 pt here is 16 pt
+in Word), lines 1.257 em apart as Word's single spacing in that font; where Laksaman is missing,
+Sarabun with lines 1.35 apart (its own ascent plus descent is 1.3 em). Either way a tone mark over
+an upper vowel never meets a vowel below the line above (tests/minutes/test_fonts.py renders it).
 
 Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.5):
 
@@ -13,7 +15,7 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   and ``word-break`` do nothing). So every Thai word boundary (:mod:`emeeting.minutes.thai_breaks`)
   gets a U+200B in a span of its own font, ``BREAK_FONT``: a font whose only character is U+200B
   and which has no space glyph, so that HarfBuzz removes the default-ignorable U+200B instead of
-  drawing Sarabun's space in its place. The text layer keeps exactly the typed text (no U+200B,
+  drawing the body font's space in its place. The text layer keeps exactly the typed text (no U+200B,
   no space); the empty text runs MuPDF still writes in that font are taken out afterwards
   (:func:`emeeting.minutes.breaks_pdf.drop_break_font`). No text is ever set smaller to fit: a column is as wide as its
   longest word when the room allows, and a word wider than all its room (a long run of Latin
@@ -36,9 +38,10 @@ Choices made around MuPDF's HTML layout, measured with PyMuPDF 1.28 (MuPDF 1.28.
   it reads the HTML as a C string, so a NUL in a name would end the minutes there: every text
   is made :func:`emeeting.inert.plain` first.
 - Inline text directly in a table cell sits lower than a ``<b>`` beside it: cells hold a ``<p>``.
-- The footer is a small ``Story`` of its own on each page. The watermark is drawn under the body
+- The page number ("- ๒ -", from page 2, centred over the body as in Word's header) is a small
+  ``Story`` of its own on each page. The watermark is drawn under the body
   as outlines (set by a ``Story``, turned into paths by MuPDF's SVG writer), so it is not text.
-- Glyphs from Sarabun's GSUB get their text in the fonts' ToUnicode CMaps afterwards
+- Glyphs from the font's GSUB get their text in the fonts' ToUnicode CMaps afterwards
   (:mod:`emeeting.minutes.pdf_unicode`), and each page is drawn through a display list that
   records what every glyph stood for, so that clusters no CMap can say (ำ, a consonant with two
   marks) get ActualText spans (:mod:`emeeting.minutes.pdf_actualtext`): copying, searching and
@@ -55,14 +58,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-
-import fontpkg_sarabun
 
 from emeeting.documents.mupdf import load  # PyMuPDF itself loads on first call
 from emeeting.minutes.breaks_pdf import BREAK_CSS, BREAK_FILE, break_font, drop_break_font, without_breaks
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, Signature, inert
+from emeeting.minutes.fonts import SARABUN, MinutesFont, chosen
 from emeeting.minutes.pdf_actualtext import Mark, add_actual_text, record
 from emeeting.minutes.pdf_tags import add_tags, content
 from emeeting.minutes.pdf_text import TextHtml as _Text
@@ -71,7 +72,6 @@ from emeeting.minutes.pdf_text import split_row as _split_row
 from emeeting.minutes.pdf_text import split_runs as _split_runs
 from emeeting.minutes.pdf_unicode import add_substituted_glyphs
 
-FONTS = Path(fontpkg_sarabun.ROOT) / "files"
 CM = 72 / 2.54
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0  # A4 in points, as PyMuPDF's paper_rect("a4")
 LEFT, RIGHT, TOP, BOTTOM = 3 * CM, 2 * CM, 2.5 * CM, 2 * CM
@@ -80,6 +80,8 @@ SIZE = 16.0  # body font size, points
 INDENT = 1.25 * CM  # one indent level; a paragraph's first line starts two levels in
 GAP = 10.0  # between the columns of a borderless table
 PAD = 4.0  # inside a bordered cell, left and right
+WHOLE_SHARE = 0.8  # a column kept whole (names) takes at most this part of a table's room
+NUMBER_TOP = 1.2 * CM  # the page number's line, in the top margin, from page 2 (as Word's header)
 SIGNATURE_LEFT = 7 * CM  # a signature block spans the body's right 9 cm: right of centre
 WATERMARK_SIZE = 120.0
 SIGN_HERE = {"th": "(ลงชื่อ)", "en": "(Signed)"}  # before the dotted line, by the document's language
@@ -88,11 +90,12 @@ MAX_PAGES = 2000  # a layout that never ends is MuPDF's bug, not a document
 _CLIP = re.compile(rb"-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ re\nW n\n")
 
 CSS = f"""
-@font-face {{ font-family: sarabun; src: url(Sarabun-Regular.ttf); }}
-@font-face {{ font-family: sarabun; font-weight: bold; src: url(Sarabun-Bold.ttf); }}
+@font-face {{ font-family: body; src: url({{regular}}); }}
+@font-face {{ font-family: body; font-weight: bold; src: url({{bold}}); }}
 {BREAK_CSS}
-body {{ margin: 0; font-family: sarabun; font-size: {SIZE}pt; line-height: 1.35; color: #000; }}
+body {{ margin: 0; font-family: body; font-size: {SIZE}pt; line-height: {{line}}; color: #000; }}
 p {{ margin: 0; }}
+.held {{ white-space: nowrap; }}
 .heading {{ text-align: center; font-weight: bold; }}
 .section {{ font-weight: bold; margin-top: 6pt; }}
 .line {{ margin-top: 10pt; }}
@@ -105,36 +108,44 @@ table.grid {{ margin-top: 6pt; margin-bottom: 2pt; }}
 table.grid td {{ border: 0.5pt solid #000; padding: 1pt {PAD}pt; }}
 table.grid tr.header td {{ font-weight: bold; text-align: center; }}
 .signature {{ margin-left: {SIGNATURE_LEFT:.2f}pt; margin-top: 30pt; text-align: center; }}
-.footer {{ text-align: center; font-size: 14pt; }}
+.page-number {{ text-align: center; }}
 .watermark {{ text-align: center; font-weight: bold; font-size: {WATERMARK_SIZE}pt; line-height: 2; color: #e2e2e2; }}
 """
 
 
-def render_pdf(doc: MinutesDocument) -> bytes:
-    """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, Sarabun embedded)."""
+def render_pdf(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
+    """The minutes ``doc`` as the bytes of a PDF file (A4 portrait, ``font`` embedded: by default
+    the process's :func:`emeeting.minutes.fonts.chosen`, TH Sarabun New at its real metrics)."""
     doc = inert(doc)  # a NUL would end MuPDF's reading of the HTML there: the rest of the minutes lost
+    font = font or chosen()
     fitz = load()
-    archive = fitz.Archive(str(FONTS))
-    archive.add((break_font(FONTS / "Sarabun-Regular.ttf"), BREAK_FILE))
-    text = _Text(fitz, doc, FONTS, SIZE, BODY_WIDTH)
+    archive = fitz.Archive()
+    archive.add((font.regular.read_bytes(), "regular.ttf"))
+    archive.add((font.bold.read_bytes(), "bold.ttf"))
+    archive.add((break_font(SARABUN.regular), BREAK_FILE))
+    css = _css(font)
+    text = _Text(fitz, doc, font, SIZE, BODY_WIDTH)
     body = _body_html(doc, text)
-    bottoms = _page_bottoms(fitz, archive, body, len(doc.signatures))
+    bottoms = _page_bottoms(fitz, archive, css, body, len(doc.signatures))
     buffer = io.BytesIO()
     writer = fitz.DocumentWriter(buffer)
-    story = fitz.Story(html=body, user_css=CSS, archive=archive)
-    footer_rect = fitz.Rect(LEFT, PAGE_HEIGHT - BOTTOM + 0.4 * CM, PAGE_WIDTH - RIGHT, PAGE_HEIGHT)
+    story = fitz.Story(html=body, user_css=css, archive=archive)
+    header_rect = fitz.Rect(LEFT, NUMBER_TOP, PAGE_WIDTH - RIGHT, TOP)
     drawn = []  # each page's glyphs, and the characters they stand for
     marks: list[list[Mark]] = []  # each page's structure, for the tags
     for number, bottom in enumerate(bottoms, start=1):
         page = fitz.Rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT)
-        footer = doc.footer.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
-        footer_story = fitz.Story(html=f'<p class="footer">{text(footer)}</p>', user_css=CSS, archive=archive)
+        shown = doc.page_number.replace("{page}", str(number)).replace("{pages}", str(len(bottoms)))  # not format()
+        header = None
+        if number > 1 and shown.strip():
+            header = fitz.Story(html=f'<p class="page-number">{text(shown)}</p>', user_css=css, archive=archive)
 
-        def draw(device: Any, bottom: float = bottom, footer_story: Any = footer_story) -> None:
+        def draw(device: Any, bottom: float = bottom, header: Any = header) -> None:
             story.place(fitz.Rect(LEFT, TOP, PAGE_WIDTH - RIGHT, bottom))
             content(fitz, device, story)  # the rest of a page is an artifact
-            footer_story.place(footer_rect)
-            footer_story.draw(device)
+            if header is not None:
+                header.place(header_rect)
+                header.draw(device)
 
         marks.append([])
         drawn.append(without_breaks(record(fitz, writer.begin_page(page), page, draw, marks[-1])))
@@ -148,7 +159,7 @@ def render_pdf(doc: MinutesDocument) -> bytes:
         add_actual_text(pdf, drawn)
         if doc.watermark.strip():
             word = doc.digits(doc.watermark.strip())
-            _add_watermark(fitz, archive, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))
+            _add_watermark(fitz, archive, css, pdf, word, text.width(word, WATERMARK_SIZE, bold=True))
         metadata: dict[str, str] = {"title": doc.title, "creator": "emeeting"}
         metadata.update({key: doc.meta[key] for key in ("author", "subject", "keywords") if key in doc.meta})
         pdf.set_metadata(metadata)
@@ -160,6 +171,11 @@ def render_pdf(doc: MinutesDocument) -> bytes:
         pdf.close()
 
 
+def _css(font: MinutesFont) -> str:
+    """The style sheet, with ``font``'s files (as the Story's archive names them) and line height."""
+    return CSS.replace("{regular}", "regular.ttf").replace("{bold}", "bold.ttf").replace("{line}", f"{font.line:.4g}")
+
+
 def _unclip(pdf: Any) -> None:
     """Widen the clips that ``Story.draw`` wrote to the whole page, so that no mark above a first
     line is cut off (see above). Run only on pages this module wrote."""
@@ -169,7 +185,7 @@ def _unclip(pdf: Any) -> None:
             pdf.update_stream(xref, _CLIP.sub(whole, pdf.xref_stream(xref)))
 
 
-def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[float]:
+def _page_bottoms(fitz: Any, archive: Any, css: str, body: str, signatures: int) -> list[float]:
     """The bottom edge of the body on each page; the page count is the list's length.
 
     Normally the bottom margin; where a page end would split a signature block, that page
@@ -183,7 +199,7 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
             lines.setdefault(position.id, (position.page, position.rect[1]))
 
     for attempt in range(signatures + 2):  # each pass moves one block, page by page from the first
-        story = fitz.Story(html=body, user_css=CSS, archive=archive)
+        story = fitz.Story(html=body, user_css=css, archive=archive)
         lines.clear()
         pages, more = 0, True
         while more:
@@ -207,17 +223,7 @@ def _page_bottoms(fitz: Any, archive: Any, body: str, signatures: int) -> list[f
 
 def _body_html(doc: MinutesDocument, text: _Text) -> str:
     parts = [f'<p class="heading">{text(line, bold=True)}</p>' for line in doc.heading]
-    for section in doc.people:
-        parts.append(f'<p class="section">{text(section.title, bold=True)}</p>')
-        if not section.people:
-            continue
-        rows = [(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(section.people, start=1)]
-        used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in rows)]
-        table = [[row[column] for column in used] for row in rows]
-        whole = [max(text.width(cell) for cell in column) for column in zip(*table, strict=True)]
-        if len(used) == 4 and sum(whole) > BODY_WIDTH - 4 * GAP:  # position and note as one, when not all fit
-            table = [[number, name, f"{position}  {note}".strip()] for number, name, position, note in rows]
-        parts.append(_table(table, text, BODY_WIDTH, marker=True))
+    parts.extend(_people(doc, text))
     parts.append(f'<p class="line">{text(doc.opening)}</p>')
     parts.extend(_block(block, text) for block in doc.preamble)
     for item in doc.items:
@@ -231,6 +237,23 @@ def _body_html(doc: MinutesDocument, text: _Text) -> str:
     sign_here = f"{SIGN_HERE.get(doc.lang, SIGN_HERE['th'])} {DOTS}"
     parts.extend(_signature(signature, index, text, sign_here) for index, signature in enumerate(doc.signatures))
     return "\n".join(parts)
+
+
+def _people(doc: MinutesDocument, text: _Text) -> list[str]:
+    """Each people section under its title: number, name, position, and the committee role or the
+    reason of an absence, in columns as wide in every section (measured on all of them), a name's
+    column as wide as the longest whole name, so that no name is split."""
+    rows = [[(f"{n}.", p.name, p.position, p.note) for n, p in enumerate(s.people, start=1)] for s in doc.people]
+    every = [row for section in rows for row in section]
+    used = [0, 1] + [column for column in (2, 3) if any(row[column].strip() for row in every)]
+    measure = [[row[column] for column in used] for row in every]
+    parts = []
+    for section, people in zip(doc.people, rows, strict=True):
+        parts.append(f'<p class="section">{text(section.title, bold=True)}</p>')
+        if people:
+            table = [[row[column] for column in used] for row in people]
+            parts.append(_table(table, text, BODY_WIDTH, marker=True, whole=(1,), measure=measure))
+    return parts
 
 
 def _block(block: Block, text: _Text) -> str:
@@ -273,20 +296,29 @@ def _table(
     header: bool = False,
     marker: bool = False,
     left: float = 0.0,
+    whole: Sequence[int] = (),
+    measure: Sequence[Sequence[str]] = (),
 ) -> str:
     """A table filling ``room`` points. With ``grid``: bordered (its first row a bold header with
     ``header``), the columns sharing the room in proportion to their text. Else borderless (people,
     ``marker`` aligning their numbers right), each column as wide as its text when the room allows,
-    the widest sharing what is left."""
+    else as its longest word, what is left given to the columns from the left. The columns in ``whole`` are never narrower than their whole
+    texts (names: never broken) while the room allows; widths are measured on ``measure`` (rows
+    of several tables that line up) or else on ``rows``."""
     pad = 2 * PAD + 0.5 if grid else GAP
     room -= pad * len(rows[0])
+    sized = measure or rows
     full = [
         max(text.width(cell, bold=header and index == 0) for index, cell in enumerate(column))
-        for column in zip(*rows, strict=True)
+        for column in zip(*sized, strict=True)
     ]
-    least = _longest_words(rows, text, header)
+    least = _longest_words(sized, text, header)
+    whole = [column for column in whole if full[column] <= WHOLE_SHARE * room]  # else an ordinary column
+    least = [full[column] if column in whole else word for column, word in enumerate(least)]
     if sum(least) > room:  # narrower than their longest words: those words are cut, never set smaller
-        least = [word * room / sum(least) for word in least]
+        kept = sum(least[column] for column in whole)  # the others give way first
+        rest = (room - kept) / max(sum(w for c, w in enumerate(least) if c not in whole), 1.0)
+        least = [word if column in whole else word * rest for column, word in enumerate(least)]
     spare = room - sum(least)
     if grid:
         lacking = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
@@ -296,11 +328,10 @@ def _table(
         ]
         if sum(full) <= room:
             widths = [whole * room / max(sum(full), 1.0) for whole in full]
-    else:  # each column its longest word, then the rest shared out: the narrowest needs met first
+    else:  # each column its longest word, then the rest given left to right (a position before a note)
         widths = list(least)
-        needs = [max(whole - word, 0.0) for whole, word in zip(full, least, strict=True)]
-        for left, column in enumerate(sorted(range(len(needs)), key=needs.__getitem__)):
-            give = min(needs[column], spare / (len(needs) - left))
+        for column, (width, word) in enumerate(zip(full, least, strict=True)):
+            give = min(max(min(width, room / 2) - word, 0.0), spare)  # none more than half the room
             widths[column] += give
             spare -= give
         widths[-1] += spare
@@ -340,11 +371,11 @@ def _signature(signature: Signature, index: int, text: _Text, sign_here: str) ->
     return f'<div class="signature">{html}</div>'
 
 
-def _add_watermark(fitz: Any, archive: Any, pdf: Any, word: str, width: float) -> None:
+def _add_watermark(fitz: Any, archive: Any, css: str, pdf: Any, word: str, width: float) -> None:
     """``word`` (``width`` points wide) in light grey across every page of ``pdf``, rising at 45
     degrees under the body: set by a Story, turned to outlines by MuPDF's SVG writer (text as
     paths), shown on every page as one form XObject."""
-    story = fitz.Story(html=f'<p class="watermark">{_escape(word)}</p>', user_css=CSS, archive=archive)
+    story = fitz.Story(html=f'<p class="watermark">{_escape(word)}</p>', user_css=css, archive=archive)
     rect = fitz.Rect(0, 0, width + WATERMARK_SIZE / 2, WATERMARK_SIZE * 2)  # line-height 2: room for stacked marks
     story.place(rect)
     buffer = io.BytesIO()

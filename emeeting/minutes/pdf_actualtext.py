@@ -125,7 +125,8 @@ def clusters(glyphs: Sequence[Glyph]) -> Iterator[tuple[list[int], str]]:
 
 def spans(glyphs: Sequence[Glyph], shown: Sequence[str]) -> list[Span]:
     """The clusters to wrap, given the text a reader finds for each real glyph (``shown``): those
-    whose glyphs' text is not their typed text, and those with more than one mark.
+    whose glyphs' text is not their typed text, those with more than one mark, and those whose
+    mark is moved left (TH Sarabun New moves one mark of a tall consonant by GPOS: ฝ้าย).
 
     A reader places a span's text between its first glyph's origin and where its last glyph ends.
     Where that last glyph is a mark moved left (the tone mark of ปั๊ม, clear of a tall consonant's
@@ -138,14 +139,17 @@ def spans(glyphs: Sequence[Glyph], shown: Sequence[str]) -> list[Span]:
     spaces = {font: (gid, advance) for gid, ucs, _, _, font, advance in real if ucs == 0x20}
     out: list[Span] = []
     for numbers, text in clusters(glyphs):
-        if not text or ("".join(shown[n] for n in numbers) == text and len(numbers) <= 2):
+        if not text:
             continue
         first, last = real[numbers[0]], real[numbers[-1]]
         end = max(real[n][3] for n in numbers)
         size = (first[3] - first[2]) / first[5] if first[5] else 0.0
+        moved = bool(size) and end - last[3] > TAIL_GAP * size  # its last mark moved left, as above
+        if "".join(shown[n] for n in numbers) == text and len(numbers) <= 2 and not moved:
+            continue
         space = spaces.get(first[4])
         tail = None
-        if space and size and end - last[3] > TAIL_GAP * size:
+        if space and moved:
             tail = (space[0], last[3], end, space[1])
         out.append((numbers[0], numbers[-1], text, tail))
     return out

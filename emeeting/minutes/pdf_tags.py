@@ -6,8 +6,8 @@ glyphs it draws, the whole tree from the root on every page, in document order).
 :func:`emeeting.minutes.pdf_actualtext.record` keeps those marks with the number of the glyph
 they come before, so each glyph in the content stream is known to belong to one HTML element,
 with no guess from positions. The body ``Story`` is drawn through :func:`content`, which brackets
-it with a mark of its own: whatever else is drawn on a page (page numbers in a header or a
-footer, the watermark) is an artifact, whoever adds it, and so is every path (a table's rules).
+it with a mark of its own: whatever else is drawn on a page (the page number at the top, the
+watermark) is an artifact, whoever adds it, and so is every path (a table's rules).
 
 :func:`add_tags` then parses the same body HTML, checks that MuPDF's tree is that tree (tag by
 tag, parent by parent), and, in the finished PDF:

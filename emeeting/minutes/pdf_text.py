@@ -12,12 +12,12 @@ import html
 import itertools
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from emeeting.minutes.breaks_pdf import BREAK
 from emeeting.minutes.document import MinutesDocument, Run
-from emeeting.minutes.thai_breaks import breaks, clusters
+from emeeting.minutes.fonts import MinutesFont
+from emeeting.minutes.thai_breaks import breaks, clusters, held_together
 
 ROW_LINES = 8  # a longer table row is cut into rows (a page ends empty below a row that does not fit)
 
@@ -27,14 +27,11 @@ class TextHtml:
     Thai word boundary, and any word wider than all the room it has cut between grapheme clusters
     (MuPDF would run it past the margin). Never set smaller."""
 
-    def __init__(self, fitz: Any, doc: MinutesDocument, fonts: Path, size: float, room: float) -> None:
-        """``fonts``: the folder of Sarabun-Regular.ttf and Sarabun-Bold.ttf; ``size`` and ``room``:
-        the body's font size and width, in points."""
+    def __init__(self, fitz: Any, doc: MinutesDocument, font: MinutesFont, size: float, room: float) -> None:
+        """``font``: the body's regular and bold files; ``size`` and ``room``: the body's font size
+        and width, in points."""
         self.size, self.room = size, room
-        self._fonts = {
-            bold: fitz.Font(fontfile=str(fonts / f"Sarabun-{name}.ttf"))
-            for bold, name in ((False, "Regular"), (True, "Bold"))
-        }
+        self._fonts = {bold: fitz.Font(fontfile=str(path)) for bold, path in ((False, font.regular), (True, font.bold))}
         self._digits = doc.digits
         self._advances: dict[bool, dict[str, float]] = {False: {}, True: {}}
 
@@ -51,15 +48,16 @@ class TextHtml:
 
     def words(self, text: str) -> list[str]:
         """``text`` cut where a line may end: at spaces (kept with the word before) and at Thai
-        word boundaries."""
-        out: list[str] = []
+        word boundaries, never inside a date (which stays one word, spaces and all)."""
+        cuts: list[int] = []
+        at = 0
         for part in re.findall(r"\S+\s*|\s+", text):
-            at = 0
-            for point in breaks(part):
-                out.append(part[at:point])
-                at = point
-            out.append(part[at:])
-        return out
+            cuts.extend(at + point for point in breaks(part))
+            at += len(part)
+            cuts.append(at)
+        held = held_together(text)
+        cuts = [cut for cut in cuts if not any(start < cut < end for start, end in held)]
+        return [text[start:end] for start, end in itertools.pairwise([0, *cuts]) if end > start]
 
     def longest(self, text: str, bold: bool = False) -> float:
         """The width of the widest word of ``text``: the least room it needs to keep its words whole."""
@@ -76,7 +74,10 @@ class TextHtml:
                 pieces = self._cut(word, fits, bold)
             if out and not out[-1][-1:].isspace():
                 out.append(BREAK)
-            out.append(BREAK.join(escape(piece) for piece in pieces))
+            html = BREAK.join(escape(piece) for piece in pieces)
+            if len(pieces) == 1 and re.search(r"\s", word.strip()):  # a date: MuPDF breaks at any space
+                html = f'<span class="held">{escape(word.rstrip())}</span>{escape(word[len(word.rstrip()) :])}'
+            out.append(html)
         return "".join(out)
 
     def _cut(self, word: str, room: float, bold: bool) -> list[str]:

@@ -17,6 +17,11 @@ wrote are kept as they are. Glyph by glyph, extracted text then equals the sourc
 normalisation: that is what a reader that ignores ActualText gets. The exact text, ำ included,
 comes from the ActualText spans of :mod:`emeeting.minutes.pdf_actualtext`, which this CMap backs.
 
+Glyphs that a font's ``cmap`` reaches only through private-use code points (Laksaman, and so our
+TH Sarabun New, gives its ญ and ฐ without their lower stroke U+F70F and U+F700, for old Thai
+software) count as GSUB-produced: MuPDF writes no ToUnicode entry for them, and their text is
+the character they replace ("ญ" for ญู's ญ), never a private-use character.
+
 One reordering is undone on purpose: HarfBuzz splits ำ (SARA AM) into nikhahit + SARA AA and moves
 the nikhahit back over any mark above the consonant, so "น้ำ" is drawn น, ํ+้, า. The ligature of
 nikhahit and a tone mark is given the text tone mark + nikhahit, so such a reader gets "น้ํา", the
@@ -66,7 +71,7 @@ def add_substituted_glyphs(pdf: Any) -> int:
             continue
         texts = glyph_texts(pdf.xref_stream(file_xref))
         cmap: bytes = pdf.xref_stream(cmap_xref)
-        mapped = mapped_codes(cmap)
+        mapped = {code for code, text in cmap_texts(cmap).items() if not _private(text)}
         missing = {gid: text for gid, text in texts.items() if gid not in mapped}
         if missing:
             pdf.update_stream(cmap_xref, with_entries(cmap, missing))
@@ -93,7 +98,8 @@ def _glyph_texts(font_data: bytes) -> dict[int, str]:
     ids = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
     known: dict[str, str] = {}
     for code, name in sorted(font.getBestCmap().items()):
-        known.setdefault(name, chr(code))
+        if not 0xE000 <= code <= 0xF8FF:  # a private-use code is no text (see below)
+            known.setdefault(name, chr(code))
     if "GSUB" not in font or font["GSUB"].table.LookupList is None:
         return {}
     substitutions = sorted(set(_substitutions(font["GSUB"].table.LookupList.Lookup)))
@@ -125,6 +131,8 @@ def _substitutions(lookups: Any) -> Iterator[Substitution]:
             if kind == 7:  # extension: the real subtable inside
                 table, kind = table.ExtSubTable, table.ExtSubTable.LookupType
             if kind == 1:
+                if set(table.mapping) & set(table.mapping.values()):
+                    continue  # a swap of two marks typed in the wrong order (Laksaman's): no glyph's text
                 for source, target in table.mapping.items():
                     yield (source,), (target,)
             elif kind == 2:
@@ -170,6 +178,11 @@ def cmap_texts(cmap: bytes) -> dict[int, str]:
                     tail = int.from_bytes(value[-2:], "big") + offset if len(value) >= 2 else 0
                     texts[code] = (value[:-2] + tail.to_bytes(2, "big")).decode("utf-16-be", "replace")
     return texts
+
+
+def _private(text: str) -> bool:
+    """Whether ``text`` is private-use characters only (which a reader cannot give back as text)."""
+    return bool(text) and all(0xE000 <= ord(char) <= 0xF8FF for char in text)
 
 
 def _utf16(hexdigits: bytes) -> str:

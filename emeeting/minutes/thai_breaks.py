@@ -11,7 +11,8 @@ anyway). Measured speeds are in docs/performance.md.
 
 A long dictionary word that is made of words ("กระทรวงศึกษาธิการ") may also break between
 them, as Word breaks it. Only boundaries between two Thai characters are given: Latin text, numbers and addresses keep
-the breaks their spaces give them. Office abbreviations ("สพป.", "โทร.") are in the dictionary
+the breaks their spaces give them. A number stays with the word before it ("เขต๑": a lone "๑"
+never starts a line), and a date is one unit (:func:`held_together`). Office abbreviations ("สพป.", "โทร.") are in the dictionary
 or glued back to the word before, so a line never ends in the middle of one.
 
 :func:`clusters` gives the places where text may be cut when nothing else fits (a word wider
@@ -78,10 +79,35 @@ def _dictionary() -> Any:
     return Trie(set(thai_words()) | ABBREVIATIONS)
 
 
+_DIGITS = "[0-9๐-๙]"
+_THAI_MONTH = (
+    "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+    "|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\."
+)
+_ENGLISH_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TIME = f"(?:\\s+(?:เวลา\\s*)?{_DIGITS}{{1,2}}[.:]{_DIGITS}{{2}}(?:\\s*น\\.)?)?"
+# A date as Thai offices and English minutes write it, with the time that may follow it: one
+# unit that a line never breaks inside ("วันจันทร์ที่ ๑๕ มกราคม พ.ศ. ๒๕๖๗", "16 ม.ค. 2567 10.00 น.").
+DATE = re.compile(
+    f"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|ศุกร์|เสาร์|อาทิตย์)ที่\\s*)?{_DIGITS}{{1,2}}\\s*(?:{_THAI_MONTH})"
+    f"(?:\\s*(?:พ\\.ศ\\.|ค\\.ศ\\.)?\\s*{_DIGITS}{{4}})?{_TIME}"
+    f"|{_DIGITS}{{1,2}} (?:{_ENGLISH_MONTH}) {_DIGITS}{{4}}{_TIME}"
+    f"|(?:{_ENGLISH_MONTH}) {_DIGITS}{{1,2}}, {_DIGITS}{{4}}{_TIME}"
+)
+
+
+def held_together(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each part of ``text`` that a line never breaks inside: its dates."""
+    return [match.span() for match in DATE.finditer(text)]
+
+
 def breaks(text: str) -> list[int]:
     """The offsets in ``text`` (0 < offset < len) between two Thai characters where a line may
-    end, in order."""
-    return list(_breaks(text)) if _THAI.search(text) else []
+    end, in order; never inside a date (:func:`held_together`)."""
+    if not _THAI.search(text):
+        return []
+    held = held_together(text)
+    return [at for at in _breaks(text) if not any(start < at < end for start, end in held)]
 
 
 @lru_cache(maxsize=4096)  # the PDF measures a text, then lays it out, then may split its row
@@ -126,8 +152,8 @@ def allowed(text: str, at: int) -> bool:
     before, after = text[at - 1], text[at]
     if before == "." and at >= 2:
         before = text[at - 2]
-    if before.isdigit() and after.isdigit():  # never inside a number: "๒๕๖๗"
-        return False
+    if after.isdigit():  # never inside a number ("๒๕๖๗"), nor between a number and the word it follows
+        return False  # ("เขต๑", "ครั้งที่๒"): a lone "๑" would start the next line
     return bool(_THAI.match(before) and _THAI.match(after) and after not in _NO_START and before not in _NO_END)
 
 

@@ -96,5 +96,5 @@ def meeting(items: int = 3) -> MinutesDocument:
         items=tuple(item(n) for n in range(1, items + 1)),
         closing="เลิกประชุมเวลา 12.00 น.",
         signatures=(Signature("นางสาวกมลชนก พิมพ์ทอง", POSITIONS[3], "ผู้จดรายงานการประชุม"),),
-        footer="หน้า {page}/{pages}",
+        page_number="- {page} -",
     )

@@ -83,7 +83,7 @@ THAI = MinutesDocument(
         Signature("นางสาวกมลชนก พิมพ์ทอง", "นักวิเคราะห์นโยบายและแผนชำนาญการ", "ผู้จดรายงานการประชุม"),
         Signature("นายสมชาย ใจดี", "ศึกษาธิการจังหวัดขอนแก่น", "ผู้ตรวจรายงานการประชุม"),
     ),
-    footer="หน้า {page}/{pages}",
+    page_number="- {page} -",
     watermark="ร่าง",
 )
 
@@ -96,5 +96,5 @@ ENGLISH = MinutesDocument(
     items=(ItemSection("1. Announcements from the chair", 0, (Paragraph((Run("Noted."),), label="Resolution"),)),),
     closing="The meeting closed at 12:00.",
     signatures=(Signature("Kamonchanok Pimthong", "Policy analyst", "Minute-taker"),),
-    footer="Page {page} of {pages}",
+    page_number="- {page} -",
 )

@@ -128,7 +128,7 @@ def test_the_thai_official_minutes_have_every_official_word_in_order() -> None:
     (first,) = [item for item in doc.items if item.heading.startswith("ระเบียบวาระที่ 1")]
     bold = [r.text for block in first.blocks if isinstance(block, Paragraph) for r in block.runs if r.bold]
     assert bold == ["ฤดูฝน"]
-    assert doc.watermark == "ร่าง" and doc.footer == "หน้า {page}/{pages}"
+    assert doc.watermark == "ร่าง" and doc.page_number == "- {page} -"
 
 
 def test_signing_puts_the_typed_signature_and_adoption_removes_the_draft_mark() -> None:

@@ -8,12 +8,11 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import docx
-import fontpkg_sarabun
 import pytest
 from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table as DocxTable
@@ -21,6 +20,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from emeeting.minutes.document import Block, ListBlock, MinutesDocument, Paragraph, PeopleSection, Person, Run, Table
 from emeeting.minutes.docx import render_docx
+from emeeting.minutes.fonts import MinutesFont
 from emeeting.minutes.pdf import INDENT as PDF_INDENT
 from tests.minutes.sample import ENGLISH, THAI
 
@@ -145,14 +145,14 @@ def test_bold_where_the_model_says_bold_and_only_there() -> None:
     assert indent is not None and abs(indent - Cm(1.25)) < Cm(0.01)
 
 
-def test_sarabun_16pt_for_latin_and_thai_in_the_defaults_and_the_styles() -> None:
+def test_th_sarabun_new_16pt_for_latin_and_thai_in_the_defaults_and_the_styles() -> None:
     styles = reopen(THAI).styles.element
     by_id = {s.get(f"{W}styleId"): s for s in styles.findall(f"{W}style")}
     rpr_default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     for rpr in (rpr_default, by_id["Normal"].find(f"{W}rPr"), by_id["Heading1"].find(f"{W}rPr")):
         fonts = rpr.find(f"{W}rFonts")
         for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
-            assert fonts.get(f"{W}{slot}") == "Sarabun"
+            assert fonts.get(f"{W}{slot}") == "TH Sarabun New"
         assert not any("theme" in name.lower() for name in fonts.attrib)  # a theme font would win
         assert rpr.find(f"{W}sz").get(f"{W}val") == "32"
         assert rpr.find(f"{W}szCs").get(f"{W}val") == "32"
@@ -160,22 +160,29 @@ def test_sarabun_16pt_for_latin_and_thai_in_the_defaults_and_the_styles() -> Non
     assert by_id["Heading1"].find(f"{W}rPr/{W}color") is None
 
 
-def test_page_numbers_are_page_and_numpages_fields() -> None:
-    footer = reopen(THAI).sections[0].footer._element
-    assert [t.text.strip() for t in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
-    assert [c.get(f"{W}fldCharType") for c in footer.iter(f"{W}fldChar")] == ["begin", "separate", "end"] * 2
-    assert "".join(t.text for t in footer.iter(f"{W}t")) == "หน้า 1/1"  # the cached results
+def test_page_numbers_at_the_top_from_page_two_as_a_page_field() -> None:
+    """ "- 2 -" centred in the header, a PAGE field; the first page has a header of its own, with no
+    number; no footer."""
+    section = reopen(THAI).sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header._element
+    assert [t.text.strip() for t in header.iter(f"{W}instrText")] == ["PAGE"]
+    assert [c.get(f"{W}fldCharType") for c in header.iter(f"{W}fldChar")] == ["begin", "separate", "end"]
+    assert section.header.paragraphs[0].text == "- 2 -"  # the cached result
+    assert section.header.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert not list(section.first_page_header._element.iter(f"{W}instrText"))
+    assert not any(p.text for p in section.footer.paragraphs)
 
 
-def test_thai_digits_in_the_body_and_in_the_page_number_fields() -> None:
+def test_thai_digits_in_the_body_and_in_the_page_number_field() -> None:
     document = reopen(THAI_DIGITS)
     body = "\n".join(body_texts(document))
     assert "๒๕๖๗" in body and "๓,๕๐๐,๐๐๐" in body and "๑." in body
     assert not re.search(r"[0-9]", body)
-    footer = document.sections[0].footer._element
-    instructions = [t.text.strip() for t in footer.iter(f"{W}instrText")]
-    assert instructions == ["PAGE \\* ThaiArabic", "NUMPAGES \\* ThaiArabic"]
-    assert "".join(t.text for t in footer.iter(f"{W}t")) == "หน้า ๑/๑"
+    header = document.sections[0].header._element
+    instructions = [t.text.strip() for t in header.iter(f"{W}instrText")]
+    assert instructions == ["PAGE \\* ThaiArabic"]
+    assert document.sections[0].header.paragraphs[0].text == "- ๒ -"
     assert 'w:val="thaiNumbers"' in document.part.numbering_part.element.xml
 
 
@@ -243,11 +250,12 @@ def test_signature_blocks_sit_right_of_centre_and_keep_together() -> None:
 
 
 def test_watermark_is_grey_bold_text_in_the_header_only_on_drafts() -> None:
-    header = reopen(THAI).sections[0].header
-    (run,) = [r for p in header.paragraphs for r in p.runs if r.text]
-    assert run.text == "ร่าง" and is_bold(run)
-    assert str(run.font.color.rgb) == "A6A6A6"
-    assert not any(p.text for p in reopen(ENGLISH).sections[0].header.paragraphs)
+    section = reopen(THAI).sections[0]
+    for header in (section.header, section.first_page_header):  # every page, the first too
+        (run,) = [r for p in header.paragraphs for r in p.runs if r.text == "ร่าง"]
+        assert is_bold(run) and str(run.font.color.rgb) == "A6A6A6"
+    english = reopen(ENGLISH).sections[0]
+    assert not any("DRAFT" in p.text for h in (english.header, english.first_page_header) for p in h.paragraphs)
 
 
 def test_core_properties_title_and_language() -> None:
@@ -336,7 +344,9 @@ def test_every_size_bold_and_font_is_set_for_thai_a_complex_script_too() -> None
                 assert ("b" in tags) == ("bCs" in tags), name
                 fonts = rpr.find(f"{W}rFonts")
                 if fonts is not None:
-                    assert {fonts.get(f"{W}{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {"Sarabun"}
+                    assert {fonts.get(f"{W}{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {
+                        "TH Sarabun New"
+                    }
 
 
 def deobfuscate(data: bytes, font_key: str) -> bytes:
@@ -346,16 +356,16 @@ def deobfuscate(data: bytes, font_key: str) -> bytes:
     return bytes(b ^ key[i % 16] for i, b in enumerate(data[:32])) + data[32:]
 
 
-def test_sarabun_regular_and_bold_are_embedded_as_obfuscated_truetype() -> None:
-    fonts = Path(fontpkg_sarabun.ROOT) / "files"
+def test_th_sarabun_new_regular_and_bold_are_embedded_as_obfuscated_truetype(official_font: MinutesFont) -> None:
+    """The same files the PDF embeds (TH Sarabun New from Laksaman: GPL with the font exception)."""
     with zipfile.ZipFile(io.BytesIO(render_docx(THAI))) as package:
         table = ET.fromstring(package.read("word/fontTable.xml"))
         rels = {r.get("Id"): r for r in ET.fromstring(package.read("word/_rels/fontTable.xml.rels"))}
-        (sarabun,) = [f for f in table.iter(f"{W}font") if f.get(f"{W}name") == "Sarabun"]
+        (sarabun,) = [f for f in table.iter(f"{W}font") if f.get(f"{W}name") == "TH Sarabun New"]
         embedded = {e.tag.removeprefix(W): e for e in sarabun if e.tag.startswith(f"{W}embed")}
         assert set(embedded) == {"embedRegular", "embedBold"}
         keys = set()
-        for tag, style in (("embedRegular", "Regular"), ("embedBold", "Bold")):
+        for tag, path in (("embedRegular", official_font.regular), ("embedBold", official_font.bold)):
             rel = rels[embedded[tag].get(f"{R}id")]
             assert rel.get("Type") == f"{RELS}/font"
             name = resolve("word", rel.get("Target", ""))
@@ -363,7 +373,7 @@ def test_sarabun_regular_and_bold_are_embedded_as_obfuscated_truetype() -> None:
             key = embedded[tag].get(f"{W}fontKey", "")
             assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
             keys.add(key)
-            original = (fonts / f"Sarabun-{style}.ttf").read_bytes()
+            original = path.read_bytes()
             stored = package.read(name)
             assert stored != original and deobfuscate(stored, key) == original
         assert len(keys) == 2

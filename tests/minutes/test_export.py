@@ -5,14 +5,17 @@ them under its item 2 and carries their action items into its item 3."""
 from __future__ import annotations
 
 import asyncio
+import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from emeeting.config import Settings
+from emeeting.documents.mupdf import load
 from tests.support import Device, RunningServer, joined, make_settings, serving
 from tests.test_ballots import reply
 
@@ -56,8 +59,10 @@ async def test_the_minutes_download_in_three_formats_and_members_wait_for_circul
         assert "Resolution" in english.text and "2024-02-15" in english.text
         docx = await http.get(f"{url}.docx", headers=bearer)
         assert docx.status_code == 200 and docx.content[:2] == b"PK"
+        assert b'w:name="TH Sarabun New"' in zipfile.ZipFile(io.BytesIO(docx.content)).read("word/fontTable.xml")
         pdf = await http.get(f"{url}.pdf", headers=bearer)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert pdf_fonts(pdf.content) == {"TH Sarabun New Regular", "TH Sarabun New Bold"}  # the worker's font
         assert "attachment" in pdf.headers["content-disposition"]
         assert (await http.get(f"{url}.txt", headers=bearer)).status_code == 404
         assert (await http.get(f"{url}.md?lang=fr", headers=bearer)).status_code == 422
@@ -65,6 +70,11 @@ async def test_the_minutes_download_in_three_formats_and_members_wait_for_circul
         assert refused.status_code == 403 and refused.json()["code"] == "minutes_not_circulated"
         await ok(secretary, "circulate_minutes")
         assert (await http.get(f"{url}.md", headers=member)).status_code == 200
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    with load().open("pdf", data) as pdf:
+        return {font[3] for page in pdf for font in page.get_fonts()}
 
 
 async def _written(settings: Settings) -> str:
@@ -84,6 +94,9 @@ def test_the_cli_exports_the_minutes_from_the_data_folder(tmp_path: Path) -> Non
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert magic in out.read_bytes()[:4096]
+    # the CLI built TH Sarabun New in the data folder, as the server would
+    assert pdf_fonts((tmp_path / "minutes.pdf").read_bytes()) == {"TH Sarabun New Regular", "TH Sarabun New Bold"}
+    assert list((settings.data / "fonts").glob("*/THSarabunNew.ttf"))
     missing = subprocess.run(
         [sys.executable, "-m", "emeeting", "export", "nope", "--data", str(settings.data)],
         capture_output=True, text=True, timeout=60, check=False,

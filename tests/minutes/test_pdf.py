@@ -41,8 +41,8 @@ from emeeting.minutes.pdf import BOTTOM, LEFT, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, T
 from emeeting.minutes.pdf_unicode import glyph_texts, mapped_codes, with_entries
 from tests.minutes.sample import ENGLISH, THAI
 
-BODY = (0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT - BOTTOM + 2)  # the page above the footer
-FOOTER = (0.0, PAGE_HEIGHT - BOTTOM + 2, PAGE_WIDTH, PAGE_HEIGHT)
+BODY = (0.0, TOP - 4, PAGE_WIDTH, PAGE_HEIGHT - BOTTOM + 2)  # the body: under the page number
+HEADER = (0.0, 0.0, PAGE_WIDTH, TOP - 4)  # the page number, from page 2
 THAI_DIGITS = dataclasses.replace(THAI, thai_digits=True)
 # Thai, printable ASCII, whitespace and the punctuation a minutes document uses; no private-use
 # characters, no U+FFFD, no glyph ids standing in for characters (U+02E0 for "่" and the like).
@@ -144,7 +144,7 @@ def test_without_the_fixes_the_text_is_broken(fitz: Any, monkeypatch: pytest.Mon
     monkeypatch.setattr(minutes_pdf, "add_actual_text", lambda pdf, pages: 0)
     with fitz.open("pdf", render_pdf(THAI)) as pdf:
         text = body_text(pdf)
-    assert "ฤๅษี" not in text and "สำนักงาน" not in text
+    assert "สำนักงาน" not in text
     assert any(not ALLOWED.fullmatch(c) for c in text)
 
 
@@ -155,7 +155,15 @@ def test_a_reader_without_actualtext_still_reads_thai(thai: Any, fitz: Any) -> N
     flags = fitz.TEXTFLAGS_TEXT | fitz.TEXT_IGNORE_ACTUALTEXT
     text = "".join("".join(page.get_text(clip=BODY, flags=flags) for page in thai).split())
     assert "สำ" not in text and "สํานักงาน" in text
-    assert_in_order(["".join(unicodedata.normalize("NFKC", piece).split()) for piece in expected(THAI)], text)
+    # TH Sarabun New draws a tone mark before a vowel below it (ผู้ as ผ, ้, ู): such a reader gets
+    # the two marks of one letter in drawing order, so they are compared as a set
+    marks = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+
+    def same_marks(value: str) -> str:
+        return marks.sub(lambda found: "".join(sorted(found.group())), value)
+
+    wanted = ["".join(unicodedata.normalize("NFKC", piece).split()) for piece in expected(THAI)]
+    assert_in_order([same_marks(piece) for piece in wanted], same_marks(text))
     assert all(ALLOWED.fullmatch(c) for c in text)
 
 
@@ -166,26 +174,28 @@ def test_thai_digits_everywhere_with_page_numbers(thai_digits: Any) -> None:
     assert "ครั้งที่ ๑/๒๕๖๗" in text
     assert "๓,๕๐๐,๐๐๐ บาท" in text
     assert_in_order(expected(THAI_DIGITS), body_text(thai_digits))
+    assert pages >= 2
     for number, page in enumerate(thai_digits, start=1):
-        footer = one_line(page.get_text(clip=FOOTER))
-        assert footer == "หน้า " + f"{number}/{pages}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+        shown = one_line(page.get_text(clip=HEADER))
+        assert shown == ("" if number == 1 else f"- {number} -".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")))
 
 
-def test_a4_pages_with_a_footer_on_each(thai: Any) -> None:
-    assert thai.page_count >= 1
+def test_a4_pages_numbered_at_the_top_from_page_two(thai: Any) -> None:
+    assert thai.page_count >= 2
     for number, page in enumerate(thai, start=1):
         assert abs(page.rect.width - 595.28) < 1 and abs(page.rect.height - 841.89) < 1
-        assert one_line(page.get_text(clip=FOOTER)) == f"หน้า {number}/{thai.page_count}"
+        assert one_line(page.get_text(clip=HEADER)) == ("" if number == 1 else f"- {number} -")
+        assert one_line(page.get_text(clip=(0, PAGE_HEIGHT - BOTTOM + 2, PAGE_WIDTH, PAGE_HEIGHT))) == ""
 
 
-def test_every_font_is_embedded_sarabun(thai: Any, fitz: Any) -> None:
+def test_every_font_is_embedded_th_sarabun_new(thai: Any, fitz: Any) -> None:
     names = set()
     for page in thai:
         for xref, ext, kind, name, *_ in page.get_fonts():
             assert ext == "ttf" and kind == "Type0" and "Sarabun" in name, (ext, kind, name)
             assert len(thai.extract_font(xref)[3]) > 10_000, name  # the font program is in the file
             names.add(name)
-    assert names == {"Sarabun Regular", "Sarabun Bold"}
+    assert names == {"TH Sarabun New Regular", "TH Sarabun New Bold"}
 
 
 def test_the_watermark_is_drawn_not_written(thai: Any) -> None:
@@ -228,6 +238,25 @@ def test_a_signature_block_is_never_split_across_pages(fitz: Any, preamble: int)
         assert re.search(rf"\(ลงชื่อ\) \.+ {re.escape(name)} {position} {role}", page)
 
 
+@pytest.mark.parametrize("preamble", [2, 3])
+def test_without_the_keeping_a_page_would_end_inside_a_signature_block(
+    fitz: Any, preamble: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above means something: with these metrics, a page end falls inside a block."""
+    plain = minutes_pdf._page_bottoms
+    monkeypatch.setattr(
+        minutes_pdf, "_page_bottoms", lambda fitz, archive, css, body, _: plain(fitz, archive, css, body, 0)
+    )
+    signatures = tuple(Signature(f"นายทดสอบ ลงนาม{n}", f"ตำแหน่ง{n}", f"บทบาท{n}") for n in range(12))
+    doc = dataclasses.replace(THAI, signatures=signatures, preamble=THAI.preamble * preamble)
+    with fitz.open("pdf", render_pdf(doc)) as pdf:
+        pages = [one_line(page.get_text(clip=BODY)) for page in pdf]
+    whole = [
+        n for n in range(12) if any(re.search(rf"\(นายทดสอบ ลงนาม{n}\) ตำแหน่ง{n} บทบาท{n}", page) for page in pages)
+    ]
+    assert len(whole) < 12
+
+
 def test_user_text_is_escaped_not_markup(fitz: Any) -> None:
     nasty = '<b>ตัวหนา?</b> & <script>alert("x")</script> &amp; &lt;i&gt; &#65; {page.__class__}'
     doc = MinutesDocument(
@@ -236,15 +265,15 @@ def test_user_text_is_escaped_not_markup(fitz: Any) -> None:
         heading=(nasty,),
         people=(PeopleSection("ผู้มาประชุม", (Person(nasty, nasty),)),),
         opening="เริ่มประชุม",
-        items=(ItemSection(nasty, 0, (Paragraph((Run(nasty),), label=nasty), Table((nasty,), ((nasty,),)))),),
+        items=(ItemSection(nasty, 0, (Paragraph((Run(nasty),), label=nasty), Table((nasty,), ((nasty,),)))),) * 8,
         closing="เลิกประชุม",
         signatures=(Signature(nasty, nasty, nasty),),
-        footer="{page.__class__} {page}/{pages}",
+        page_number="{page.__class__} {page}/{pages}",
     )
     with fitz.open("pdf", render_pdf(doc)) as pdf:
         text = body_text(pdf)
         assert text.count(one_line(nasty)) >= 8
-        assert one_line(pdf[0].get_text(clip=FOOTER)) == "{page.__class__} 1/1"
+        assert one_line(pdf[1].get_text(clip=HEADER)) == f"{{page.__class__}} 2/{pdf.page_count}"
         assert pdf.metadata["title"] == nasty
 
 
@@ -255,7 +284,7 @@ def test_the_same_minutes_make_the_same_bytes() -> None:
 def test_the_english_sample(fitz: Any) -> None:
     with fitz.open("pdf", render_pdf(ENGLISH)) as pdf:
         assert_in_order(expected(ENGLISH), body_text(pdf))
-        assert one_line(pdf[-1].get_text(clip=FOOTER)) == f"Page {pdf.page_count} of {pdf.page_count}"
+        assert one_line(pdf[-1].get_text(clip=HEADER)) == ("" if pdf.page_count == 1 else f"- {pdf.page_count} -")
         assert "(Signed)" in body_text(pdf)
 
 
@@ -317,7 +346,7 @@ def test_long_words_and_empty_parts_are_laid_out_whole(fitz: Any) -> None:
     doc = dataclasses.replace(
         THAI,
         heading=(word,),
-        people=(PeopleSection("ผู้มาประชุม", (Person(word, word, word),)), PeopleSection("ว่าง", ())),
+        people=(PeopleSection("ผู้มาประชุม", (Person(word, word, "กรรมการ"),)), PeopleSection("ว่าง", ())),
         items=(
             ItemSection(
                 word,
@@ -335,7 +364,7 @@ def test_long_words_and_empty_parts_are_laid_out_whole(fitz: Any) -> None:
     )
     with fitz.open("pdf", render_pdf(doc)) as pdf:
         text = body_text(pdf)
-        assert text.count(one_line(word)) == 9
+        assert text.count(one_line(word)) == 8
         assert_in_order(expected(doc), text)
         assert text.index("เลิกประชุม") < text.index("หมายเหตุ แก้ไขคำผิด") < text.index("(ลงชื่อ)")
         for page in pdf:

@@ -20,12 +20,11 @@ import pytest
 
 from emeeting.documents.mupdf import load
 from emeeting.minutes.document import ItemSection, ListBlock, Run, Table
-from emeeting.minutes.pdf import BOTTOM, LEFT, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, SIZE, render_pdf
+from emeeting.minutes.pdf import BOTTOM, LEFT, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, SIZE, TOP, render_pdf
 from emeeting.minutes.thai_breaks import breaks
 from tests.minutes.long_thai import ACTIONS, DISCUSSION, NOTES, POSITIONS, RESOLUTION, meeting
 
-BODY = (0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT - BOTTOM + 2)
-FOOTER_SIZE = 14.0
+BODY = (0.0, TOP - 4, PAGE_WIDTH, PAGE_HEIGHT - BOTTOM + 2)  # under the page number
 DOC = meeting(3)
 
 
@@ -51,11 +50,9 @@ def lines(pdf: Any) -> list[tuple[str, tuple[float, ...], list[float]]]:
 def test_every_span_is_at_the_body_size(pdf: Any, lines: list[Any]) -> None:
     sizes = sorted({round(size, 2) for _, _, line_sizes in lines for size in line_sizes})
     assert sizes == [SIZE], sizes
-    for page in pdf:
-        footer = page.get_text("dict", clip=(0.0, PAGE_HEIGHT - BOTTOM + 2, PAGE_WIDTH, PAGE_HEIGHT))
-        assert {round(s["size"], 2) for b in footer["blocks"] for li in b["lines"] for s in li["spans"]} == {
-            FOOTER_SIZE
-        }
+    for page in list(pdf)[1:]:  # the page number too
+        header = page.get_text("dict", clip=(0.0, 0.0, PAGE_WIDTH, TOP - 4))
+        assert {round(s["size"], 2) for b in header["blocks"] for li in b["lines"] for s in li["spans"]} == {SIZE}
 
 
 def test_every_line_is_within_the_text_width(lines: list[Any]) -> None:

@@ -91,6 +91,10 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+TAIL = re.compile("(?<=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]) (?=[\u0e01-\u0e4e])")
+
+
 def prefix(found: str, typed: str) -> int | None:
     """How much of ``typed`` ``found`` is, exactly but for spaces missing where a line wrapped;
     None when it is not the start of it."""
@@ -196,8 +200,18 @@ def leaves(element: Element) -> Iterator[tuple[str, str]]:
 
 def as_poppler_reads(text: str) -> str:
     """What poppler's structure reader gives for typed ``text``: ำ as the two glyphs' CMap text
-    (it reads no ActualText); nothing else differs."""
-    return text.replace("\u0e33", "\u0e4d\u0e32")
+    (it reads no ActualText); nothing else differs but the order of two marks of one letter,
+    which :func:`drawn` compares as a set."""
+    return drawn(text.replace("\u0e33", "\u0e4d\u0e32"))
+
+
+def drawn(text: str) -> str:
+    """``text`` as a reader of glyphs without ActualText may read it in TH Sarabun New, compared
+    with the marks of each letter sorted: Laksaman's GSUB draws a tone mark before a vowel below
+    it (ผู้ as ผ, ้, ู); and with no space after a mark where the letter goes on: where GPOS moves
+    a mark left over a tall letter (ป่, ปี), an unseen space ends the cluster's ActualText span so
+    that pdftotext reads no gap there (pdf_actualtext's tail), and such a reader reads it."""
+    return MARKS.sub(lambda found: "".join(sorted(found.group())), TAIL.sub("", text))
 
 
 @needs_poppler
@@ -213,7 +227,7 @@ def test_poppler_reads_every_element_in_order(name: str, request: pytest.Fixture
     want = [(role, as_poppler_reads(text)) for role, text in expected(doc)]
     assert [role for role, _ in found] == [role for role, _ in want]
     for (role, text), (_, typed) in zip(found, want, strict=True):
-        assert same(text, typed), (role, text, typed)
+        assert same(drawn(text), typed), (role, text, typed)
 
 
 @needs_poppler
@@ -245,10 +259,10 @@ def test_lists_tables_and_headings_are_well_formed(long_pdf: Path) -> None:
     assert len(people.children) == 30
     entry = [e for e in elements if e.role == "LBody" and NOTES[:40] in e.text()]
     assert len(entry) == 1
-    assert same(entry[0].text(), as_poppler_reads(squeeze(NOTES + DISCUSSION)))
+    assert same(drawn(entry[0].text()), as_poppler_reads(squeeze(NOTES + DISCUSSION)))
     cell = [e for e in elements if e.role == "TD" and NOTES[:40] in e.text()]
     assert len(cell) == 1
-    assert same(cell[0].text(), as_poppler_reads(squeeze(NOTES + NOTES + DISCUSSION)))
+    assert same(drawn(cell[0].text()), as_poppler_reads(squeeze(NOTES + NOTES + DISCUSSION)))
 
 
 # -- MuPDF: structured text with the structure collected (ActualText followed) --

@@ -118,8 +118,8 @@ def test_pymupdf_finds_words_as_typed(made: tuple[str, Path, Any]) -> None:
 
 
 def poppler(path: Path, pages: int, mode: list[str]) -> str:
-    """The text of each page above its footer, as ``pdftotext`` reads it, as one line."""
-    crop = ["-x", "0", "-y", "0", "-W", str(int(BODY[2])), "-H", str(int(BODY[3]))]
+    """The text of each page's body (under the page number), as ``pdftotext`` reads it, as one line."""
+    crop = ["-x", "0", "-y", str(int(BODY[1])), "-W", str(int(BODY[2])), "-H", str(int(BODY[3] - BODY[1]))]
     texts = [
         subprocess.run(
             ["pdftotext", *mode, "-r", "72", *crop, "-f", str(n), "-l", str(n), str(path), "-"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emeeting.minutes.thai_breaks import breaks, clusters
+from emeeting.minutes.thai_breaks import breaks, clusters, held_together
 
 
 def words(text: str) -> list[str]:
@@ -13,8 +13,33 @@ def words(text: str) -> list[str]:
 def test_office_prose_breaks_between_words() -> None:
     text = "ที่ประชุมมีมติเห็นชอบให้ประสานกับสพป.ขอนแก่นเขต๑และสพม.ขอนแก่นภายในวันที่๓๑มกราคม๒๕๖๗"
     assert "".join(words(text)) == text
-    for word in ("ประสาน", "กับ", "สพป.", "ขอนแก่น", "สพม.", "มกราคม"):
+    for word in (
+        "ประสาน",
+        "กับ",
+        "สพป.",
+        "ขอนแก่น",
+        "สพม.",
+        "วันที่๓๑มกราคม๒๕๖๗",
+    ):  # a date is one unit, with the word before it
         assert word in words(text), (word, words(text))
+
+
+def test_a_date_is_never_broken() -> None:
+    for text, date in (
+        ("ประชุมเมื่อวันจันทร์ที่ ๑๕ มกราคม พ.ศ. ๒๕๖๗ ณ ห้องประชุม", "วันจันทร์ที่ ๑๕ มกราคม พ.ศ. ๒๕๖๗"),
+        ("ลงนามด้วยชื่อที่พิมพ์ เมื่อ 16 ม.ค. 2567 10.00 น.", "16 ม.ค. 2567 10.00 น."),
+        ("ให้แล้วเสร็จภายในวันที่๓๑มกราคม๒๕๖๗ทั้งนี้", "๓๑มกราคม๒๕๖๗"),
+        ("Adopted on 15 January 2024 by the board", "15 January 2024"),
+    ):
+        start = text.index(date)
+        assert held_together(text) == [(start, start + len(date))], held_together(text)
+        assert not [p for p in breaks(text) if start < p < start + len(date)]
+
+
+def test_a_number_stays_with_the_word_before_it() -> None:
+    text = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่นเขต๑"
+    assert text.index("๑") not in breaks(text)
+    assert text.index("เขต๑") in breaks(text)
 
 
 def test_abbreviations_stay_whole() -> None:
