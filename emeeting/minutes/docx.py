@@ -23,11 +23,14 @@ Choices that are not obvious from the code:
 - **Page numbers** are as in Thai government documents: "- ๒ -" centred at the top from page 2,
   a real ``PAGE`` field in the header (``NUMPAGES`` too if the text asks for ``{pages}``) with a
   cached result for readers that do not compute fields; the first page has a header of its own
-  (``w:titlePg``), empty but for the watermark. With ``thai_digits`` they carry ``\\* ThaiArabic``,
-  Word's format switch for Thai digits (ECMA-376 Part 1, 17.16.4.3). LibreOffice's DOCX import
-  maps that switch to its Thai *letters* numbering, CHARS_THAI (ก ข ค), not to digits
-  (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx). Word is
-  what the offices use, so we write the switch Word documents and accept that quirk.
+  (``w:titlePg``), empty but for the watermark. With ``thai_digits`` the section's page numbers
+  are ``w:pgNumType w:fmt="thaiNumbers"`` (Word's Format Page Numbers), which a ``PAGE`` field
+  without a switch follows: Word shows ๒, LibreOffice 7.4, which has no case for that format,
+  shows 2. The field switch ``\\* ThaiArabic`` (ECMA-376 Part 1, 17.16.4.3) would also give ๒ in
+  Word, but LibreOffice's DOCX import maps it to its Thai *letters* numbering, CHARS_THAI
+  (``lcl_ParseNumberingType`` in sw/source/writerfilter/dmapper/DomainMapper_Impl.cxx), and a
+  page numbered "- ข -" is wrong where "- 2 -" is only plainer. ``NUMPAGES``, which page number
+  formats do not reach, keeps the switch.
 - **Lists** are real Word lists (our own numbering definitions, one level per indent step, the
   markers where a paragraph's first line starts, as in the PDF; each numbered list restarts at 1
   through ``startOverride``). ``thai_digits`` numbers them with
@@ -421,13 +424,20 @@ class _Writer:
             header.is_linked_to_previous = False
         p = section.header.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        switch = " \\* ThaiArabic" if self.doc.thai_digits else ""
+        if self.doc.thai_digits:  # the section's page numbers in Thai digits: the PAGE field follows
+            numbers = OxmlElement("w:pgNumType")
+            numbers.set(qn("w:fmt"), "thaiNumbers")
+            later = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection")
+            later += ("w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+            section._sectPr.insert_element_before(numbers, *later)  # in the schema's order: Word is strict
+        switch = " \\* ThaiArabic" if self.doc.thai_digits else ""  # for NUMPAGES, which pgNumType does not reach
         for i, part in enumerate(FIELD.split(self.doc.page_number)):
             if i % 2 == 0:
                 if part:
                     self.run(p, part)
             else:
-                self.field(p, f"{'PAGE' if part == 'page' else 'NUMPAGES'}{switch}", self.doc.digits("2"))
+                instruction = "PAGE" if part == "page" else f"NUMPAGES{switch}"
+                self.field(p, instruction, self.doc.digits("2"))
 
     @staticmethod
     def field(p: DocxParagraph, instruction: str, cached: str) -> None:
