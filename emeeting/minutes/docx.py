@@ -229,6 +229,12 @@ def _set_up(document: Document, doc: MinutesDocument, family: str) -> None:
 # --- lists ---------------------------------------------------------------------------------------
 
 
+SECTION_AFTER_PAGE_NUMBERS = (  # what follows w:pgNumType in a w:sectPr (ECMA-376 Part 1, 17.6.17)
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
+
+
 class _Lists:
     """Our numbering definitions: one bulleted, one numbered; one ``w:num`` per numbered list."""
 
@@ -427,9 +433,7 @@ class _Writer:
         if self.doc.thai_digits:  # the section's page numbers in Thai digits: the PAGE field follows
             numbers = OxmlElement("w:pgNumType")
             numbers.set(qn("w:fmt"), "thaiNumbers")
-            later = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection")
-            later += ("w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-            section._sectPr.insert_element_before(numbers, *later)  # in the schema's order: Word is strict
+            section._sectPr.insert_element_before(numbers, *SECTION_AFTER_PAGE_NUMBERS)  # Word is strict
         switch = " \\* ThaiArabic" if self.doc.thai_digits else ""  # for NUMPAGES, which pgNumType does not reach
         for i, part in enumerate(FIELD.split(self.doc.page_number)):
             if i % 2 == 0:
