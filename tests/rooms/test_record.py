@@ -5,6 +5,11 @@ circulation are not certified again by the next meeting."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rooms.commands import (
     AddGuest,
     CheckIn,
@@ -30,8 +35,8 @@ from rooms.events_attendance import AttendanceCorrected
 from rooms.minutes_model import AttendanceCorrection, CorrectionKind, MinutesField, MinutesStatus
 from rooms.model import Presence
 from rooms.permissions import SYSTEM
-from rooms.refusals import Refusal
-from rooms.room import apply
+from rooms.refusals import Refusal, Rejection
+from rooms.room import apply, decide
 from tests.rooms.meeting import MINUTE, NOW, Room, room_with
 
 CLOSE = NOW + 60 * MINUTE
@@ -146,3 +151,67 @@ def test_minutes_adopted_by_circulation_are_not_certified_again() -> None:
     assert following.refused("chair", CertifyMinutes()).code is Refusal.PREVIOUS_MINUTES_ADOPTED
     # A note about another meeting's minutes changes nothing.
     assert following.do(SYSTEM, NotePreviousAdopted("another", None, NOW)) == []
+
+
+def test_minutes_certified_by_another_meeting_are_news_but_not_to_the_one_that_certified_them() -> None:
+    following = Room()
+    following.do(SYSTEM, CarryForward("previous", ()))
+    assert following.do(SYSTEM, NotePreviousAdopted("previous", "m", NOW)) == []  # its own certification
+    following.do(SYSTEM, NotePreviousAdopted("previous", "another", NOW))
+    assert following.state.minutes.previous_adopted_by == "another"
+    assert following.do(SYSTEM, NotePreviousAdopted("previous", None, NOW + MINUTE)) == []  # once
+
+
+MEMBER_IDS = st.sampled_from(["chair", "m1", "m2", "m3", "m4", "sec", "guest", "g9"])
+TIMES = st.none() | st.integers(NOW - 30 * MINUTE, AFTER + 30 * MINUTE)
+ATTENDANCE_COMMANDS = st.one_of(
+    st.builds(
+        RecordAttendance,
+        member=MEMBER_IDS,
+        status=st.sampled_from(Presence),
+        arrived_at=TIMES,
+        departed_at=TIMES,
+        reason=st.sampled_from(["", "ติดราชการที่ต่างจังหวัดตามคำสั่งของผู้บังคับบัญชา"]),
+    ),
+    st.builds(SetSubstitute, member=MEMBER_IDS, name=st.sampled_from(["", "นายแทน ใจดี"]), position=st.just("")),
+    st.builds(AddGuest, guest=st.sampled_from(["g9", "g10"]), name=st.just("นางสาวพิมพ์ใจ รักงาน"), position=st.just("")),
+    st.builds(SetQuorum, count=st.none() | st.integers(1, 5), num=st.just(1), den=st.just(2)),
+    st.builds(DeclareConflict, item=st.sampled_from(["a", "b"])),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ATTENDANCE_COMMANDS, max_size=12), st.integers(0, 20 * MINUTE))
+def test_any_correction_after_the_close_voids_the_signatures_and_takes_no_time_after_the_close(
+    commands: list[Any], later: int
+) -> None:
+    room = closed_and_signed()
+    for command in commands:
+        signatures = room.state.minutes.signatures
+        corrections = len(room.state.minutes.attendance_corrections)
+        outcome = decide(room.state, "sec", command, now=AFTER + later)
+        if isinstance(outcome, Rejection):
+            continue
+        for event in outcome:
+            room.state = apply(room.state, event)
+        if isinstance(command, SetQuorum):  # no part of the record
+            assert room.state.minutes.signatures == signatures
+        elif outcome:
+            assert room.state.minutes.signatures == ()
+            assert len(room.state.minutes.attendance_corrections) == corrections + 1
+        for record in room.state.attendance.values():
+            assert all(t is None or t <= CLOSE for t in (record.arrived_at, record.departed_at))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ATTENDANCE_COMMANDS, max_size=12))
+def test_after_adoption_no_command_changes_the_record(commands: list[Any]) -> None:
+    room = closed_and_signed()
+    room.do("chair", AdoptMinutes(), now=AFTER)
+    record = (room.state.members, room.state.attendance, room.state.conflicts, room.state.minutes)
+    for command in commands:
+        outcome = decide(room.state, "sec", command, now=AFTER)
+        if isinstance(command, SetQuorum):
+            continue  # no part of the record
+        assert isinstance(outcome, Rejection) and outcome.code is Refusal.RECORD_ADOPTED, (command, outcome)
+    assert (room.state.members, room.state.attendance, room.state.conflicts, room.state.minutes) == record
