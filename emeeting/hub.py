@@ -7,14 +7,15 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from emeeting import votekeys
+from emeeting import protocol, votekeys
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.store import Store
 from emeeting.votekeys import VoteKeyError
 from rooms.commands import DEFAULT_MIN_BALLOTS
-from rooms.commands_minutes import RecordAdoption
+from rooms.commands_minutes import NotePreviousAdopted, RecordAdoption
+from rooms.events_minutes import MinutesCarried
 from rooms.permissions import SYSTEM
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class Hub:
                 if room is None:
                     return None
                 room.on_certified = self._certified
+                room.on_adopted = self._adopted
                 self._rooms[meeting_id] = room
                 if self.on_load is not None:
                     self.on_load({d.file for d in room.committed.documents.values() if d.file is not None})
@@ -105,6 +107,43 @@ class Hub:
             await outcome.seq
         elif outcome is not None:
             log.warning("the adoption of %s's minutes by %s was refused: %s", previous, by, outcome.message)
+
+    def _adopted(self, meeting: str, by: str | None, at: int) -> None:
+        task = asyncio.create_task(self._tell_followers(meeting, by, at))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def followers(self, meeting: str) -> list[str]:
+        """The meetings that follow ``meeting`` (their item 2 certifies its minutes), from the log."""
+        rows = await self.store.fetchall(
+            "SELECT meeting_id, frame FROM events WHERE type = ? ORDER BY meeting_id, seq", (MinutesCarried.TYPE,)
+        )
+        found = []
+        for meeting_id, frame in rows:
+            event = protocol.decode(frame, len(frame))["event"]
+            if event.get("previous") == meeting and meeting_id not in found:
+                found.append(meeting_id)
+        return found
+
+    async def _tell_followers(self, meeting: str, by: str | None, at: int) -> None:
+        """The minutes of ``meeting`` were adopted: the meetings that follow it do not certify them
+        again (the one that certified them ignores the news: rooms/minutes.py)."""
+        try:
+            following = await self.followers(meeting)
+        except Exception:  # the store is closing: the next start-up has the same log
+            log.exception("could not find the meetings that follow %s", meeting)
+            return
+        for follower in following:
+            room = await self.room(follower)
+            if room is None:
+                continue
+            try:
+                outcome = room.execute(SYSTEM, NotePreviousAdopted(meeting, by, at))
+            except RoomFailed:
+                log.error("could not tell meeting %s that the minutes of %s were adopted", follower, meeting)
+                continue
+            if isinstance(outcome, Accepted):
+                await outcome.seq
 
     @property
     def connections(self) -> int:

@@ -32,7 +32,7 @@ from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
 from rooms.events import Event, MeetingClosed, event_from_wire
-from rooms.events_minutes import MinutesCertified, MinutesCirculated
+from rooms.events_minutes import MinutesAdopted, MinutesCertified, MinutesCirculated
 from rooms.events_votes import BallotCast
 from rooms.minutes_view import reads_drafts
 from rooms.model import MeetingState, Presence
@@ -131,6 +131,9 @@ class LiveRoom:
         # Called once a certification of the previous meeting's minutes is committed: (previous
         # meeting, this meeting, corrections). The hub records the adoption in that meeting.
         self.on_certified: Callable[[str, str, str], None] | None = None
+        # Called once this meeting's minutes are adopted: (this meeting, by which meeting or None
+        # for circulation, when). The hub tells the meetings that follow it (previous_minutes_adopted).
+        self.on_adopted: Callable[[str, str | None, int], None] | None = None
 
     @classmethod
     async def load(
@@ -316,6 +319,8 @@ class LiveRoom:
                     self.closed_at = ts
                 if isinstance(event, MinutesCertified) and self.on_certified is not None:
                     self.on_certified(event.meeting, self.id, event.corrections)
+                if isinstance(event, MinutesAdopted) and self.on_adopted is not None:
+                    self.on_adopted(self.id, event.by, event.at)
 
         try:
             job = WriteJob(

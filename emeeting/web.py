@@ -16,8 +16,8 @@ from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
 from emeeting.origins import cross_site, origin_allowed
 from emeeting.services import Services
-from rooms.commands_minutes import CarryForward
-from rooms.minutes_model import MAX_CARRIED
+from rooms.commands_minutes import CarryForward, NotePreviousAdopted
+from rooms.minutes_model import MAX_CARRIED, MinutesStatus
 from rooms.model import Member
 from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
@@ -267,6 +267,11 @@ async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str)
     accepted = room.execute(SYSTEM, CarryForward(previous.id, actions[:MAX_CARRIED]))
     if isinstance(accepted, Accepted):
         await accepted.seq
+    if minutes.status is MinutesStatus.ADOPTED and minutes.adopted_at is not None:
+        # Adopted already (by circulation): the new meeting does not certify them again.
+        noted = room.execute(SYSTEM, NotePreviousAdopted(previous.id, minutes.adopted_by, minutes.adopted_at))
+        if isinstance(noted, Accepted):
+            await noted.seq
 
 
 def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:

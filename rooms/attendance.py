@@ -3,7 +3,17 @@ the quorum rule and conflicts of interest.
 
 A member's device joining checks them in (the server sends :class:`CheckIn`); the
 secretary confirms or corrects the record. Leaving is said, not guessed: a tablet
-that loses its Wi-Fi for a minute has not left the meeting.
+that loses its Wi-Fi for a minute has not left the meeting. A substitute recorded while the
+meeting is open holds the seat from then on: the member's record is present.
+
+The record is the record (issue 17): after the close, the secretary may still correct the
+attendance until the minutes are adopted; each correction is an ``attendance_corrected`` event
+(who, when, what) after the events it made, which voids the minutes' signatures and is listed in
+the minutes. No time is taken from the clock after the close: a member marked present then has
+no arrival time (it is not known), one marked departed no departure time, and a time the
+secretary types must not be after the close. After the adoption nothing here changes
+(``record_adopted``); conflicts of interest and leaving end with the meeting (``meeting_closed``).
+The quorum rule is no part of the record and stays as it always was.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from rooms.commands import (
 )
 from rooms.events import Event
 from rooms.events_attendance import (
+    AttendanceCorrected,
     AttendanceRecorded,
     ConflictDeclared,
     ConflictWithdrawn,
@@ -32,11 +43,19 @@ from rooms.events_attendance import (
     QuorumSet,
     SubstituteSet,
 )
+from rooms.minutes_model import AttendanceCorrection, CorrectionKind, MinutesStatus
 from rooms.model import Attendance, MeetingState, MeetingStatus, Member, Presence, Quorum, Role, Substitute, VoteStatus
 from rooms.refusals import Refusal, Rejection
 
 AttendanceEvent = (
-    MembersArrived | AttendanceRecorded | SubstituteSet | GuestAdded | QuorumSet | ConflictDeclared | ConflictWithdrawn
+    MembersArrived
+    | AttendanceRecorded
+    | SubstituteSet
+    | GuestAdded
+    | QuorumSet
+    | ConflictDeclared
+    | ConflictWithdrawn
+    | AttendanceCorrected
 )
 ORGANISERS = frozenset({Role.CHAIR, Role.SECRETARY})
 
@@ -58,9 +77,41 @@ def recused(state: MeetingState, member: str, item: str) -> bool:
 def decide(
     state: MeetingState, actor: str, command: AttendanceCommand | ConflictCommand, now: int
 ) -> list[Event] | Rejection:
+    # The quorum rule is no part of the record (the minutes do not print it): it is never frozen.
+    if state.status is not MeetingStatus.CLOSED or isinstance(command, CheckIn | SetQuorum):
+        return _decide(state, actor, command, now)
+    if state.minutes.status is MinutesStatus.ADOPTED:
+        return Rejection(
+            Refusal.RECORD_ADOPTED,
+            "the minutes were adopted: the attendance no longer changes "
+            "(a correction is a new version of the minutes, certified by the next meeting)",
+        )
+    if isinstance(command, DeclareConflict | WithdrawConflict | LeaveMeeting):
+        return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed: this is decided during the meeting")
+    decided = _decide(state, actor, command, now)
+    if isinstance(decided, Rejection) or not decided:
+        return decided
+    return [*decided, _correction(actor, command, now)]
+
+
+def _correction(actor: str, command: AttendanceCommand | ConflictCommand, now: int) -> AttendanceCorrected:
+    match command:
+        case RecordAttendance(member=member, status=status):
+            return AttendanceCorrected(actor, now, CorrectionKind.ATTENDANCE, member, status.value, "")
+        case SetSubstitute(member=member, name=name):
+            return AttendanceCorrected(actor, now, CorrectionKind.SUBSTITUTE, member, "", name.strip())
+        case AddGuest(guest=guest, name=name):
+            return AttendanceCorrected(actor, now, CorrectionKind.GUEST, guest, "", name.strip())
+    raise AssertionError(f"no correction for {command!r}")  # pragma: no cover
+
+
+def _decide(
+    state: MeetingState, actor: str, command: AttendanceCommand | ConflictCommand, now: int
+) -> list[Event] | Rejection:
+    closed = state.status is MeetingStatus.CLOSED
     match command:
         case CheckIn(members=members):
-            if state.status is MeetingStatus.CLOSED:
+            if closed:
                 return []
             arriving = tuple(
                 m
@@ -83,14 +134,23 @@ def decide(
         case SetSubstitute(member=member, name=name, position=position):
             if member not in state.members:
                 return _unknown_member(member)
-            return [SubstituteSet(member, name.strip(), position.strip())]
+            events: list[Event] = [SubstituteSet(member, name.strip(), position.strip())]
+            # A substitute recorded in (or after) the meeting attended: the seat is present. Before
+            # the opening the substitute is expected, and present once checked in.
+            away = state.attendance_of(member).status not in (Presence.PRESENT, Presence.DEPARTED)
+            if name.strip() and away and state.status is not MeetingStatus.SCHEDULED:
+                events.append(AttendanceRecorded(member, Presence.PRESENT, None if closed else now, None, "", True))
+            return events
         case AddGuest(guest=guest, name=name, position=position):
             if guest in state.members or guest.startswith("@"):
                 return Rejection(Refusal.MEMBER_EXISTS, f"there is already a member {guest!r}")
             if not name.strip():
                 return Rejection(Refusal.INVALID_ATTENDANCE, "a guest needs a name")
             here = now if state.status is MeetingStatus.OPEN else None
-            return [GuestAdded(Member(guest, name.strip(), position.strip(), Role.GUEST, voting=False), here)]
+            guest_added = GuestAdded(Member(guest, name.strip(), position.strip(), Role.GUEST, voting=False), here)
+            if closed:  # added after the close: they attended, at a time not known
+                return [guest_added, AttendanceRecorded(guest, Presence.PRESENT, None, None, "", True)]
+            return [guest_added]
         case SetQuorum(count=count, num=num, den=den):
             rule = Quorum(count, num, den)
             voting = len(state.voting_members())
@@ -114,16 +174,21 @@ def _record(state: MeetingState, command: RecordAttendance, now: int) -> list[Ev
         return _unknown_member(command.member)
     old = state.attendance_of(command.member)
     arrived, departed = command.arrived_at, command.departed_at
+    # After the close "now" is no time of the meeting: a time not typed is not known.
+    clock = None if state.status is MeetingStatus.CLOSED else now
     match command.status:
         case Presence.PRESENT:
-            arrived, departed = arrived or old.arrived_at or now, None
+            arrived, departed = arrived or old.arrived_at or clock, None
         case Presence.DEPARTED:
-            departed = departed or old.departed_at or now
+            departed = departed or old.departed_at or clock
             arrived = arrived or old.arrived_at or departed
         case Presence.ABSENT | Presence.EXPECTED:
             arrived = departed = None
     if arrived is not None and departed is not None and departed < arrived:
         return Rejection(Refusal.INVALID_ATTENDANCE, "a member cannot leave before they arrived")
+    closed_at = state.closed_at
+    if closed_at is not None and any(t is not None and t > closed_at for t in (arrived, departed)):
+        return Rejection(Refusal.INVALID_ATTENDANCE, "the meeting had closed by then: times are within the meeting")
     reason = command.reason.strip() if command.status is Presence.ABSENT else ""
     return [AttendanceRecorded(command.member, command.status, arrived, departed, reason, confirmed=True)]
 
@@ -189,4 +254,12 @@ def apply(state: MeetingState, event: AttendanceEvent, seq: int) -> MeetingState
         case ConflictWithdrawn(member=member, item=item):
             conflicts = {key: hide for key, hide in state.conflicts.items() if key != (member, item)}
             return replace(state, seq=seq, conflicts=conflicts)
+        case AttendanceCorrected(by=by, at=at, kind=kind, member=member, status=status, name=name):
+            # The signatures were given to the record as it was: they are void.
+            corrections = (
+                *state.minutes.attendance_corrections,
+                AttendanceCorrection(by, at, kind, member, status, name),
+            )
+            minutes = replace(state.minutes, signatures=(), attendance_corrections=corrections)
+            return replace(state, seq=seq, minutes=minutes)
     return replace(state, seq=seq, attendance=attendance)

@@ -30,6 +30,7 @@ from rooms.commands_minutes import (
     CertifyMinutes,
     CirculateMinutes,
     EditMinutes,
+    NotePreviousAdopted,
     RecordAdoption,
     RemoveAction,
     SetAction,
@@ -408,7 +409,9 @@ DeviceCommand = (
     | AdoptMinutes
     | CertifyMinutes
 )
-ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward
+ServerCommand = (
+    AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward | NotePreviousAdopted
+)
 Command = DeviceCommand | ServerCommand
 
 COMMAND_TYPES: dict[str, type[DeviceCommand]] = {

@@ -133,5 +133,16 @@ class CarryForward:
             raise ValueError(f"at most {MAX_CARRIED} action items are carried")
 
 
+@dataclass(frozen=True, slots=True)
+class NotePreviousAdopted:
+    """The minutes of ``meeting`` were adopted by circulation (``by`` None) or by another meeting,
+    at ``at`` (sent to the meetings that follow it, and when one is created after it)."""
+
+    TYPE: ClassVar[str] = "note_previous_adopted"
+    meeting: str
+    by: str | None
+    at: int
+
+
 MinutesCommand = EditMinutes | SetAction | RemoveAction | CirculateMinutes | SignMinutes | AdoptMinutes | CertifyMinutes
-ServerMinutesCommand = RecordAdoption | CarryForward
+ServerMinutesCommand = RecordAdoption | CarryForward | NotePreviousAdopted

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from rooms import fields
 from rooms.events_attendance import (
+    AttendanceCorrected,
     AttendanceRecorded,
     ConflictDeclared,
     ConflictWithdrawn,
@@ -32,6 +33,7 @@ from rooms.events_minutes import (
     MinutesCirculated,
     MinutesEdited,
     MinutesSigned,
+    PreviousMinutesAdopted,
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member
@@ -142,14 +144,18 @@ class PageShown:
 
 @dataclass(frozen=True, slots=True)
 class MeetingClosed:
+    """The chair closed the meeting at ``at`` (ms; nil in a log written before it was recorded):
+    no attendance time is ever after it (rooms/attendance.py)."""
+
     TYPE: ClassVar[str] = "meeting_closed"
+    at: int | None = None
 
     def to_wire(self) -> dict[str, Any]:
-        return {"type": self.TYPE}
+        return {"type": self.TYPE} if self.at is None else {"type": self.TYPE, "at": self.at}
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> MeetingClosed:
-        return cls()
+        return cls(fields.optional_integer(body, "at", maximum=2**53) if "at" in body else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +294,8 @@ Event = (
     | MinutesAdopted
     | MinutesCertified
     | MinutesCarried
+    | PreviousMinutesAdopted
+    | AttendanceCorrected
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -325,6 +333,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MinutesAdopted,
         MinutesCertified,
         MinutesCarried,
+        PreviousMinutesAdopted,
+        AttendanceCorrected,
     )
 }
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.minutes_model import CorrectionKind
 from rooms.model import Member, Presence, Role
 
 MAX_TITLE = 200  # characters of a committee title (rooms/offices.py)
@@ -182,3 +183,43 @@ class ConflictWithdrawn:
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> ConflictWithdrawn:
         return cls(member=fields.ident(body, "member"), item=fields.ident(body, "item"))
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceCorrected:
+    """The attendance was corrected after the meeting closed (the events before this one in the
+    same command say how): ``by`` corrected it at ``at``. The minutes list it, and it voids the
+    signatures: they were given to the record as it was (rooms/attendance.py)."""
+
+    TYPE: ClassVar[str] = "attendance_corrected"
+    by: str
+    at: int
+    kind: CorrectionKind
+    member: str
+    status: str  # the member's presence now (a Presence value); "" for a substitute or a guest
+    name: str  # the substitute's or the guest's name; ""
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "type": self.TYPE,
+            "by": self.by,
+            "at": self.at,
+            "kind": self.kind.value,
+            "member": self.member,
+            "status": self.status,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> AttendanceCorrected:
+        status = fields.text(body, "status", empty=True)
+        if status and status not in {p.value for p in Presence}:
+            raise fields.FieldError("status", "must be a presence or empty")
+        return cls(
+            by=fields.ident(body, "by"),
+            at=fields.integer(body, "at", maximum=MAX_TIME),
+            kind=fields.choice(body, "kind", CorrectionKind),
+            member=fields.ident(body, "member"),
+            status=status,
+            name=fields.text(body, "name", empty=True),
+        )

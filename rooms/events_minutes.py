@@ -180,6 +180,28 @@ class MinutesCarried:
         return cls(fields.ident(body, "previous"), tuple(Action.from_wire(a) for a in actions))
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousMinutesAdopted:
+    """The minutes of ``meeting`` (the one this meeting follows) were adopted elsewhere: by
+    circulation (``by`` nil) or by another meeting. This meeting does not certify them again."""
+
+    TYPE: ClassVar[str] = "previous_minutes_adopted"
+    meeting: str
+    by: str | None
+    at: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "meeting": self.meeting, "by": self.by, "at": self.at}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> PreviousMinutesAdopted:
+        return cls(
+            fields.ident(body, "meeting"),
+            fields.optional_ident(body, "by"),
+            fields.integer(body, "at", maximum=MAX_TIME),
+        )
+
+
 MinutesEvent = (
     MinutesEdited
     | ActionSet
@@ -189,6 +211,7 @@ MinutesEvent = (
     | MinutesAdopted
     | MinutesCertified
     | MinutesCarried
+    | PreviousMinutesAdopted
 )
 MINUTES_EVENTS: tuple[type[MinutesEvent], ...] = (
     MinutesEdited,
@@ -199,4 +222,5 @@ MINUTES_EVENTS: tuple[type[MinutesEvent], ...] = (
     MinutesAdopted,
     MinutesCertified,
     MinutesCarried,
+    PreviousMinutesAdopted,
 )

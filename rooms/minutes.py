@@ -18,6 +18,7 @@ from rooms.commands_minutes import (
     CirculateMinutes,
     EditMinutes,
     MinutesCommand,
+    NotePreviousAdopted,
     RecordAdoption,
     RemoveAction,
     ServerMinutesCommand,
@@ -34,6 +35,7 @@ from rooms.events_minutes import (
     MinutesEdited,
     MinutesEvent,
     MinutesSigned,
+    PreviousMinutesAdopted,
 )
 from rooms.minutes_model import MAX_ACTIONS, ItemMinutes, Minutes, MinutesField, MinutesStatus, Signed, SignerRole
 from rooms.model import MeetingState, MeetingStatus, Role
@@ -109,6 +111,13 @@ def decide(
                 return Rejection(Refusal.NO_PREVIOUS_MINUTES, "this meeting does not follow another one")
             if minutes.certified is not None:
                 return Rejection(Refusal.MINUTES_ADOPTED, "this meeting certified the previous minutes already")
+            if minutes.previous_adopted_at is not None:
+                how = "by circulation" if minutes.previous_adopted_by is None else "by another meeting"
+                return Rejection(
+                    Refusal.PREVIOUS_MINUTES_ADOPTED,
+                    f"the previous meeting's minutes were adopted {how}: they are not certified again "
+                    "(a correction is a new version of them, recorded under this item's minutes)",
+                )
             if state.status is not MeetingStatus.OPEN:
                 return Rejection(Refusal.MEETING_NOT_OPEN, "the minutes are certified during the meeting")
             shown = state.item(state.current_item) if state.current_item else None
@@ -121,6 +130,13 @@ def decide(
             return [MinutesAdopted(by, corrections.strip(), now)]
         case CarryForward(previous=previous, actions=actions):
             return [MinutesCarried(previous, actions)]
+        case NotePreviousAdopted(meeting=meeting, by=by, at=at):
+            # Only about the meeting this one follows, once; this meeting's own certification is not news.
+            if meeting != minutes.previous or by == state.id or minutes.certified is not None:
+                return []
+            if minutes.previous_adopted_at is not None:
+                return []
+            return [PreviousMinutesAdopted(meeting, by, at)]
 
 
 def apply(state: MeetingState, event: MinutesEvent, seq: int) -> MeetingState:
@@ -165,6 +181,8 @@ def apply(state: MeetingState, event: MinutesEvent, seq: int) -> MeetingState:
             minutes = replace(minutes, certified=corrections)
         case MinutesCarried(previous=previous, actions=actions):
             minutes = replace(minutes, previous=previous, carried=actions)
+        case PreviousMinutesAdopted(by=by, at=at):
+            minutes = replace(minutes, previous_adopted_at=at, previous_adopted_by=by)
     return replace(state, seq=seq, minutes=minutes)
 
 

@@ -111,6 +111,38 @@ class ItemMinutes:
         return fields.ident(body, "item"), minutes
 
 
+class CorrectionKind(enum.StrEnum):
+    """What an attendance correction after the close changed (rooms/attendance.py)."""
+
+    ATTENDANCE = "attendance"  # a member's presence (``status``: what it now is)
+    SUBSTITUTE = "substitute"  # who attended in a member's place (``name``; "" for nobody)
+    GUEST = "guest"  # a guest who attended (``name``)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceCorrection:
+    """The attendance corrected after the meeting closed: who corrected it, when, and what.
+    ``status`` is a Presence value ("" for a substitute or a guest); ``name`` the substitute's or
+    the guest's name as typed."""
+
+    by: str
+    at: int
+    kind: CorrectionKind
+    member: str
+    status: str
+    name: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "at": self.at,
+            "kind": self.kind.value,
+            "member": self.member,
+            "status": self.status,
+            "name": self.name,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Signed:
     """A typed signature: who (their name and position as their invitation says), as what, when."""
@@ -143,6 +175,12 @@ class Minutes:
     previous: str | None = None  # the meeting whose minutes this meeting certifies (its item 2)
     carried: tuple[Action, ...] = ()  # the previous meeting's action items, for item 3
     certified: str | None = None  # the corrections with which this meeting certified the previous minutes
+    # The attendance corrected after the close (each voided the signatures), in order.
+    attendance_corrections: tuple[AttendanceCorrection, ...] = ()
+    # The previous minutes were adopted elsewhere (by circulation: ``previous_adopted_by`` None):
+    # this meeting does not certify them again.
+    previous_adopted_at: int | None = None
+    previous_adopted_by: str | None = None
 
     def item(self, item: str) -> ItemMinutes:
         return self.items.get(item, EMPTY)
@@ -165,6 +203,9 @@ class Minutes:
             "previous": self.previous,
             "carried": [a.to_wire() for a in self.carried],
             "certified": self.certified,
+            "attendance_corrections": [c.to_wire() for c in self.attendance_corrections],
+            "previous_adopted_at": self.previous_adopted_at,
+            "previous_adopted_by": self.previous_adopted_by,
         }
 
 

@@ -324,6 +324,7 @@ class MeetingState:
     votes: Mapping[str, Vote] = field(default_factory=dict)
     presenter: tuple[Stroke, ...] = ()  # the presenter's pen, on every device
     minutes: Minutes = field(default_factory=Minutes)
+    closed_at: int | None = None  # when the chair closed it (ms); None before, or in a log older than that
 
     def attendance_of(self, member: str) -> Attendance:
         return self.attendance.get(member, NOT_ARRIVED)

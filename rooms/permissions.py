@@ -39,6 +39,7 @@ from rooms.commands_minutes import (
     CertifyMinutes,
     CirculateMinutes,
     EditMinutes,
+    NotePreviousAdopted,
     RecordAdoption,
     RemoveAction,
     SetAction,
@@ -48,7 +49,14 @@ from rooms.model import Role
 
 SYSTEM = "@server"  # the actor of commands the server issues itself; no member id starts with "@"
 SYSTEM_COMMANDS = frozenset(
-    {MarkPagesReady.TYPE, MarkPageFailed.TYPE, CheckIn.TYPE, RecordAdoption.TYPE, CarryForward.TYPE}
+    {
+        MarkPagesReady.TYPE,
+        MarkPageFailed.TYPE,
+        CheckIn.TYPE,
+        RecordAdoption.TYPE,
+        CarryForward.TYPE,
+        NotePreviousAdopted.TYPE,
+    }
 )
 
 CHAIR = frozenset({Role.CHAIR})

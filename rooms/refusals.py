@@ -58,6 +58,9 @@ class Refusal(enum.StrEnum):
     TOO_MANY_ACTIONS = "too_many_actions"
     NO_PREVIOUS_MINUTES = "no_previous_minutes"
     WRONG_AGENDA_ITEM = "wrong_agenda_item"
+    # the record is the record (rooms/attendance.py, rooms/minutes.py)
+    RECORD_ADOPTED = "record_adopted"  # the minutes are adopted: the attendance no longer changes
+    PREVIOUS_MINUTES_ADOPTED = "previous_minutes_adopted"  # adopted by circulation: not certified again
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from rooms.commands_minutes import (
     CertifyMinutes,
     CirculateMinutes,
     EditMinutes,
+    NotePreviousAdopted,
     RecordAdoption,
     RemoveAction,
     SetAction,
@@ -45,6 +46,7 @@ from rooms.commands_minutes import (
 )
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.events_attendance import (
+    AttendanceCorrected,
     AttendanceRecorded,
     ConflictDeclared,
     ConflictWithdrawn,
@@ -63,6 +65,7 @@ from rooms.events_minutes import (
     MinutesCirculated,
     MinutesEdited,
     MinutesSigned,
+    PreviousMinutesAdopted,
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import FieldError
@@ -179,7 +182,7 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
                 return Rejection(Refusal.VOTE_OPEN, f"close the open vote {vote.title!r} first")
             if (tied := votes.awaiting_casting_vote(state)) is not None:
                 return Rejection(Refusal.TIE_UNBROKEN, f"the vote {tied.title!r} is tied: give the casting vote first")
-            return [MeetingClosed()]
+            return [MeetingClosed(now)]
         case SetAgendaItem(item=item_id):
             if (refused := _require_open(state)) is not None:
                 return refused
@@ -222,6 +225,7 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
             | CertifyMinutes()
             | RecordAdoption()
             | CarryForward()
+            | NotePreviousAdopted()
         ):
             decided = minutes.decide(state, actor, command, now)
             return decided if isinstance(decided, Rejection) else list(decided)
@@ -251,8 +255,8 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             raise InvalidMeeting("meeting_created can only start a log")
         case MeetingOpened():
             return replace(state, seq=seq, status=MeetingStatus.OPEN)
-        case MeetingClosed():
-            return replace(state, seq=seq, status=MeetingStatus.CLOSED, current_page=None)
+        case MeetingClosed(at=at):
+            return replace(state, seq=seq, status=MeetingStatus.CLOSED, current_page=None, closed_at=at)
         case AgendaItemSet(item=item_id):
             page = state.current_page
             if page is not None and state.documents[page.document].item not in (None, item_id):
@@ -268,6 +272,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             | QuorumSet()
             | ConflictDeclared()
             | ConflictWithdrawn()
+            | AttendanceCorrected()
         ):
             return attendance.apply(state, event, seq)
         case VoteOpened() | BallotCast() | VoteClosed() | TieBroken():
@@ -283,6 +288,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             | MinutesAdopted()
             | MinutesCertified()
             | MinutesCarried()
+            | PreviousMinutesAdopted()
         ):
             return minutes.apply(state, event, seq)
         case _:

@@ -149,7 +149,8 @@ CASES: dict[str, Case] = {
         "record_attendance", {"member": "other", "status": "absent", "reason": "ลาป่วย"}, "attendance_recorded", OPEN
     ),
     "leave_meeting": Case("leave_meeting", {}, "attendance_recorded", OPEN),
-    "set_substitute": Case("set_substitute", {"member": "other", "name": "นายผู้แทน มาแทน"}, "substitute_set", OPEN),
+    # For a member who is here: for one who is not, the substitute also checks the seat in (two events).
+    "set_substitute": Case("set_substitute", {"member": "member", "name": "นายผู้แทน มาแทน"}, "substitute_set", OPEN),
     "add_guest": Case("add_guest", {"guest": "g-new", "name": "นางสาวแขก ใหม่"}, "guest_added", OPEN),
     "set_quorum": Case("set_quorum", {"num": 2, "den": 3}, "quorum_set", OPEN),
     "declare_conflict": Case("declare_conflict", {"item": "y"}, "conflict_declared", OPEN),

@@ -38,7 +38,9 @@ REFUSALS = frozenset(r.value for r in Refusal)
 # uvicorn logs an ERROR with a traceback for each text frame that is not UTF-8 (then closes
 # with 1007, as it should); emeeting.app.QuietBadText makes it a warning, so any is a failure.
 UVICORN_1007 = "Invalid UTF-8 sequence received from client."
-SYSTEM_EVENTS = frozenset({"members_arrived", "pages_ready", "page_failed", "ballot_cast", "minutes_adopted"})
+SYSTEM_EVENTS = frozenset(
+    {"members_arrived", "pages_ready", "page_failed", "ballot_cast", "minutes_adopted", "previous_minutes_adopted"}
+)
 
 
 class Aborted(RuntimeError):

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from emeeting.dates import DEFAULT_TIMEZONE, THAI_MONTHS, buddhist_year, local, meeting_zone, thai_date, thai_time
-from emeeting.minutes import markup
+from emeeting.minutes import corrections, markup
 from emeeting.minutes.document import (
     Block,
     ItemSection,
@@ -142,7 +142,8 @@ def build(
             (Paragraph((Run(minutes.corrections),), label=w["adopted_with"]),)
             if minutes.status is MinutesStatus.ADOPTED and minutes.corrections
             else ()
-        ),
+        )
+        + corrections.blocks(state, lang, zone),
         watermark="" if minutes.status is MinutesStatus.ADOPTED else w["draft"],
         thai_digits=thai_digits,
         meta={"author": info.organisation, "subject": info.title, "version": str(minutes.version)},

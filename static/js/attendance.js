@@ -3,6 +3,7 @@
 // conflicts of interest, and the CSV exports. docs/protocol.md sections 6, 8 and 14.7.
 
 import { agendaLabel, errorText, formatClock, shown, t } from "./i18n.js";
+import { recordBanner, recordState } from "./record.js";
 import { quorumOf } from "./state.js";
 import { fill, h, toast } from "./ui.js";
 
@@ -22,7 +23,8 @@ export class AttendancePanel {
   draw() {
     const s = this.client.state;
     if (!s) return fill(this.el);
-    const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, document.documentElement.lang]);
+    const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, s.status, s.minutes.status,
+      document.documentElement.lang]);
     if (key === this.key) return;
     this.key = key;
     const q = quorumOf(s);
@@ -31,18 +33,22 @@ export class AttendancePanel {
     fill(this.el,
       h("div", { class: "att-head" },
         h("p", { class: `quorum-line ${q.met ? "ok" : "warn"}`, text: t(q.met ? "quorum.met" : "quorum.not_met", { p: q.present, r: q.required }) }),
-        h("p", { class: "muted small", text: t("att.summary", { p: count("present"), a: count("absent"), e: count("expected") }) })),
+        h("p", { class: "muted small", text: t("att.summary", { p: count("present"), a: count("absent"), e: count("expected") }) }),
+        recordBanner(s)),
       h("table", { class: "att-table" }, h("tbody", {}, ...rows)),
       this.tools(s));
   }
 
   row(s, member, a) {
+    // The record is the record: after the adoption nothing here changes (the banner says why); after
+    // the close a change is a correction, and conflicts of interest are over.
+    const frozen = recordState(s) === "adopted" || null;
     const when = [];
     if (a.arrived_at) when.push(t("att.arrived", { time: formatClock(a.arrived_at) }));
     if (a.departed_at) when.push(t("att.left", { time: formatClock(a.departed_at) }));
     const conflicts = s.conflicts.filter((c) => c.member === member.id)
       .map((c) => t("att.conflict_on", { n: (s.agenda.find((i) => i.id === c.item) || { number: "?" }).number }));
-    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status" },
+    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status", disabled: frozen },
       ...STATUSES.map((st) => h("option", { value: st, text: t(`att.${st}`), selected: a.status === st || null })));
     status.addEventListener("change", () => {
       const extra = {};
@@ -53,14 +59,14 @@ export class AttendancePanel {
       }
       this.client.recordAttendance(member.id, status.value, extra).catch(refused);
     });
-    const substitute = h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), onclick: () => {
+    const substitute = h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), disabled: frozen, onclick: () => {
       const name = prompt(t("att.substitute_name"), a.substitute ? a.substitute.name : "");
       if (name == null) return;
       const position = name ? prompt(t("att.substitute_position"), a.substitute ? a.substitute.position : "") || "" : "";
       this.client.setSubstitute(member.id, name.trim(), position.trim()).catch(refused);
     } });
     const confirmButton = a.status === "present" && !a.confirmed
-      ? h("button", { class: "btn small", type: "button", title: t("att.unconfirmed"), text: t("att.confirm"),
+      ? h("button", { class: "btn small", type: "button", title: t("att.unconfirmed"), text: t("att.confirm"), disabled: frozen,
         onclick: () => this.client.recordAttendance(member.id, "present").catch(refused) })
       : null;
     return h("tr", { class: `att-row status-${a.status}`, "data-member": member.id },
@@ -71,7 +77,7 @@ export class AttendancePanel {
       h("td", { class: "att-when" }, h("span", { text: when.join(" · ") }),
         a.status === "absent" && a.reason ? h("span", { class: "att-reason", text: a.reason }) : null),
       h("td", {}, h("div", { class: "att-actions" }, status, confirmButton, substitute,
-        s.current_item ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
+        s.current_item && s.status !== "closed" ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
           onclick: () => {
             const item = s.agenda.find((i) => i.id === s.current_item);
             if (confirm(`${shown(member.name)}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
@@ -81,9 +87,11 @@ export class AttendancePanel {
   }
 
   tools(s) {
-    const name = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_name") });
-    const position = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_position") });
-    const guest = h("form", { class: "att-guest" }, name, position, h("button", { class: "btn", type: "submit", text: t("att.add_guest") }));
+    const frozen = recordState(s) === "adopted" || null;
+    const name = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_name"), disabled: frozen });
+    const position = h("input", { type: "text", maxlength: "500", placeholder: t("att.guest_position"), disabled: frozen });
+    const guest = h("form", { class: "att-guest" }, name, position,
+      h("button", { class: "btn", type: "submit", text: t("att.add_guest"), disabled: frozen, title: frozen && t("record.frozen") }));
     guest.addEventListener("submit", (e) => {
       e.preventDefault();
       if (!name.value.trim()) return;

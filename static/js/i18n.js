@@ -4,6 +4,7 @@
 // data-i18n="key" get their textContent from the dictionary; a "langchange" event is sent on
 // `document` when the language changes so that scripts can redraw what they built themselves.
 
+import { RECORD_WORDS } from "./words_record.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 
 const STORAGE_KEY = "emeeting.lang";
@@ -11,6 +12,7 @@ export const LANGS = ["th", "en"];
 
 const WORDS = {
   ...UPLOAD_WORDS,
+  ...RECORD_WORDS, // the frozen record (words_record.js)
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],

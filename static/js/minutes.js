@@ -5,6 +5,7 @@
 
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
+import { correctionsBox, previousAdopted } from "./record.js";
 import { bootData, connectionBadge, fill, h, langButton, scheduler, toast } from "./ui.js";
 
 const SAVE_AFTER = 1200; // ms after the last keystroke
@@ -179,6 +180,7 @@ function render() {
   }));
   for (const editor of editors.values()) editor.refresh();
   renderItem(s, s.agenda.find((i) => i.id === current));
+  fill($("record-notes"), correctionsBox(s)); // the attendance corrected after the close (record.js), above every item
   showSaveState();
 }
 
@@ -189,7 +191,7 @@ function renderItem(s, item) {
   const adopted = s.minutes.status === "adopted";
   if (shownItem !== item.id) {
     shownItem = item.id;
-    const parts = [h("h2", { text: `${agendaLabel(item)}  ${item.title}` })];
+    const parts = [h("div", { id: "record-notes" }), h("h2", { text: `${agendaLabel(item)}  ${item.title}` })];
     for (const field of FIELDS) {
       const editor = editorFor(item.id, field);
       parts.push(h("label", { class: "field-label", text: t(`minutes.${field}`) }), editor.area, editor.panel);
@@ -247,6 +249,8 @@ function certifyBox(s) {
   const corrections = h("textarea", { rows: 2, maxlength: 20000, placeholder: t("minutes.corrections"), "data-testid": "corrections" });
   const shown = s.agenda.find((i) => i.id === s.current_item);
   const can = isChair && s.status === "open" && shown && shown.number === "2";
+  const elsewhere = previousAdopted(s); // adopted by circulation: not certified again
+  if (s.minutes.certified == null && elsewhere) return h("div", { class: "certify" }, h("h3", { text: t("minutes.certify_title") }), elsewhere);
   return h("div", { class: "certify" },
     h("h3", { text: t("minutes.certify_title") }),
     s.minutes.certified != null

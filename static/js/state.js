@@ -11,6 +11,7 @@ export const KNOWN_EVENTS = new Set([
   "presenter_drew", "presenter_cleared",
   "minutes_edited", "action_set", "action_removed", "minutes_circulated", "minutes_signed", "minutes_adopted",
   "minutes_certified", "minutes_carried", "minutes_drafted",
+  "attendance_corrected", "previous_minutes_adopted", // the frozen record (issue 17)
 ]);
 
 function sortedUnion(list, more) {
@@ -40,6 +41,7 @@ export function startState(event) {
     minutes: {
       status: "draft", version: 1, items: [], signatures: [], adopted_at: null, adopted_by: null, corrections: "",
       previous: null, carried: [], certified: null,
+      attendance_corrections: [], previous_adopted_at: null, previous_adopted_by: null,
     },
   };
 }
@@ -221,6 +223,17 @@ export function applyEvent(state, event) {
     case "minutes_carried":
       state.minutes.previous = event.previous;
       state.minutes.carried = event.actions;
+      return true;
+    // The frozen record (issue 17): a correction after the close voids the signatures.
+    case "attendance_corrected": {
+      const { by, at, kind, member, status, name } = event;
+      state.minutes.attendance_corrections.push({ by, at, kind, member, status, name });
+      state.minutes.signatures = [];
+      return true;
+    }
+    case "previous_minutes_adopted":
+      state.minutes.previous_adopted_at = event.at;
+      state.minutes.previous_adopted_by = event.by;
       return true;
     case "presenter_drew":
       state.presenter.push(event.stroke);

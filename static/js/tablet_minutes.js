@@ -3,6 +3,7 @@
 // and the tablet says that the minutes will be readable once the secretary circulates them.
 
 import { agendaLabel, t } from "./i18n.js";
+import { correctionsBox } from "./record.js";
 import { fill, h, toast } from "./ui.js";
 
 const FIELDS = ["notes", "dissent", "resolution"];
@@ -42,6 +43,7 @@ export function mountMinutes(client, { button, dialog }) {
     const link = (format) => h("a", { class: "btn ghost", href: client.apiUrl(`/minutes.${format}?lang=${document.documentElement.lang === "en" ? "en" : "th"}`), download: "", text: t(`minutes.as_${format}`) });
     fill(dialog, head,
       h("p", { class: "small", text: t(m.status === "adopted" ? "minutes.adopted_note" : "minutes.circulated_note") }),
+      correctionsBox(s), // the attendance corrected after the close: part of what is circulated
       h("div", { class: "minutes-body", "data-testid": "tablet-minutes-body" }, body),
       h("div", { class: "minutes-dialog-foot" }, h("span", { class: "small", text: t("minutes.download") }), link("pdf"), link("docx"), link("md"), close));
   }

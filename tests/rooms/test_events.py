@@ -28,6 +28,7 @@ from rooms.events import (
 )
 from rooms.events_attendance import (
     MAX_TIME,
+    AttendanceCorrected,
     AttendanceRecorded,
     ConflictDeclared,
     ConflictWithdrawn,
@@ -46,10 +47,11 @@ from rooms.events_minutes import (
     MinutesCirculated,
     MinutesEdited,
     MinutesSigned,
+    PreviousMinutesAdopted,
 )
 from rooms.events_votes import MAX_SENTENCE, BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.fields import MAX_ID, MAX_INT, MAX_TEXT, FieldError
-from rooms.minutes_model import Action, MinutesField, SignerRole
+from rooms.minutes_model import Action, CorrectionKind, MinutesField, SignerRole
 from rooms.model import (
     AgendaItem,
     DocumentRef,
@@ -159,7 +161,7 @@ EVENTS: dict[str, st.SearchStrategy[Any]] = {
     MeetingOpened.TYPE: st.just(MeetingOpened()),
     AgendaItemSet.TYPE: st.builds(AgendaItemSet, item=IDS),
     PageShown.TYPE: st.builds(PageShown, document=IDS, page=PAGES),
-    MeetingClosed.TYPE: st.just(MeetingClosed()),
+    MeetingClosed.TYPE: st.builds(MeetingClosed, at=st.none() | st.integers(0, 2**53)),
     DocumentAdded.TYPE: st.builds(DocumentAdded, document=documents(with_failed=False)),
     DocumentRenamed.TYPE: st.builds(DocumentRenamed, document=IDS, title=TEXT),
     DocumentMoved.TYPE: st.builds(DocumentMoved, document=IDS, item=IDS, index=INTS),
@@ -247,6 +249,16 @@ EVENTS |= {
     MinutesAdopted.TYPE: st.builds(MinutesAdopted, by=st.none() | IDS, corrections=LONG_TEXT, at=TIMES),
     MinutesCertified.TYPE: st.builds(MinutesCertified, meeting=IDS, corrections=LONG_TEXT),
     MinutesCarried.TYPE: st.builds(MinutesCarried, previous=IDS, actions=tuples_of(ACTIONS)),
+    PreviousMinutesAdopted.TYPE: st.builds(PreviousMinutesAdopted, meeting=IDS, by=st.none() | IDS, at=TIMES),
+    AttendanceCorrected.TYPE: st.builds(
+        AttendanceCorrected,
+        by=IDS,
+        at=TIMES,
+        kind=st.sampled_from(CorrectionKind),
+        member=IDS,
+        status=st.just("") | st.sampled_from(Presence).map(str),
+        name=MAYBE_EMPTY,
+    ),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -51,6 +51,7 @@ from rooms.commands_minutes import (
     CertifyMinutes,
     CirculateMinutes,
     EditMinutes,
+    NotePreviousAdopted,
     RecordAdoption,
     RemoveAction,
     SetAction,
@@ -88,6 +89,7 @@ from rooms.events_minutes import (
     MinutesCirculated,
     MinutesEdited,
     MinutesSigned,
+    PreviousMinutesAdopted,
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.ink import Ink, InkEvent, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, StrokesErased
@@ -154,6 +156,7 @@ SERVER_SAMPLES: list[Command] = [
     CheckIn(("member",)),
     RecordAdoption("next-meeting", ""),
     CarryForward("previous", (Action("x", "ใคร", "อะไร"),)),
+    NotePreviousAdopted("previous", None, 1),
 ]
 
 # What each sample does when it is allowed: the last event it causes.
@@ -197,6 +200,7 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     CertifyMinutes.TYPE: MinutesCertified,
     RecordAdoption.TYPE: MinutesAdopted,
     CarryForward.TYPE: MinutesCarried,
+    NotePreviousAdopted.TYPE: PreviousMinutesAdopted,
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
@@ -246,6 +250,8 @@ def state_for(command: Command):
     state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
     if isinstance(command, OpenMeeting):
         return state
+    if isinstance(command, NotePreviousAdopted):
+        return apply(state, MinutesCarried("previous", ()))  # the news is about the meeting it follows
     if isinstance(command, CirculateMinutes | SignMinutes | AdoptMinutes | RecordAdoption):
         # Minutes are circulated, signed and adopted after the meeting.
         state = apply(apply(state, MeetingOpened()), MeetingClosed())
@@ -340,6 +346,7 @@ def test_the_server_issues_only_its_own_commands():
 def test_only_the_server_marks_pages_and_checks_members_in(command):
     state = state_for(OpenMeeting())
     state = apply(state, decide(state, "chair", SERVER_SAMPLES[0])[0])  # type: ignore[index]
+    state = apply(state, MinutesCarried("previous", ()))  # note_previous_adopted is news of this one
     for role in Role:
         outcome = decide(state, role.value, command)
         assert isinstance(outcome, Rejection) and outcome.code is Refusal.FORBIDDEN

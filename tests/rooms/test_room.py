@@ -78,7 +78,7 @@ def test_lifecycle_scheduled_open_closed():
     assert events == [MeetingOpened()]
     assert (state.status, state.seq) == (MeetingStatus.OPEN, 2)
     state, events = accept(state, "chair", CloseMeeting())
-    assert events == [MeetingClosed()]
+    assert events == [MeetingClosed(0)]  # at "now" (the rules are given the time)
     assert (state.status, state.seq) == (MeetingStatus.CLOSED, 3)
 
 
