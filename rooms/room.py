@@ -199,6 +199,10 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
                 events.append(AgendaItemSet(doc.item))
             events.append(PageShown(doc_id, page))
             return events
+        case LeaveMeeting() | DeclareConflict() | WithdrawConflict() if state.status is MeetingStatus.CLOSED:
+            # Leaving and conflicts of interest happen in the meeting; after it they would change
+            # its record (rooms/offers.py: the pages offer neither once the meeting is closed).
+            return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
         case (
             RecordAttendance()
             | LeaveMeeting()

@@ -7,6 +7,7 @@ import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
+import { can } from "./offers.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
@@ -262,8 +263,8 @@ function render() {
   const badge = $("status-badge");
   badge.textContent = t(`status.${s.status}`);
   badge.className = `badge status-${s.status}`;
-  $("open-meeting").hidden = !(isChair && s.status === "scheduled");
-  $("close-meeting").hidden = !(isChair && s.status === "open");
+  $("open-meeting").hidden = !can(s, "open_meeting");
+  $("close-meeting").hidden = !can(s, "close_meeting");
   document.title = `${shown(s.info.title)} · emeeting`;
 
   renderAgenda(s);
@@ -272,7 +273,7 @@ function render() {
   // The page.
   const at = target();
   const doc = at ? client.doc(at.document) : null;
-  const canShow = s.status === "open";
+  const canShow = can(s, "show_page");
   if (doc) {
     view.el.hidden = false;
     nothing.hidden = true;
@@ -347,7 +348,7 @@ function renderUploadItems(s) {
     select.dataset.lang = document.documentElement.lang;
   }
   if (keep) select.value = keep;
-  const closed = s.status === "closed";
+  const closed = !can(s, "add_document");
   for (const el of [select, $("upload-title"), uploadFile]) el.disabled = closed;
   uploadFile.closest("label").classList.toggle("disabled", closed);
 }
