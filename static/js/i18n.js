@@ -5,12 +5,14 @@
 // `document` when the language changes so that scripts can redraw what they built themselves.
 
 import { UPLOAD_WORDS } from "./words_upload.js";
+import { PRESENTER_WORDS } from "./words_presenter.js";
 
 const STORAGE_KEY = "emeeting.lang";
 export const LANGS = ["th", "en"];
 
 const WORDS = {
   ...UPLOAD_WORDS,
+  ...PRESENTER_WORDS,
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],
