@@ -75,7 +75,20 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     assert await minutes.locator("#sign").is_visible()
     assert not await minutes.locator("#adopt").is_visible()  # the chair's
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
-    for page in (chair, tablet):
+
+    # The chair adopts them by circulation; adopted, nothing more is offered on the minutes.
+    _, chair_minutes = await open_page_at(browser, demo, "chair", "minutes")
+    chair_minutes.on("dialog", accept)
+    await chair_minutes.locator("#adopt").wait_for()
+    assert not await chair_minutes.locator("#circulate").is_visible()
+    await chair_minutes.click("#adopt")
+    for page in (chair_minutes, minutes, tablet):
+        await page.wait_for_function("() => emeeting.client.state.minutes.status === 'adopted'")
+    assert not await chair_minutes.locator("#adopt").is_visible()
+    assert not await minutes.locator("#circulate").is_visible()
+    assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
+    assert await chair.get_by_test_id("vote-new").count() == 0
+    for page in (chair, tablet, minutes, chair_minutes):
         assert page.errors == []  # type: ignore[attr-defined]
 
 
