@@ -11,7 +11,9 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page
 
+from rooms.offers import phase
 from tests.e2e.test_pages import open_page
+from tests.rooms.test_offers import STATES
 from tests.support import RunningServer
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -138,3 +140,49 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
         await again.locator("#panels-status").inner_text() == "Side panels shown (agenda, votes and who is connected)"
     )
     assert chair.errors == []  # type: ignore[attr-defined]
+
+
+async def test_the_pages_step_and_phase_are_the_rules_own(browser: Browser, server: RunningServer) -> None:
+    """presenter_nav.step on an agenda with papers in the middle only, and offers.phase on a
+    meeting in each phase against rooms.offers.phase, in the page's own JavaScript."""
+    page = await browser.new_page()
+    await page.goto(f"{server.url}/")
+    wires = {name: state.to_wire() for name, state in STATES.items()}
+    phases = await page.evaluate(
+        """async (wires) => {
+          const { phase } = await import('/static/js/offers.js');
+          return Object.fromEntries(Object.entries(wires).map(([k, s]) => [k, phase(s)]));
+        }""",
+        wires,
+    )
+    assert phases == {name: phase(state).value for name, state in STATES.items()}
+    steps = await page.evaluate(
+        """async () => {
+          const { step } = await import('/static/js/presenter_nav.js');
+          const agenda = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
+          const docs = { b: [{ id: 'b1', pages: 2 }, { id: 'b2', pages: 1 }], d: [{ id: 'd1', pages: 3 }] };
+          const on = (current) => ({ agenda, documentsOf: (id) => docs[id] || [], current });
+          const at = (document, page) => ({ document, page });
+          return [
+            step(on('a'), null, +1), step(on('a'), null, -1), step(on('c'), null, +1), step(on('c'), null, -1),
+            step(on('e'), null, +1), step(on('b'), at('b1', 1), -1), step(on('b'), at('b1', 2), +1),
+            step(on('b'), at('b2', 1), +1), step(on('d'), at('d1', 1), -1), step(on('d'), at('d1', 3), +1),
+            step(on('x'), at('loose', 1), +1), step({ agenda, documentsOf: () => [], current: 'a' }, null, +1),
+          ];
+        }"""
+    )
+    assert steps == [
+        {"document": "b1", "page": 1},  # nothing shown yet: the first papers from the current item on
+        None,
+        {"document": "d1", "page": 1},
+        {"document": "b2", "page": 1},  # back from an item without papers: the last page before it
+        None,
+        None,  # the agenda's first page
+        {"document": "b2", "page": 1},
+        {"document": "d1", "page": 1},  # over item c, which has no papers
+        {"document": "b2", "page": 1},
+        None,  # the agenda's last page
+        None,  # a document on no item: chair.js turns its own pages
+        None,
+    ]
+    await page.close()
