@@ -3,6 +3,7 @@
 // conflicts of interest, and the CSV exports. docs/protocol.md sections 6, 8 and 14.7.
 
 import { agendaLabel, errorText, formatClock, shown, t } from "./i18n.js";
+import { can, phase } from "./offers.js";
 import { quorumOf } from "./state.js";
 import { fill, h, toast } from "./ui.js";
 
@@ -22,7 +23,7 @@ export class AttendancePanel {
   draw() {
     const s = this.client.state;
     if (!s) return fill(this.el);
-    const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, document.documentElement.lang]);
+    const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, document.documentElement.lang, phase(s)]);
     if (key === this.key) return;
     this.key = key;
     const q = quorumOf(s);
@@ -42,7 +43,7 @@ export class AttendancePanel {
     if (a.departed_at) when.push(t("att.left", { time: formatClock(a.departed_at) }));
     const conflicts = s.conflicts.filter((c) => c.member === member.id)
       .map((c) => t("att.conflict_on", { n: (s.agenda.find((i) => i.id === c.item) || { number: "?" }).number }));
-    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status" },
+    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status", disabled: !can(s, "record_attendance") },
       ...STATUSES.map((st) => h("option", { value: st, text: t(`att.${st}`), selected: a.status === st || null })));
     status.addEventListener("change", () => {
       const extra = {};
@@ -53,13 +54,13 @@ export class AttendancePanel {
       }
       this.client.recordAttendance(member.id, status.value, extra).catch(refused);
     });
-    const substitute = h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), onclick: () => {
+    const substitute = !can(s, "set_substitute") ? null : h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), onclick: () => {
       const name = prompt(t("att.substitute_name"), a.substitute ? a.substitute.name : "");
       if (name == null) return;
       const position = name ? prompt(t("att.substitute_position"), a.substitute ? a.substitute.position : "") || "" : "";
       this.client.setSubstitute(member.id, name.trim(), position.trim()).catch(refused);
     } });
-    const confirmButton = a.status === "present" && !a.confirmed
+    const confirmButton = a.status === "present" && !a.confirmed && can(s, "record_attendance")
       ? h("button", { class: "btn small", type: "button", title: t("att.unconfirmed"), text: t("att.confirm"),
         onclick: () => this.client.recordAttendance(member.id, "present").catch(refused) })
       : null;
@@ -71,7 +72,7 @@ export class AttendancePanel {
       h("td", { class: "att-when" }, h("span", { text: when.join(" · ") }),
         a.status === "absent" && a.reason ? h("span", { class: "att-reason", text: a.reason }) : null),
       h("td", {}, h("div", { class: "att-actions" }, status, confirmButton, substitute,
-        s.current_item ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
+        s.current_item && can(s, "declare_conflict") ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
           onclick: () => {
             const item = s.agenda.find((i) => i.id === s.current_item);
             if (confirm(`${shown(member.name)}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
@@ -100,8 +101,8 @@ export class AttendancePanel {
     } });
     const base = `/api/meetings/${encodeURIComponent(this.meeting)}`;
     return h("div", { class: "att-tools" },
-      guest,
-      h("div", { class: "att-quorum" }, h("span", { text: t("att.quorum_rule") }), kind, number, apply),
+      can(s, "add_guest") ? guest : null,
+      can(s, "set_quorum") ? h("div", { class: "att-quorum" }, h("span", { text: t("att.quorum_rule") }), kind, number, apply) : null,
       h("div", { class: "att-export" },
         h("a", { class: "btn ghost", href: `${base}/attendance.csv`, download: "", text: t("att.export_attendance") }),
         h("a", { class: "btn ghost", href: `${base}/connections.csv`, download: "", text: t("att.export_connections") })),

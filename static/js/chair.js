@@ -69,10 +69,7 @@ function target() {
 function showPage(docId, page) {
   const s = client.state;
   if (!s) return;
-  if (s.status !== "open") {
-    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
-    return;
-  }
+  if (!can(s, "show_page")) return notNow(s);
   const doc = client.doc(docId);
   if (!doc) return;
   const p = Math.max(1, Math.min(doc.pages, page));
@@ -114,13 +111,15 @@ function navigate(dir) {
   if (next) showPage(next.document, next.page);
 }
 
+/** Why nothing is put on screen now: the meeting is not open yet, or is closed. */
+function notNow(s) {
+  toast(t(s.status === "closed" ? "status.closed" : isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
+}
+
 function setItem(item) {
   const s = client.state;
   if (!s) return;
-  if (s.status !== "open") {
-    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
-    return;
-  }
+  if (!can(s, "set_agenda_item")) return notNow(s);
   client.setAgendaItem(item.id).catch(refused);
 }
 

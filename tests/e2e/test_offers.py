@@ -30,6 +30,17 @@ async def tablet_menu(tablet: Page) -> dict[str, int]:
     return found
 
 
+async def conflict_buttons(secretary: Page) -> tuple[int, int]:
+    """In the secretary's attendance record: members, and their "record a conflict" buttons."""
+    await secretary.click("#attendance-open")
+    rows = secretary.locator("#attendance-dialog .att-row")
+    await rows.first.wait_for()
+    found = await rows.get_by_role("button", name="ส่วนได้เสีย", exact=True).count()
+    members = await rows.count()
+    await secretary.click("#attendance-close")
+    return members, found
+
+
 async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser, demo: RunningServer) -> None:
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     _, secretary = await open_page(browser, demo, "secretary", 1366, 768)
@@ -52,6 +63,9 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     assert not await chair.locator("#open-meeting").is_visible()
     assert await secretary.get_by_test_id("vote-new").count() == 0  # the chair's alone
     assert await tablet_menu(tablet) == {"declare": 1, "leave": 1, "annotations": 1}
+    await secretary.wait_for_function("() => emeeting.client.state.current_item === 'q1'")
+    members, found = await conflict_buttons(secretary)
+    assert found == members > 0  # one for each member
 
     await chair.click("#close-meeting")
     for page in (chair, secretary, tablet):
@@ -64,6 +78,7 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     assert await chair.locator("#next").is_disabled() and await chair.locator("#prev").is_disabled()
     assert await chair.locator("#upload-file").is_disabled()
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
+    assert await conflict_buttons(secretary) == (members, 0)
 
     # Minutes circulated, then adopted: the minutes page offers each step once, in its phase.
     _, minutes = await open_page_at(browser, demo, "secretary", "minutes")
