@@ -101,6 +101,9 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
     await chair.wait_for_function("() => emeeting.view.img.complete && emeeting.view.img.naturalWidth > 0")
     before = await page_width(chair)
     assert before < 500  # an A4 page in the space the panels leave: about 350 px
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        await chair.screenshot(path=f"{SHOTS}/chair-1366x768.png")  # the panels shown, for the README
     toggle = chair.get_by_test_id("panels-toggle")
     assert await toggle.get_attribute("aria-pressed") == "false"
     assert await toggle.get_attribute("aria-keyshortcuts") == "F"
@@ -123,7 +126,6 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
     await chair.wait_for_function("() => emeeting.view.el.scrollTop === 0")
     await chair.wait_for_function("() => emeeting.view.img.complete && !emeeting.view.img.hidden")
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
         await chair.screenshot(path=f"{SHOTS}/chair-collapsed-1366x768.png")
 
     # Remembered on this device: the page opened again starts with the panels hidden.
