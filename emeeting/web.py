@@ -16,6 +16,7 @@ from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
 from emeeting.origins import cross_site, origin_allowed
 from emeeting.services import Services
+from rooms import offers
 from rooms.commands_minutes import CarryForward, NotePreviousAdopted
 from rooms.minutes_model import MAX_CARRIED, MinutesStatus
 from rooms.model import Member
@@ -143,7 +144,12 @@ async def meeting_page(request: Request) -> Response:
     # The upload control offers office files where they can be converted (decided at start-up).
     picker = {"accept": ",".join((*PICKER, *OFFICE_PICKER) if services.office else PICKER), "office": OFFICE_PICKER}
     page = TEMPLATES.get_template(template).render(
-        meeting=room.committed, member=member, timezone=zone_of(request, room), office=services.office, picker=picker
+        meeting=room.committed,
+        member=member,
+        timezone=zone_of(request, room),
+        office=services.office,
+        picker=picker,
+        offers=offers.table(member.role),
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
@@ -157,7 +163,7 @@ async def minutes_page(request: Request) -> Response:
     if member.role.value not in ("chair", "secretary"):
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="forbidden"), status_code=403)
     page = TEMPLATES.get_template("minutes.html").render(
-        meeting=room.committed, member=member, timezone=zone_of(request, room)
+        meeting=room.committed, member=member, timezone=zone_of(request, room), offers=offers.table(member.role)
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 

@@ -4,6 +4,7 @@
 
 import { agendaLabel, errorText, formatClock, shown, t } from "./i18n.js";
 import { recordBanner, recordState } from "./record.js";
+import { can, phase } from "./offers.js";
 import { quorumOf } from "./state.js";
 import { fill, h, toast } from "./ui.js";
 
@@ -24,7 +25,7 @@ export class AttendancePanel {
     const s = this.client.state;
     if (!s) return fill(this.el);
     const key = JSON.stringify([s.members, s.attendance, s.conflicts, s.quorum, s.current_item, s.status, s.minutes.status,
-      document.documentElement.lang]);
+      document.documentElement.lang, phase(s)]);
     if (key === this.key) return;
     this.key = key;
     const q = quorumOf(s);
@@ -48,7 +49,7 @@ export class AttendancePanel {
     if (a.departed_at) when.push(t("att.left", { time: formatClock(a.departed_at) }));
     const conflicts = s.conflicts.filter((c) => c.member === member.id)
       .map((c) => t("att.conflict_on", { n: (s.agenda.find((i) => i.id === c.item) || { number: "?" }).number }));
-    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status", disabled: frozen },
+    const status = h("select", { "aria-label": member.name, "data-member": member.id, class: "att-status", disabled: frozen || !can(s, "record_attendance") || null },
       ...STATUSES.map((st) => h("option", { value: st, text: t(`att.${st}`), selected: a.status === st || null })));
     status.addEventListener("change", () => {
       const extra = {};
@@ -59,13 +60,13 @@ export class AttendancePanel {
       }
       this.client.recordAttendance(member.id, status.value, extra).catch(refused);
     });
-    const substitute = h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), disabled: frozen, onclick: () => {
+    const substitute = !can(s, "set_substitute") && !frozen ? null : h("button", { class: "btn small ghost", type: "button", text: t("att.substitute"), disabled: frozen, onclick: () => {
       const name = prompt(t("att.substitute_name"), a.substitute ? a.substitute.name : "");
       if (name == null) return;
       const position = name ? prompt(t("att.substitute_position"), a.substitute ? a.substitute.position : "") || "" : "";
       this.client.setSubstitute(member.id, name.trim(), position.trim()).catch(refused);
     } });
-    const confirmButton = a.status === "present" && !a.confirmed
+    const confirmButton = a.status === "present" && !a.confirmed && (can(s, "record_attendance") || frozen)
       ? h("button", { class: "btn small", type: "button", title: t("att.unconfirmed"), text: t("att.confirm"), disabled: frozen,
         onclick: () => this.client.recordAttendance(member.id, "present").catch(refused) })
       : null;
@@ -77,7 +78,7 @@ export class AttendancePanel {
       h("td", { class: "att-when" }, h("span", { text: when.join(" · ") }),
         a.status === "absent" && a.reason ? h("span", { class: "att-reason", text: a.reason }) : null),
       h("td", {}, h("div", { class: "att-actions" }, status, confirmButton, substitute,
-        s.current_item && s.status !== "closed" ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
+        s.current_item && can(s, "declare_conflict") ? h("button", { class: "btn small ghost", type: "button", title: t("att.record_conflict"), text: t("att.conflict"),
           onclick: () => {
             const item = s.agenda.find((i) => i.id === s.current_item);
             if (confirm(`${shown(member.name)}: ${t("att.conflict_on", { n: item ? item.number : "" })}?`)) {
@@ -108,8 +109,8 @@ export class AttendancePanel {
     } });
     const base = `/api/meetings/${encodeURIComponent(this.meeting)}`;
     return h("div", { class: "att-tools" },
-      guest,
-      h("div", { class: "att-quorum" }, h("span", { text: t("att.quorum_rule") }), kind, number, apply),
+      can(s, "add_guest") || frozen ? guest : null,
+      can(s, "set_quorum") ? h("div", { class: "att-quorum" }, h("span", { text: t("att.quorum_rule") }), kind, number, apply) : null,
       h("div", { class: "att-export" },
         h("a", { class: "btn ghost", href: `${base}/attendance.csv`, download: "", text: t("att.export_attendance") }),
         h("a", { class: "btn ghost", href: `${base}/connections.csv`, download: "", text: t("att.export_connections") })),

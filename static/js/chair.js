@@ -7,6 +7,9 @@ import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
+import { can } from "./offers.js";
+import { mountPanels } from "./panels.js";
+import { step } from "./presenter_nav.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
   bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
@@ -37,6 +40,10 @@ const view = new PageView(client, { prefetch: 3 });
 const nothing = h("div", { class: "nothing" });
 $("presenter").append(view.el, nothing);
 const ink = mountPresenterInk(client, view, { where: () => client.state && client.state.current_page, slot: $("presenter-ink") });
+const panels = mountPanels({
+  app: document.querySelector(".chair-app"), button: $("panels-toggle"), status: $("panels-status"),
+  onchange: () => { view.el.scrollTop = 0; },
+});
 const strip = new ThumbStrip(client, { onPick: (page) => { const at = target(); if (at) showPage(at.document, page); } });
 $("strip").replaceWith(strip.el);
 
@@ -45,6 +52,7 @@ $("strip").replaceWith(strip.el);
 let wanted = null; // {document, page, seq}
 const lastPage = new Map(); // document id -> the page last shown of it (to come back to it)
 let uploadItemTouched = false;
+let shownKey = null; // the page last drawn ("document:page")
 
 // -- commands ---------------------------------------------------------------------------------
 
@@ -61,10 +69,7 @@ function target() {
 function showPage(docId, page) {
   const s = client.state;
   if (!s) return;
-  if (s.status !== "open") {
-    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
-    return;
-  }
+  if (!can(s, "show_page")) return notNow(s);
   const doc = client.doc(docId);
   if (!doc) return;
   const p = Math.max(1, Math.min(doc.pages, page));
@@ -88,33 +93,33 @@ function settleWanted() {
   }
 }
 
-/** Next/previous page; past the end of a document, the next document of the same item. */
-function navigate(dir) {
+/** The page one step forward or back across the whole agenda (presenter_nav.js), or null at its end. */
+function stepFrom(dir) {
   const s = client.state;
-  if (!s) return;
+  if (!s) return null;
   const at = target();
-  if (!at) {
-    const first = client.documentsOf(s.current_item)[0];
-    if (first && dir > 0) showPage(first.id, 1);
-    return;
-  }
-  const doc = client.doc(at.document);
-  if (!doc) return;
-  const page = at.page + dir;
-  if (page >= 1 && page <= doc.pages) return showPage(doc.id, page);
-  const siblings = client.documentsOf(doc.item);
-  const i = siblings.findIndex((d) => d.id === doc.id);
-  const other = siblings[i + dir];
-  if (other) showPage(other.id, dir > 0 ? 1 : other.pages);
+  const doc = at ? client.doc(at.document) : null;
+  const agenda = { agenda: s.agenda, documentsOf: (id) => client.documentsOf(id), current: s.current_item };
+  const next = step(agenda, at && doc ? at : null, dir);
+  if (next || !doc) return next;
+  const page = at.page + dir; // a document on no agenda item: its own pages
+  return page >= 1 && page <= doc.pages ? { document: doc.id, page } : null;
+}
+
+function navigate(dir) {
+  const next = stepFrom(dir);
+  if (next) showPage(next.document, next.page);
+}
+
+/** Why nothing is put on screen now: the meeting is not open yet, or is closed. */
+function notNow(s) {
+  toast(t(s.status === "closed" ? "status.closed" : isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
 }
 
 function setItem(item) {
   const s = client.state;
   if (!s) return;
-  if (s.status !== "open") {
-    toast(t(isChair ? "chair.not_open" : "chair.not_open_sec"), "warn");
-    return;
-  }
+  if (!can(s, "set_agenda_item")) return notNow(s);
   client.setAgendaItem(item.id).catch(refused);
 }
 
@@ -262,21 +267,25 @@ function render() {
   const badge = $("status-badge");
   badge.textContent = t(`status.${s.status}`);
   badge.className = `badge status-${s.status}`;
-  $("open-meeting").hidden = !(isChair && s.status === "scheduled");
-  $("close-meeting").hidden = !(isChair && s.status === "open");
+  $("open-meeting").hidden = !can(s, "open_meeting");
+  $("close-meeting").hidden = !can(s, "close_meeting");
   document.title = `${shown(s.info.title)} · emeeting`;
 
   renderAgenda(s);
   renderUploadItems(s);
+  // With the side panels hidden, an open vote brings its panel back (app.css, panels.js).
+  document.querySelector(".chair-app").classList.toggle("vote-open", s.votes.some((v) => v.status === "open"));
 
   // The page.
   const at = target();
   const doc = at ? client.doc(at.document) : null;
-  const canShow = s.status === "open";
+  const canShow = can(s, "show_page");
   if (doc) {
     view.el.hidden = false;
     nothing.hidden = true;
     view.show(doc, at.page);
+    if (`${doc.id}:${at.page}` !== shownKey) view.el.scrollTop = 0; // a new page starts at its top
+    shownKey = `${doc.id}:${at.page}`;
     $("doc-title").textContent = shown(doc.title);
     $("page-label").textContent = t("page.of", { p: at.page, n: doc.pages });
     view.el.classList.toggle("sending", !!wanted);
@@ -289,8 +298,9 @@ function render() {
     $("doc-title").textContent = "";
     $("page-label").textContent = "";
   }
-  $("prev").disabled = !canShow || !doc;
-  $("next").disabled = !canShow || !(doc || client.documentsOf(s.current_item).length);
+  // Disabled only at either end of the agenda's pages (or while nothing may be shown).
+  $("prev").disabled = !canShow || !stepFrom(-1);
+  $("next").disabled = !canShow || !stepFrom(+1);
   strip.render(doc, { active: at ? at.page : null, presenter: s.current_page && doc && s.current_page.document === doc.id ? s.current_page.page : null });
   strip.el.hidden = !doc;
   ink.refresh();
@@ -347,7 +357,7 @@ function renderUploadItems(s) {
     select.dataset.lang = document.documentElement.lang;
   }
   if (keep) select.value = keep;
-  const closed = s.status === "closed";
+  const closed = !can(s, "add_document");
   for (const el of [select, $("upload-title"), uploadFile]) el.disabled = closed;
   uploadFile.closest("label").classList.toggle("disabled", closed);
 }
@@ -386,4 +396,4 @@ document.addEventListener("langchange", () => { applyI18n(document); votes.key =
 
 applyI18n(document);
 client.start();
-window.emeeting = { client, view, ink };
+window.emeeting = { client, view, ink, panels };

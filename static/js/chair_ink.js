@@ -1,6 +1,7 @@
 // The presenter's pen and laser pointer on the chair's laptop (docs/protocol.md, "Ink"): strokes
 // every device sees (stored, cleared by the presenter), and a pointer that is not stored.
 
+import { can } from "./offers.js";
 import { encodePoints, InkLayer } from "./ink.js";
 import { errorText, t } from "./i18n.js";
 import { h, toast } from "./ui.js";
@@ -82,7 +83,7 @@ export function mountPresenterInk(client, view, { where, slot }) {
   function refresh() {
     const at = where();
     const s = client.state;
-    const open = !!(s && s.status === "open" && at);
+    const open = !!(at && can(s, "present_stroke"));
     el.hidden = !open;
     if (!open && layer.tool) choose(null);
     if (!at || !s) return layer.setContent({ presenter: [], own: [], notes: [], pointer: null });

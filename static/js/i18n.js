@@ -6,6 +6,7 @@
 
 import { RECORD_WORDS } from "./words_record.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
+import { PRESENTER_WORDS } from "./words_presenter.js";
 
 const STORAGE_KEY = "emeeting.lang";
 export const LANGS = ["th", "en"];
@@ -13,6 +14,7 @@ export const LANGS = ["th", "en"];
 const WORDS = {
   ...UPLOAD_WORDS,
   ...RECORD_WORDS, // the frozen record (words_record.js)
+  ...PRESENTER_WORDS,
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],

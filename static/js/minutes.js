@@ -4,6 +4,7 @@
 // shown and the secretary chooses: nothing is lost silently.
 
 import { MeetingClient } from "./client.js";
+import { can } from "./offers.js";
 import { agendaLabel, applyI18n, errorText, t } from "./i18n.js";
 import { correctionsBox, previousAdopted } from "./record.js";
 import { bootData, connectionBadge, fill, h, langButton, scheduler, toast } from "./ui.js";
@@ -168,9 +169,9 @@ function render() {
   status.textContent = t(`minutes.status.${m.status}`);
   status.className = `badge minutes-${m.status}`;
   const closed = s.status === "closed";
-  $("circulate").hidden = !(closed && m.status === "draft");
-  $("sign").hidden = !(closed && m.status !== "draft" && !m.signatures.some((x) => x.member === client.memberId));
-  $("adopt").hidden = !(isChair && m.status === "circulated");
+  $("circulate").hidden = !(closed && m.status === "draft" && can(s, "circulate_minutes"));
+  $("sign").hidden = !(closed && m.status !== "draft" && can(s, "sign_minutes") && !m.signatures.some((x) => x.member === client.memberId));
+  $("adopt").hidden = !(isChair && m.status === "circulated" && can(s, "adopt_minutes"));
   fill($("minutes-items"), ...s.agenda.map((item) => {
     const has = itemOf(item.id);
     return h("li", { class: `${item.id === current ? "active" : ""}${item.parent ? " sub" : ""}` },

@@ -3,6 +3,7 @@
 // and leaving the meeting. docs/protocol.md sections 6, 8 and 14.7.
 
 import { agendaLabel, errorText, t } from "./i18n.js";
+import { can } from "./offers.js";
 import { hasConflict, openVote } from "./state.js";
 import { fill, h, toast } from "./ui.js";
 import { Ballot, resultView } from "./votes.js";
@@ -53,10 +54,13 @@ export function mountVoting(client, { layer, menuButton, menu }) {
     const parts = [];
     if (item && member && member.role !== "guest") {
       if (hasConflict(s, me, item.id)) {
-        parts.push(h("p", { class: "small", text: `${agendaLabel(item)}: ${t("conflict.declared")}` }),
-          h("button", { class: "btn", type: "button", text: t("conflict.withdraw"),
+        // Declared: said so; withdrawn only while the rules allow it (rooms/offers.py).
+        parts.push(h("p", { class: "small", text: `${agendaLabel(item)}: ${t("conflict.declared")}` }));
+        if (can(s, "withdraw_conflict")) {
+          parts.push(h("button", { class: "btn", type: "button", text: t("conflict.withdraw"),
             onclick: () => client.withdrawConflict(item.id).then(close, refused) }));
-      } else {
+        }
+      } else if (can(s, "declare_conflict")) {
         const hide = h("input", { type: "checkbox", "data-testid": "conflict-hide" });
         parts.push(h("p", { class: "small strong", text: agendaLabel(item) }),
           h("label", { class: "check" }, hide, h("span", { text: t("conflict.hide") })),
@@ -71,7 +75,7 @@ export function mountVoting(client, { layer, menuButton, menu }) {
       class: "btn", href: client.apiUrl("/my-annotations.pdf"), download: "", "data-testid": "my-annotations",
       text: t("ink.download"), onclick: () => close(),
     }));
-    parts.push(h("hr"), left
+    if (left || can(s, "leave_meeting")) parts.push(h("hr"), left
       ? h("button", { class: "btn primary", type: "button", text: t("leave.rejoin"), onclick: () => { left = false; client.start(); close(); } })
       : h("button", { class: "btn danger", type: "button", "data-testid": "leave", text: t("leave"), onclick: () => {
         if (!confirm(t("leave.confirm"))) return;

@@ -2,6 +2,7 @@
 // chair's vote panel, and a vote's result. docs/protocol.md sections 6-8; the state is read with
 // the helpers of state.js and changes only through the server's events.
 
+import { can, phase } from "./offers.js";
 import { agendaLabel, errorText, t } from "./i18n.js";
 import { hasConflict, openVote, quorumOf } from "./state.js";
 import { fill, h, toast } from "./ui.js";
@@ -192,7 +193,7 @@ export class VotePanel {
     const vote = openVote(s);
     const last = [...s.votes].reverse().find((v) => v.status === "closed") || null;
     // Redraw only when what it shows changed: a form being filled in must keep its input.
-    const key = JSON.stringify([vote, last, s.current_item, quorumOf(s).met, this.client.memberId, document.documentElement.lang]);
+    const key = JSON.stringify([vote, last, s.current_item, quorumOf(s).met, this.client.memberId, document.documentElement.lang, phase(s)]);
     if (key === this.key) return;
     this.key = key;
     const parts = [h("h2", { text: t("vote.title") })];
@@ -208,7 +209,7 @@ export class VotePanel {
       }
     } else {
       if (last) parts.push(this.closedView(s, last));
-      if (this.isChair) parts.push(this.form(s));
+      if (this.isChair && can(s, "open_vote")) parts.push(this.form(s));
       else if (!last) parts.push(h("p", { class: "muted small", text: t("vote.none_open") }));
     }
     fill(this.el, ...parts);
@@ -230,7 +231,7 @@ export class VotePanel {
 
   closedView(s, vote) {
     const view = resultView(s, vote, { names: true });
-    if (this.isChair && vote.result.outcome === "tie") {
+    if (this.isChair && vote.result.outcome === "tie" && can(s, "break_tie")) {
       const tied = tiedOptions(vote);
       view.append(h("div", { class: "casting" },
         h("p", { class: "strong", text: t("vote.casting") }),
