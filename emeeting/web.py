@@ -235,7 +235,12 @@ async def invitation_sheet(request: Request) -> Response:
             year += sheets_saved(other.committed)
     paper = {"meeting": sheets_saved(room.committed), "year": year}
     page = TEMPLATES.get_template("invitations.html").render(
-        meeting=room.committed, rows=rows, me=me, paper=paper, unreachable=unreachable(request, api.base_url(request))
+        meeting=room.committed,
+        rows=rows,
+        me=me,
+        paper=paper,
+        standard={office.thai for office in STANDARD},
+        unreachable=unreachable(request, api.base_url(request)),
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 

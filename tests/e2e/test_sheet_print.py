@@ -69,9 +69,10 @@ async def test_the_printed_sheet_has_no_buttons_and_no_card_split_across_pages(
         assert words not in printed, f"the printed sheet shows the button {words!r}"
     # Every member's card is printed whole on one page: their name and their link's token
     # (the link may wrap anywhere: it breaks between any two characters) on the same page.
-    squeezed = ["".join(text.split()) for text in pages]
+    # (Poppler drops a hyphen it finds at the end of a line: the tokens' hyphens are left out.)
+    squeezed = ["".join(text.split()).replace("-", "") for text in pages]
     for member in MEMBERS:
-        token = running.tokens[member.id]
+        token = running.tokens[member.id].replace("-", "")
         with_name = [n for n, text in enumerate(squeezed) if "".join(member.name.split()) in text]
         with_link = [n for n, text in enumerate(squeezed) if token in text]
         assert len(with_name) == 1, f"{member.name} is on pages {with_name}"
