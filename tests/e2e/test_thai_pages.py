@@ -161,7 +161,7 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     await pages.read("new meeting: refused", secretary)
     await secretary.fill("textarea[name=members]", "นางวิไล คำแสน | ผอ.กลุ่ม | กรรมการ")
     await secretary.get_by_role("button", name="สร้างการประชุม").click()
-    await secretary.locator(".errors", has_text="ประธาน").wait_for()
+    await secretary.locator(".errors", has_text="การประชุมต้องมีประธาน").wait_for()
     await pages.read("new meeting: no chair", secretary)
     await member.goto(f"{url}/m/{meeting}/invitations")
     await pages.read("invitation sheet as a member", member)
