@@ -24,6 +24,7 @@ from emeeting.bench import SCENARIOS, table
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.demo import create_demo
 from emeeting.live import LiveRoom
+from emeeting.reach import Unreachable
 from emeeting.store import Store
 
 ROLE_LABELS = {
@@ -92,11 +93,19 @@ def _print_links(meeting_id: str, links: list[meetings.Link]) -> None:
         print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {link.url}")
 
 
-def _show(meeting_id: str, links: list[meetings.Link], as_json: bool) -> None:
+def _show(settings: Settings, meeting_id: str, links: list[meetings.Link], as_json: bool) -> None:
     if as_json:
         print(json.dumps({"meeting": meeting_id, "links": [_link_json(link) for link in links]}, ensure_ascii=False))
     else:
         _print_links(meeting_id, links)
+        _warn_unreachable(settings)
+
+
+def _warn_unreachable(settings: Settings) -> None:
+    """Links to this laptop's own address: say that no tablet can open them, and what to set."""
+    warning = Unreachable.of(settings.base_url, settings.port, settings.public_url)
+    for line in warning.lines if warning else ():
+        print(line)
 
 
 def _link_json(link: meetings.Link) -> dict[str, object]:
@@ -220,13 +229,13 @@ def _main(argv: Sequence[str] | None) -> int:
         except LookupError as exc:
             print(f"emeeting links: {exc}", file=sys.stderr)
             return 1
-        _show(meeting_id, links, args.json)
+        _show(settings, meeting_id, links, args.json)
         return 0
 
     if args.command == "demo":
         settings = from_env(data=args.data)
         meeting_id, links = asyncio.run(_create_demo(settings))
-        _show(meeting_id, links, args.json)
+        _show(settings, meeting_id, links, args.json)
         return 0
 
     settings = from_env(data=args.data, host=args.host, port=args.port)
@@ -239,6 +248,7 @@ def _main(argv: Sequence[str] | None) -> int:
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])
     meeting_id, links, created = asyncio.run(_latest_links(settings))
     print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")
+    _warn_unreachable(settings)
     # Links are passwords. They are printed for someone at a terminal, or once for the demo
     # meeting just made; never again into what may be a service's log.
     if created or sys.stdout.isatty():

@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | EMEETING_DATA | ./data | folder for the SQLite file, the signing secret and the open secret votes' keys |
 | EMEETING_SECRET | (made once, kept in DATA/secret.key) | key that signs invitation tokens |
-| EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links printed for invitations |
+| EMEETING_PUBLIC_URL | http://HOST:PORT | base of the links and QR codes printed for invitations (http or https, a host, maybe a port and a path), e.g. http://192.168.1.20:8000: set it whenever HOST is 127.0.0.1 or 0.0.0.0, or no tablet can open them (emeeting/reach.py) |
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
 | EMEETING_HOSTS | (none) | host names the server answers to besides localhost, IP addresses and the public URL's host, comma separated |
 | EMEETING_LINK_DAYS | 90 | days after a meeting closes that its invitation links still open it |
@@ -200,7 +200,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "data": Path(env.get("EMEETING_DATA", "data")),
         "host": env.get("HOST", "127.0.0.1"),
         "port": int(env.get("PORT", "8000")),
-        "public_url": env.get("EMEETING_PUBLIC_URL") or None,
+        "public_url": _public_url(env.get("EMEETING_PUBLIC_URL", "")),
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
         "hosts": frozenset(h for h in map(_hostname, env.get("EMEETING_HOSTS", "").split(",")) if h),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
@@ -248,6 +248,30 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     except ValueError as exc:
         raise SettingError(f"EMEETING_TIMEZONE: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _public_url(value: str) -> str | None:
+    """The base of every printed link and QR code: http(s), a host, maybe a port and a path; no
+    password, query or fragment (each would be printed on every sheet, or break every link)."""
+    value = value.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        port = -1
+    wrong = (
+        "it must start with http:// or https://" if parts.scheme not in ("http", "https")
+        else "its host or port is not valid" if not parts.hostname or port == -1 or " " in parts.netloc
+        else "a password does not belong in it" if parts.username is not None
+        else "a query or a fragment does not belong in it" if parts.query or parts.fragment or "?" in value
+        else ""
+    )  # fmt: skip
+    if wrong:
+        raise SettingError(f"EMEETING_PUBLIC_URL: {wrong}, e.g. http://192.168.1.20:8000 (not {value!r})")
+    netloc = parts.netloc.rsplit("@", 1)[-1].lower()
+    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 
 
 def _origins(value: str) -> frozenset[str]:

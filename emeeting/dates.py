@@ -54,10 +54,9 @@ class UnknownZone(ValueError):
 
     def __init__(self, name: str) -> None:
         shown = name if len(name) <= 64 else name[:64] + "…"
-        super().__init__(
-            f"ไม่รู้จักเขตเวลา {shown!r} ใช้ชื่อแบบ Asia/Bangkok "
-            f"(unknown time zone {shown!r}: use a tz database name such as Asia/Bangkok)"
-        )
+        self.thai = f"ไม่รู้จักเขตเวลา {shown!r} ใช้ชื่อแบบ Asia/Bangkok"
+        self.english = f"unknown time zone {shown!r}: use a tz database name such as Asia/Bangkok"
+        super().__init__(f"{self.thai} ({self.english})")
         self.name = name
 
 

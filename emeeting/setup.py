@@ -41,6 +41,19 @@ ZONES = (
 )  # fmt: skip
 
 
+class Problem(str):
+    """A mistake on the form, in Thai with its English: the page shows the English as a
+    translation beside the Thai; as a string it is both, "Thai (English)"."""
+
+    thai: str
+    english: str
+
+    def __new__(cls, thai: str, english: str) -> Problem:
+        problem = super().__new__(cls, f"{thai} ({english})")
+        problem.thai, problem.english = thai, english
+        return problem
+
+
 @dataclass
 class Form:
     """What the secretary typed, kept as typed so that a form with mistakes comes back whole."""
@@ -101,26 +114,34 @@ def parse_members(text: str, errors: list[str]) -> list[Member]:
         known = office(title)
         if not name:
             errors.append(
-                f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท (member line {index}: name | position | role)"
+                Problem(
+                    f"สมาชิกบรรทัดที่ {index}: ต้องเป็น ชื่อ | ตำแหน่ง | บทบาท", f"member line {index}: name | position | role"
+                )
             )
         elif len(title) > MAX_TITLE:
-            errors.append(f"สมาชิกบรรทัดที่ {index}: บทบาทยาวเกิน {MAX_TITLE} ตัวอักษร (member line {index}: role too long)")
+            errors.append(
+                Problem(f"สมาชิกบรรทัดที่ {index}: บทบาทยาวเกิน {MAX_TITLE} ตัวอักษร", f"member line {index}: role too long")
+            )
         elif permission:
             role = PERMISSIONS.get(permission.lower())
             if role is None:
                 errors.append(
-                    f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักสิทธิ์ “{permission}” ใช้ {' '.join(PERMISSION_WORDS)}"
-                    f" (member line {index}: unknown permission “{permission}”: use chair, secretary, member or guest)"
+                    Problem(
+                        f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักสิทธิ์ “{permission}” ใช้ {' '.join(PERMISSION_WORDS)}",
+                        f"member line {index}: unknown permission “{permission}”: use chair, secretary, member or guest",
+                    )
                 )
                 continue
             voting = role is not Role.GUEST and (known is None or known.voting)
             members.append(Member(f"m{index}", name, position, role, voting, (known.thai if known else title)))
         elif known is None:
             errors.append(
-                f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักบทบาท “{title}” เลือกจาก {', '.join(o.thai for o in STANDARD)}"
-                f" หรือระบุสิทธิ์ต่อท้าย เช่น | {title} | กรรมการ"
-                f" (member line {index}: unknown role “{title}”: choose one from the list,"
-                f" or add the permission after it, e.g. | {title} | member)"
+                Problem(
+                    f"สมาชิกบรรทัดที่ {index}: ไม่รู้จักบทบาท “{title}” เลือกจาก {', '.join(o.thai for o in STANDARD)}"
+                    f" หรือระบุสิทธิ์ต่อท้าย เช่น | {title} | กรรมการ",
+                    f"member line {index}: unknown role “{title}”: choose one from the list,"
+                    f" or add the permission after it, e.g. | {title} | member",
+                )
             )
         else:
             members.append(Member(f"m{index}", name, position, known.role, known.voting, known.thai))
@@ -131,26 +152,33 @@ def build(form: Form, meeting_id: str, creator: Member) -> MeetingCreated | None
     """The new meeting, or None with ``form.errors`` filled in. The creator joins as a secretary."""
     errors = form.errors
     if not form.title:
-        errors.append("ต้องมีชื่อการประชุม (the meeting needs a name)")
+        errors.append(Problem("ต้องมีชื่อการประชุม", "the meeting needs a name"))
     try:
         date = dt.date.fromisoformat(form.date)
     except ValueError:
-        errors.append("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (date: YYYY-MM-DD)")
+        errors.append(Problem("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว", "date: YYYY-MM-DD"))
         date = dt.date.today()
     if not re.fullmatch(r"\d{1,2}[:.]\d{2}", form.time):
-        errors.append("เวลาไม่ถูกต้อง เช่น 09:00 (time: HH:MM)")
+        errors.append(Problem("เวลาไม่ถูกต้อง เช่น 09:00", "time: HH:MM, e.g. 09:00"))
     if form.timezone:
         try:
             dates.zone(form.timezone)
         except dates.UnknownZone as exc:
-            errors.append(str(exc))
+            errors.append(Problem(exc.thai, exc.english))
     if not form.number.isdigit():
-        errors.append("ครั้งที่ต้องเป็นตัวเลข (number: digits)")
+        errors.append(Problem("ครั้งที่ต้องเป็นตัวเลข", "number: digits"))
     year = int(form.year) if form.year.isdigit() else date.year + 543
     agenda = number_agenda(parse_agenda(form.agenda))
     if not agenda:
-        errors.append("ต้องมีระเบียบวาระอย่างน้อยหนึ่งวาระ (at least one agenda item)")
+        errors.append(Problem("ต้องมีระเบียบวาระอย่างน้อยหนึ่งวาระ", "at least one agenda item"))
     members = parse_members(form.members, errors)
+    if members and not any(m.role is Role.CHAIR for m in members):
+        errors.append(
+            Problem(
+                "การประชุมต้องมีประธาน: ให้สมาชิกหนึ่งคนมีบทบาท ประธานกรรมการ (หรือสิทธิ์ ประธาน)",
+                "a meeting needs a chair: give one member the role ประธานกรรมการ (or the permission ประธาน)",
+            )
+        )
     if not any(m.name == creator.name for m in members):
         members.insert(0, Member("m0", creator.name, creator.position, Role.SECRETARY, voting=False))
     if errors:
@@ -168,5 +196,6 @@ def build(form: Form, meeting_id: str, creator: Member) -> MeetingCreated | None
     try:
         return define(meeting_id, info, members, agenda)
     except InvalidMeeting as exc:
-        errors.append(f"ตรวจสอบสมาชิกและวาระ ({exc})")
+        # The form cannot build such a meeting (rooms/room.py define): say so, with the rule's words.
+        errors.append(Problem("ตรวจสอบสมาชิกและวาระอีกครั้ง", f"check the members and the agenda: {exc}"))
         return None

@@ -15,6 +15,7 @@ from emeeting.documents.intake import OFFICE_PICKER, PICKER
 from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
 from emeeting.origins import cross_site, origin_allowed
+from emeeting.reach import Unreachable
 from emeeting.services import Services
 from rooms import offers
 from rooms.commands_minutes import CarryForward, NotePreviousAdopted
@@ -102,7 +103,11 @@ async def invitation(request: Request) -> Response:
     public = services.settings.public_url
     link = f"{public.rstrip('/')}/j/{token}" if public else str(request.url.replace(query="", fragment=""))
     page = TEMPLATES.get_template("invitation.html").render(
-        meeting=state, member=member, current=state.item(state.current_item or ""), qr=qr_svg(link, scale=4)
+        meeting=state,
+        member=member,
+        current=state.item(state.current_item or ""),
+        qr=qr_svg(link, scale=4),
+        unreachable=unreachable(request, link),
     )
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
@@ -121,6 +126,12 @@ async def signed_in_as(request: Request, meeting_id: str) -> str | None:
     except protocol.ProtocolError:
         return None
     return found.member_id if found.meeting_id == meeting_id else None
+
+
+def unreachable(request: Request, base: str) -> Unreachable | None:
+    """What to say when the links name this laptop's own address, which no tablet can open."""
+    settings = request.app.state.services.settings
+    return Unreachable.of(base.split("/j/", 1)[0], settings.port, settings.public_url)
 
 
 def bad_host() -> HTMLResponse:
@@ -229,7 +240,14 @@ async def invitation_sheet(request: Request) -> Response:
         if other is not None and other.committed.info.year == room.committed.info.year:
             year += sheets_saved(other.committed)
     paper = {"meeting": sheets_saved(room.committed), "year": year}
-    page = TEMPLATES.get_template("invitations.html").render(meeting=room.committed, rows=rows, me=me, paper=paper)
+    page = TEMPLATES.get_template("invitations.html").render(
+        meeting=room.committed,
+        rows=rows,
+        me=me,
+        paper=paper,
+        standard={office.thai for office in STANDARD},
+        unreachable=unreachable(request, api.base_url(request)),
+    )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 

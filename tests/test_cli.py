@@ -115,6 +115,8 @@ async def test_serve_creates_the_demo_and_survives_sigterm(tmp_path: Path) -> No
     serve = await Serve.start(tmp_path)
     try:
         assert set(serve.links) == {"chair", "member", "secretary", "guest"}
+        # Its links name 127.0.0.1: the start-up lines say no tablet can open them, and what to set.
+        assert f"no tablet can open links to {serve.url}" in serve.stdout and "EMEETING_PUBLIC_URL=" in serve.stdout
         async with httpx.AsyncClient() as http:
             assert (await http.get(f"{serve.url}/healthz")).status_code == 200
             invitation = await http.get(serve.links["member"])
@@ -183,3 +185,15 @@ async def test_a_meeting_made_by_demo_while_the_server_runs_gets_its_pages(tmp_p
     finally:
         serve.proc.kill()
         await serve.proc.wait()
+
+
+def test_links_to_a_loopback_address_come_with_how_to_set_the_public_one(tmp_path: Path) -> None:
+    """127.0.0.1 is this laptop itself: no tablet can open a link to it, so the operator is told."""
+    text = run_cli("demo", "--data", str(tmp_path)).stdout
+    assert "http://127.0.0.1:8000/j/" in text
+    assert "แท็บเล็ตเปิดลิงก์ที่ http://127.0.0.1:8000 ไม่ได้" in text
+    assert "no tablet can open links to http://127.0.0.1:8000" in text
+    assert "EMEETING_PUBLIC_URL=http://" in text and "--host 0.0.0.0" in text
+    env = {**os.environ, "EMEETING_PUBLIC_URL": "http://192.168.1.20:8000"}
+    text = run_cli("demo", "--data", str(tmp_path), env=env).stdout
+    assert "http://192.168.1.20:8000/j/" in text and "EMEETING_PUBLIC_URL" not in text

@@ -121,8 +121,8 @@ async def test_the_form_over_http_and_the_minutes_list_each_title(server: Runnin
         assert meeting != server.meeting
         listed = (await http.get(f"/api/meetings/{meeting}/invitations")).json()["invitations"]
         sheet = created.text  # the invitation sheet: each member's title and permissions
-        assert "<bdi>กรรมการและผู้ช่วยเลขานุการ</bdi> · secretary" in sheet
-        assert "<bdi>รองประธานกรรมการ</bdi> · member" in sheet
+        assert '<bdi>กรรมการและผู้ช่วยเลขานุการ</bdi> <span class="en">· Secretary</span>' in sheet
+        assert '<bdi>รองประธานกรรมการ</bdi> <span class="en">· Member</span>' in sheet
         roles = {row["name"]: row["role"] for row in listed}
         assert roles["นางสาวผู้ช่วย ขยัน"] == "secretary" and roles["นางรอง สุขใจ"] == "member"
         token = next(r["url"] for r in listed if r["name"] == "นายเลขา ดีมาก").rsplit("/", 1)[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from emeeting.config import from_env
+from emeeting.config import SettingError, from_env
 
 
 def test_defaults_are_the_embedded_ones() -> None:
@@ -81,3 +81,29 @@ def test_the_minimum_of_secret_ballots_from_the_environment() -> None:
     assert from_env({"EMEETING_SECRET_MIN_BALLOTS": "5"}).secret_min_ballots == 5
     with pytest.raises(ValueError, match="EMEETING_SECRET_MIN_BALLOTS"):
         from_env({"EMEETING_SECRET_MIN_BALLOTS": "0"})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "meet.example.go.th",  # no scheme: a link a tablet cannot follow
+        "ftp://meet.example.go.th",
+        "https://",
+        "https://user:pass@meet.example.go.th",  # a password printed on every sheet
+        "https://meet.example.go.th/?next=x",
+        "https://meet.example.go.th/#top",
+        "https://meet.example.go.th:99999",
+        "https://meet example.go.th",
+    ],
+)
+def test_a_public_address_that_no_tablet_could_open_is_refused(value: str) -> None:
+    with pytest.raises(SettingError, match="EMEETING_PUBLIC_URL"):
+        from_env({"EMEETING_PUBLIC_URL": value})
+
+
+def test_a_public_address_is_kept_as_the_base_of_every_link() -> None:
+    settings = from_env({"EMEETING_PUBLIC_URL": "http://192.168.1.20:8000/"})
+    assert settings.public_url == "http://192.168.1.20:8000" and settings.base_url == "http://192.168.1.20:8000"
+    assert from_env({"EMEETING_PUBLIC_URL": "https://Meet.Example.go.th/emeeting/"}).base_url == (
+        "https://meet.example.go.th/emeeting"
+    )
