@@ -31,7 +31,7 @@ WAIT = 30_000
 # written in that language); the names printed on a keyboard's keys.
 ALLOWED = frozenset(
     {
-        *("emeeting", "QR", "HTTP", "English", "PageUp", "PageDown", "Ctrl+C"),
+        *("emeeting", "QR", "HTTP", "English", "PageUp", "PageDown", "Ctrl+C", "F"),
         *("PDF", "PNG", "JPEG", "CSV", "DOCX", "Markdown", "OpenDocument"),
         *("Word", "Excel", "PowerPoint", "LibreOffice"),
     }
