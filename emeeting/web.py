@@ -258,8 +258,8 @@ async def new_meeting(request: Request) -> Response:
 
 
 async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str) -> None:
-    """The new meeting follows ``previous``: it certifies its minutes (item 2) and carries its
-    action items (item 3)."""
+    """The new meeting follows ``previous``: it certifies its minutes (under the item of kind
+    previous_minutes) and carries its action items (shown under the item of kind carried)."""
     room = await services.hub.room(meeting_id)
     assert room is not None
     minutes = previous.committed.minutes

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import (
     ClearPage,
     ClearPresented,
@@ -407,6 +414,11 @@ DeviceCommand = (
     | SignMinutes
     | AdoptMinutes
     | CertifyMinutes
+    | AddAgendaItem
+    | RenameAgendaItem
+    | MoveAgendaItem
+    | RemoveAgendaItem
+    | SetAgendaItemKind
 )
 ServerCommand = AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward
 Command = DeviceCommand | ServerCommand
@@ -447,6 +459,11 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         SignMinutes,
         AdoptMinutes,
         CertifyMinutes,
+        AddAgendaItem,
+        RenameAgendaItem,
+        MoveAgendaItem,
+        RemoveAgendaItem,
+        SetAgendaItemKind,
     )
 }
 

@@ -49,7 +49,9 @@ CARLITO = (
     and b"Carlito" in subprocess.run(["fc-list", ":family=Carlito", "family"], capture_output=True, check=False).stdout
 )
 NEEDS_CARLITO = pytest.mark.xfail(  # under CI it must be there: the README's test command installs it
-    not CARLITO and not os.environ.get("CI"), reason="Calibri's metrics need fonts-crosextra-carlito (see CARLITO above)", strict=True
+    not CARLITO and not os.environ.get("CI"),
+    reason="Calibri's metrics need fonts-crosextra-carlito (see CARLITO above)",
+    strict=True,
 )
 
 

@@ -34,6 +34,13 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import (
     INK_COMMANDS,
     ClearPage,
@@ -69,6 +76,13 @@ from rooms.events import (
     PageShown,
     PagesReady,
 )
+from rooms.events_agenda import (
+    AgendaItemAdded,
+    AgendaItemKindSet,
+    AgendaItemMoved,
+    AgendaItemRemoved,
+    AgendaItemRenamed,
+)
 from rooms.events_attendance import (
     AttendanceRecorded,
     ConflictDeclared,
@@ -92,7 +106,7 @@ from rooms.events_minutes import (
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.ink import Ink, InkEvent, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, StrokesErased
 from rooms.minutes_model import Action, MinutesField
-from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
+from rooms.model import DocumentRef, ItemKind, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
 from rooms.strokes import Note, Stroke, Tool, encode_points
@@ -145,6 +159,11 @@ SAMPLES: dict[str, Command] = {
     SignMinutes.TYPE: SignMinutes(),
     AdoptMinutes.TYPE: AdoptMinutes("แก้ไขชื่อ"),
     CertifyMinutes.TYPE: CertifyMinutes(),
+    AddAgendaItem.TYPE: AddAgendaItem("new", "เรื่องอื่น ๆ กรณีเร่งด่วน", chair_consent=True),
+    RenameAgendaItem.TYPE: RenameAgendaItem("a", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+    MoveAgendaItem.TYPE: MoveAgendaItem("c", "a"),
+    RemoveAgendaItem.TYPE: RemoveAgendaItem("c"),
+    SetAgendaItemKind.TYPE: SetAgendaItemKind("c", ItemKind.CARRIED),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
@@ -197,6 +216,11 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     CertifyMinutes.TYPE: MinutesCertified,
     RecordAdoption.TYPE: MinutesAdopted,
     CarryForward.TYPE: MinutesCarried,
+    AddAgendaItem.TYPE: AgendaItemAdded,
+    RenameAgendaItem.TYPE: AgendaItemRenamed,
+    MoveAgendaItem.TYPE: AgendaItemMoved,
+    RemoveAgendaItem.TYPE: AgendaItemRemoved,
+    SetAgendaItemKind.TYPE: AgendaItemKindSet,
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
@@ -222,6 +246,11 @@ EXPECTED: dict[Role, frozenset[str]] = {
         RemoveAction.TYPE,
         CirculateMinutes.TYPE,
         SignMinutes.TYPE,
+        AddAgendaItem.TYPE,
+        RenameAgendaItem.TYPE,
+        MoveAgendaItem.TYPE,
+        RemoveAgendaItem.TYPE,
+        SetAgendaItemKind.TYPE,
     },
     Role.MEMBER: OWN,
     Role.GUEST: frozenset({LeaveMeeting.TYPE}) | PRIVATE,
@@ -242,7 +271,8 @@ def state_for(command: Command):
     """A meeting in which ``command`` is valid: scheduled for open_meeting; otherwise open, with
     everyone present and a conflict on item b each, and a vote: a tie closed for break_tie, one
     open for the ballots and closing, none for opening one."""
-    agenda = number_agenda([("a", "A", []), ("b", "B", [])])
+    # b is the item the previous minutes are certified under (its title says so).
+    agenda = number_agenda([("a", "A", []), ("b", "รับรองรายงานการประชุมครั้งที่แล้ว", []), ("c", "C", [])])
     state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
     if isinstance(command, OpenMeeting):
         return state
