@@ -201,7 +201,7 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
                 return refused
             if state.item(item_id) is None:
                 return Rejection(Refusal.UNKNOWN_AGENDA_ITEM, f"there is no agenda item {item_id!r}")
-            return [AgendaItemSet(item_id)]
+            return [AgendaItemSet(item_id), *documents.first_page(state, actor, item_id)]
         case ShowPage(document=doc_id, page=page):
             if (refused := _require_open(state)) is not None:
                 return refused

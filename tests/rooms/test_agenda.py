@@ -22,6 +22,7 @@ from rooms.commands import (
     OpenVote,
     RemoveDocument,
     SetAgendaItem,
+    ShowPage,
 )
 from rooms.commands_agenda import (
     AddAgendaItem,
@@ -31,15 +32,15 @@ from rooms.commands_agenda import (
     SetAgendaItemKind,
 )
 from rooms.commands_minutes import CarryForward, CertifyMinutes, EditMinutes
-from rooms.events import MeetingCreated, event_from_wire
+from rooms.events import AgendaItemSet, MeetingCreated, PageShown, event_from_wire
 from rooms.events_agenda import AgendaItemAdded
 from rooms.events_minutes import MinutesCarried, MinutesCertified
 from rooms.minutes_model import MinutesField
-from rooms.model import ItemKind, MeetingState, MeetingStatus, number_agenda
+from rooms.model import ItemKind, MeetingState, MeetingStatus, PageRef, number_agenda
 from rooms.permissions import SYSTEM
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, fold, start
-from tests.rooms.meeting import INFO, MEMBERS, Room
+from tests.rooms.meeting import INFO, MEMBERS, Room, room_with
 
 STANDARD = number_agenda(
     [
@@ -302,3 +303,26 @@ def test_any_sequence_of_agenda_edits_keeps_the_meeting_consistent(opened: bool,
     # The log alone gives the same meeting, read back from its stored form.
     stored = [event_from_wire(e.to_wire()) for e in room.log]
     assert fold(stored) == room.state
+
+
+# -- opening an item shows its first document (issue 17 item 8) -----------------------------------
+
+
+def test_opening_an_item_with_documents_shows_its_first_document():
+    room = room_with("chair", "m1")
+    assert room.do("chair", SetAgendaItem("b")) == [AgendaItemSet("b"), PageShown("b-1", 1)]
+    assert room.state.current_page == PageRef("b-1", 1)
+    # A page of the item already on screen stays: going back to its item shows no other page.
+    room.do("sec", ShowPage("a-2", 1))
+    assert room.do("sec", SetAgendaItem("a")) == [AgendaItemSet("a")]
+    assert room.state.current_page == PageRef("a-2", 1)
+    # An item without documents: no page, as before.
+    room.do("sec", AddAgendaItem("c", "เรื่องอื่น ๆ กรณีเร่งด่วน", chair_consent=True))
+    assert room.do("sec", SetAgendaItem("c")) == [AgendaItemSet("c")]
+    assert room.state.current_page is None
+
+
+def test_a_document_hidden_from_the_presenter_is_not_the_one_put_on_screen():
+    room = room_with("chair", "m1")
+    room.do("chair", DeclareConflict("b", hide_documents=True))
+    assert room.do("chair", SetAgendaItem("b")) == [AgendaItemSet("b")]
