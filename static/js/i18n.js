@@ -4,6 +4,7 @@
 // data-i18n="key" get their textContent from the dictionary; a "langchange" event is sent on
 // `document` when the language changes so that scripts can redraw what they built themselves.
 
+import { AGENDA_WORDS } from "./words_agenda.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 
 const STORAGE_KEY = "emeeting.lang";
@@ -11,6 +12,7 @@ export const LANGS = ["th", "en"];
 
 const WORDS = {
   ...UPLOAD_WORDS,
+  ...AGENDA_WORDS,
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],
