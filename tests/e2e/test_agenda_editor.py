@@ -4,14 +4,25 @@ where they are, and a refused removal says why in Thai."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from playwright.async_api import Browser, Page
 
 from tests.e2e.conftest import same_as_the_server
 from tests.e2e.test_pages import open_page
 from tests.support import RunningServer, joined
+from tests.test_agenda_paste import WORD
 
+SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
 URGENT = "เรื่องอื่น ๆ กรณีเร่งด่วน: ขออนุมัติใช้งบกลางช่วยเหลือผู้ประสบอุทกภัยในพื้นที่อำเภอชุมแพ"
 RENAMED = "(ร่าง) แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. ๒๕๖๗ ฉบับปรับปรุง"
+
+
+async def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=f"{SHOTS}/{name}.png")
 
 
 async def agenda_of(page: Page) -> list[str]:
@@ -98,6 +109,7 @@ async def test_the_secretary_edits_the_agenda_and_every_tablet_follows(browser: 
     laptop.once("dialog", lambda d: d.accept())
     await laptop.locator(f"{await row(laptop, 'plan')} [data-role=remove]").click()
     await status.filter(has_text="วาระนี้มีเอกสารอยู่").wait_for()
+    await shot(laptop, "agenda-editor-1366x768")
 
     # The tablets' agenda is the laptop's, numbers included; the member browsing was not moved.
     assert await agenda_of(tablet) == await agenda_of(laptop)
@@ -108,3 +120,18 @@ async def test_the_secretary_edits_the_agenda_and_every_tablet_follows(browser: 
     await same_as_the_server(server, laptop, tablet, browsing)
     for page in (laptop, tablet, browsing):
         assert page.errors == []  # type: ignore[attr-defined]
+
+
+async def test_a_pasted_word_agenda_is_previewed_with_its_levels(browser: Browser, server: RunningServer) -> None:
+    _, page = await open_page(browser, server, "secretary", 1366, 768)
+    await page.goto(f"{server.url}/m/{server.meeting}/new")
+    await page.fill("textarea[name=agenda]", WORD)
+    await page.get_by_role("button", name="ดูตัวอย่างระเบียบวาระ").click()
+    preview = page.locator(".agenda-preview li")
+    await preview.first.wait_for()
+    rows = [" ".join((await li.inner_text()).split()) for li in await preview.all()]
+    assert [r.split(" ", 1)[0] for r in rows] == ["1", "2", "3", "4", "4.1", "4.2", "5", "5.1", "5.1.1", "5.2", "6"]
+    assert "รับรองรายงานการประชุม" in rows[1] and "เรื่องสืบเนื่อง" in rows[2]
+    assert await page.input_value("textarea[name=agenda]") == WORD  # kept as pasted
+    await page.locator(".agenda-preview").scroll_into_view_if_needed()
+    await shot(page, "new-meeting-agenda-preview-1366x768")
