@@ -242,12 +242,18 @@ def test_the_agenda_of_a_closed_meeting_is_the_record():
 
 # -- any sequence of edits keeps the meeting consistent ---------------------------------------------
 
-IDS = st.sampled_from(["news", "minutes", "arising", "info", "info-1", "decide", "plan", "other", "n1", "n2", "n3"])
+IDS = st.sampled_from(["news", "minutes", "arising", "info", "info-1", "decide", "plan", "other", "n1", "n2", "n3", "n4"])
 PARENTS = st.none() | IDS
 INDEX = st.none() | st.integers(0, 8)
 TITLES = st.sampled_from(["เรื่องเสนอเพื่อพิจารณา", "ขออนุมัติจัดซื้อครุภัณฑ์คอมพิวเตอร์สำหรับห้องเรียน", "Budget"])
+NEW_IDS = st.sampled_from(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8"])  # mostly new: an add that works
+ADD = st.builds(
+    AddAgendaItem, item=NEW_IDS | IDS, title=TITLES, parent=PARENTS, index=INDEX, chair_consent=st.booleans()
+)
 EDITS = st.one_of(
-    st.builds(AddAgendaItem, item=IDS, title=TITLES, parent=PARENTS, index=INDEX, chair_consent=st.booleans()),
+    ADD,
+    ADD,
+    st.builds(MoveAgendaItem, item=IDS, parent=PARENTS, index=INDEX),
     st.builds(RenameAgendaItem, item=IDS, title=TITLES),
     st.builds(MoveAgendaItem, item=IDS, parent=PARENTS, index=INDEX),
     st.builds(RemoveAgendaItem, item=IDS),
