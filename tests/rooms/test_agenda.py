@@ -242,7 +242,9 @@ def test_the_agenda_of_a_closed_meeting_is_the_record():
 
 # -- any sequence of edits keeps the meeting consistent ---------------------------------------------
 
-IDS = st.sampled_from(["news", "minutes", "arising", "info", "info-1", "decide", "plan", "other", "n1", "n2", "n3", "n4"])
+IDS = st.sampled_from(
+    ["news", "minutes", "arising", "info", "info-1", "decide", "plan", "other", "n1", "n2", "n3", "n4"]
+)
 PARENTS = st.none() | IDS
 INDEX = st.none() | st.integers(0, 8)
 TITLES = st.sampled_from(["เรื่องเสนอเพื่อพิจารณา", "ขออนุมัติจัดซื้อครุภัณฑ์คอมพิวเตอร์สำหรับห้องเรียน", "Budget"])
