@@ -45,6 +45,7 @@ export class AgendaEditor {
       this.consentRow, this.chairNote, this.addButton);
     this.form.addEventListener("submit", (e) => { e.preventDefault(); this.add(); });
     this.dragged = null;
+    this.drafts = new Map(); // item id -> a title being typed: kept when another device's edit redraws the list
     this.body = h("div", { class: "agenda-editor" },
       h("p", { class: "muted small help" }), this.closedNote, this.list, this.status, this.form);
     dialog.querySelector("[data-agenda-body]").replaceWith(this.body);
@@ -120,8 +121,10 @@ export class AgendaEditor {
       type: "text", maxlength: "500", "data-role": "title", disabled: closed ? "" : null,
       "aria-label": t("agenda.edit.rename", { n: item.number }),
     });
-    input.value = item.title; // exactly as stored (h() would drop bidi controls from an attribute)
+    input.value = this.drafts.get(item.id) ?? item.title; // exactly (h() would drop bidi controls from an attribute)
+    input.addEventListener("input", () => this.drafts.set(item.id, input.value));
     const rename = () => {
+      this.drafts.delete(item.id);
       if (input.value.trim() && input.value !== item.title) this.send("rename_agenda_item", { item: item.id, title: input.value });
     };
     input.addEventListener("change", rename);
