@@ -135,3 +135,19 @@ async def test_a_pasted_word_agenda_is_previewed_with_its_levels(browser: Browse
     assert await page.input_value("textarea[name=agenda]") == WORD  # kept as pasted
     await page.locator(".agenda-preview").scroll_into_view_if_needed()
     await shot(page, "new-meeting-agenda-preview-1366x768")
+
+
+async def test_opening_an_item_on_the_laptop_puts_its_first_paper_on_every_tablet(
+    browser: Browser, server: RunningServer
+) -> None:
+    chair, _ = await joined(server, "chair")
+    await chair.command("open_meeting")
+    await chair.until("ack")
+    _, laptop = await open_page(browser, server, "secretary", 1366, 768)
+    _, tablet = await open_page(browser, server, "deputy", 1024, 768, touch=True)
+    await laptop.locator("#agenda button.item-btn", has_text="ผลการดำเนินงานตามแผนปฏิบัติราชการ").click()
+    await tablet.wait_for_function(
+        "() => emeeting.client.state.current_page?.document === 'q1-report' && emeeting.view.key === 'q1-report:1'"
+    )
+    assert await tablet.locator("#page-label").inner_text() != ""
+    assert tablet.errors == [] and laptop.errors == []  # type: ignore[attr-defined]
