@@ -1,6 +1,7 @@
 """The secretary sets up a new meeting from a plain form: details, agenda, members.
 
-The agenda is one item per line, a sub-item indented under its item; members are one per
+The agenda is one item per line, a sub-item indented under its item or numbered under it
+("4.1", as pasted from Word: emeeting/agenda_text.py); members are one per
 line as ``name | position | role`` (a committee title as Thai offices write them, or its English:
 rooms/offices.py; "กรรมการ" when left out). Plain
 text keeps the form usable on any device and with no script; mistakes are reported by line.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emeeting import dates
+from emeeting.agenda_text import parse_agenda
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Member, Role, number_agenda
 from rooms.offices import MAX_TITLE, PERMISSIONS, STANDARD, office
@@ -82,23 +84,6 @@ class Form:
                     str(values[name]).strip("\r\n") if name in ("agenda", "members") else str(values[name]).strip(),
                 )
         return form
-
-
-def parse_agenda(text: str) -> list[tuple[str, str, list[Any]]]:
-    """Lines to a tree of (id, title, children); a line indented deeper is a sub-item."""
-    tree: list[tuple[str, str, list[Any]]] = []
-    stack: list[tuple[int, list[tuple[str, str, list[Any]]]]] = [(-1, tree)]
-    for index, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip())
-        title = re.sub(r"^(ระเบียบวาระที่|วาระที่)?\s*[\d.]+\s+", "", line.strip()) or line.strip()
-        while stack[-1][0] >= indent:
-            stack.pop()
-        children: list[tuple[str, str, list[Any]]] = []
-        stack[-1][1].append((f"i{index}", title, children))
-        stack.append((indent, children))
-    return tree
 
 
 def parse_members(text: str, errors: list[str]) -> list[Member]:

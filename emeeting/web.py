@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from emeeting import api, auth, dates, meetings, protocol, setup
+from emeeting.agenda_text import preview_agenda
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
 from emeeting.inert import plain
 from emeeting.live import Accepted, LiveRoom
@@ -262,9 +263,13 @@ async def new_meeting(request: Request) -> Response:
     except api.ApiError as exc:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
     form = setup.Form(organisation=room.committed.info.organisation, timezone=zone_of(request, room))
+    previewing = False
     if request.method == "POST":
-        form = setup.Form.from_fields(dict(await request.form()))
-        created = setup.build(form, meetings.new_meeting_id(), me)
+        values = dict(await request.form())
+        form = setup.Form.from_fields(values)
+        # "Preview the agenda": the page again with the agenda as it will be, nothing created.
+        previewing = bool(values.get("preview"))
+        created = None if previewing else setup.build(form, meetings.new_meeting_id(), me)
         if created is not None:
             store = services.hub.store
             await meetings.create(store, created)
@@ -276,14 +281,19 @@ async def new_meeting(request: Request) -> Response:
             set_member_cookie(response, request, created.meeting, link.url.rsplit("/", 1)[1])
             return response
     page = TEMPLATES.get_template("new_meeting.html").render(
-        meeting=room.committed, form=form, zones=setup.ZONES, offices=STANDARD, permissions=setup.PERMISSION_NAMES
+        meeting=room.committed,
+        form=form,
+        zones=setup.ZONES,
+        offices=STANDARD,
+        permissions=setup.PERMISSION_NAMES,
+        preview=preview_agenda(form.agenda) if previewing or form.errors else None,
     )
     return HTMLResponse(page, status_code=422 if form.errors else 200, headers=PAGE_HEADERS)
 
 
 async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str) -> None:
-    """The new meeting follows ``previous``: it certifies its minutes (item 2) and carries its
-    action items (item 3)."""
+    """The new meeting follows ``previous``: it certifies its minutes (under the item of kind
+    previous_minutes) and carries its action items (shown under the item of kind carried)."""
     room = await services.hub.room(meeting_id)
     assert room is not None
     minutes = previous.committed.minutes

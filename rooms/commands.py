@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import (
     ClearPage,
     ClearPresented,
@@ -408,6 +415,11 @@ DeviceCommand = (
     | SignMinutes
     | AdoptMinutes
     | CertifyMinutes
+    | AddAgendaItem
+    | RenameAgendaItem
+    | MoveAgendaItem
+    | RemoveAgendaItem
+    | SetAgendaItemKind
 )
 ServerCommand = (
     AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward | NotePreviousAdopted
@@ -450,6 +462,11 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         SignMinutes,
         AdoptMinutes,
         CertifyMinutes,
+        AddAgendaItem,
+        RenameAgendaItem,
+        MoveAgendaItem,
+        RemoveAgendaItem,
+        SetAgendaItemKind,
     )
 }
 

@@ -17,6 +17,7 @@ from rooms.events import (
     DocumentRenamed,
     Event,
     PageFailed,
+    PageShown,
     PagesReady,
 )
 from rooms.fields import FieldError
@@ -91,6 +92,18 @@ def open_page(state: MeetingState, actor: str, document: str, page: int) -> Reje
     if document in state.hidden_documents(actor):
         return Rejection(Refusal.DOCUMENT_HIDDEN, "this document is hidden from you (a conflict of interest)")
     return None
+
+
+def first_page(state: MeetingState, actor: str, item: str) -> list[Event]:
+    """Opening ``item`` shows its first document (one not hidden from ``actor``), page 1, unless
+    a page that stays is on screen already: an item with papers never opens on an empty screen
+    (issue 17 item 8)."""
+    page = state.current_page
+    if page is not None and state.documents[page.document].item in (None, item):
+        return []  # a page of this item, or of a document of no item, stays (agenda_item_set)
+    hidden = state.hidden_documents(actor)
+    first = next((d for d in state.documents.values() if d.item == item and d.id not in hidden), None)
+    return [] if first is None else [PageShown(first.id, 1)]
 
 
 def _document(state: MeetingState, doc_id: str) -> DocumentRef | Rejection:

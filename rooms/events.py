@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rooms import fields
+from rooms.agenda import legacy_kinds, renumber
+from rooms.events_agenda import (
+    AgendaItemAdded,
+    AgendaItemKindSet,
+    AgendaItemMoved,
+    AgendaItemRemoved,
+    AgendaItemRenamed,
+)
 from rooms.events_attendance import (
     AttendanceCorrected,
     AttendanceRecorded,
@@ -36,7 +44,7 @@ from rooms.events_minutes import (
     PreviousMinutesAdopted,
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
-from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member
+from rooms.model import AgendaItem, DocumentRef, ItemKind, MeetingInfo, Member
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,8 @@ class MeetingCreated:
             "meeting": self.meeting,
             "info": self.info.to_wire(),
             "members": [m.to_wire() for m in self.members],
-            "agenda": [i.to_wire() for i in self.agenda],
+            # No number: it is derived from the order (rooms/agenda.py), never stored.
+            "agenda": [{"id": i.id, "title": i.title, "parent": i.parent, "kind": i.kind.value} for i in self.agenda],
             "documents": [d.to_wire() for d in self.documents],
         }
 
@@ -76,17 +85,28 @@ class MeetingCreated:
                 timezone=fields.text(info, "timezone", max_len=64) if "timezone" in info else "",
             ),
             members=tuple(member_from_wire(m) for m in fields.maps(body, "members")),
-            agenda=tuple(
-                AgendaItem(
-                    id=fields.ident(i, "id"),
-                    number=fields.text(i, "number"),
-                    title=fields.text(i, "title"),
-                    parent=fields.optional_ident(i, "parent"),
-                )
-                for i in fields.maps(body, "agenda")
-            ),
+            agenda=agenda_from_wire(fields.maps(body, "agenda")),
             documents=tuple(document_from_wire(d) for d in fields.maps(body, "documents")),
         )
+
+
+def agenda_from_wire(items: list[Mapping[str, Any]]) -> tuple[AgendaItem, ...]:
+    """The agenda of meeting_created, numbered from its order. A log written before items had
+    kinds has a "number" and no "kind" in them: its items 2 and 3 get the kinds those numbers
+    meant then (rooms/agenda.py :func:`legacy_kinds`)."""
+    agenda = tuple(
+        AgendaItem(
+            id=fields.ident(i, "id"),
+            number="",
+            title=fields.text(i, "title"),
+            parent=fields.optional_ident(i, "parent"),
+            kind=fields.choice(i, "kind", ItemKind) if "kind" in i else ItemKind.ITEM,
+        )
+        for i in items
+    )
+    if items and not any("kind" in i for i in items):
+        return legacy_kinds(agenda)
+    return renumber(agenda)
 
 
 def document_from_wire(body: Mapping[str, Any], key: str = "id") -> DocumentRef:
@@ -296,6 +316,11 @@ Event = (
     | MinutesCarried
     | PreviousMinutesAdopted
     | AttendanceCorrected
+    | AgendaItemAdded
+    | AgendaItemRenamed
+    | AgendaItemMoved
+    | AgendaItemRemoved
+    | AgendaItemKindSet
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -335,6 +360,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MinutesCarried,
         PreviousMinutesAdopted,
         AttendanceCorrected,
+        AgendaItemAdded,
+        AgendaItemRenamed,
+        AgendaItemMoved,
+        AgendaItemRemoved,
+        AgendaItemKindSet,
     )
 }
 

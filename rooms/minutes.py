@@ -38,7 +38,7 @@ from rooms.events_minutes import (
     PreviousMinutesAdopted,
 )
 from rooms.minutes_model import MAX_ACTIONS, ItemMinutes, Minutes, MinutesField, MinutesStatus, Signed, SignerRole
-from rooms.model import MeetingState, MeetingStatus, Role
+from rooms.model import ItemKind, MeetingState, MeetingStatus, Role
 from rooms.refusals import Refusal, Rejection
 
 
@@ -121,8 +121,11 @@ def decide(
             if state.status is not MeetingStatus.OPEN:
                 return Rejection(Refusal.MEETING_NOT_OPEN, "the minutes are certified during the meeting")
             shown = state.item(state.current_item) if state.current_item else None
-            if shown is None or shown.number != "2":
-                return Rejection(Refusal.WRONG_AGENDA_ITEM, "the previous minutes are certified under agenda item 2")
+            if shown is None or shown.kind is not ItemKind.PREVIOUS_MINUTES:
+                return Rejection(
+                    Refusal.WRONG_AGENDA_ITEM,
+                    "the previous minutes are certified under their agenda item (รับรองรายงานการประชุม)",
+                )
             return [MinutesCertified(minutes.previous, corrections.strip())]
         case RecordAdoption(by=by, corrections=corrections):
             if minutes.status is MinutesStatus.ADOPTED:

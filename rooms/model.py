@@ -58,21 +58,43 @@ class Member:
         return wire
 
 
+class ItemKind(enum.StrEnum):
+    """What an agenda item is for, where a rule depends on it (never on its number)."""
+
+    ITEM = "item"  # an ordinary item
+    PREVIOUS_MINUTES = "previous_minutes"  # รับรองรายงานการประชุมครั้งที่แล้ว: certify_minutes is made here
+    CARRIED = "carried"  # เรื่องสืบเนื่อง: the previous meeting's action items are shown here
+
+
 @dataclass(frozen=True, slots=True)
 class AgendaItem:
-    """One item of the agenda; ``number`` is its place in the tree ("5", "5.1")."""
+    """One item of the agenda. ``number`` ("5", "5.1") is derived from the item's place in the
+    tree each time the agenda changes (rooms/agenda.py :func:`renumber`): never stored, never
+    read from the log. ``supplementary`` marks an item added while the meeting was open
+    (วาระเพิ่มเติม); ``consent`` is then the chair who consented to it."""
 
     id: str
     number: str
     title: str
     parent: str | None
+    kind: ItemKind = ItemKind.ITEM
+    supplementary: bool = False
+    consent: str | None = None
 
     @property
     def depth(self) -> int:
         return self.number.count(".")
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "number": self.number, "title": self.title, "parent": self.parent}
+        return {
+            "id": self.id,
+            "number": self.number,
+            "title": self.title,
+            "parent": self.parent,
+            "kind": self.kind.value,
+            "supplementary": self.supplementary,
+            "consent": self.consent,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,10 +394,17 @@ NOT_ARRIVED = Attendance()
 def number_agenda(
     tree: list[tuple[str, str, list[Any]]], prefix: str = "", parent: str | None = None
 ) -> list[AgendaItem]:
-    """Flatten a tree of ``(id, title, children)`` into numbered items, depth first."""
+    """Flatten a tree of ``(id, title, children)`` into numbered items, depth first. A top-level
+    item whose title names the previous minutes (รับรองรายงาน...) or the carried-forward matters
+    (เรื่องสืบเนื่อง) gets that kind (rooms/agenda.py :func:`guess_kind`)."""
+    from rooms.agenda import guess_kind
+
     items: list[AgendaItem] = []
     for index, (item_id, title, children) in enumerate(tree, start=1):
         number = f"{prefix}{index}"
-        items.append(AgendaItem(id=item_id, number=number, title=title, parent=parent))
+        kind = ItemKind.ITEM
+        if parent is None:
+            kind = guess_kind(title, taken=(i.kind for i in items))
+        items.append(AgendaItem(id=item_id, number=number, title=title, parent=parent, kind=kind))
         items.extend(number_agenda(children, prefix=f"{number}.", parent=item_id))
     return items

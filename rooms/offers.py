@@ -57,6 +57,12 @@ PHASES: dict[str, frozenset[Phase]] = {
     "close_meeting": WHILE_OPEN,
     "set_agenda_item": WHILE_OPEN,
     "show_page": WHILE_OPEN,
+    # The agenda is edited before and during the meeting (rooms/agenda.py); after it, it is the record.
+    "add_agenda_item": BEFORE_CLOSE,
+    "rename_agenda_item": BEFORE_CLOSE,
+    "move_agenda_item": BEFORE_CLOSE,
+    "remove_agenda_item": BEFORE_CLOSE,
+    "set_agenda_item_kind": BEFORE_CLOSE,
     # The papers are prepared before and during the meeting; after it they are its record.
     "add_document": BEFORE_CLOSE,
     "rename_document": BEFORE_CLOSE,

@@ -32,6 +32,13 @@ from rooms.commands import (
     ShowPage,
     WithdrawConflict,
 )
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
 from rooms.commands_minutes import (
     AdoptMinutes,
@@ -111,6 +118,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     SignMinutes.TYPE: PRESENTERS,
     AdoptMinutes.TYPE: CHAIR,
     CertifyMinutes.TYPE: CHAIR,
+    # The organisers edit the agenda, before and during the meeting (rooms/agenda.py).
+    AddAgendaItem.TYPE: PRESENTERS,
+    RenameAgendaItem.TYPE: PRESENTERS,
+    MoveAgendaItem.TYPE: PRESENTERS,
+    RemoveAgendaItem.TYPE: PRESENTERS,
+    SetAgendaItemKind.TYPE: PRESENTERS,
 }
 
 

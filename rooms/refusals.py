@@ -61,6 +61,19 @@ class Refusal(enum.StrEnum):
     # the record is the record (rooms/attendance.py, rooms/minutes.py)
     RECORD_ADOPTED = "record_adopted"  # the minutes are adopted: the attendance no longer changes
     PREVIOUS_MINUTES_ADOPTED = "previous_minutes_adopted"  # adopted by circulation: not certified again
+    # the agenda (rooms/agenda.py)
+    AGENDA_ITEM_EXISTS = "agenda_item_exists"
+    AGENDA_TOO_LONG = "agenda_too_long"
+    AGENDA_TOO_DEEP = "agenda_too_deep"
+    INVALID_AGENDA_MOVE = "invalid_agenda_move"
+    CHAIR_CONSENT_REQUIRED = "chair_consent_required"
+    AGENDA_ITEM_HAS_SUBITEMS = "agenda_item_has_subitems"
+    AGENDA_ITEM_LAST = "agenda_item_last"
+    AGENDA_ITEM_CURRENT = "agenda_item_current"
+    AGENDA_ITEM_HAS_DOCUMENTS = "agenda_item_has_documents"
+    AGENDA_ITEM_HAS_VOTES = "agenda_item_has_votes"
+    AGENDA_ITEM_HAS_MINUTES = "agenda_item_has_minutes"
+    AGENDA_ITEM_HAS_CONFLICTS = "agenda_item_has_conflicts"
 
 
 @dataclass(frozen=True, slots=True)

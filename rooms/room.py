@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import attendance, documents, ink, minutes, permissions, votes
+from rooms import agenda, attendance, documents, ink, minutes, permissions, votes
+from rooms.agenda import renumber
 from rooms.commands import (
     AddGuest,
     BreakTie,
@@ -31,6 +32,13 @@ from rooms.commands import (
     ShowPage,
     WithdrawConflict,
 )
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
 from rooms.commands_minutes import (
     AdoptMinutes,
@@ -45,6 +53,13 @@ from rooms.commands_minutes import (
     SignMinutes,
 )
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
+from rooms.events_agenda import (
+    AgendaItemAdded,
+    AgendaItemKindSet,
+    AgendaItemMoved,
+    AgendaItemRemoved,
+    AgendaItemRenamed,
+)
 from rooms.events_attendance import (
     AttendanceCorrected,
     AttendanceRecorded,
@@ -116,7 +131,8 @@ def define(
     for doc in documents:
         if doc.item is not None and doc.item not in seen:
             raise InvalidMeeting(f"document {doc.id} is attached to unknown agenda item {doc.item}")
-    created = MeetingCreated(meeting_id, info, tuple(members), tuple(agenda), tuple(documents))
+    # Numbers follow from the order (rooms/agenda.py): whatever numbers the caller gave are redone.
+    created = MeetingCreated(meeting_id, info, tuple(members), renumber(agenda), tuple(documents))
     # The log is read back through from_wire: what it would refuse then must be refused now,
     # or the meeting would be stored and never open again.
     try:
@@ -188,7 +204,7 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
                 return refused
             if state.item(item_id) is None:
                 return Rejection(Refusal.UNKNOWN_AGENDA_ITEM, f"there is no agenda item {item_id!r}")
-            return [AgendaItemSet(item_id)]
+            return [AgendaItemSet(item_id), *documents.first_page(state, actor, item_id)]
         case ShowPage(document=doc_id, page=page):
             if (refused := _require_open(state)) is not None:
                 return refused
@@ -229,6 +245,9 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
         ):
             decided = minutes.decide(state, actor, command, now)
             return decided if isinstance(decided, Rejection) else list(decided)
+        case AddAgendaItem() | RenameAgendaItem() | MoveAgendaItem() | RemoveAgendaItem() | SetAgendaItemKind():
+            edited = agenda.decide(state, actor, command)
+            return edited if isinstance(edited, Rejection) else list(edited)
         case PresentStroke() | ClearPresented() | Point():
             shared = ink.decide_shared(state, command)
             return shared if isinstance(shared, Rejection) else list(shared)
@@ -291,5 +310,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             | PreviousMinutesAdopted()
         ):
             return minutes.apply(state, event, seq)
+        case AgendaItemAdded() | AgendaItemRenamed() | AgendaItemMoved() | AgendaItemRemoved() | AgendaItemKindSet():
+            return agenda.apply(state, event, seq)
         case _:
             return documents.apply(state, event, seq)

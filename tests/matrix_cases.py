@@ -59,7 +59,7 @@ MEMBERS = (
 AGENDA = number_agenda(
     [
         ("opening", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ", []),
-        ("previous", "รับรองรายงานการประชุมครั้งที่แล้ว", []),  # number "2": certify_minutes
+        ("previous", "รับรองรายงานการประชุมครั้งที่แล้ว", []),  # kind previous_minutes: certify_minutes
         ("x", "เรื่องที่กรรมการบางคนมีส่วนได้เสีย", []),
         ("y", "เรื่องอื่น ๆ", []),
     ]
@@ -137,7 +137,8 @@ class Case:
 
 CASES: dict[str, Case] = {
     "open_meeting": Case("open_meeting", {}, "meeting_opened"),
-    "set_agenda_item": Case("set_agenda_item", {"item": "y"}, "agenda_item_set", OPEN),
+    # (an item without documents: one with them also puts its first page on screen)
+    "set_agenda_item": Case("set_agenda_item", {"item": "opening"}, "agenda_item_set", OPEN),
     "show_page": Case("show_page", {"document": "doc-y", "page": 2}, "page_shown", OPEN),
     "close_meeting": Case("close_meeting", {}, "meeting_closed", OPEN),
     "rename_document": Case("rename_document", {"document": "doc-y", "title": "ชื่อใหม่"}, "document_renamed", OPEN),
@@ -218,6 +219,20 @@ CASES: dict[str, Case] = {
         "minutes_certified",
         (*OPEN, by("chair", "set_agenda_item", item="previous")),
         follows=True,
+    ),
+    "add_agenda_item": Case(
+        "add_agenda_item",
+        {"item": "urgent", "title": "เรื่องอื่น ๆ กรณีเร่งด่วน", "chair_consent": True},
+        "agenda_item_added",
+        OPEN,
+    ),
+    "rename_agenda_item": Case(
+        "rename_agenda_item", {"item": "y", "title": "เรื่องอื่น ๆ (ถ้ามี)"}, "agenda_item_renamed", OPEN
+    ),
+    "move_agenda_item": Case("move_agenda_item", {"item": "y", "parent": None, "index": 0}, "agenda_item_moved", OPEN),
+    "remove_agenda_item": Case("remove_agenda_item", {"item": "opening"}, "agenda_item_removed", OPEN),
+    "set_agenda_item_kind": Case(
+        "set_agenda_item_kind", {"item": "y", "kind": "carried"}, "agenda_item_kind_set", OPEN
     ),
 }
 

@@ -228,7 +228,7 @@ class Device:
             welcome["snapshot"] = await self.expect("snapshot")
         return welcome
 
-    async def command(self, kind: str, **fields: Any) -> str:
+    async def command(self, kind: str, /, **fields: Any) -> str:  # (a command may have a "kind")
         command_id = f"c{next(self._ids)}"
         await self.send({"type": kind, "id": command_id, **fields})
         return command_id

@@ -78,6 +78,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "sign_minutes":                       (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "adopt_minutes":                      (OK,               NO,               NO,               NO,               NO,                NJ,      NJ),
     "certify_minutes":                    (OK,               NO,               NO,               NO,               NO,                NJ,      NJ),
+    "add_agenda_item":                    (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "rename_agenda_item":                 (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "move_agenda_item":                   (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "remove_agenda_item":                 (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "set_agenda_item_kind":               (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
 }
 # fmt: on
 JOIN_REFUSAL = {"revoked": "token_revoked", "no invitation": "invalid_token"}
@@ -278,7 +283,7 @@ async def test_every_role_sends_the_command(matrix: Matrix, row: str) -> None:
 def test_the_matrix_has_every_command_of_the_protocol() -> None:
     assert set(EXPECTED) == set(CASES)
     assert {case.command for case in CASES.values()} == set(COMMAND_TYPES)
-    assert len(COMMAND_TYPES) == 33
+    assert len(COMMAND_TYPES) == 38
 
 
 async def test_a_device_joined_before_its_invitation_is_revoked_is_closed(matrix: Matrix) -> None:

@@ -302,6 +302,17 @@ class Frames:
             body = {"item": item, "action": self.ident("a"), "base": base}
         elif kind in ("adopt_minutes", "certify_minutes"):
             body = {"corrections": text} if r.random() < 0.5 else {}
+        elif kind == "add_agenda_item":
+            body = {"item": f"n{self.prefix}{self.n}", "title": text, "parent": r.choice((None, item)),
+                    "chair_consent": r.random() < 0.5}  # fmt: skip
+        elif kind == "rename_agenda_item":
+            body = {"item": item, "title": text}
+        elif kind == "move_agenda_item":
+            body = {"item": item, "parent": r.choice((None, r.choice(c.items))), "index": r.randrange(5)}
+        elif kind == "remove_agenda_item":
+            body = {"item": item}
+        elif kind == "set_agenda_item_kind":
+            body = {"item": item, "kind": r.choice(("item", "previous_minutes", "carried"))}
         elif kind not in COMMAND_TYPES:
             raise ValueError(f"no client type {kind!r}")
         head: dict[str, Any] = {"type": kind} if kind == "join" else {"type": kind, "id": f"{self.prefix}{self.n}"}

@@ -29,7 +29,7 @@ from emeeting.minutes.document import (
     Table,
 )
 from rooms.minutes_model import Action, MinutesStatus, Signed, SignerRole
-from rooms.model import AgendaItem, MeetingState, Member, OptionKind, Presence, Role, Vote, VoteStatus
+from rooms.model import AgendaItem, ItemKind, MeetingState, Member, OptionKind, Presence, Role, Vote, VoteStatus
 from rooms.offices import title_of
 
 LANGS = ("th", "en")
@@ -207,11 +207,15 @@ def _item(state: MeetingState, item: AgendaItem, w: dict[str, str], th: bool) ->
     label = w["item"].format(number=item.number) if depth == 0 else item.number
     mine = state.minutes.item(item.id)
     blocks: list[Block] = list(markup.blocks(mine.notes))
-    if item.number == "2" and state.minutes.previous is not None and state.minutes.certified is not None:
+    if (
+        item.kind is ItemKind.PREVIOUS_MINUTES
+        and state.minutes.previous is not None
+        and state.minutes.certified is not None
+    ):
         text = state.minutes.certified
         line = w["certified_with"].format(corrections=text) if text else w["certified"]
         blocks.append(Paragraph((Run(line),)))
-    if item.number == "3" and state.minutes.carried:
+    if item.kind is ItemKind.CARRIED and state.minutes.carried:
         blocks.append(Paragraph((), label=w["carried"]))
         blocks.append(_actions(state.minutes.carried, th))
     for vote in state.votes.values():

@@ -2,6 +2,7 @@
 // tablet sees, page turns by keyboard or clicker, the documents of each item, uploads, and who
 // is connected.
 
+import { AgendaEditor } from "./agenda_editor.js";
 import { AttendancePanel } from "./attendance.js";
 import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
@@ -35,6 +36,9 @@ const attendanceDialog = $("attendance-dialog");
 $("attendance-body").replaceWith(attendance.el);
 $("attendance-open").addEventListener("click", () => { attendance.key = null; attendance.draw(); attendanceDialog.showModal(); });
 $("attendance-close").addEventListener("click", () => attendanceDialog.close());
+
+// The agenda editor, in a dialog of its own (agenda_editor.js).
+new AgendaEditor(client, { isChair, dialog: $("agenda-editor"), opener: $("agenda-edit-open") });
 
 const view = new PageView(client, { prefetch: 3 });
 const nothing = h("div", { class: "nothing" });

@@ -5,6 +5,7 @@
 // `document` when the language changes so that scripts can redraw what they built themselves.
 
 import { RECORD_WORDS } from "./words_record.js";
+import { AGENDA_WORDS } from "./words_agenda.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 import { PRESENTER_WORDS } from "./words_presenter.js";
 
@@ -15,6 +16,7 @@ const WORDS = {
   ...UPLOAD_WORDS,
   ...RECORD_WORDS, // the frozen record (words_record.js)
   ...PRESENTER_WORDS,
+  ...AGENDA_WORDS,
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],
@@ -93,7 +95,7 @@ const WORDS = {
   "minutes.add_action": ["เพิ่ม", "Add"],
   "minutes.certify_title": ["รับรองรายงานการประชุมครั้งที่แล้ว", "Certify the previous meeting's minutes"],
   "minutes.certify": ["รับรองรายงานการประชุม", "Certify"],
-  "minutes.certify_when": ["ประธานรับรองได้ระหว่างการประชุม เมื่ออยู่ที่ระเบียบวาระที่ 2", "The chair certifies them during the meeting, at agenda item 2"],
+  "minutes.certify_when": ["ประธานรับรองได้ระหว่างการประชุม เมื่ออยู่ที่วาระรับรองรายงานการประชุม", "The chair certifies them during the meeting, at the agenda item that certifies the previous minutes"],
   "minutes.corrections": ["การแก้ไข (ถ้ามี)", "Corrections (if any)"],
   "minutes.certified": ["ที่ประชุมรับรองรายงานการประชุมครั้งที่แล้ว", "The previous minutes were certified"],
   "minutes.certified_with": ["ที่ประชุมรับรองรายงานการประชุมครั้งที่แล้ว โดยมีการแก้ไข:", "Certified with corrections:"],
@@ -164,7 +166,7 @@ const WORDS = {
   "err.minutes_not_draft": ["รายงานการประชุมเวียนแจ้งแล้ว", "The minutes were circulated already"],
   "err.minutes_not_circulated": ["ต้องเวียนแจ้งรายงานก่อน", "Circulate the minutes first"],
   "err.no_previous_minutes": ["การประชุมนี้ไม่มีรายงานการประชุมครั้งก่อนให้รับรอง", "This meeting has no previous minutes to certify"],
-  "err.wrong_agenda_item": ["รับรองรายงานการประชุมที่ระเบียบวาระที่ 2", "The previous minutes are certified under agenda item 2"],
+  "err.wrong_agenda_item": ["รับรองรายงานการประชุมที่วาระรับรองรายงานการประชุมครั้งที่แล้ว", "The previous minutes are certified under their agenda item (certifying the previous minutes)"],
   "err.too_much_ink": ["หมึกมากเกินไป โปรดลบบางส่วนก่อน", "Too much ink: erase some first"],
   "err.stroke_exists": ["มีเส้นนี้อยู่แล้ว", "That stroke exists already"],
   "err.page_out_of_range": ["ไม่มีหน้านี้ในเอกสาร", "The document has no such page"],

@@ -214,10 +214,10 @@ function renderExtra(s, item, adopted) {
     parts.push(h("h3", { text: t("minutes.votes") }),
       ...votes.map((v) => h("p", { class: "vote-sentence", text: v.result.sentence[document.documentElement.lang === "en" ? "en" : "th"] })));
   }
-  if (item.number === "3" && s.minutes.carried.length) {
+  if (item.kind === "carried" && s.minutes.carried.length) {
     parts.push(h("h3", { text: t("minutes.carried") }), actionTable(s.minutes.carried, null));
   }
-  if (item.number === "2" && s.minutes.previous) parts.push(certifyBox(s));
+  if (item.kind === "previous_minutes" && s.minutes.previous) parts.push(certifyBox(s));
   parts.push(h("h3", { text: t("minutes.actions") }), actionTable(mine.actions, adopted ? null : item.id));
   if (!adopted) parts.push(actionForm(item.id));
   fill(extra, ...parts);
@@ -249,7 +249,7 @@ function actionForm(item) {
 function certifyBox(s) {
   const corrections = h("textarea", { rows: 2, maxlength: 20000, placeholder: t("minutes.corrections"), "data-testid": "corrections" });
   const shown = s.agenda.find((i) => i.id === s.current_item);
-  const can = isChair && s.status === "open" && shown && shown.number === "2";
+  const can = isChair && s.status === "open" && shown && shown.kind === "previous_minutes";
   const elsewhere = previousAdopted(s); // adopted by circulation: not certified again
   if (s.minutes.certified == null && elsewhere) return h("div", { class: "certify" }, h("h3", { text: t("minutes.certify_title") }), elsewhere);
   return h("div", { class: "certify" },

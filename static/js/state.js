@@ -1,6 +1,8 @@
 // The meeting's state and how each event changes it: docs/protocol.md section 8, mirrored
 // exactly (the server's rules are rooms/room.py and rooms/documents.py). No I/O here.
 
+import { AGENDA_EVENTS, applyAgendaEvent, createdAgenda } from "./agenda_rules.js";
+
 export const KNOWN_EVENTS = new Set([
   "meeting_created", "meeting_opened", "agenda_item_set", "page_shown", "meeting_closed",
   "document_added", "document_renamed", "document_moved", "document_removed",
@@ -12,6 +14,7 @@ export const KNOWN_EVENTS = new Set([
   "minutes_edited", "action_set", "action_removed", "minutes_circulated", "minutes_signed", "minutes_adopted",
   "minutes_certified", "minutes_carried", "minutes_drafted",
   "attendance_corrected", "previous_minutes_adopted", // the frozen record (issue 17)
+  ...AGENDA_EVENTS,
 ]);
 
 function sortedUnion(list, more) {
@@ -29,7 +32,7 @@ export function startState(event) {
     info: event.info,
     status: "scheduled",
     members: event.members,
-    agenda: event.agenda,
+    agenda: createdAgenda(event.agenda),
     documents: event.documents.map((d) => ({ ...d, ready: [...(d.ready || [])], failed: [...(d.failed || [])] })),
     current_item: null,
     current_page: null,
@@ -63,6 +66,7 @@ function record(state, member) {
 export function applyEvent(state, event) {
   const docs = state.documents;
   const find = (id) => docs.find((d) => d.id === id);
+  if (AGENDA_EVENTS.includes(event.type)) return applyAgendaEvent(state, event);
   switch (event.type) {
     case "meeting_opened":
       state.status = "open";

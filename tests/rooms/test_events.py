@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from emeeting import protocol
 from emeeting.demo import demo_meeting
+from rooms.agenda import renumber
 from rooms.events import (
     EVENT_TYPES,
     AgendaItemSet,
@@ -25,6 +26,13 @@ from rooms.events import (
     PageShown,
     PagesReady,
     event_from_wire,
+)
+from rooms.events_agenda import (
+    AgendaItemAdded,
+    AgendaItemKindSet,
+    AgendaItemMoved,
+    AgendaItemRemoved,
+    AgendaItemRenamed,
 )
 from rooms.events_attendance import (
     MAX_TIME,
@@ -55,6 +63,7 @@ from rooms.minutes_model import Action, CorrectionKind, MinutesField, SignerRole
 from rooms.model import (
     AgendaItem,
     DocumentRef,
+    ItemKind,
     MeetingInfo,
     Member,
     OptionKind,
@@ -123,7 +132,9 @@ INFOS = st.builds(
     organisation=MAYBE_EMPTY,
 )
 MEMBERS = st.builds(Member, id=IDS, name=TEXT, position=MAYBE_EMPTY, role=st.sampled_from(Role), voting=st.booleans())
-ITEMS = st.builds(AgendaItem, id=IDS, number=TEXT, title=TEXT, parent=OPTIONAL_IDS)
+ITEMS = st.builds(
+    AgendaItem, id=IDS, number=st.just(""), title=TEXT, parent=OPTIONAL_IDS, kind=st.sampled_from(ItemKind)
+)
 HASHES = st.none() | st.text("0123456789abcdef", min_size=64, max_size=64)
 
 
@@ -155,7 +166,7 @@ EVENTS: dict[str, st.SearchStrategy[Any]] = {
         meeting=IDS,
         info=INFOS,
         members=tuples_of(MEMBERS),
-        agenda=tuples_of(ITEMS),
+        agenda=tuples_of(ITEMS).map(renumber),  # numbers are derived, never read from the log
         documents=tuples_of(DOCUMENTS),
     ),
     MeetingOpened.TYPE: st.just(MeetingOpened()),
@@ -259,6 +270,23 @@ EVENTS |= {
         status=st.just("") | st.sampled_from(Presence).map(str),
         name=MAYBE_EMPTY,
     ),
+}
+EVENTS |= {
+    AgendaItemAdded.TYPE: st.builds(
+        AgendaItemAdded,
+        item=IDS,
+        title=TEXT,
+        parent=OPTIONAL_IDS,
+        index=INTS,
+        kind=st.sampled_from(ItemKind),
+        supplementary=st.booleans(),
+        by=IDS,
+        consent=OPTIONAL_IDS,
+    ),
+    AgendaItemRenamed.TYPE: st.builds(AgendaItemRenamed, item=IDS, title=TEXT),
+    AgendaItemMoved.TYPE: st.builds(AgendaItemMoved, item=IDS, parent=OPTIONAL_IDS, index=INTS),
+    AgendaItemRemoved.TYPE: st.builds(AgendaItemRemoved, item=IDS),
+    AgendaItemKindSet.TYPE: st.builds(AgendaItemKindSet, item=IDS, kind=st.sampled_from(ItemKind)),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -34,6 +34,13 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
+from rooms.commands_agenda import (
+    AddAgendaItem,
+    MoveAgendaItem,
+    RemoveAgendaItem,
+    RenameAgendaItem,
+    SetAgendaItemKind,
+)
 from rooms.commands_ink import (
     INK_COMMANDS,
     ClearPage,
@@ -70,6 +77,13 @@ from rooms.events import (
     PageShown,
     PagesReady,
 )
+from rooms.events_agenda import (
+    AgendaItemAdded,
+    AgendaItemKindSet,
+    AgendaItemMoved,
+    AgendaItemRemoved,
+    AgendaItemRenamed,
+)
 from rooms.events_attendance import (
     AttendanceRecorded,
     ConflictDeclared,
@@ -94,7 +108,7 @@ from rooms.events_minutes import (
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.ink import Ink, InkEvent, NoteRemoved, NoteSet, PageCleared, StrokeDrawn, StrokesErased
 from rooms.minutes_model import Action, MinutesField
-from rooms.model import DocumentRef, MeetingInfo, Member, Presence, Role, number_agenda
+from rooms.model import DocumentRef, ItemKind, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
 from rooms.strokes import Note, Stroke, Tool, encode_points
@@ -116,7 +130,7 @@ def decide_any(state, actor: str, command: Command):
 SAMPLES: dict[str, Command] = {
     OpenMeeting.TYPE: OpenMeeting(),
     CloseMeeting.TYPE: CloseMeeting(),
-    SetAgendaItem.TYPE: SetAgendaItem("a"),
+    SetAgendaItem.TYPE: SetAgendaItem("c"),  # an item without documents: only agenda_item_set
     ShowPage.TYPE: ShowPage("doc", 1),
     RenameDocument.TYPE: RenameDocument("doc", "ชื่อใหม่"),
     MoveDocument.TYPE: MoveDocument("doc", "a", 0),
@@ -147,6 +161,11 @@ SAMPLES: dict[str, Command] = {
     SignMinutes.TYPE: SignMinutes(),
     AdoptMinutes.TYPE: AdoptMinutes("แก้ไขชื่อ"),
     CertifyMinutes.TYPE: CertifyMinutes(),
+    AddAgendaItem.TYPE: AddAgendaItem("new", "เรื่องอื่น ๆ กรณีเร่งด่วน", chair_consent=True),
+    RenameAgendaItem.TYPE: RenameAgendaItem("a", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+    MoveAgendaItem.TYPE: MoveAgendaItem("c", "a"),
+    RemoveAgendaItem.TYPE: RemoveAgendaItem("c"),
+    SetAgendaItemKind.TYPE: SetAgendaItemKind("c", ItemKind.CARRIED),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
@@ -201,6 +220,11 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     RecordAdoption.TYPE: MinutesAdopted,
     CarryForward.TYPE: MinutesCarried,
     NotePreviousAdopted.TYPE: PreviousMinutesAdopted,
+    AddAgendaItem.TYPE: AgendaItemAdded,
+    RenameAgendaItem.TYPE: AgendaItemRenamed,
+    MoveAgendaItem.TYPE: AgendaItemMoved,
+    RemoveAgendaItem.TYPE: AgendaItemRemoved,
+    SetAgendaItemKind.TYPE: AgendaItemKindSet,
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
@@ -226,6 +250,11 @@ EXPECTED: dict[Role, frozenset[str]] = {
         RemoveAction.TYPE,
         CirculateMinutes.TYPE,
         SignMinutes.TYPE,
+        AddAgendaItem.TYPE,
+        RenameAgendaItem.TYPE,
+        MoveAgendaItem.TYPE,
+        RemoveAgendaItem.TYPE,
+        SetAgendaItemKind.TYPE,
     },
     Role.MEMBER: OWN,
     Role.GUEST: frozenset({LeaveMeeting.TYPE}) | PRIVATE,
@@ -246,7 +275,8 @@ def state_for(command: Command):
     """A meeting in which ``command`` is valid: scheduled for open_meeting; otherwise open, with
     everyone present and a conflict on item b each, and a vote: a tie closed for break_tie, one
     open for the ballots and closing, none for opening one."""
-    agenda = number_agenda([("a", "A", []), ("b", "B", [])])
+    # b is the item the previous minutes are certified under (its title says so).
+    agenda = number_agenda([("a", "A", []), ("b", "รับรองรายงานการประชุมครั้งที่แล้ว", []), ("c", "C", [])])
     state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
     if isinstance(command, OpenMeeting):
         return state
@@ -327,7 +357,7 @@ def test_the_chair_may_do_everything_through_decide_in_one_meeting():
         assert isinstance(outcome, list), (command, outcome)
         for event in outcome:
             state = apply(state, event)
-    assert state.seq == 5
+    assert state.seq == 6  # item a opens on its first document: agenda_item_set, page_shown
 
 
 @pytest.mark.parametrize("role", list(Role))

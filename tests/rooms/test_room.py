@@ -221,7 +221,7 @@ def test_seq_grows_by_one_per_event_and_fold_equals_stepwise_apply():
     log: list[Event] = [first]
     script: list[tuple[str, Command]] = [
         ("chair", OpenMeeting()),
-        ("sec", SetAgendaItem("a")),
+        ("sec", SetAgendaItem("a")),  # two events: item a opens on its first document
         ("sec", ShowPage("doc-a", 2)),
         ("chair", ShowPage("doc-b1", 1)),  # two events
         ("chair", ShowPage("loose", 2)),
@@ -234,7 +234,7 @@ def test_seq_grows_by_one_per_event_and_fold_equals_stepwise_apply():
         assert state.seq == before + len(events)
         log.extend(events)
         assert fold(log) == state
-    assert state.seq == len(log) == 9
+    assert state.seq == len(log) == 10
 
 
 def test_fold_of_the_demo_definition_is_start():
