@@ -38,6 +38,7 @@ from rooms.commands import (
     Tally,
     WithdrawConflict,
 )
+from rooms.commands_agenda import AddAgendaItem, MoveAgendaItem, RemoveAgendaItem, RenameAgendaItem, SetAgendaItemKind
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
 from rooms.commands_minutes import (
     AdoptMinutes,
@@ -51,7 +52,7 @@ from rooms.commands_minutes import (
 )
 from rooms.ink import Ink
 from rooms.minutes_model import Action, MinutesField
-from rooms.model import DocumentRef, MeetingInfo, MeetingState, Member, Presence, Role, number_agenda
+from rooms.model import DocumentRef, ItemKind, MeetingInfo, MeetingState, Member, Presence, Role, number_agenda
 from rooms.offers import PHASES, Phase, phase
 from rooms.permissions import PERMISSIONS, SYSTEM, SYSTEM_COMMANDS
 from rooms.refusals import Refusal, Rejection
@@ -160,6 +161,11 @@ PROBES: dict[str, tuple[str, Callable[[MeetingState, str], Command]]] = {
     "sign_minutes": ("", lambda s, a: SignMinutes()),
     "adopt_minutes": ("", lambda s, a: AdoptMinutes()),
     "certify_minutes": ("", lambda s, a: CertifyMinutes()),
+    "add_agenda_item": ("", lambda s, a: AddAgendaItem("new", "เรื่องอื่น ๆ กรณีเร่งด่วน", chair_consent=True)),
+    "rename_agenda_item": ("", lambda s, a: RenameAgendaItem("three", "เรื่องอื่น ๆ (แก้ไข)")),
+    "move_agenda_item": ("", lambda s, a: MoveAgendaItem("three", None, 0)),
+    "remove_agenda_item": ("", lambda s, a: RemoveAgendaItem("one")),
+    "set_agenda_item_kind": ("", lambda s, a: SetAgendaItemKind("three", ItemKind.CARRIED)),
 }
 PRIVATE_INK = {"draw", "erase", "clear_page", "set_note", "remove_note"}
 
