@@ -106,7 +106,8 @@ async def test_the_second_file_is_converted_by_the_same_running_libreoffice(
     # Nothing of either job stays in the instance: its /tmp has the profile and its log, no document.
     jail_tmp = Path(f"/proc/{office}/root/tmp")
     assert "job" not in os.listdir(jail_tmp)
-    assert not any(path.suffix in (".docx", ".pptx", ".pdf") for path in jail_tmp.rglob("*") if path.is_file())
+    left = [path for path in jail_tmp.rglob("*") if path.is_file() and path.suffix in (".docx", ".pptx", ".pdf")]
+    assert left == [], [(str(p), p.stat().st_size) for p in left]
 
 
 async def test_the_running_libreoffice_is_in_its_jail(warm_pool: RenderPool, tmp_path: Path) -> None:
