@@ -67,6 +67,16 @@ async def test_a_member_added_on_the_laptop_is_invited_and_shown_on_the_tablets(
     await dialog.locator(".members-edit-status.error", has_text="การประชุมต้องมีประธาน").wait_for()
     SHOTS.mkdir(parents=True, exist_ok=True)
     await laptop.screenshot(path=str(SHOTS / "members-editor-th.png"))
+    # In English: the dialog's words and the refusal's sentence.
+    await laptop.keyboard.press("Escape")
+    await laptop.locator("button.lang").first.click()
+    await laptop.get_by_test_id("members-edit-open").click()
+    await dialog.get_by_text("Add or remove members and change their name").wait_for()
+    assert await laptop.get_by_test_id("member-add").inner_text() == "Add member"
+    laptop.once("dialog", lambda d: d.accept())
+    await dialog.locator('li[data-member="chair"] [data-role=remove]').click()
+    await dialog.locator(".members-edit-status.error", has_text="A meeting needs a chair").wait_for()
+    await laptop.screenshot(path=str(SHOTS / "members-editor-en.png"))
 
     await same_as_the_server(server, laptop, chair, tablet)
     assert laptop.errors == [] and chair.errors == []  # type: ignore[attr-defined]
