@@ -31,6 +31,7 @@ from rooms.commands_ink import (
     RemoveNote,
     SetNote,
 )
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -420,6 +421,9 @@ DeviceCommand = (
     | MoveAgendaItem
     | RemoveAgendaItem
     | SetAgendaItemKind
+    | AddMember
+    | UpdateMember
+    | RemoveMember
 )
 ServerCommand = (
     AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward | NotePreviousAdopted
@@ -467,6 +471,9 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         MoveAgendaItem,
         RemoveAgendaItem,
         SetAgendaItemKind,
+        AddMember,
+        UpdateMember,
+        RemoveMember,
     )
 }
 

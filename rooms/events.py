@@ -32,6 +32,7 @@ from rooms.events_attendance import (
     member_from_wire,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_members import MemberAdded, MemberChanged, MemberRemoved
 from rooms.events_minutes import (
     ActionRemoved,
     ActionSet,
@@ -321,6 +322,9 @@ Event = (
     | AgendaItemMoved
     | AgendaItemRemoved
     | AgendaItemKindSet
+    | MemberAdded
+    | MemberChanged
+    | MemberRemoved
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -365,6 +369,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AgendaItemMoved,
         AgendaItemRemoved,
         AgendaItemKindSet,
+        MemberAdded,
+        MemberChanged,
+        MemberRemoved,
     )
 }
 

@@ -100,7 +100,12 @@ PHASES: dict[str, frozenset[Phase]] = {
     "circulate_minutes": frozenset({Phase.CLOSED}),
     "sign_minutes": AFTER_CLOSE,
     "adopt_minutes": frozenset({Phase.CIRCULATED}),
-    "certify_minutes": WHILE_OPEN,  # the previous meeting's minutes, under the item that certifies them
+    "certify_minutes": WHILE_OPEN,
+    # The member list (rooms/members.py): added to and removed from before and during the
+    # meeting; a name, position or title corrected until the record is adopted.
+    "add_member": BEFORE_CLOSE,
+    "update_member": UNTIL_ADOPTED,
+    "remove_member": BEFORE_CLOSE,  # the previous meeting's minutes, under the item that certifies them
 }
 
 

@@ -74,6 +74,12 @@ class Refusal(enum.StrEnum):
     AGENDA_ITEM_HAS_VOTES = "agenda_item_has_votes"
     AGENDA_ITEM_HAS_MINUTES = "agenda_item_has_minutes"
     AGENDA_ITEM_HAS_CONFLICTS = "agenda_item_has_conflicts"
+    # The member list (rooms/members.py).
+    UNKNOWN_OFFICE = "unknown_office"  # a committee title rooms/offices.py does not know
+    ONLY_CHAIR = "only_chair"
+    SELF_REMOVAL = "self_removal"
+    MEMBER_HAS_VOTED = "member_has_voted"
+    MEMBER_ATTENDED = "member_attended"
 
 
 @dataclass(frozen=True, slots=True)

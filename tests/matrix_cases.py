@@ -234,6 +234,20 @@ CASES: dict[str, Case] = {
     "set_agenda_item_kind": Case(
         "set_agenda_item_kind", {"item": "y", "kind": "carried"}, "agenda_item_kind_set", OPEN
     ),
+    # The member list: "other" never came, so may still be taken off it while the meeting runs.
+    "add_member": Case(
+        "add_member",
+        {"member": "late", "name": "นางสาวมาสาย ทีหลัง", "position": "นักวิชาการ", "title": "กรรมการ"},
+        "member_added",
+        OPEN,
+    ),
+    "update_member": Case(
+        "update_member",
+        {"member": "other", "name": "นายคนอื่น ไม่มาเลย", "position": "", "title": "รองประธานกรรมการ"},
+        "member_changed",
+        OPEN,
+    ),
+    "remove_member": Case("remove_member", {"member": "other"}, "member_removed", OPEN),
 }
 
 

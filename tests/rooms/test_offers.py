@@ -40,6 +40,7 @@ from rooms.commands import (
 )
 from rooms.commands_agenda import AddAgendaItem, MoveAgendaItem, RemoveAgendaItem, RenameAgendaItem, SetAgendaItemKind
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -91,6 +92,8 @@ def history() -> dict[str, MeetingState]:
         (SYSTEM, CheckIn(tuple(m.id for m in MEMBERS))),
         # Everyone who may has a conflict on item three, to be withdrawn.
         *((m, DeclareConflict("three")) for m in ("chair", "m1", "m2", "sec")),
+        # A member added and never checked in: one who may still be removed once the meeting is open.
+        ("sec", AddMember("late", "นางสาวมาลัย มาสาย", "นักวิชาการ", "กรรมการ")),
     )
     opened = run(scheduled, ("chair", OpenMeeting()), ("chair", SetAgendaItem("two")))
     voting = run(opened, ("chair", OpenVote("v", "two", "อนุมัติงบประมาณ")))
@@ -166,6 +169,9 @@ PROBES: dict[str, tuple[str, Callable[[MeetingState, str], Command]]] = {
     "move_agenda_item": ("", lambda s, a: MoveAgendaItem("three", None, 0)),
     "remove_agenda_item": ("", lambda s, a: RemoveAgendaItem("one")),
     "set_agenda_item_kind": ("", lambda s, a: SetAgendaItemKind("three", ItemKind.CARRIED)),
+    "add_member": ("", lambda s, a: AddMember("new", "นางสาวสมศรี เข้าใหม่", "ผู้อำนวยการกอง", "กรรมการ")),
+    "update_member": ("", lambda s, a: UpdateMember("m2", "นายวิชัย มั่นคงดี", "ผู้อำนวยการ", "รองประธานกรรมการ")),
+    "remove_member": ("", lambda s, a: RemoveMember("late")),
 }
 PRIVATE_INK = {"draw", "erase", "clear_page", "set_note", "remove_note"}
 
