@@ -279,7 +279,8 @@ async def search(request: Request) -> Response:
     if "\x00" in query:  # SQLite reads a NUL as the end of the text: no page's text has one
         raise ApiError(422, "invalid_field", "the search text has a NUL character (%00): leave it out")
     hidden = room.committed.hidden_documents(member.id)
-    docs = [d for d in room.committed.documents.values() if d.file is not None and d.id not in hidden]
+    # Only the versions in force: a replaced paper's old text would answer twice (issue 17 item 7).
+    docs = [d for d in room.committed.documents.values() if d.file is not None and d.current and d.id not in hidden]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
     results = [
         {"document": d.id, "title": d.title, "page": hit.page, "snippet": [[text, match] for text, match in hit.parts]}

@@ -43,10 +43,6 @@ def decide(state: MeetingState, command: DocumentCommand) -> list[Event] | Rejec
         case AddDocument():
             if state.status is MeetingStatus.CLOSED:
                 return Rejection(Refusal.MEETING_CLOSED, "the meeting has been closed")
-            if state.item(command.item) is None:
-                return Rejection(Refusal.UNKNOWN_AGENDA_ITEM, f"there is no agenda item {command.item!r}")
-            if command.document in state.documents:
-                return Rejection(Refusal.DOCUMENT_EXISTS, f"there is already a document {command.document!r}")
             old = None
             if command.replaces is not None:
                 old_or_refusal = _current(state, command.replaces)
@@ -57,6 +53,10 @@ def decide(state: MeetingState, command: DocumentCommand) -> list[Event] | Rejec
                     return Rejection(
                         Refusal.UNKNOWN_AGENDA_ITEM, "a new version goes under the item of the one it replaces"
                     )
+            if state.item(command.item) is None:
+                return Rejection(Refusal.UNKNOWN_AGENDA_ITEM, f"there is no agenda item {command.item!r}")
+            if command.document in state.documents:
+                return Rejection(Refusal.DOCUMENT_EXISTS, f"there is already a document {command.document!r}")
             same = next(
                 (
                     d
