@@ -8,6 +8,7 @@ import { RECORD_WORDS } from "./words_record.js";
 import { AGENDA_WORDS } from "./words_agenda.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 import { PRESENTER_WORDS } from "./words_presenter.js";
+import { PAPER_WORDS } from "./words_papers.js";
 
 const STORAGE_KEY = "emeeting.lang";
 export const LANGS = ["th", "en"];
@@ -17,6 +18,7 @@ const WORDS = {
   ...RECORD_WORDS, // the frozen record (words_record.js)
   ...PRESENTER_WORDS,
   ...AGENDA_WORDS,
+  ...PAPER_WORDS, // a paper's versions and controls (issue 17 item 7)
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],
