@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rooms import offers
 from rooms.commands import AddDocument, MoveDocument, OpenMeeting, RemoveDocument, RenameDocument, ShowPage
 from rooms.events import DocumentReplaced, event_from_wire
+from rooms.offers import Phase
 from rooms.refusals import Refusal
 from rooms.room import decide
 from tests.rooms.test_documents import FILE_A, FILE_B, meeting, order, refusal, run
+from tests.rooms.test_offers import MEMBERS, NOW, STATES
 
 FILE_C = "c" * 64
 TITLE = "รายงานผลการดำเนินงานตามแผนปฏิบัติราชการประจำปีงบประมาณพ.ศ.๒๕๖๗ไตรมาสที่หนึ่ง"
@@ -78,3 +81,16 @@ def test_the_rooms_screen_follows_a_replaced_paper_and_an_item_opens_on_its_vers
     assert state.current_page is not None and (state.current_page.document, state.current_page.page) == ("v2", 2)
     # The old version can still be opened (a member's ink is on it).
     assert isinstance(decide(state, "chair", ShowPage("d1", 3)), list)
+
+
+def test_a_new_version_is_offered_exactly_when_an_upload_is() -> None:
+    """The page offers "replace with a new version" under the add_document row of offers.PHASES:
+    the rules accept a replacing upload in exactly the phases and roles they accept an upload."""
+    for p in Phase:
+        state = STATES[p.value]
+        doc = next(d for d in state.documents.values() if d.current)
+        for member in MEMBERS:
+            command = AddDocument("v2", doc.title, doc.item or "", FILE_C, 1, replaces=doc.id)
+            outcome = decide(state, member.id, command, now=NOW)
+            offered = "add_document" in offers.offers(state, member.id)
+            assert isinstance(outcome, list) == offered, (p, member.id, outcome)
