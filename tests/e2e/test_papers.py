@@ -97,6 +97,8 @@ async def test_the_chair_renames_moves_reorders_and_removes_a_paper(
     await chair.get_by_test_id("paper-up").click()
     await tablet.wait_for_function(f"() => ({order})() === 'q1-report,action-plan-2567'")
     assert await chair.get_by_test_id("paper-up").is_disabled()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await chair.screenshot(path=str(SCREENSHOTS / "chair-paper-controls.png"))
 
     # The same file under the same item: said to be there already, nothing added.
     again = tmp_path / "แผน.pdf"
