@@ -59,6 +59,13 @@ async def test_a_replaced_paper_keeps_the_members_ink_on_the_version_it_was_writ
         new["document"], "q1-report", 2, "q1",
     )  # fmt: skip
 
+    # A tablet that was away when it happened gets it on resume, from where it left off.
+    away, welcome = await joined(demo, "guest", since=new["seq"] - 1)
+    assert welcome["resume"] == "events"
+    resumed = await away.events_until_seq(new["seq"])
+    assert [f["event"]["type"] for f in resumed] == ["document_replaced"]
+    assert resumed[0]["event"]["replaces"] == "q1-report"
+
     # Search answers from the version in force only: the old one's text would answer twice.
     found = (await fetch(demo, "deputy", "/search?q=ฉบับแก้ไขตามมติ")).json()["results"]
     assert {r["document"] for r in found} == {new["document"]}
