@@ -17,6 +17,7 @@ export function mountPaperDialog(client, { onReplace, accept = "" }) {
   document.body.append(dialog);
   let docId = null;
   let titleDraft = null; // what is being typed survives a redraw
+  let itemDraft = null; // and so does the item chosen to move to (another device joining redraws)
 
   const done = (promise) => promise.then(() => toast(t("paper.done"), "info", 2000),
     (err) => toast(errorText(err.code, err.message), "error"));
@@ -32,7 +33,8 @@ export function mountPaperDialog(client, { onReplace, accept = "" }) {
     titleInput.value = titleDraft ?? doc.title; // as typed: never through shown()
     titleInput.addEventListener("input", () => { titleDraft = titleInput.value; });
     const itemSelect = h("select", { dataset: { testid: "paper-item" } },
-      ...s.agenda.map((i) => h("option", { value: i.id, text: `${agendaLabel(i)} ${shown(i.title)}`, selected: i.id === doc.item })));
+      ...s.agenda.map((i) => h("option", { value: i.id, text: `${agendaLabel(i)} ${shown(i.title)}`, selected: i.id === (itemDraft ?? doc.item) })));
+    itemSelect.addEventListener("change", () => { itemDraft = itemSelect.value; });
     const file = h("input", { type: "file", accept, dataset: { testid: "paper-replace-file" } });
     file.addEventListener("change", () => {
       if (!file.files.length) return;
@@ -61,7 +63,7 @@ export function mountPaperDialog(client, { onReplace, accept = "" }) {
       canMove ? h("div", { class: "paper-row" },
         h("label", { class: "field" }, h("span", { text: t("paper.item") }), itemSelect),
         h("button", { type: "button", class: "btn", dataset: { testid: "paper-move" }, text: t("paper.move"),
-          onclick: () => { if (itemSelect.value !== doc.item) move(itemSelect.value, 2147483647); } })) : null,
+          onclick: () => { itemDraft = null; if (itemSelect.value !== doc.item) move(itemSelect.value, 2147483647); } })) : null,
       can(s, "add_document") ? h("div", { class: "paper-row" },
         h("label", { class: "btn file-btn" }, file, h("span", { text: t("paper.replace") }))) : null,
       can(s, "remove_document") ? h("div", { class: "paper-row" },
@@ -76,6 +78,7 @@ export function mountPaperDialog(client, { onReplace, accept = "" }) {
     open(id) {
       docId = id;
       titleDraft = null;
+      itemDraft = null;
       if (!dialog.open) dialog.showModal();
       draw();
     },

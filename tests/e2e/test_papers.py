@@ -5,6 +5,7 @@ twice said to be there already."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from playwright.async_api import Browser, Dialog, Page
@@ -17,7 +18,15 @@ from tests.support import RunningServer, joined
 from tests.test_ballots import reply
 
 Q1 = "รายงานผลการดำเนินงาน ไตรมาสที่ 1"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
+
+
+async def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=f"{SHOTS}/{name}.png")
+
+
 LINE = [(1500 + 150 * i, 2000 + 60 * i, 128) for i in range(30)]
 
 
@@ -58,8 +67,7 @@ async def test_a_replaced_paper_reaches_the_tablet_and_the_members_ink_stays_on_
     await note.wait_for()
     assert "บันทึกของท่านอยู่ในฉบับเดิม" in await note.inner_text()
     await tablet.wait_for_function("() => document.querySelector('.ink') && !document.querySelector('.ink').hidden")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await tablet.screenshot(path=str(SCREENSHOTS / "tablet-paper-new-version-notice.png"))
+    await shot(tablet, "tablet-paper-new-version-notice")
 
     await tablet.get_by_test_id("open-old-version").click()  # the old version, with her ink
     await tablet.wait_for_function("() => emeeting.ink.layer && document.querySelector('.version-note:not([hidden])')")
@@ -96,9 +104,8 @@ async def test_the_chair_renames_moves_reorders_and_removes_a_paper(
     await tablet.wait_for_function(f"() => ({order})() === 'action-plan-2567,q1-report'")
     await chair.get_by_test_id("paper-up").click()
     await tablet.wait_for_function(f"() => ({order})() === 'q1-report,action-plan-2567'")
-    assert await chair.get_by_test_id("paper-up").is_disabled()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await chair.screenshot(path=str(SCREENSHOTS / "chair-paper-controls.png"))
+    await chair.wait_for_function("() => document.querySelector('[data-testid=paper-up]').disabled")  # redrawn
+    await shot(chair, "chair-paper-controls")
 
     # The same file under the same item: said to be there already, nothing added.
     again = tmp_path / "แผน.pdf"
