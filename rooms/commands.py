@@ -44,6 +44,7 @@ from rooms.commands_minutes import (
     SignMinutes,
 )
 from rooms.model import Presence, VoteRule
+from rooms.schedule import CancelMeeting, ChangeMeetingDetails, PostponeMeeting
 
 MAX_OPTIONS = 20
 RECEIPT_BYTES = 16  # the old, ignored ``receipt`` of cast_ballot
@@ -420,6 +421,9 @@ DeviceCommand = (
     | MoveAgendaItem
     | RemoveAgendaItem
     | SetAgendaItemKind
+    | ChangeMeetingDetails
+    | PostponeMeeting
+    | CancelMeeting
 )
 ServerCommand = (
     AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward | NotePreviousAdopted
@@ -467,6 +471,9 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         MoveAgendaItem,
         RemoveAgendaItem,
         SetAgendaItemKind,
+        ChangeMeetingDetails,
+        PostponeMeeting,
+        CancelMeeting,
     )
 }
 

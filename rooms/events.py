@@ -45,6 +45,7 @@ from rooms.events_minutes import (
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import AgendaItem, DocumentRef, ItemKind, MeetingInfo, Member
+from rooms.schedule import MeetingCancelled, MeetingDetailsChanged, MeetingPostponed
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +322,9 @@ Event = (
     | AgendaItemMoved
     | AgendaItemRemoved
     | AgendaItemKindSet
+    | MeetingDetailsChanged
+    | MeetingPostponed
+    | MeetingCancelled
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -365,6 +369,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AgendaItemMoved,
         AgendaItemRemoved,
         AgendaItemKindSet,
+        MeetingDetailsChanged,
+        MeetingPostponed,
+        MeetingCancelled,
     )
 }
 

@@ -74,6 +74,9 @@ class Refusal(enum.StrEnum):
     AGENDA_ITEM_HAS_VOTES = "agenda_item_has_votes"
     AGENDA_ITEM_HAS_MINUTES = "agenda_item_has_minutes"
     AGENDA_ITEM_HAS_CONFLICTS = "agenda_item_has_conflicts"
+    # the meeting's date, time and place; postponed, cancelled (rooms/schedule.py)
+    MEETING_CANCELLED = "meeting_cancelled"
+    NOTHING_CHANGED = "nothing_changed"
 
 
 @dataclass(frozen=True, slots=True)
