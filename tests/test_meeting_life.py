@@ -131,8 +131,10 @@ async def test_a_deleted_meeting_leaves_nothing_behind_and_its_links_stop_workin
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
         for token in tokens.values():
             link = await invitation_page(server, token)
-            assert link.status_code in (401, 403, 404, 410) and "ลิงก์คำเชิญไม่ถูกต้อง" in link.text
-        assert (await http.get(f"/api/meetings/{meeting}/invitations")).status_code in (401, 403, 404)
+            assert link.status_code == 404 and "ลิงก์คำเชิญไม่ถูกต้อง" in link.text
+        assert (
+            await http.get(f"/api/meetings/{meeting}/invitations")
+        ).status_code == 401  # no such meeting: its cookie names nothing
         # The demo meeting, once opened, is a record: never deleted.
         chair = await open_device(server)
         await chair.join(server.tokens["chair"])
