@@ -57,5 +57,10 @@ async def delete(services: Services, meeting_id: str) -> None:
         ("DELETE FROM meetings WHERE id = ?", (meeting_id,)),
     ]
     await store.write(*statements)
+    # A device that joined while the rows were going loaded the room again: forget it once more.
+    if (again := hub.cached(meeting_id)) is not None:
+        for member in again.committed.members:
+            again.disconnect(member, protocol.CloseCode.REVOKED, "this meeting was deleted")
+    hub.forget(meeting_id)
     for sha in orphans:
         shutil.rmtree(files.folder(services.settings.data, sha), ignore_errors=True)
