@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rooms.commands import COMMAND_TYPES, OpenMeeting, SetQuorum
 from rooms.events import event_from_wire
@@ -118,3 +122,47 @@ def test_the_events_read_back_and_fold_to_the_same_state() -> None:
 def test_bad_fields_are_refused_as_fields(kind: str, body: dict[str, object]) -> None:
     with pytest.raises(FieldError):
         COMMAND_TYPES[kind].from_wire(body)
+
+
+DATES = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2024, 12, 31)).map(dt.date.isoformat)
+TIMES = st.times().map(lambda t: t.strftime("%H:%M"))
+WORDS = st.sampled_from(["ห้องประชุม 1", "", "ห้องประชุมใหญ่ ชั้น 3", "ประชุมนัดพิเศษ"])
+COMMANDS = st.one_of(
+    st.builds(
+        ChangeMeetingDetails,
+        title=st.none() | WORDS.filter(bool),
+        date=st.none() | DATES,
+        time=st.none() | TIMES,
+        place=st.none() | WORDS,
+    ),
+    st.builds(PostponeMeeting, date=DATES, time=TIMES, reason=st.just(REASON)),
+    st.builds(CancelMeeting, reason=st.just(REASON)),
+    st.just(OpenMeeting()),
+)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["chair", "sec", "m1"]), COMMANDS), max_size=12))
+def test_any_sequence_keeps_the_heading_the_log_and_the_status_in_step(steps: list[tuple[str, object]]) -> None:
+    """Whatever the organisers send: a cancelled meeting never opens, an open one never changes
+    its heading, a postponement is always from the heading it replaced, and the log folds back."""
+    first = define("m", INFO, MEMBERS, AGENDA)
+    state, log = start(first), [first]
+    for actor, command in steps:
+        before = state
+        outcome = decide(state, actor, command)  # type: ignore[arg-type]
+        if isinstance(outcome, Rejection):
+            # Before the meeting opens, only who sent it or a change to nothing is refused.
+            scheduled = state.status is MeetingStatus.SCHEDULED
+            assert not scheduled or outcome.code in (Refusal.FORBIDDEN, Refusal.NOTHING_CHANGED), outcome
+            continue
+        for event in outcome:
+            state = apply(state, event)
+            log.append(event_from_wire(event.to_wire()))
+        if before.status is not MeetingStatus.SCHEDULED:
+            raise AssertionError(f"{command} accepted when {before.status}")
+        if isinstance(command, PostponeMeeting):
+            assert state.postponed is not None
+            assert (state.postponed.from_date, state.postponed.from_time) == (before.info.date, before.info.time)
+    assert fold(log) == state
+    assert state.status in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.CANCELLED)
+    assert (state.cancelled is not None) == (state.status is MeetingStatus.CANCELLED)
