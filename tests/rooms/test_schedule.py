@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rooms.commands import COMMAND_TYPES, OpenMeeting, SetQuorum
-from rooms.events import event_from_wire
+from rooms.events import Event, event_from_wire
 from rooms.fields import FieldError
 from rooms.model import MeetingInfo, MeetingState, MeetingStatus, Member, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
@@ -146,7 +146,7 @@ def test_any_sequence_keeps_the_heading_the_log_and_the_status_in_step(steps: li
     """Whatever the organisers send: a cancelled meeting never opens, an open one never changes
     its heading, a postponement is always from the heading it replaced, and the log folds back."""
     first = define("m", INFO, MEMBERS, AGENDA)
-    state, log = start(first), [first]
+    state, log = start(first), list[Event]([first])
     for actor, command in steps:
         before = state
         outcome = decide(state, actor, command)  # type: ignore[arg-type]
