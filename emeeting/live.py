@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from emeeting import connrecord, protocol, votekeys
+from emeeting import connrecord, protocol, roster, votekeys
 from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
@@ -190,6 +190,7 @@ class LiveRoom:
             raise RoomFailed(self.id) from None
         if isinstance(writes, Rejection):
             return writes
+        writes = roster.writes(self.id, outcome, writes, self.disconnect)  # the member list's invitations
         if isinstance(command, CloseMeeting):
             self.pointer.hide()  # the meeting is over: no pointer stays on the screens
         acks = [(conn, ack_id)] if conn is not None and ack_id is not None else []

@@ -31,6 +31,7 @@ from rooms.commands_ink import (
     RemoveNote,
     SetNote,
 )
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -424,6 +425,9 @@ DeviceCommand = (
     | ChangeMeetingDetails
     | PostponeMeeting
     | CancelMeeting
+    | AddMember
+    | UpdateMember
+    | RemoveMember
 )
 ServerCommand = (
     AddDocument | MarkPagesReady | MarkPageFailed | CheckIn | RecordAdoption | CarryForward | NotePreviousAdopted
@@ -474,6 +478,9 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         ChangeMeetingDetails,
         PostponeMeeting,
         CancelMeeting,
+        AddMember,
+        UpdateMember,
+        RemoveMember,
     )
 }
 

@@ -32,6 +32,7 @@ from rooms.events_attendance import (
     member_from_wire,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_members import MemberAdded, MemberChanged, MemberRemoved
 from rooms.events_minutes import (
     ActionRemoved,
     ActionSet,
@@ -325,6 +326,9 @@ Event = (
     | MeetingDetailsChanged
     | MeetingPostponed
     | MeetingCancelled
+    | MemberAdded
+    | MemberChanged
+    | MemberRemoved
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -372,6 +376,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MeetingDetailsChanged,
         MeetingPostponed,
         MeetingCancelled,
+        MemberAdded,
+        MemberChanged,
+        MemberRemoved,
     )
 }
 

@@ -108,6 +108,11 @@ PHASES: dict[str, frozenset[Phase]] = {
     "change_meeting_details": frozenset({Phase.SCHEDULED}),
     "postpone_meeting": frozenset({Phase.SCHEDULED}),
     "cancel_meeting": frozenset({Phase.SCHEDULED}),
+    # The member list (rooms/members.py): added to and removed from before and during the
+    # meeting; a name, position or title corrected until the record is adopted.
+    "add_member": BEFORE_CLOSE,
+    "update_member": UNTIL_ADOPTED,
+    "remove_member": BEFORE_CLOSE,
 }
 
 

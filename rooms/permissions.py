@@ -40,6 +40,7 @@ from rooms.commands_agenda import (
     SetAgendaItemKind,
 )
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -129,6 +130,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ChangeMeetingDetails.TYPE: PRESENTERS,
     PostponeMeeting.TYPE: PRESENTERS,
     CancelMeeting.TYPE: PRESENTERS,
+    # The organisers keep the member list (rooms/members.py).
+    AddMember.TYPE: PRESENTERS,
+    UpdateMember.TYPE: PRESENTERS,
+    RemoveMember.TYPE: PRESENTERS,
 }
 
 

@@ -77,6 +77,12 @@ class Refusal(enum.StrEnum):
     # the meeting's date, time and place; postponed, cancelled (rooms/schedule.py)
     MEETING_CANCELLED = "meeting_cancelled"
     NOTHING_CHANGED = "nothing_changed"
+    # The member list (rooms/members.py).
+    UNKNOWN_OFFICE = "unknown_office"  # a committee title rooms/offices.py does not know
+    ONLY_CHAIR = "only_chair"
+    SELF_REMOVAL = "self_removal"
+    MEMBER_HAS_VOTED = "member_has_voted"
+    MEMBER_ATTENDED = "member_attended"
 
 
 @dataclass(frozen=True, slots=True)

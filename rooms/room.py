@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import agenda, attendance, documents, ink, minutes, permissions, schedule, votes
+from rooms import agenda, attendance, documents, ink, members, minutes, permissions, schedule, votes
 from rooms.agenda import renumber
 from rooms.commands import (
     AddGuest,
@@ -40,6 +40,7 @@ from rooms.commands_agenda import (
     SetAgendaItemKind,
 )
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -71,6 +72,7 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_members import MemberAdded, MemberChanged, MemberRemoved
 from rooms.events_minutes import (
     ActionRemoved,
     ActionSet,
@@ -261,6 +263,8 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
         case ChangeMeetingDetails() | PostponeMeeting() | CancelMeeting():
             changed = schedule.decide(state, actor, command)
             return changed if isinstance(changed, Rejection) else list(changed)
+        case AddMember() | UpdateMember() | RemoveMember():
+            return members.decide(state, actor, command)
         case PresentStroke() | ClearPresented() | Point():
             shared = ink.decide_shared(state, command)
             return shared if isinstance(shared, Rejection) else list(shared)
@@ -327,5 +331,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return agenda.apply(state, event, seq)
         case MeetingDetailsChanged() | MeetingPostponed() | MeetingCancelled():
             return schedule.apply(state, event, seq)
+        case MemberAdded() | MemberChanged() | MemberRemoved():
+            return members.apply(state, event, seq)
         case _:
             return documents.apply(state, event, seq)

@@ -242,6 +242,20 @@ CASES: dict[str, Case] = {
         "postpone_meeting", {"date": "2024-03-01", "time": "09:00", "reason": "ประธานติดภารกิจ"}, "meeting_postponed"
     ),
     "cancel_meeting": Case("cancel_meeting", {"reason": "ไม่มีเรื่องเสนอเพื่อพิจารณา"}, "meeting_cancelled"),
+    # The member list: "other" never came, so may still be taken off it while the meeting runs.
+    "add_member": Case(
+        "add_member",
+        {"member": "late", "name": "นางสาวมาสาย ทีหลัง", "position": "นักวิชาการ", "title": "กรรมการ"},
+        "member_added",
+        OPEN,
+    ),
+    "update_member": Case(
+        "update_member",
+        {"member": "other", "name": "นายคนอื่น ไม่มาเลย", "position": "", "title": "รองประธานกรรมการ"},
+        "member_changed",
+        OPEN,
+    ),
+    "remove_member": Case("remove_member", {"member": "other"}, "member_removed", OPEN),
 }
 
 

@@ -319,6 +319,13 @@ class Frames:
             body = {"date": f"2024-0{r.randrange(1, 10)}-1{r.randrange(10)}", "time": "13:30", "reason": text}
         elif kind == "cancel_meeting":
             body = {"reason": text}
+        elif kind in ("add_member", "update_member"):
+            # Fresh ids only: a fuzzer that renamed or demoted the meeting's own members would
+            # change who may send what under the tests that drive it.
+            title = r.choice(("กรรมการ", "ผู้เข้าร่วมประชุม", "member", text))
+            body = {"member": f"p{self.prefix}{self.n}", "name": text, "position": text, "title": title}
+        elif kind == "remove_member":
+            body = {"member": f"p{self.prefix}{r.randrange(max(self.n, 1))}"}
         elif kind not in COMMAND_TYPES:
             raise ValueError(f"no client type {kind!r}")
         head: dict[str, Any] = {"type": kind} if kind == "join" else {"type": kind, "id": f"{self.prefix}{self.n}"}

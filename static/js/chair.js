@@ -4,6 +4,7 @@
 
 import { AgendaEditor } from "./agenda_editor.js";
 import { AttendancePanel } from "./attendance.js";
+import { MembersEditor } from "./members_editor.js";
 import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
 import { MeetingClient } from "./client.js";
@@ -39,6 +40,8 @@ $("attendance-close").addEventListener("click", () => attendanceDialog.close());
 
 // The agenda editor, in a dialog of its own (agenda_editor.js).
 new AgendaEditor(client, { isChair, dialog: $("agenda-editor"), opener: $("agenda-edit-open") });
+// The member list editor, in a dialog of its own (members_editor.js).
+new MembersEditor(client, { dialog: $("members-editor"), opener: $("members-edit-open"), me: boot.member });
 
 const view = new PageView(client, { prefetch: 3 });
 const nothing = h("div", { class: "nothing" });

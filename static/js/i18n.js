@@ -6,6 +6,7 @@
 
 import { RECORD_WORDS } from "./words_record.js";
 import { AGENDA_WORDS } from "./words_agenda.js";
+import { MEMBER_WORDS } from "./words_members.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 import { PRESENTER_WORDS } from "./words_presenter.js";
 
@@ -17,6 +18,7 @@ const WORDS = {
   ...RECORD_WORDS, // the frozen record (words_record.js)
   ...PRESENTER_WORDS,
   ...AGENDA_WORDS,
+  ...MEMBER_WORDS, // the member list editor (words_members.js)
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],

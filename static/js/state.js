@@ -2,6 +2,7 @@
 // exactly (the server's rules are rooms/room.py and rooms/documents.py). No I/O here.
 
 import { AGENDA_EVENTS, applyAgendaEvent, createdAgenda } from "./agenda_rules.js";
+import { MEMBER_EVENTS, applyMemberEvent } from "./member_rules.js";
 
 export const KNOWN_EVENTS = new Set([
   "meeting_created", "meeting_opened", "agenda_item_set", "page_shown", "meeting_closed",
@@ -16,6 +17,7 @@ export const KNOWN_EVENTS = new Set([
   "attendance_corrected", "previous_minutes_adopted", // the frozen record (issue 17)
   "meeting_details_changed", "meeting_postponed", "meeting_cancelled", // before it opens (rooms/schedule.py)
   ...AGENDA_EVENTS,
+  ...MEMBER_EVENTS, // the member list (issue 17 item 5)
 ]);
 
 function sortedUnion(list, more) {
@@ -70,6 +72,7 @@ export function applyEvent(state, event) {
   const docs = state.documents;
   const find = (id) => docs.find((d) => d.id === id);
   if (AGENDA_EVENTS.includes(event.type)) return applyAgendaEvent(state, event);
+  if (MEMBER_EVENTS.includes(event.type)) return applyMemberEvent(state, event);
   switch (event.type) {
     case "meeting_opened":
       state.status = "open";

@@ -46,6 +46,7 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_members import MemberAdded, MemberChanged, MemberRemoved
 from rooms.events_minutes import (
     ActionRemoved,
     ActionSet,
@@ -288,6 +289,9 @@ EVENTS |= {
     AgendaItemMoved.TYPE: st.builds(AgendaItemMoved, item=IDS, parent=OPTIONAL_IDS, index=INTS),
     AgendaItemRemoved.TYPE: st.builds(AgendaItemRemoved, item=IDS),
     AgendaItemKindSet.TYPE: st.builds(AgendaItemKindSet, item=IDS, kind=st.sampled_from(ItemKind)),
+    MemberAdded.TYPE: st.builds(MemberAdded, member=MEMBERS),
+    MemberChanged.TYPE: st.builds(MemberChanged, member=MEMBERS),
+    MemberRemoved.TYPE: st.builds(MemberRemoved, member=IDS),
 }
 DATES = st.dates().map(lambda d: d.isoformat())
 CLOCK = st.times().map(lambda t: t.strftime("%H:%M"))

@@ -40,6 +40,7 @@ from rooms.commands import (
 )
 from rooms.commands_agenda import AddAgendaItem, MoveAgendaItem, RemoveAgendaItem, RenameAgendaItem, SetAgendaItemKind
 from rooms.commands_ink import ClearPage, ClearPresented, Draw, Erase, Point, PresentStroke, RemoveNote, SetNote
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -92,6 +93,8 @@ def history() -> dict[str, MeetingState]:
         (SYSTEM, CheckIn(tuple(m.id for m in MEMBERS))),
         # Everyone who may has a conflict on item three, to be withdrawn.
         *((m, DeclareConflict("three")) for m in ("chair", "m1", "m2", "sec")),
+        # A member added and never checked in: one who may still be removed once the meeting is open.
+        ("sec", AddMember("late", "นางสาวมาลัย มาสาย", "นักวิชาการ", "กรรมการ")),
     )
     opened = run(scheduled, ("chair", OpenMeeting()), ("chair", SetAgendaItem("two")))
     voting = run(opened, ("chair", OpenVote("v", "two", "อนุมัติงบประมาณ")))
@@ -172,6 +175,9 @@ PROBES: dict[str, tuple[str, Callable[[MeetingState, str], Command]]] = {
     "change_meeting_details": ("", lambda s, a: ChangeMeetingDetails(time="13:30", place="ห้องประชุมใหญ่ ชั้น 3")),
     "postpone_meeting": ("", lambda s, a: PostponeMeeting("2024-02-22", "09:00", "ประธานติดภารกิจ")),
     "cancel_meeting": ("", lambda s, a: CancelMeeting("ไม่มีเรื่องเสนอเพื่อพิจารณา")),
+    "add_member": ("", lambda s, a: AddMember("new", "นางสาวสมศรี เข้าใหม่", "ผู้อำนวยการกอง", "กรรมการ")),
+    "update_member": ("", lambda s, a: UpdateMember("m2", "นายวิชัย มั่นคงดี", "ผู้อำนวยการ", "รองประธานกรรมการ")),
+    "remove_member": ("", lambda s, a: RemoveMember("late")),
 }
 PRIVATE_INK = {"draw", "erase", "clear_page", "set_note", "remove_note"}
 

@@ -52,6 +52,7 @@ from rooms.commands_ink import (
     RemoveNote,
     SetNote,
 )
+from rooms.commands_members import AddMember, RemoveMember, UpdateMember
 from rooms.commands_minutes import (
     AdoptMinutes,
     CarryForward,
@@ -94,6 +95,7 @@ from rooms.events_attendance import (
     SubstituteSet,
 )
 from rooms.events_ink import PresenterCleared, PresenterDrew
+from rooms.events_members import MemberAdded, MemberChanged, MemberRemoved
 from rooms.events_minutes import (
     ActionRemoved,
     ActionSet,
@@ -177,6 +179,9 @@ SAMPLES: dict[str, Command] = {
     ChangeMeetingDetails.TYPE: ChangeMeetingDetails(time="13:30"),
     PostponeMeeting.TYPE: PostponeMeeting("2024-01-22", "09:00", "ประธานติดภารกิจ"),
     CancelMeeting.TYPE: CancelMeeting("ไม่มีเรื่องเสนอเพื่อพิจารณา"),
+    AddMember.TYPE: AddMember("new", "นางสาวสมศรี เข้าใหม่", "", "กรรมการ"),
+    UpdateMember.TYPE: UpdateMember("member", "นายสมศักดิ์ แก้ชื่อ", "ผู้อำนวยการ", "กรรมการ"),
+    RemoveMember.TYPE: RemoveMember("late"),
 }
 # Commands only the server issues: an upload it checked, pages it rendered.
 SERVER_SAMPLES: list[Command] = [
@@ -239,6 +244,9 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     ChangeMeetingDetails.TYPE: MeetingDetailsChanged,
     PostponeMeeting.TYPE: MeetingPostponed,
     CancelMeeting.TYPE: MeetingCancelled,
+    AddMember.TYPE: MemberAdded,
+    UpdateMember.TYPE: MemberChanged,
+    RemoveMember.TYPE: MemberRemoved,
 }
 
 EVERYTHING = frozenset(COMMAND_TYPES)
@@ -272,6 +280,9 @@ EXPECTED: dict[Role, frozenset[str]] = {
         ChangeMeetingDetails.TYPE,
         PostponeMeeting.TYPE,
         CancelMeeting.TYPE,
+        AddMember.TYPE,
+        UpdateMember.TYPE,
+        RemoveMember.TYPE,
     },
     Role.MEMBER: OWN,
     Role.GUEST: frozenset({LeaveMeeting.TYPE}) | PRIVATE,
@@ -315,6 +326,8 @@ def state_for(command: Command):
         state = run(state, OpenVote("v", "a"))
     elif isinstance(command, RemoveAction):
         state = apply(state, ActionSet("a", Action("x0", "ใคร", "อะไร", item="a"), 1))
+    elif isinstance(command, RemoveMember):  # one added late who never came
+        state = apply(state, MemberAdded(Member("late", "นางสาวมาลัย มาสาย", "", Role.MEMBER, voting=True)))
     elif isinstance(command, CertifyMinutes):  # under item 2, with a previous meeting to certify
         state = apply(apply(state, MinutesCarried("previous", ())), AgendaItemSet("b"))
     return state
