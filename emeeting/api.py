@@ -46,6 +46,8 @@ REFUSAL_STATUS = {
     "unknown_agenda_item": 422,
     "meeting_closed": 409,
     "document_exists": 409,
+    "document_duplicate": 409,
+    "document_superseded": 409,
 }
 
 
@@ -151,11 +153,19 @@ async def upload(request: Request) -> Response:
             raise ApiError(exc.status, exc.code, exc.message) from None
         services.upload_bytes.refund(key, max(0, announced - upload.size))
         item = upload.fields.get("item", "")
-        given = (upload.fields.get("title") or "").strip() or PurePath(upload.filename).stem.strip()
-        title = given[:500] or "เอกสาร"
+        given = (upload.fields.get("title") or "").strip()
+        # A new version of a document (issue 17 item 7) goes under its item and keeps its title
+        # unless another is given; the rules refuse it if that document is not the one in force.
+        replaces = upload.fields.get("replaces") or None
+        old = room.decided.documents.get(replaces) if replaces else None
+        if old is not None and old.item is not None:
+            item = old.item
+            given = given or old.title
+        title = (given or PurePath(upload.filename).stem.strip())[:500] or "เอกสาร"
         document = secrets.token_urlsafe(6)
-        # Ask the rules before the heavy work (agenda item, meeting not closed), and again after it.
-        _check(room, member.id, AddDocument(document, title, item, upload.sha256, 1))
+        # Ask the rules before the heavy work (agenda item, meeting not closed, the same file
+        # there already), and again after it.
+        _check(room, member.id, AddDocument(document, title, item, upload.sha256, 1, replaces=replaces))
         try:
             record = await take_in(services.pool, services.catalogue, upload.sha256, upload.size, source, normalised)
         except DocumentError as exc:
@@ -174,7 +184,7 @@ async def upload(request: Request) -> Response:
             message = f"too many pages waiting to be rendered; try again in {retry_after(wait)} s"
             raise ApiError(429, "rate_limited", message, retry_after(wait))
         await services.catalogue.link(meeting_id, upload.sha256)
-        command = AddDocument(document, title, item, upload.sha256, record.pages, frozenset(ready))
+        command = AddDocument(document, title, item, upload.sha256, record.pages, frozenset(ready), replaces)
         try:
             seq = await _submit(room, member.id, command).seq
         except RoomFailed:
@@ -269,7 +279,8 @@ async def search(request: Request) -> Response:
     if "\x00" in query:  # SQLite reads a NUL as the end of the text: no page's text has one
         raise ApiError(422, "invalid_field", "the search text has a NUL character (%00): leave it out")
     hidden = room.committed.hidden_documents(member.id)
-    docs = [d for d in room.committed.documents.values() if d.file is not None and d.id not in hidden]
+    # Only the versions in force: a replaced paper's old text would answer twice (issue 17 item 7).
+    docs = [d for d in room.committed.documents.values() if d.file is not None and d.current and d.id not in hidden]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
     results = [
         {"document": d.id, "title": d.title, "page": hit.page, "snippet": [[text, match] for text, match in hit.parts]}

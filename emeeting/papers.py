@@ -23,6 +23,7 @@ from emeeting.api import ApiError, api, authorize
 from emeeting.documents.errors import DocumentError
 from emeeting.files import folder
 from emeeting.services import Services
+from rooms.model import DocumentRef
 
 
 @api
@@ -38,7 +39,10 @@ async def my_annotations(request: Request) -> Response:
             continue
         strokes = [s.to_wire() for s in mine.strokes.values() if s.document == doc.id]
         notes = [n.to_wire() for n in mine.notes.values() if n.document == doc.id]
-        documents.append((doc.title, str(folder(services.settings.data, doc.file) / "source.pdf"), strokes, notes))
+        if not doc.current and not strokes and not notes:
+            continue  # a replaced version is in the member's papers only with their ink on it
+        path = str(folder(services.settings.data, doc.file) / "source.pdf")
+        documents.append((version_title(doc), path, strokes, notes))
     if not documents:
         raise ApiError(404, "not_found", "this meeting has no documents you may open")
     temp = services.settings.scratch
@@ -61,6 +65,16 @@ async def my_annotations(request: Request) -> Response:
     return FileResponse(
         out, media_type="application/pdf", headers=headers, background=BackgroundTask(_remove, source, out)
     )
+
+
+def version_title(doc: DocumentRef) -> str:
+    """A document's title naming its version when it has more than one (issue 17 item 7):
+    the bookmarks of a member's annotated papers say which version the ink was written on."""
+    if not doc.current:
+        return f"{doc.title} (ฉบับที่ {doc.version} มีฉบับใหม่แล้ว / version {doc.version}, since replaced)"
+    if doc.version > 1:
+        return f"{doc.title} (ฉบับที่ {doc.version} / version {doc.version})"
+    return doc.title
 
 
 def _remove(*paths: Path) -> None:

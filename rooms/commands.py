@@ -355,6 +355,7 @@ class AddDocument:
     file: str
     pages: int
     ready: frozenset[int] = frozenset()
+    replaces: str | None = None  # the document this is a new version of (an upload with ``replaces``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,9 @@ def document_from_wire(body: Mapping[str, Any], key: str = "id") -> DocumentRef:
         file=fields.optional_ident(body, "file"),
         ready=frozenset(fields.integers(body, "ready", minimum=1, maximum=pages)),
         failed=frozenset(fields.integers(body, "failed", minimum=1, maximum=pages)),
+        version=fields.integer(body, "version", minimum=1) if "version" in body else 1,
+        replaces=fields.optional_ident(body, "replaces"),
+        superseded_by=fields.optional_ident(body, "superseded_by"),
     )
 
 
@@ -247,6 +250,28 @@ class DocumentRemoved:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentReplaced:
+    """A new version of a document (``document.replaces`` names the old one) takes its place;
+    the old one stays, superseded (issue 17 item 7)."""
+
+    TYPE: ClassVar[str] = "document_replaced"
+    document: DocumentRef
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = self.document.to_wire()
+        wire["document"] = wire.pop("id")
+        del wire["failed"]
+        return {"type": self.TYPE, **wire}
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any]) -> DocumentReplaced:
+        doc = document_from_wire(body, key="document")
+        if doc.replaces is None:
+            raise fields.FieldError("replaces", "is required")
+        return cls(doc)
+
+
+@dataclass(frozen=True, slots=True)
 class PagesReady:
     """These pages' images can now be fetched (the server rendered them)."""
 
@@ -293,6 +318,7 @@ Event = (
     | DocumentRenamed
     | DocumentMoved
     | DocumentRemoved
+    | DocumentReplaced
     | PagesReady
     | PageFailed
     | MembersArrived
@@ -343,6 +369,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DocumentRenamed,
         DocumentMoved,
         DocumentRemoved,
+        DocumentReplaced,
         PagesReady,
         PageFailed,
         MembersArrived,

@@ -106,6 +106,11 @@ class DocumentRef:
     ``file`` is the content hash of the uploaded file (None for a document known only by
     reference); ``ready`` are the pages whose images can be fetched, ``failed`` those that
     could not be rendered.
+
+    Versions (issue 17 item 7): a document replaced by a new version stays, with
+    ``superseded_by`` naming the one that replaced it (private ink stays on the version it was
+    written on); the new one has ``replaces`` and ``version`` (1 for a first upload). On the
+    wire these three keys are present only when they are not the defaults.
     """
 
     id: str
@@ -115,9 +120,17 @@ class DocumentRef:
     file: str | None = None
     ready: frozenset[int] = frozenset()
     failed: frozenset[int] = frozenset()
+    version: int = 1
+    replaces: str | None = None
+    superseded_by: str | None = None
+
+    @property
+    def current(self) -> bool:
+        """Whether this is the version in force (not replaced by a newer one)."""
+        return self.superseded_by is None
 
     def to_wire(self) -> dict[str, Any]:
-        return {
+        wire: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "pages": self.pages,
@@ -126,6 +139,13 @@ class DocumentRef:
             "ready": sorted(self.ready),
             "failed": sorted(self.failed),
         }
+        if self.version != 1:
+            wire["version"] = self.version
+        if self.replaces is not None:
+            wire["replaces"] = self.replaces
+        if self.superseded_by is not None:
+            wire["superseded_by"] = self.superseded_by
+        return wire
 
 
 @dataclass(frozen=True, slots=True)

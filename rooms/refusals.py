@@ -18,6 +18,8 @@ class Refusal(enum.StrEnum):
     UNKNOWN_DOCUMENT = "unknown_document"
     PAGE_OUT_OF_RANGE = "page_out_of_range"
     DOCUMENT_EXISTS = "document_exists"
+    DOCUMENT_DUPLICATE = "document_duplicate"
+    DOCUMENT_SUPERSEDED = "document_superseded"
     INVALID_DOCUMENT = "invalid_document"
     # attendance, quorum, recusal
     UNKNOWN_MEMBER = "unknown_member"

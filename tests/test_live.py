@@ -90,6 +90,7 @@ async def test_a_device_cut_off_gets_exactly_the_missed_events_on_resume(server:
 
 async def test_resume_from_the_current_seq_sends_nothing_but_new_events(server: RunningServer) -> None:
     chair, _ = await joined(server, "chair")
+    await chair.settled("chair")  # its own check-in, a moment after joining: else it may land after `since`
     await open_meeting(chair)
     tablet, welcome = await joined(server, "deputy", since=chair.last_seq)
     assert welcome["resume"] == "events" and welcome["seq"] == chair.last_seq

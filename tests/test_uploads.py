@@ -121,6 +121,20 @@ async def test_the_same_file_twice_is_rendered_once(server: RunningServer, tmp_p
         assert db.execute("SELECT COUNT(*) FROM pages WHERE sha256 = ?", (first["file"],)).fetchone()[0] == 3
 
 
+async def test_the_same_file_twice_under_one_item_is_said_to_be_there_already(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "ระเบียบ.pdf", 2)
+    first = await upload(server, "secretary", pdf, item="q1", title="รายงานผลการดำเนินงานไตรมาสที่หนึ่ง")
+    assert first.status_code == 201, first.text
+    again = await upload(server, "secretary", pdf, item="q1")
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "document_duplicate"
+    listed = (await get(server, "/documents")).json()["documents"]
+    assert [d["id"] for d in listed if d["item"] == "q1"].count(first.json()["document"]) == 1
+    assert sum(1 for d in listed if d["file"] == first.json()["file"] and d["item"] == "q1") == 1
+
+
 async def test_a_page_a_device_asks_for_jumps_the_queue(server: RunningServer, tmp_path: Path) -> None:
     tablet, _ = await joined(server, "deputy")
     document = (await upload(server, "secretary", make_pdf(tmp_path / "long.pdf", 40))).json()["document"]

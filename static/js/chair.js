@@ -11,6 +11,7 @@ import { MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
 import { can } from "./offers.js";
 import { mountPanels } from "./panels.js";
+import { mountPaperDialog } from "./papers.js";
 import { step } from "./presenter_nav.js";
 import { quorumBadge, VotePanel } from "./votes.js";
 import {
@@ -178,6 +179,14 @@ uploadFile.addEventListener("change", () => {
   else startUpload(file, item, title);
 });
 const officeTypes = (uploadFile.dataset.officeTypes || "").split(",").filter(Boolean);
+// A paper's controls (papers.js); a new version goes through the same upload jobs.
+const papers = mountPaperDialog(client, {
+  accept: uploadFile.accept,
+  onReplace: (file, doc) => {
+    if (!boot.office && isOffice(file, officeTypes)) refuseNow(file, doc.title, "office_unavailable");
+    else startUpload(file, doc.item, "", doc.id);
+  },
+});
 
 const jobs = []; // {file, text, bar, el, document, state}
 
@@ -202,12 +211,13 @@ function refuseNow(file, title, code) {
   failJob(newJob(file, title), { code, status: 0, retryAfter: null });
 }
 
-function startUpload(file, item, title) {
+function startUpload(file, item, title, replaces = null) {
   const cancel = h("button", { class: "btn ghost small", type: "button", text: t("upload.cancel") });
   const job = newJob(file, title, cancel);
   const { promise, abort } = upload(client, file, {
     item,
     title,
+    replaces,
     onProgress: (p) => {
       if (p.phase === "upload") { job.pct = p.total ? p.loaded / p.total : 0; job.phase = "upload"; }
       else job.phase = "checking";
@@ -316,6 +326,7 @@ function render() {
   renderPresence(s);
   votes.draw();
   if (attendanceDialog.open) attendance.draw();
+  papers.draw();
 }
 
 function renderAgenda(s) {
@@ -343,7 +354,10 @@ function renderAgenda(s) {
         },
         h("span", { class: "doc-title", text: d.title }),
         h("span", { class: "doc-meta", text: progress ? t("render.progress", { r: progress.ready, n: progress.pages }) : t("docs.pages", { n: d.pages }) }),
-        bar)));
+        bar), can(s, "rename_document") ? h("button", {
+          type: "button", class: "btn icon small doc-manage", "aria-label": t("paper.manage", { title: d.title }),
+          title: t("paper.manage", { title: d.title }), dataset: { testid: "paper-manage" }, onclick: () => papers.open(d.id),
+        }, "⋯") : null));
       }
       li.append(ul);
     }

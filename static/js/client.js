@@ -526,9 +526,26 @@ export class MeetingClient extends EventTarget {
     return this.state ? this.state.members.find((m) => m.id === id) || null : null;
   }
 
-  /** The documents of an agenda item, in display order. */
+  /** The documents of an agenda item in force (not replaced by a new version), in display order. */
   documentsOf(itemId) {
-    return this.state ? this.state.documents.filter((d) => d.item === itemId) : [];
+    return this.state ? this.state.documents.filter((d) => d.item === itemId && d.superseded_by == null) : [];
+  }
+
+  /** The earlier versions of document `id`, newest first (issue 17 item 7). */
+  earlierVersions(id) {
+    const out = [];
+    for (let d = this.doc(id); d && d.replaces != null; d = this.doc(d.replaces)) {
+      const earlier = this.doc(d.replaces);
+      if (earlier) out.push(earlier);
+    }
+    return out;
+  }
+
+  /** The version in force of document `id` (itself when not replaced). */
+  inForce(id) {
+    let d = this.doc(id);
+    while (d && d.superseded_by != null && this.doc(d.superseded_by)) d = this.doc(d.superseded_by);
+    return d;
   }
 
   /** {ready, pages} while a document is being rendered, null when done or without a file. */

@@ -9,6 +9,7 @@ import { AGENDA_WORDS } from "./words_agenda.js";
 import { MEMBER_WORDS } from "./words_members.js";
 import { UPLOAD_WORDS } from "./words_upload.js";
 import { PRESENTER_WORDS } from "./words_presenter.js";
+import { PAPER_WORDS } from "./words_papers.js";
 
 const STORAGE_KEY = "emeeting.lang";
 export const LANGS = ["th", "en"];
@@ -19,6 +20,7 @@ const WORDS = {
   ...PRESENTER_WORDS,
   ...AGENDA_WORDS,
   ...MEMBER_WORDS, // the member list editor (words_members.js)
+  ...PAPER_WORDS, // a paper's versions and controls (issue 17 item 7)
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],

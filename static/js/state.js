@@ -7,6 +7,7 @@ import { MEMBER_EVENTS, applyMemberEvent } from "./member_rules.js";
 export const KNOWN_EVENTS = new Set([
   "meeting_created", "meeting_opened", "agenda_item_set", "page_shown", "meeting_closed",
   "document_added", "document_renamed", "document_moved", "document_removed",
+  "document_replaced", // a new version of a paper (issue 17 item 7)
   "pages_ready", "page_failed",
   "members_arrived", "attendance_recorded", "substitute_set", "guest_added", "quorum_set",
   "conflict_declared", "conflict_withdrawn",
@@ -106,10 +107,15 @@ export function applyEvent(state, event) {
     case "document_moved": {
       const at = docs.findIndex((d) => d.id === event.document);
       if (at < 0) return true;
+      // Its earlier versions go with it; the index counts the documents in force only.
+      for (let v = docs[at]; v && v.replaces != null; v = find(v.replaces)) {
+        const earlier = find(v.replaces);
+        if (earlier) earlier.item = event.item;
+      }
       const [doc] = docs.splice(at, 1);
       doc.item = event.item;
       const siblings = [];
-      docs.forEach((d, i) => { if (d.item === event.item) siblings.push(i); });
+      docs.forEach((d, i) => { if (d.item === event.item && d.superseded_by == null) siblings.push(i); });
       if (event.index < siblings.length) docs.splice(siblings[event.index], 0, doc);
       else if (siblings.length) docs.splice(siblings[siblings.length - 1] + 1, 0, doc);
       else docs.push(doc);
@@ -120,6 +126,21 @@ export function applyEvent(state, event) {
       if (at >= 0) docs.splice(at, 1);
       if (state.current_page && state.current_page.document === event.document) state.current_page = null;
       state.presenter = state.presenter.filter((s) => s.document !== event.document);
+      return true;
+    }
+    case "document_replaced": {
+      const at = docs.findIndex((d) => d.id === event.replaces);
+      if (at < 0) return true;
+      docs[at].superseded_by = event.document;
+      docs.splice(at + 1, 0, {
+        id: event.document, title: event.title, pages: event.pages, item: event.item, file: event.file,
+        ready: [...(event.ready || [])], failed: [], version: event.version, replaces: event.replaces,
+      });
+      const page = state.current_page;
+      if (page && page.document === event.replaces) {
+        state.current_page = { document: event.document, page: Math.min(page.page, event.pages) };
+      }
+      state.presenter = state.presenter.filter((s) => s.document !== event.replaces);
       return true;
     }
     case "pages_ready": {

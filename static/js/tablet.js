@@ -6,6 +6,7 @@ import { Gestures } from "./gestures.js";
 import { mountInk } from "./ink_tools.js";
 import { mountMinutes } from "./tablet_minutes.js";
 import { mountVoting } from "./tablet_votes.js";
+import { inkedEarlier, mountVersionNote } from "./versions.js";
 import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, shown, t } from "./i18n.js";
 import {
@@ -53,6 +54,7 @@ const ink = mountInk(client, view, {
   meeting: boot.meeting, member: boot.member,
 });
 const waiting = h("div", { class: "waiting" });
+const versionNote = mountVersionNote(client, ink.mine, $("version-note"), (id) => pick(id, 1));
 viewer.append(view.el, waiting);
 
 const backButton = $("back");
@@ -191,6 +193,7 @@ function render() {
     renderBar.set(progress.ready / progress.pages);
   }
 
+  versionNote(doc);
   if (drawerOpen) renderDrawer(state, doc, at, presenter);
   ink.refresh();
 
@@ -218,10 +221,16 @@ function renderDrawer(state, doc, at, presenter) {
   fill(drawerDocs,
     heading ? h("p", { class: "drawer-item-title", text: `${agendaLabel(heading)} ${heading.title}` }) : null,
     docs.length ? null : h("p", { class: "muted", text: t("docs.none") }),
-    ...docs.map((d) => {
+    ...docs.flatMap((d) => [d, ...inkedEarlier(client, ink.mine, d)]).map((d) => {
       const p = MeetingClient.progress(d);
       const bar = p ? progressBar("small") : null;
       if (bar) bar.set(p.ready / p.pages);
+      if (d.superseded_by != null) { // an earlier version, listed for the member's ink on it
+        return h("button", {
+          type: "button", class: `doc-row earlier${doc && d.id === doc.id ? " active" : ""}`,
+          dataset: { testid: "earlier-version" }, onclick: () => pick(d.id, 1),
+        }, h("span", { class: "doc-title", text: t("version.old_row", { v: d.version || 1 }) }));
+      }
       return h("button", {
         type: "button",
         class: `doc-row${doc && d.id === doc.id ? " active" : ""}${presenter && presenter.document === d.id ? " on-screen" : ""}`,

@@ -3,13 +3,14 @@
 import { has, t } from "./i18n.js";
 
 /**
- * Upload a file (PDF, PNG, JPEG…) as a new document of agenda item `item` (section 14.2).
+ * Upload a file (PDF, PNG, JPEG…) as a new document of agenda item `item` (section 14.2), or
+ * with `replaces` as the new version of that document.
  * onProgress({phase: "upload", loaded, total}) while sending, then {phase: "checking"}
  * while the server checks the file. Returns {promise, abort}; the promise resolves with the
  * server's answer ({document, title, file, pages, kind, sanitized, seq}) or rejects with an
  * Error that has `code`, `status`, `retryAfter` (seconds, or null) and the server's `message`.
  */
-export function upload(client, file, { item, title = "", onProgress = () => {} } = {}) {
+export function upload(client, file, { item, title = "", replaces = null, onProgress = () => {} } = {}) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     const fail = (code, message, status = 0) => {
@@ -36,6 +37,7 @@ export function upload(client, file, { item, title = "", onProgress = () => {} }
     const form = new FormData();
     form.append("item", item);
     if (title) form.append("title", title);
+    if (replaces) form.append("replaces", replaces); // a new version of that document
     form.append("file", file, file.name);
     xhr.send(form);
   });

@@ -112,16 +112,16 @@ def test_move_puts_a_document_at_its_place_among_the_items_documents(
 ) -> None:
     state = run(
         meeting(),
-        AddDocument("d1", "1", "x", FILE_A, 1),
-        AddDocument("d2", "2", "x", FILE_A, 1),
-        AddDocument("d3", "3", "x", FILE_A, 1),
-        AddDocument("d4", "4", "y", FILE_A, 1),
+        AddDocument("d1", "1", "x", "1" * 64, 1),
+        AddDocument("d2", "2", "x", "2" * 64, 1),
+        AddDocument("d3", "3", "x", "3" * 64, 1),
+        AddDocument("d4", "4", "y", "4" * 64, 1),
     )
     assert order(run(state, MoveDocument(document, item, index))) == expected
 
 
 def test_moving_to_an_item_without_documents_and_to_an_unknown_item() -> None:
-    state = run(meeting(), AddDocument("d1", "1", "x", FILE_A, 1), AddDocument("d2", "2", "x", FILE_A, 1))
+    state = run(meeting(), AddDocument("d1", "1", "x", "1" * 64, 1), AddDocument("d2", "2", "x", "2" * 64, 1))
     assert order(run(state, MoveDocument("d1", "y", 0))) == [("x", "d2"), ("y", "d1")]
     assert refusal(state, MoveDocument("d1", "nope", 0)) is Refusal.UNKNOWN_AGENDA_ITEM
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from rooms.events import (
     DocumentMoved,
     DocumentRemoved,
     DocumentRenamed,
+    DocumentReplaced,
     Event,
     MeetingClosed,
     MeetingCreated,
@@ -176,6 +178,12 @@ EVENTS: dict[str, st.SearchStrategy[Any]] = {
     PageShown.TYPE: st.builds(PageShown, document=IDS, page=PAGES),
     MeetingClosed.TYPE: st.builds(MeetingClosed, at=st.none() | st.integers(0, 2**53)),
     DocumentAdded.TYPE: st.builds(DocumentAdded, document=documents(with_failed=False)),
+    DocumentReplaced.TYPE: st.builds(
+        DocumentReplaced,
+        document=st.builds(
+            lambda d, v, r: replace(d, version=v, replaces=r), documents(with_failed=False), st.integers(2, 99), IDS
+        ),
+    ),
     DocumentRenamed.TYPE: st.builds(DocumentRenamed, document=IDS, title=TEXT),
     DocumentMoved.TYPE: st.builds(DocumentMoved, document=IDS, item=IDS, index=INTS),
     DocumentRemoved.TYPE: st.builds(DocumentRemoved, document=IDS),
