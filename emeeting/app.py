@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, fastsend, papers, records, web, ws
+from emeeting import api, fastsend, papers, records, schedule_pages, web, ws
 from emeeting.auth import Door
 from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
@@ -188,6 +188,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
         Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),
         Route("/m/{meeting}/new", web.new_meeting, methods=["GET", "POST"]),
+        Route("/m/{meeting}/schedule", schedule_pages.schedule, methods=["POST"]),
     ]
     return App(Starlette(routes=routes, lifespan=lifespan), settings)
 

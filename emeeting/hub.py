@@ -33,6 +33,14 @@ class Hub:
         # Told the files of each meeting loaded: the renderer queues those another process stored.
         self.on_load: Callable[[set[str]], None] | None = None
 
+    def cached(self, meeting_id: str) -> LiveRoom | None:
+        """The meeting's room if it is loaded (never loads it)."""
+        return self._rooms.get(meeting_id)
+
+    def forget(self, meeting_id: str) -> None:
+        """A deleted meeting (emeeting/deletion.py): its room is no longer served."""
+        self._rooms.pop(meeting_id, None)
+
     def count_drop(self) -> None:
         self.drops += 1
 

@@ -167,6 +167,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (meeting_id, vote_id, slot)
     ) WITHOUT ROWID;
     """,
+    # 7: a meeting created by mistake and never opened may be deleted (emeeting/deletion.py). The
+    # log stays append-only for every other meeting: its events are deleted only in the
+    # transaction that names the meeting in meeting_deletions, and never once it was opened.
+    """
+    CREATE TABLE meeting_deletions (meeting_id TEXT PRIMARY KEY);
+    DROP TRIGGER events_no_delete;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    WHEN NOT EXISTS (SELECT 1 FROM meeting_deletions WHERE meeting_id = OLD.meeting_id)
+      OR EXISTS (SELECT 1 FROM events WHERE meeting_id = OLD.meeting_id AND type = 'meeting_opened')
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    """,
 )
 
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, auth, dates, meetings, protocol, setup
+from emeeting import api, auth, dates, following, meetings, protocol, setup
 from emeeting.agenda_text import preview_agenda
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
 from emeeting.inert import plain
@@ -21,7 +21,7 @@ from emeeting.services import Services
 from rooms import offers
 from rooms.commands_minutes import CarryForward, NotePreviousAdopted
 from rooms.minutes_model import MAX_CARRIED, MinutesStatus
-from rooms.model import Member
+from rooms.model import MeetingStatus, Member
 from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
 from rooms.permissions import SYSTEM
@@ -262,7 +262,12 @@ async def new_meeting(request: Request) -> Response:
             raise api.ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
     except api.ApiError as exc:
         return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
-    form = setup.Form(organisation=room.committed.info.organisation, timezone=zone_of(request, room))
+    if room.committed.status is MeetingStatus.CLOSED:
+        # The next meeting: the same members and roles, ครั้งที่ N+1 of the same year (issue 17 item 6).
+        form = following.form_after(room.committed)
+        form.timezone = form.timezone or zone_of(request, room)
+    else:
+        form = setup.Form(organisation=room.committed.info.organisation, timezone=zone_of(request, room))
     previewing = False
     if request.method == "POST":
         values = dict(await request.form())

@@ -45,6 +45,7 @@ from rooms.commands_minutes import (
     SignMinutes,
 )
 from rooms.model import Presence, VoteRule
+from rooms.schedule import CancelMeeting, ChangeMeetingDetails, PostponeMeeting
 
 MAX_OPTIONS = 20
 RECEIPT_BYTES = 16  # the old, ignored ``receipt`` of cast_ballot
@@ -422,6 +423,9 @@ DeviceCommand = (
     | MoveAgendaItem
     | RemoveAgendaItem
     | SetAgendaItemKind
+    | ChangeMeetingDetails
+    | PostponeMeeting
+    | CancelMeeting
     | AddMember
     | UpdateMember
     | RemoveMember
@@ -472,6 +476,9 @@ COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
         MoveAgendaItem,
         RemoveAgendaItem,
         SetAgendaItemKind,
+        ChangeMeetingDetails,
+        PostponeMeeting,
+        CancelMeeting,
         AddMember,
         UpdateMember,
         RemoveMember,

@@ -46,6 +46,7 @@ from rooms.events_minutes import (
 )
 from rooms.events_votes import BallotCast, TieBroken, VoteClosed, VoteOpened
 from rooms.model import AgendaItem, DocumentRef, ItemKind, MeetingInfo, Member
+from rooms.schedule import MeetingCancelled, MeetingDetailsChanged, MeetingPostponed
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +349,9 @@ Event = (
     | AgendaItemMoved
     | AgendaItemRemoved
     | AgendaItemKindSet
+    | MeetingDetailsChanged
+    | MeetingPostponed
+    | MeetingCancelled
     | MemberAdded
     | MemberChanged
     | MemberRemoved
@@ -396,6 +400,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AgendaItemMoved,
         AgendaItemRemoved,
         AgendaItemKindSet,
+        MeetingDetailsChanged,
+        MeetingPostponed,
+        MeetingCancelled,
         MemberAdded,
         MemberChanged,
         MemberRemoved,

@@ -26,11 +26,13 @@ class Role(enum.StrEnum):
 
 
 class MeetingStatus(enum.StrEnum):
-    """A meeting moves forward only: scheduled -> open -> closed."""
+    """A meeting moves forward only: scheduled -> open -> closed, or scheduled -> cancelled
+    (rooms/schedule.py), for good."""
 
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +350,23 @@ class Vote:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleNote:
+    """Why a meeting was postponed or cancelled, and who did it (rooms/schedule.py); for a
+    postponement, the date and time it was to have been held."""
+
+    reason: str
+    by: str
+    from_date: str = ""
+    from_time: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"reason": self.reason, "by": self.by}
+        if self.from_date:
+            wire |= {"from_date": self.from_date, "from_time": self.from_time}
+        return wire
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingState:
     """The state of one meeting after the event with sequence number ``seq``."""
 
@@ -367,6 +386,8 @@ class MeetingState:
     presenter: tuple[Stroke, ...] = ()  # the presenter's pen, on every device
     minutes: Minutes = field(default_factory=Minutes)
     closed_at: int | None = None  # when the chair closed it (ms); None before, or in a log older than that
+    postponed: ScheduleNote | None = None  # the last postponement (rooms/schedule.py)
+    cancelled: ScheduleNote | None = None
 
     def attendance_of(self, member: str) -> Attendance:
         return self.attendance.get(member, NOT_ARRIVED)
@@ -405,6 +426,8 @@ class MeetingState:
             "votes": [v.to_wire() for v in self.votes.values()],
             "presenter": [s.to_wire() for s in self.presenter],
             "minutes": self.minutes.to_wire(drafts),
+            "postponed": self.postponed.to_wire() if self.postponed else None,
+            "cancelled": self.cancelled.to_wire() if self.cancelled else None,
         }
 
 

@@ -1,6 +1,7 @@
 """What the rules allow in each state of a meeting: the one table the pages offer buttons from.
 
-A meeting goes through five phases (:class:`Phase`): before it opens, open, closed (minutes in
+A meeting goes through five phases (:class:`Phase`), or is cancelled before it opens (a sixth,
+for good): before it opens, open, closed (minutes in
 draft), minutes circulated, minutes adopted. :data:`PHASES` says, for every command a member may
 send, in which phases the rules (:func:`rooms.room.decide` and the modules it calls) accept it;
 :func:`offers` combines it with the role table of :mod:`rooms.permissions`. Other refusals
@@ -33,6 +34,7 @@ class Phase(enum.StrEnum):
     CLOSED = "closed"  # closed, the minutes in draft
     CIRCULATED = "circulated"  # the minutes sent round for signature
     ADOPTED = "adopted"  # the minutes adopted: the record is final
+    CANCELLED = "cancelled"  # cancelled before it opened (rooms/schedule.py): for good
 
 
 def phase(state: MeetingState) -> Phase:
@@ -44,10 +46,11 @@ def phase(state: MeetingState) -> Phase:
     return Phase.CIRCULATED if state.minutes.status is MinutesStatus.CIRCULATED else Phase.CLOSED
 
 
-ALWAYS = frozenset(Phase)
+ALWAYS = frozenset(Phase)  # a member's own ink on the papers: even of a cancelled meeting
+LIFE = ALWAYS - {Phase.CANCELLED}  # a cancelled meeting accepts nothing else
 BEFORE_CLOSE = frozenset({Phase.SCHEDULED, Phase.OPEN})
 WHILE_OPEN = frozenset({Phase.OPEN})
-UNTIL_ADOPTED = ALWAYS - {Phase.ADOPTED}
+UNTIL_ADOPTED = LIFE - {Phase.ADOPTED}
 AFTER_CLOSE = frozenset({Phase.CLOSED, Phase.CIRCULATED, Phase.ADOPTED})
 
 # Command type -> the phases in which the rules accept it (from the member's side: the server's
@@ -73,7 +76,7 @@ PHASES: dict[str, frozenset[Phase]] = {
     "record_attendance": UNTIL_ADOPTED,
     "set_substitute": UNTIL_ADOPTED,
     "add_guest": UNTIL_ADOPTED,
-    "set_quorum": ALWAYS,
+    "set_quorum": LIFE,
     # Leaving, and a conflict of interest, are things that happen in a meeting: not after it.
     "leave_meeting": BEFORE_CLOSE,
     "declare_conflict": BEFORE_CLOSE,
@@ -92,7 +95,7 @@ PHASES: dict[str, frozenset[Phase]] = {
     # The presenter's pen and pointer; clearing the pen is tidying up, allowed at any time.
     "present_stroke": WHILE_OPEN,
     "point": WHILE_OPEN,
-    "clear_presented": ALWAYS,
+    "clear_presented": LIFE,
     # The minutes: written until adopted, circulated and signed once the meeting is closed.
     "edit_minutes": UNTIL_ADOPTED,
     "set_action": UNTIL_ADOPTED,
@@ -100,12 +103,16 @@ PHASES: dict[str, frozenset[Phase]] = {
     "circulate_minutes": frozenset({Phase.CLOSED}),
     "sign_minutes": AFTER_CLOSE,
     "adopt_minutes": frozenset({Phase.CIRCULATED}),
-    "certify_minutes": WHILE_OPEN,
+    "certify_minutes": WHILE_OPEN,  # the previous meeting's minutes, under the item that certifies them
+    # The meeting's title, date, time and place; postponing, cancelling (rooms/schedule.py).
+    "change_meeting_details": frozenset({Phase.SCHEDULED}),
+    "postpone_meeting": frozenset({Phase.SCHEDULED}),
+    "cancel_meeting": frozenset({Phase.SCHEDULED}),
     # The member list (rooms/members.py): added to and removed from before and during the
     # meeting; a name, position or title corrected until the record is adopted.
     "add_member": BEFORE_CLOSE,
     "update_member": UNTIL_ADOPTED,
-    "remove_member": BEFORE_CLOSE,  # the previous meeting's minutes, under the item that certifies them
+    "remove_member": BEFORE_CLOSE,
 }
 
 

@@ -54,6 +54,7 @@ from rooms.commands_minutes import (
     SignMinutes,
 )
 from rooms.model import Role
+from rooms.schedule import CancelMeeting, ChangeMeetingDetails, PostponeMeeting
 
 SYSTEM = "@server"  # the actor of commands the server issues itself; no member id starts with "@"
 SYSTEM_COMMANDS = frozenset(
@@ -125,6 +126,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     MoveAgendaItem.TYPE: PRESENTERS,
     RemoveAgendaItem.TYPE: PRESENTERS,
     SetAgendaItemKind.TYPE: PRESENTERS,
+    # The organisers change the meeting's details, postpone or cancel it (rooms/schedule.py).
+    ChangeMeetingDetails.TYPE: PRESENTERS,
+    PostponeMeeting.TYPE: PRESENTERS,
+    CancelMeeting.TYPE: PRESENTERS,
     # The organisers keep the member list (rooms/members.py).
     AddMember.TYPE: PRESENTERS,
     UpdateMember.TYPE: PRESENTERS,

@@ -76,6 +76,9 @@ class Refusal(enum.StrEnum):
     AGENDA_ITEM_HAS_VOTES = "agenda_item_has_votes"
     AGENDA_ITEM_HAS_MINUTES = "agenda_item_has_minutes"
     AGENDA_ITEM_HAS_CONFLICTS = "agenda_item_has_conflicts"
+    # the meeting's date, time and place; postponed, cancelled (rooms/schedule.py)
+    MEETING_CANCELLED = "meeting_cancelled"
+    NOTHING_CHANGED = "nothing_changed"
     # The member list (rooms/members.py).
     UNKNOWN_OFFICE = "unknown_office"  # a committee title rooms/offices.py does not know
     ONLY_CHAIR = "only_chair"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rooms import agenda, attendance, documents, ink, members, minutes, permissions, votes
+from rooms import agenda, attendance, documents, ink, members, minutes, permissions, schedule, votes
 from rooms.agenda import renumber
 from rooms.commands import (
     AddGuest,
@@ -98,6 +98,14 @@ from rooms.model import (
     Role,
 )
 from rooms.refusals import Refusal, Rejection
+from rooms.schedule import (
+    CancelMeeting,
+    ChangeMeetingDetails,
+    MeetingCancelled,
+    MeetingDetailsChanged,
+    MeetingPostponed,
+    PostponeMeeting,
+)
 
 
 class InvalidMeeting(ValueError):
@@ -186,6 +194,8 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
             return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
         if not permissions.allowed(member.role, command):
             return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command.TYPE.replace('_', ' ')}")
+        if (refused := schedule.refused_when_cancelled(state)) is not None:
+            return refused
     match command:
         case OpenMeeting():
             if state.status is MeetingStatus.OPEN:
@@ -250,6 +260,9 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
         case AddAgendaItem() | RenameAgendaItem() | MoveAgendaItem() | RemoveAgendaItem() | SetAgendaItemKind():
             edited = agenda.decide(state, actor, command)
             return edited if isinstance(edited, Rejection) else list(edited)
+        case ChangeMeetingDetails() | PostponeMeeting() | CancelMeeting():
+            changed = schedule.decide(state, actor, command)
+            return changed if isinstance(changed, Rejection) else list(changed)
         case AddMember() | UpdateMember() | RemoveMember():
             return members.decide(state, actor, command)
         case PresentStroke() | ClearPresented() | Point():
@@ -316,6 +329,8 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
             return minutes.apply(state, event, seq)
         case AgendaItemAdded() | AgendaItemRenamed() | AgendaItemMoved() | AgendaItemRemoved() | AgendaItemKindSet():
             return agenda.apply(state, event, seq)
+        case MeetingDetailsChanged() | MeetingPostponed() | MeetingCancelled():
+            return schedule.apply(state, event, seq)
         case MemberAdded() | MemberChanged() | MemberRemoved():
             return members.apply(state, event, seq)
         case _:

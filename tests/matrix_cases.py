@@ -234,6 +234,14 @@ CASES: dict[str, Case] = {
     "set_agenda_item_kind": Case(
         "set_agenda_item_kind", {"item": "y", "kind": "carried"}, "agenda_item_kind_set", OPEN
     ),
+    # Before the meeting opens (rooms/schedule.py).
+    "change_meeting_details": Case(
+        "change_meeting_details", {"time": "13:30", "place": "ห้องประชุมใหญ่ ชั้น 3"}, "meeting_details_changed"
+    ),
+    "postpone_meeting": Case(
+        "postpone_meeting", {"date": "2024-03-01", "time": "09:00", "reason": "ประธานติดภารกิจ"}, "meeting_postponed"
+    ),
+    "cancel_meeting": Case("cancel_meeting", {"reason": "ไม่มีเรื่องเสนอเพื่อพิจารณา"}, "meeting_cancelled"),
     # The member list: "other" never came, so may still be taken off it while the meeting runs.
     "add_member": Case(
         "add_member",

@@ -83,6 +83,9 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "move_agenda_item":                   (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "remove_agenda_item":                 (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "set_agenda_item_kind":               (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "change_meeting_details":             (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "postpone_meeting":                   (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
+    "cancel_meeting":                     (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "add_member":                         (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "update_member":                      (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
     "remove_member":                      (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
@@ -286,7 +289,7 @@ async def test_every_role_sends_the_command(matrix: Matrix, row: str) -> None:
 def test_the_matrix_has_every_command_of_the_protocol() -> None:
     assert set(EXPECTED) == set(CASES)
     assert {case.command for case in CASES.values()} == set(COMMAND_TYPES)
-    assert len(COMMAND_TYPES) == 41  # docs/protocol.md section 6: "forty-one commands"
+    assert len(COMMAND_TYPES) == 44  # docs/protocol.md section 6: "forty-four commands"
 
 
 async def test_a_device_joined_before_its_invitation_is_revoked_is_closed(matrix: Matrix) -> None:

@@ -313,6 +313,12 @@ class Frames:
             body = {"item": item}
         elif kind == "set_agenda_item_kind":
             body = {"item": item, "kind": r.choice(("item", "previous_minutes", "carried"))}
+        elif kind == "change_meeting_details":
+            body = {"time": f"{r.randrange(24):02d}:{r.randrange(60):02d}", "place": text}
+        elif kind == "postpone_meeting":
+            body = {"date": f"2024-0{r.randrange(1, 10)}-1{r.randrange(10)}", "time": "13:30", "reason": text}
+        elif kind == "cancel_meeting":
+            body = {"reason": text}
         elif kind in ("add_member", "update_member"):
             # Fresh ids only: a fuzzer that renamed or demoted the meeting's own members would
             # change who may send what under the tests that drive it.

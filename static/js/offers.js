@@ -10,7 +10,7 @@
 const script = document.getElementById("emeeting-boot");
 const table = (script && JSON.parse(script.textContent).offers) || null;
 
-/** scheduled | open | closed | circulated | adopted (rooms/offers.py Phase). */
+/** scheduled | open | closed | circulated | adopted | cancelled (rooms/offers.py Phase). */
 export function phase(s) {
   if (s.minutes && s.minutes.status === "adopted") return "adopted";
   if (s.status !== "closed") return s.status;

@@ -16,6 +16,7 @@ export const KNOWN_EVENTS = new Set([
   "minutes_edited", "action_set", "action_removed", "minutes_circulated", "minutes_signed", "minutes_adopted",
   "minutes_certified", "minutes_carried", "minutes_drafted",
   "attendance_corrected", "previous_minutes_adopted", // the frozen record (issue 17)
+  "meeting_details_changed", "meeting_postponed", "meeting_cancelled", // before it opens (rooms/schedule.py)
   ...AGENDA_EVENTS,
   ...MEMBER_EVENTS, // the member list (issue 17 item 5)
 ]);
@@ -49,6 +50,8 @@ export function startState(event) {
       previous: null, carried: [], certified: null,
       attendance_corrections: [], previous_adopted_at: null, previous_adopted_by: null,
     },
+    postponed: null,
+    cancelled: null,
   };
 }
 
@@ -262,6 +265,18 @@ export function applyEvent(state, event) {
     case "previous_minutes_adopted":
       state.minutes.previous_adopted_at = event.at;
       state.minutes.previous_adopted_by = event.by;
+      return true;
+    // The meeting's heading before it opens; postponed, cancelled (rooms/schedule.py).
+    case "meeting_details_changed":
+      state.info = { ...state.info, title: event.title, date: event.date, time: event.time, place: event.place };
+      return true;
+    case "meeting_postponed":
+      state.info = { ...state.info, date: event.date, time: event.time };
+      state.postponed = { reason: event.reason, by: event.by, from_date: event.from_date, from_time: event.from_time };
+      return true;
+    case "meeting_cancelled":
+      state.status = "cancelled";
+      state.cancelled = { reason: event.reason, by: event.by };
       return true;
     case "presenter_drew":
       state.presenter.push(event.stroke);

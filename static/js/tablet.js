@@ -170,9 +170,9 @@ function render() {
     view.el.hidden = true;
     waiting.hidden = false;
     fill(waiting, meetingCard(state),
-      h("p", { class: "waiting-note", text: state.status === "closed" ? t("tablet.closed") : t("tablet.waiting") }));
+      h("p", { class: "waiting-note", text: waitingNote(state) }));
     pageLabel.textContent = "";
-    docLabel.textContent = state.status === "closed" ? t("tablet.closed") : t("tablet.waiting");
+    docLabel.textContent = waitingNote(state);
     $("prev").disabled = true;
     $("next").disabled = true;
   }
@@ -272,3 +272,9 @@ applyI18n(document);
 client.start();
 // For tests and debugging in the console (not a public API).
 window.emeeting = { client, view, gestures, prefetcher, ink, get following() { return following; } };
+
+/** What a tablet with no page on screen says: closed, cancelled, or waiting for the chair. */
+function waitingNote(state) {
+  if (state.status === "closed") return t("tablet.closed");
+  return state.status === "cancelled" ? t("status.cancelled") : t("tablet.waiting");
+}

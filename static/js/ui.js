@@ -104,6 +104,17 @@ export function progressBar(extraClass = "") {
   return bar;
 }
 
+/** A postponed or cancelled meeting says so, and why (rooms/schedule.py); else nothing. */
+export function scheduleNotice(state) {
+  if (state.cancelled) return h("p", { class: "notice cancelled", role: "status", text: t("meeting.cancelled", { reason: state.cancelled.reason }) });
+  const p = state.postponed;
+  if (p && state.status === "scheduled") {
+    return h("p", { class: "notice postponed", role: "status",
+      text: t("meeting.postponed", { date: formatDate(p.from_date), time: formatTime(p.from_time), reason: p.reason }) });
+  }
+  return null;
+}
+
 /** The meeting's heading card (title, number, date, place, status) and its agenda. */
 export function meetingCard(state, { onItem = null } = {}) {
   const info = state.info;
@@ -125,6 +136,7 @@ export function meetingCard(state, { onItem = null } = {}) {
     h("p", { class: "muted", text: `${t("meeting.number", { n: info.number, y: info.year })}${info.organisation ? " · " + info.organisation : ""}` }),
     h("p", {}, h("span", { text: when }), info.place ? h("span", { class: "muted", text: ` · ${info.place}` }) : null),
     h("p", {}, h("span", { class: `badge status-${state.status}`, text: t(`status.${state.status}`) })),
+    scheduleNotice(state),
     h("h2", { text: t("agenda") }),
     list);
 }

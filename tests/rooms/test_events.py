@@ -78,6 +78,7 @@ from rooms.model import (
     VoteResult,
     VoteRule,
 )
+from rooms.schedule import MeetingCancelled, MeetingDetailsChanged, MeetingPostponed
 from rooms.strokes import MAX_COORD, UNITS, Stroke, Tool, encode_points
 
 FAST = settings(max_examples=100, deadline=None)
@@ -299,6 +300,17 @@ EVENTS |= {
     MemberAdded.TYPE: st.builds(MemberAdded, member=MEMBERS),
     MemberChanged.TYPE: st.builds(MemberChanged, member=MEMBERS),
     MemberRemoved.TYPE: st.builds(MemberRemoved, member=IDS),
+}
+DATES = st.dates().map(lambda d: d.isoformat())
+CLOCK = st.times().map(lambda t: t.strftime("%H:%M"))
+EVENTS |= {
+    MeetingDetailsChanged.TYPE: st.builds(
+        MeetingDetailsChanged, title=TEXT, date=DATES, time=CLOCK, place=MAYBE_EMPTY, by=IDS
+    ),
+    MeetingPostponed.TYPE: st.builds(
+        MeetingPostponed, date=DATES, time=CLOCK, from_date=DATES, from_time=CLOCK, reason=LONG_TEXT, by=IDS
+    ),
+    MeetingCancelled.TYPE: st.builds(MeetingCancelled, reason=LONG_TEXT, by=IDS),
 }
 ANY_EVENT = st.one_of(*EVENTS.values())
 

@@ -58,6 +58,7 @@ from rooms.offers import PHASES, Phase, phase
 from rooms.permissions import PERMISSIONS, SYSTEM, SYSTEM_COMMANDS
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
+from rooms.schedule import CancelMeeting, ChangeMeetingDetails, PostponeMeeting
 from rooms.strokes import Note, Stroke, Tool, encode_points
 
 INFO = MeetingInfo("ประชุมคณะกรรมการบริหารสำนักงาน", 2, 2567, "2024-02-15", "09:00", "", "")
@@ -106,6 +107,7 @@ def history() -> dict[str, MeetingState]:
     closed = run(tied, ("chair", BreakTie("v", 0)), ("chair", CloseMeeting()))
     circulated = run(closed, ("sec", CirculateMinutes()))
     adopted = run(circulated, ("chair", AdoptMinutes()))
+    cancelled = run(scheduled, ("sec", CancelMeeting("ประธานติดภารกิจด่วนที่กระทรวง")))
     return {
         "scheduled": scheduled,
         "open": opened,
@@ -114,6 +116,7 @@ def history() -> dict[str, MeetingState]:
         "closed": closed,
         "circulated": circulated,
         "adopted": adopted,
+        "cancelled": cancelled,
     }
 
 
@@ -169,6 +172,9 @@ PROBES: dict[str, tuple[str, Callable[[MeetingState, str], Command]]] = {
     "move_agenda_item": ("", lambda s, a: MoveAgendaItem("three", None, 0)),
     "remove_agenda_item": ("", lambda s, a: RemoveAgendaItem("one")),
     "set_agenda_item_kind": ("", lambda s, a: SetAgendaItemKind("three", ItemKind.CARRIED)),
+    "change_meeting_details": ("", lambda s, a: ChangeMeetingDetails(time="13:30", place="ห้องประชุมใหญ่ ชั้น 3")),
+    "postpone_meeting": ("", lambda s, a: PostponeMeeting("2024-02-22", "09:00", "ประธานติดภารกิจ")),
+    "cancel_meeting": ("", lambda s, a: CancelMeeting("ไม่มีเรื่องเสนอเพื่อพิจารณา")),
     "add_member": ("", lambda s, a: AddMember("new", "นางสาวสมศรี เข้าใหม่", "ผู้อำนวยการกอง", "กรรมการ")),
     "update_member": ("", lambda s, a: UpdateMember("m2", "นายวิชัย มั่นคงดี", "ผู้อำนวยการ", "รองประธานกรรมการ")),
     "remove_member": ("", lambda s, a: RemoveMember("late")),

@@ -113,6 +113,14 @@ from rooms.minutes_model import Action, MinutesField
 from rooms.model import DocumentRef, ItemKind, MeetingInfo, Member, Presence, Role, number_agenda
 from rooms.refusals import Refusal, Rejection
 from rooms.room import apply, decide, define, start
+from rooms.schedule import (
+    CancelMeeting,
+    ChangeMeetingDetails,
+    MeetingCancelled,
+    MeetingDetailsChanged,
+    MeetingPostponed,
+    PostponeMeeting,
+)
 from rooms.strokes import Note, Stroke, Tool, encode_points
 
 STROKE = Stroke("s2", "doc", 1, Tool.PEN, 0x1E3A8A, 20, encode_points([(100, 100, 128), (200, 150, 128)]))
@@ -168,6 +176,9 @@ SAMPLES: dict[str, Command] = {
     MoveAgendaItem.TYPE: MoveAgendaItem("c", "a"),
     RemoveAgendaItem.TYPE: RemoveAgendaItem("c"),
     SetAgendaItemKind.TYPE: SetAgendaItemKind("c", ItemKind.CARRIED),
+    ChangeMeetingDetails.TYPE: ChangeMeetingDetails(time="13:30"),
+    PostponeMeeting.TYPE: PostponeMeeting("2024-01-22", "09:00", "ประธานติดภารกิจ"),
+    CancelMeeting.TYPE: CancelMeeting("ไม่มีเรื่องเสนอเพื่อพิจารณา"),
     AddMember.TYPE: AddMember("new", "นางสาวสมศรี เข้าใหม่", "", "กรรมการ"),
     UpdateMember.TYPE: UpdateMember("member", "นายสมศักดิ์ แก้ชื่อ", "ผู้อำนวยการ", "กรรมการ"),
     RemoveMember.TYPE: RemoveMember("late"),
@@ -230,6 +241,9 @@ EFFECT: dict[str, type[Event | InkEvent | None]] = {
     MoveAgendaItem.TYPE: AgendaItemMoved,
     RemoveAgendaItem.TYPE: AgendaItemRemoved,
     SetAgendaItemKind.TYPE: AgendaItemKindSet,
+    ChangeMeetingDetails.TYPE: MeetingDetailsChanged,
+    PostponeMeeting.TYPE: MeetingPostponed,
+    CancelMeeting.TYPE: MeetingCancelled,
     AddMember.TYPE: MemberAdded,
     UpdateMember.TYPE: MemberChanged,
     RemoveMember.TYPE: MemberRemoved,
@@ -263,6 +277,9 @@ EXPECTED: dict[Role, frozenset[str]] = {
         MoveAgendaItem.TYPE,
         RemoveAgendaItem.TYPE,
         SetAgendaItemKind.TYPE,
+        ChangeMeetingDetails.TYPE,
+        PostponeMeeting.TYPE,
+        CancelMeeting.TYPE,
         AddMember.TYPE,
         UpdateMember.TYPE,
         RemoveMember.TYPE,
@@ -289,8 +306,8 @@ def state_for(command: Command):
     # b is the item the previous minutes are certified under (its title says so).
     agenda = number_agenda([("a", "A", []), ("b", "รับรองรายงานการประชุมครั้งที่แล้ว", []), ("c", "C", [])])
     state = start(define("m", INFO, MEMBERS, agenda, [DocumentRef("doc", "Doc", 2, "a")]))
-    if isinstance(command, OpenMeeting):
-        return state
+    if isinstance(command, OpenMeeting | ChangeMeetingDetails | PostponeMeeting | CancelMeeting):
+        return state  # before the meeting opens
     if isinstance(command, NotePreviousAdopted):
         return apply(state, MinutesCarried("previous", ()))  # the news is about the meeting it follows
     if isinstance(command, CirculateMinutes | SignMinutes | AdoptMinutes | RecordAdoption):
