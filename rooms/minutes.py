@@ -94,6 +94,8 @@ def decide(
         case SignMinutes():
             if state.status is not MeetingStatus.CLOSED:
                 return Rejection(Refusal.MEETING_NOT_CLOSED, "the minutes are signed once the meeting is closed")
+            if minutes.status is MinutesStatus.ADOPTED:  # the adopted record keeps the signatures it had
+                return Rejection(Refusal.MINUTES_ADOPTED, "the minutes were adopted: they are not signed again")
             member = state.members[actor]
             role = SignerRole.CHECKER if member.role is Role.CHAIR else SignerRole.RECORDER
             return [MinutesSigned(actor, member.name, member.position, role, now)]

@@ -51,7 +51,6 @@ LIFE = ALWAYS - {Phase.CANCELLED}  # a cancelled meeting accepts nothing else
 BEFORE_CLOSE = frozenset({Phase.SCHEDULED, Phase.OPEN})
 WHILE_OPEN = frozenset({Phase.OPEN})
 UNTIL_ADOPTED = LIFE - {Phase.ADOPTED}
-AFTER_CLOSE = frozenset({Phase.CLOSED, Phase.CIRCULATED, Phase.ADOPTED})
 
 # Command type -> the phases in which the rules accept it (from the member's side: the server's
 # own commands, permissions.SYSTEM_COMMANDS, are not offered to anyone).
@@ -101,7 +100,7 @@ PHASES: dict[str, frozenset[Phase]] = {
     "set_action": UNTIL_ADOPTED,
     "remove_action": UNTIL_ADOPTED,
     "circulate_minutes": frozenset({Phase.CLOSED}),
-    "sign_minutes": AFTER_CLOSE,
+    "sign_minutes": frozenset({Phase.CLOSED, Phase.CIRCULATED}),  # not again once adopted
     "adopt_minutes": frozenset({Phase.CIRCULATED}),
     "certify_minutes": WHILE_OPEN,  # the previous meeting's minutes, under the item that certifies them
     # The meeting's title, date, time and place; postponing, cancelling (rooms/schedule.py).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page
@@ -15,6 +16,7 @@ from tests.e2e.conftest import same_as_the_server
 from tests.support import RunningServer, make_settings, serving
 
 WAIT = 30_000  # ms: the longest any condition below may take (generous: a busy 2-core machine)
+SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
 
 
 async def open_page(
@@ -56,6 +58,10 @@ async def test_the_chair_turns_a_page_and_every_tablet_follows(browser: Browser,
         )
         assert "3" in (await tablet.inner_text("#page-label"))
         assert await current_page(tablet) == {"document": "q1-report", "page": 3}
+    if SHOTS:  # the tablets following the chair, landscape and portrait
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        for tablet, size in zip(tablets, ("1024x768", "768x1024"), strict=True):
+            await tablet.screenshot(path=f"{SHOTS}/tablet-{size}.png")
     await chair.keyboard.press("PageUp")
     for tablet in tablets:
         await tablet.wait_for_function("() => emeeting.client.state.current_page?.page === 2")

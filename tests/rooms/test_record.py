@@ -72,6 +72,15 @@ def test_after_adoption_the_attendance_does_not_change() -> None:
     assert room.do(SYSTEM, CheckIn(("m4",)), now=AFTER) == []  # a device joining late changes nothing
 
 
+def test_adopted_minutes_are_not_signed_again() -> None:
+    room = closed_and_signed()
+    room.do("chair", AdoptMinutes(), now=AFTER)
+    signatures = room.state.minutes.signatures
+    for actor in ("sec", "chair"):
+        assert room.refused(actor, SignMinutes(), now=AFTER + MINUTE).code is Refusal.MINUTES_ADOPTED
+    assert room.state.minutes.signatures == signatures  # the record keeps those it was adopted with
+
+
 def test_a_correction_after_the_close_is_recorded_and_voids_the_signatures() -> None:
     room = closed_and_signed()
     events = room.do("sec", RecordAttendance("m2", Presence.ABSENT, reason="ป่วย"), now=AFTER)
