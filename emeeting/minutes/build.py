@@ -55,6 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "closed": "เลิกประชุมเวลา {time}",
         "preamble": "เมื่อครบองค์ประชุมแล้ว ประธานกล่าวเปิดการประชุมและดำเนินการประชุมตามระเบียบวาระ ดังนี้",
         "item": "ระเบียบวาระที่ {number}",
+        "supplementary": "วาระเพิ่มเติม ที่ประชุมพิจารณาโดยความเห็นชอบของประธาน",
         "resolution": "มติที่ประชุม",
         "dissent": "ความเห็นแย้ง",
         "vote": "ผลการลงมติ",
@@ -81,6 +82,7 @@ WORDS: dict[str, dict[str, str]] = {
         "closed": "The meeting closed at {time}.",
         "preamble": "The chair, having found a quorum, opened the meeting, which took the agenda as follows.",
         "item": "Item {number}",
+        "supplementary": "Supplementary item, taken with the chair's consent.",
         "resolution": "Resolution",
         "dissent": "Dissent",
         "vote": "Vote",
@@ -234,6 +236,8 @@ def _item(state: MeetingState, item: AgendaItem, w: dict[str, str], th: bool) ->
         blocks.append(_actions(mine.actions, th))
     if not blocks and not any(other.parent == item.id for other in state.agenda):
         blocks.append(Paragraph((Run(w["none"]),)))  # an item with nothing, as the form prints it
+    if item.supplementary:  # added on the day (วาระเพิ่มเติม): the minutes say so, and that the chair agreed
+        blocks.insert(0, Paragraph((Run(w["supplementary"]),)))
     return ItemSection(f"{label}  {item.title}", depth, tuple(blocks))
 
 

@@ -341,7 +341,8 @@ function renderAgenda(s) {
       h("button", {
         type: "button", class: "item-btn", "aria-current": current ? "step" : null, title: item.title,
         onclick: () => setItem(item),
-      }, h("span", { class: "num", text: agendaLabel(item) }), h("span", { class: "title", text: item.title })));
+      }, h("span", { class: "num", text: agendaLabel(item) }), h("span", { class: "title", text: item.title }),
+      item.supplementary ? h("span", { class: "badge small", text: t("agenda.edit.supplementary") }) : null));
     if (docs.length) {
       const ul = h("ul", { class: "docs" });
       for (const d of docs) {

@@ -21,6 +21,7 @@ const WORDS = {
   ...AGENDA_WORDS,
   ...MEMBER_WORDS, // the member list editor (words_members.js)
   ...PAPER_WORDS, // a paper's versions and controls (issue 17 item 7)
+  "nav.invitations": ["คำเชิญ", "Invitations"],
   // connection
   "conn.connecting": ["กำลังเชื่อมต่อ", "Connecting"],
   "conn.reconnecting": ["กำลังเชื่อมต่อใหม่", "Reconnecting"],

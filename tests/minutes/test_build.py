@@ -10,6 +10,7 @@ from emeeting.minutes.build import Times, build
 from emeeting.minutes.document import ListBlock, MinutesDocument, Paragraph, Table
 from emeeting.minutes.markup import blocks, runs
 from rooms.commands import CastBallot, CloseVote, Command, OpenVote, Tally
+from rooms.commands_agenda import AddAgendaItem
 from rooms.commands_minutes import CarryForward, EditMinutes, SetAction, SignMinutes
 from rooms.events import MeetingClosed, MeetingOpened
 from rooms.events_attendance import AttendanceRecorded, MembersArrived, SubstituteSet
@@ -129,6 +130,23 @@ def test_the_thai_official_minutes_have_every_official_word_in_order() -> None:
     bold = [r.text for block in first.blocks if isinstance(block, Paragraph) for r in block.runs if r.bold]
     assert bold == ["ฤดูฝน"]
     assert doc.watermark == "ร่าง" and doc.page_number == "- {page} -"
+
+
+def test_a_supplementary_item_says_so_and_that_the_chair_agreed() -> None:
+    state = apply(start(define("m", INFO, MEMBERS, AGENDA, [])), MeetingOpened())
+    state = run(state, "chair", AddAgendaItem("urgent", "เรื่องอื่น ๆ กรณีเร่งด่วน"))  # on the day
+    for lang, line, none in (
+        ("th", "วาระเพิ่มเติม ที่ประชุมพิจารณาโดยความเห็นชอบของประธาน", "- ไม่มี -"),
+        ("en", "Supplementary item, taken with the chair's consent.", "- None -"),
+    ):
+        items = {item.heading: item for item in build(state, Times(OPENED, CLOSED), lang=lang).items}
+        urgent = next(item for heading, item in items.items() if "เรื่องอื่น ๆ กรณีเร่งด่วน" in heading)
+        assert ["".join(run.text for run in block.runs) for block in urgent.blocks] == [line, none]  # type: ignore[union-attr]
+        assert not any(line in texts_of(item) for item in items.values() if item is not urgent)
+
+
+def texts_of(item: object) -> str:
+    return " ".join("".join(r.text for r in getattr(b, "runs", ())) for b in getattr(item, "blocks", ()))
 
 
 def test_signing_puts_the_typed_signature_and_adoption_removes_the_draft_mark() -> None:
