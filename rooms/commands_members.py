@@ -27,6 +27,16 @@ def _position(body: Mapping[str, Any]) -> str:
     return fields.text(body, "position", empty=True) if "position" in body else ""
 
 
+def _details(body: Mapping[str, Any]) -> dict[str, str]:
+    """A member's id, name, position and committee title, as add_member and update_member send them."""
+    return {
+        "member": fields.ident(body, "member"),
+        "name": _name(body),
+        "position": _position(body),
+        "title": fields.text(body, "title", max_len=MAX_TITLE),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class AddMember:
     """A new member of the committee (before the meeting, or one who joins while it runs); the
@@ -40,12 +50,7 @@ class AddMember:
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> AddMember:
-        return cls(
-            member=fields.ident(body, "member"),
-            name=_name(body),
-            position=_position(body),
-            title=fields.text(body, "title", max_len=MAX_TITLE),
-        )
+        return cls(**_details(body))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,7 @@ class UpdateMember:
 
     @classmethod
     def from_wire(cls, body: Mapping[str, Any]) -> UpdateMember:
-        return cls(
-            member=fields.ident(body, "member"),
-            name=_name(body),
-            position=_position(body),
-            title=fields.text(body, "title", max_len=MAX_TITLE),
-        )
+        return cls(**_details(body))
 
 
 @dataclass(frozen=True, slots=True)
