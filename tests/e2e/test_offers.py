@@ -6,7 +6,7 @@ the buttons that are there are the ones whose commands the rules would accept.
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Dialog, Page
+from playwright.async_api import Browser, Dialog, Page, expect
 
 from tests.e2e.test_pages import open_page
 from tests.support import RunningServer
@@ -47,11 +47,11 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
     chair.on("dialog", accept)
     # Before the meeting: the chair may open it, nothing can be put on screen, no vote yet.
-    assert await chair.locator("#open-meeting").is_visible()
-    assert not await chair.locator("#close-meeting").is_visible()
+    await expect(chair.locator("#open-meeting")).to_be_visible()
+    await expect(chair.locator("#close-meeting")).to_be_hidden()
     assert await chair.get_by_test_id("vote-new").count() == 0
-    assert await chair.locator("#next").is_disabled()
-    assert not await secretary.locator("#open-meeting").is_visible()
+    await expect(chair.locator("#next")).to_be_disabled()
+    await expect(secretary.locator("#open-meeting")).to_be_hidden()
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 1, "annotations": 1}  # no item yet
 
     await chair.click("#open-meeting")
@@ -59,8 +59,8 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     await tablet.wait_for_function("() => emeeting.client.state.current_item === 'q1'")
     # Open: the chair closes the meeting and opens votes; the tablet declares a conflict.
     await chair.get_by_test_id("vote-new").wait_for()
-    assert await chair.locator("#close-meeting").is_visible()
-    assert not await chair.locator("#open-meeting").is_visible()
+    await expect(chair.locator("#close-meeting")).to_be_visible()
+    await expect(chair.locator("#open-meeting")).to_be_hidden()
     assert await secretary.get_by_test_id("vote-new").count() == 0  # the chair's alone
     assert await tablet_menu(tablet) == {"declare": 1, "leave": 1, "annotations": 1}
     await secretary.wait_for_function("() => emeeting.client.state.current_item === 'q1'")
@@ -73,34 +73,35 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     # Closed: no vote, no conflict, no leaving, nothing to put on screen or upload; the
     # member's own annotations stay theirs to take home.
     await chair.get_by_test_id("vote-new").wait_for(state="detached")
-    assert not await chair.locator("#close-meeting").is_visible()
-    assert not await chair.locator("#open-meeting").is_visible()
-    assert await chair.locator("#next").is_disabled() and await chair.locator("#prev").is_disabled()
-    assert await chair.locator("#upload-file").is_disabled()
+    await expect(chair.locator("#close-meeting")).to_be_hidden()
+    await expect(chair.locator("#open-meeting")).to_be_hidden()
+    await expect(chair.locator("#next")).to_be_disabled()
+    await expect(chair.locator("#prev")).to_be_disabled()
+    await expect(chair.locator("#upload-file")).to_be_disabled()
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
     assert await conflict_buttons(secretary) == (members, 0)
 
     # Minutes circulated, then adopted: the minutes page offers each step once, in its phase.
     _, minutes = await open_page_at(browser, demo, "secretary", "minutes")
-    assert await minutes.locator("#circulate").is_visible()
+    await expect(minutes.locator("#circulate")).to_be_visible()
     minutes.on("dialog", accept)
     await minutes.click("#circulate")
     await minutes.wait_for_function("() => emeeting.client.state.minutes.status === 'circulated'")
-    assert not await minutes.locator("#circulate").is_visible()
-    assert await minutes.locator("#sign").is_visible()
-    assert not await minutes.locator("#adopt").is_visible()  # the chair's
+    await expect(minutes.locator("#circulate")).to_be_hidden()
+    await expect(minutes.locator("#sign")).to_be_visible()
+    await expect(minutes.locator("#adopt")).to_be_hidden()  # the chair's
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
 
     # The chair adopts them by circulation; adopted, nothing more is offered on the minutes.
     _, chair_minutes = await open_page_at(browser, demo, "chair", "minutes")
     chair_minutes.on("dialog", accept)
     await chair_minutes.locator("#adopt").wait_for()
-    assert not await chair_minutes.locator("#circulate").is_visible()
+    await expect(chair_minutes.locator("#circulate")).to_be_hidden()
     await chair_minutes.click("#adopt")
     for page in (chair_minutes, minutes, tablet):
         await page.wait_for_function("() => emeeting.client.state.minutes.status === 'adopted'")
-    assert not await chair_minutes.locator("#adopt").is_visible()
-    assert not await minutes.locator("#circulate").is_visible()
+    await expect(chair_minutes.locator("#adopt")).to_be_hidden()
+    await expect(minutes.locator("#circulate")).to_be_hidden()
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 0, "annotations": 1}
     assert await chair.get_by_test_id("vote-new").count() == 0
     for page in (chair, tablet, minutes, chair_minutes):

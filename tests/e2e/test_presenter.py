@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 
 from rooms.offers import phase
 from tests.e2e.test_pages import open_page
@@ -42,10 +42,10 @@ async def test_next_goes_on_to_the_next_items_papers_and_back(browser: Browser, 
     await show(chair, "รายงานการประชุมครั้งที่ 4/2566")
     await until_shown(chair, "minutes", "minutes-4-2566", 1)
     # The first page of the first papers: nothing before it.
-    assert await chair.locator("#prev").is_disabled()
+    await expect(chair.locator("#prev")).to_be_disabled()
     await chair.keyboard.press("End")
     await until_shown(chair, "minutes", "minutes-4-2566", 6)
-    assert await chair.locator("#next").is_enabled()
+    await expect(chair.locator("#next")).to_be_enabled()
     # Past the last page: items 3 and 4 have no papers; item 4.1's first page, on every tablet.
     await chair.keyboard.press("ArrowRight")
     await until_shown(chair, "policy", "moe-policy-2567", 1)
@@ -68,7 +68,7 @@ async def test_next_goes_on_to_the_next_items_papers_and_back(browser: Browser, 
     await chair.keyboard.press("End")
     await until_shown(chair, "plan", "action-plan-2567", 24)
     await chair.wait_for_function("() => document.getElementById('next').disabled")
-    assert await chair.locator("#prev").is_enabled()
+    await expect(chair.locator("#prev")).to_be_enabled()
     seq = await chair.evaluate("() => emeeting.client.lastSeq")
     await chair.keyboard.press("PageDown")
     await chair.keyboard.press("ArrowLeft")
@@ -111,8 +111,8 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
     await chair.keyboard.press("f")
     await chair.wait_for_function("() => document.querySelector('.chair-app').classList.contains('collapsed')")
     assert await toggle.get_attribute("aria-pressed") == "true"
-    assert not await chair.locator("#agenda").is_visible()
-    assert not await chair.locator("#members").is_visible()
+    await expect(chair.locator("#agenda")).to_be_hidden()
+    await expect(chair.locator("#members")).to_be_hidden()
     # Said to a screen reader, in the page's language.
     status = chair.locator("#panels-status")
     assert await status.get_attribute("aria-live") == "polite"
@@ -133,7 +133,7 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
     await again.goto(chair.url)
     await again.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'")
     assert await again.get_by_test_id("panels-toggle").get_attribute("aria-pressed") == "true"
-    assert not await again.locator("#agenda").is_visible()
+    await expect(again.locator("#agenda")).to_be_hidden()
     # The button shows them again, in English when the page is in English.
     await again.click("button.lang")
     await again.wait_for_function("() => document.documentElement.lang === 'en'")

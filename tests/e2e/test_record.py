@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.async_api import Browser, Dialog, Page
+from playwright.async_api import Browser, Dialog, Page, expect
 
 from emeeting.documents.mupdf import load
 from tests.e2e.conftest import same_as_the_server
@@ -91,8 +91,8 @@ async def test_a_substitute_in_the_minutes_and_the_frozen_record(
     await frozen.wait_for()
     assert await frozen.inner_text() == "รายงานการประชุมรับรองแล้ว รายชื่อผู้เข้าประชุมแก้ไขไม่ได้อีก"
     for control in await panel.locator("select.att-status").all():
-        assert await control.is_disabled()
-    assert await panel.get_by_role("button", name="เพิ่มผู้เข้าร่วมประชุม").is_disabled()
+        await expect(control).to_be_disabled()
+    await expect(panel.get_by_role("button", name="เพิ่มผู้เข้าร่วมประชุม")).to_be_disabled()
     await shot(page, "attendance-frozen-1366x768")
     # A page that had not heard of the adoption yet (its control still enabled) is refused, and says why.
     await panel.locator("select[data-member='deputy']").evaluate("(el) => { el.disabled = false; }")
