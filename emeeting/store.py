@@ -178,6 +178,17 @@ MIGRATIONS: tuple[str, ...] = (
       OR EXISTS (SELECT 1 FROM events WHERE meeting_id = OLD.meeting_id AND type = 'meeting_opened')
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
+    # 8: the paper each meeting saved, derived from its log at a sequence number and recomputed
+    # only when the log has grown past it (emeeting/paper_counts.py): the invitation sheet's
+    # yearly total no longer replays every meeting ever stored.
+    """
+    CREATE TABLE paper_counts (
+        meeting_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        year INTEGER NOT NULL,
+        sheets INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 
