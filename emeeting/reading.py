@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from emeeting import protocol
-from emeeting.store import EventRow, Store
-from rooms.events import event_from_wire
+from emeeting import eventlog
+from emeeting.eventlog import EventRow
+from emeeting.store import Store
 from rooms.model import MeetingState
 from rooms.room import fold
 
@@ -29,7 +29,7 @@ class BrokenLog(RuntimeError):
 
 def fold_rows(meeting_id: str, rows: Sequence[EventRow]) -> MeetingState:
     """The state the stored events of one meeting fold to (``rows`` in order, at least one)."""
-    state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
+    state = fold(eventlog.event_of(row) for row in rows)
     if state.seq != rows[-1].seq:
         raise BrokenLog(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
     return state
