@@ -18,12 +18,11 @@ from pathlib import Path
 
 import uvicorn
 
-from emeeting import meetings
+from emeeting import meetings, reading
 from emeeting.app import create_app, server_config
 from emeeting.bench import SCENARIOS, table
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.demo import create_demo
-from emeeting.live import LiveRoom
 from emeeting.reach import Unreachable
 from emeeting.store import Store
 
@@ -69,11 +68,10 @@ async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple
     try:
         found = [m for m, _ in await store.meetings() if meeting in (None, m)]
         if found:
-            room = await LiveRoom.load(store, found[0], settings.limits, settings.secret_min_ballots)
-            assert room is not None
-            members = list(room.committed.members.values())
+            state = await reading.folded(store, found[0])
+            assert state is not None
             key, base = settings.signing_key(), settings.base_url
-            return room.id, await meetings.links(store, key, base, room.id, members), False
+            return found[0], await meetings.links(store, key, base, found[0], list(state.members.values())), False
         if meeting is not None:
             raise LookupError(f"there is no meeting {meeting} in {settings.data}")
     finally:
@@ -136,6 +134,7 @@ def _bench(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "frames": args.frames,
         "seed": args.seed,
+        "meetings": args.meetings,
     }
     rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
     print(json.dumps(rows, indent=2) if args.json else table(rows))
@@ -199,6 +198,9 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     bench.add_argument(
         "--stalled", type=int, default=50, help="tablets that stop reading, beside 450 that read, in stalled (50)"
+    )
+    bench.add_argument(
+        "--meetings", type=int, default=1000, help="stored meetings in the sheet scenario (default 1000)"
     )
     bench.add_argument("--runs", type=int, default=20, help="SIGKILLs in the crash scenario (default 20)")
     bench.add_argument("--frames", type=int, default=100_000, help="frames the fuzz scenario sends (default 100000)")

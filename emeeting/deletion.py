@@ -20,7 +20,16 @@ NEVER_OPENED = (MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED)
 # Every table that keeps rows by meeting, the log last (the trigger checks the log itself).
 BY_MEETING = tuple(
     f"DELETE FROM {table} WHERE meeting_id = ?"  # noqa: S608 (our own table names)
-    for table in ("commands", "invitations", "ink", "ballots", "secret_ballots", "sealed_ballots", "connections")
+    for table in (
+        "commands",
+        "invitations",
+        "ink",
+        "ballots",
+        "secret_ballots",
+        "sealed_ballots",
+        "connections",
+        "paper_counts",
+    )
 )
 BY_FILE = tuple(
     f"DELETE FROM {table} WHERE sha256 = ?"  # noqa: S608 (our own table names)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from emeeting import protocol, votekeys
+from emeeting import eventlog, votekeys
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.protocol import ErrorCode, ProtocolError
@@ -124,12 +124,13 @@ class Hub:
     async def followers(self, meeting: str) -> list[str]:
         """The meetings that follow ``meeting`` (their item 2 certifies its minutes), from the log."""
         rows = await self.store.fetchall(
-            "SELECT meeting_id, frame FROM events WHERE type = ? ORDER BY meeting_id, seq", (MinutesCarried.TYPE,)
+            "SELECT meeting_id, seq, type, version, actor, ts, body FROM events WHERE type = ? ORDER BY meeting_id, seq",
+            (MinutesCarried.TYPE,),
         )
         found = []
-        for meeting_id, frame in rows:
-            event = protocol.decode(frame, len(frame))["event"]
-            if event.get("previous") == meeting and meeting_id not in found:
+        for meeting_id, *stored in rows:
+            event = eventlog.event_of(eventlog.stored(*stored))
+            if isinstance(event, MinutesCarried) and event.previous == meeting and meeting_id not in found:
                 found.append(meeting_id)
         return found
 

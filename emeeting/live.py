@@ -20,25 +20,26 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from emeeting import connrecord, protocol, roster, votekeys
+from emeeting import connrecord, eventlog, protocol, reading, roster, votekeys
 from emeeting.audience import Readers, for_readers
 from emeeting.ballots import NOTHING, BallotBox, Writes
 from emeeting.config import Limits
 from emeeting.connection import Connection
 from emeeting.connrecord import Peer
+from emeeting.eventlog import EventRow
 from emeeting.inkbook import InkBook
 from emeeting.onscreen import Connected, Pointer
-from emeeting.store import EventRow, Store, StoreClosed, WriteJob, now_ms
+from emeeting.store import Store, StoreClosed, WriteJob, now_ms
 from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CheckIn, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
-from rooms.events import Event, MeetingClosed, event_from_wire
+from rooms.events import Event, MeetingClosed
 from rooms.events_minutes import MinutesAdopted, MinutesCertified, MinutesCirculated
 from rooms.events_votes import BallotCast
 from rooms.minutes_view import reads_drafts
 from rooms.model import MeetingState, Presence
 from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
-from rooms.room import apply, decide, fold
+from rooms.room import apply, decide
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +143,7 @@ class LiveRoom:
         rows = await store.events(meeting_id)
         if not rows:
             return None
-        state = fold(event_from_wire(protocol.decode(row.frame, len(row.frame))["event"]) for row in rows)
-        if state.seq != rows[-1].seq:
-            raise RuntimeError(f"meeting {meeting_id}: log ends at {rows[-1].seq} but folds to {state.seq}")
+        state = reading.fold_rows(meeting_id, rows)
         ballots = await BallotBox.load(store, state, votekeys.folder_of(store.path), min_ballots)
         closed_at = next((row.ts for row in reversed(rows) if row.type == MeetingClosed.TYPE), None)
         inkbook = await InkBook.load(store, meeting_id)
@@ -278,7 +277,7 @@ class LiveRoom:
         rows: list[EventRow] = []
         for event in events:
             state = apply(state, event)
-            rows.append(EventRow(state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)))
+            rows.append(eventlog.new(state.seq, ts, actor, event))
         done = result if result is not None else asyncio.get_running_loop().create_future()
         commands = [keys] if isinstance(keys, tuple) else keys or []
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from emeeting import auth, protocol
-from emeeting.store import EventRow, Store, now_ms
+from emeeting import auth, eventlog
+from emeeting.store import Store, now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
 
@@ -25,7 +25,7 @@ def new_meeting_id() -> str:
 async def create(store: Store, created: MeetingCreated) -> None:
     """Store a meeting whose log starts with ``created``, inviting every member once."""
     ts = now_ms()
-    first = EventRow(1, created.TYPE, None, ts, protocol.event(1, ts, None, created))
+    first = eventlog.new(1, ts, None, created)
     invitations = [(auth.new_invitation_id(), m.id) for m in created.members]
     await store.create_meeting(created.meeting, created.info.title, first, invitations)
 

@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite: schema migrations, the event log, one writer, reads elsewhere.
+"""SQLite through aiosqlite: the event log, one writer, reads elsewhere (the schema: migrations.py).
 
 All writes go through one writer task fed by a queue. Under a burst it takes
 every job waiting and commits them in one transaction (group commit), then
@@ -25,161 +25,14 @@ from typing import Any
 
 import aiosqlite
 
+from emeeting import eventlog
+from emeeting.eventlog import EventRow
+from emeeting.migrations import migrate
+
 log = logging.getLogger(__name__)
 
-# Each entry moves the schema from version N to N + 1; never edit one that has shipped.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meetings (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-    );
-    CREATE TABLE events (
-        meeting_id TEXT NOT NULL REFERENCES meetings(id),
-        seq INTEGER NOT NULL CHECK (seq > 0),
-        type TEXT NOT NULL,
-        actor TEXT,
-        ts INTEGER NOT NULL,
-        frame BLOB NOT NULL,
-        PRIMARY KEY (meeting_id, seq)
-    ) WITHOUT ROWID;
-    CREATE TRIGGER events_no_gap BEFORE INSERT ON events
-    WHEN NEW.seq != (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE meeting_id = NEW.meeting_id)
-    BEGIN SELECT RAISE(ABORT, 'event sequence numbers must have no gap'); END;
-    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-    CREATE TABLE commands (
-        meeting_id TEXT NOT NULL,
-        member_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (meeting_id, member_id, client_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE invitations (
-        id TEXT PRIMARY KEY,
-        meeting_id TEXT NOT NULL REFERENCES meetings(id),
-        member_id TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        revoked_at INTEGER
-    );
-    CREATE INDEX invitations_by_member ON invitations(meeting_id, member_id);
-    """,
-    # 2: uploaded files, content-addressed by the SHA-256 of the bytes uploaded; their rendered
-    # pages and the pages' text for full-text search (trigram: Thai has no spaces between words).
-    """
-    CREATE TABLE files (
-        sha256 TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        bytes INTEGER NOT NULL,
-        pages INTEGER NOT NULL,
-        sanitized TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-    );
-    CREATE TABLE pages (
-        sha256 TEXT NOT NULL REFERENCES files(sha256),
-        page INTEGER NOT NULL,
-        width INTEGER NOT NULL,
-        height INTEGER NOT NULL,
-        image TEXT NOT NULL,
-        image_type TEXT NOT NULL,
-        thumb TEXT NOT NULL,
-        thumb_type TEXT NOT NULL,
-        PRIMARY KEY (sha256, page)
-    ) WITHOUT ROWID;
-    CREATE TABLE page_failures (
-        sha256 TEXT NOT NULL REFERENCES files(sha256),
-        page INTEGER NOT NULL,
-        code TEXT NOT NULL,
-        PRIMARY KEY (sha256, page)
-    ) WITHOUT ROWID;
-    CREATE TABLE meeting_files (
-        meeting_id TEXT NOT NULL REFERENCES meetings(id),
-        sha256 TEXT NOT NULL REFERENCES files(sha256),
-        PRIMARY KEY (meeting_id, sha256)
-    ) WITHOUT ROWID;
-    CREATE VIRTUAL TABLE page_text USING fts5(sha256 UNINDEXED, page UNINDEXED, text, tokenize='trigram');
-    """,
-    # 3: ballots, kept apart from the log so that nobody sees a choice while a vote is open.
-    # ``ballots`` is the roll of who has voted: one row per member and vote, by its primary key,
-    # with the choice for a named vote and NULL for a secret one. A secret vote's choices are in
-    # ``secret_ballots``: one slot per eligible member, made in random order when the vote opens
-    # and filled in place, so a slot carries no voter, no time and no order of voting. The
-    # connection record keeps every device's join and leave (who, when, from where).
-    """
-    CREATE TABLE ballots (
-        meeting_id TEXT NOT NULL,
-        vote_id TEXT NOT NULL,
-        member_id TEXT NOT NULL,
-        choice INTEGER,
-        PRIMARY KEY (meeting_id, vote_id, member_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE secret_ballots (
-        meeting_id TEXT NOT NULL,
-        vote_id TEXT NOT NULL,
-        slot BLOB NOT NULL CHECK (length(slot) = 16),
-        choice BLOB NOT NULL CHECK (length(choice) = 1),
-        PRIMARY KEY (meeting_id, vote_id, slot)
-    ) WITHOUT ROWID;
-    CREATE TABLE connections (
-        id TEXT PRIMARY KEY,
-        meeting_id TEXT NOT NULL,
-        member_id TEXT NOT NULL,
-        joined_at INTEGER NOT NULL,
-        left_at INTEGER,
-        ip TEXT NOT NULL,
-        user_agent TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX connections_by_meeting ON connections(meeting_id, joined_at);
-    """,
-    # 4: each member's private ink, a log of its own (rooms/ink.py): ``n`` counts one member's
-    # ink events in one meeting, ``client_id`` is the command's id (a resend is acked, not
-    # applied again), ``frame`` is the ink frame as sent to the member's devices.
-    """
-    CREATE TABLE ink (
-        meeting_id TEXT NOT NULL,
-        member_id TEXT NOT NULL,
-        n INTEGER NOT NULL,
-        client_id TEXT NOT NULL,
-        ts INTEGER NOT NULL,
-        frame BLOB NOT NULL,
-        PRIMARY KEY (meeting_id, member_id, n)
-    ) WITHOUT ROWID;
-    """,
-    # 5: the log's identity (its epoch), made once with the database: a device's position in
-    # another log (a database made anew on the same path, another server's) is no position here.
-    """
-    CREATE TABLE epoch (id TEXT NOT NULL);
-    INSERT INTO epoch (id) VALUES (lower(hex(randomblob(16))));
-    """,
-    # 6: secret ballots sealed with a key kept outside the database (emeeting/votekeys.py), one
-    # row per eligible member at a slot only the key names, rewritten in place at each ballot.
-    # ``secret_ballots`` (3) kept its choices in the clear: it is no longer written, and what an
-    # older server left there for a closed vote is deleted when its meeting loads.
-    """
-    CREATE TABLE sealed_ballots (
-        meeting_id TEXT NOT NULL,
-        vote_id TEXT NOT NULL,
-        slot BLOB NOT NULL CHECK (length(slot) = 16),
-        sealed BLOB NOT NULL CHECK (length(sealed) = 33),
-        PRIMARY KEY (meeting_id, vote_id, slot)
-    ) WITHOUT ROWID;
-    """,
-    # 7: a meeting created by mistake and never opened may be deleted (emeeting/deletion.py). The
-    # log stays append-only for every other meeting: its events are deleted only in the
-    # transaction that names the meeting in meeting_deletions, and never once it was opened.
-    """
-    CREATE TABLE meeting_deletions (meeting_id TEXT PRIMARY KEY);
-    DROP TRIGGER events_no_delete;
-    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-    WHEN NOT EXISTS (SELECT 1 FROM meeting_deletions WHERE meeting_id = OLD.meeting_id)
-      OR EXISTS (SELECT 1 FROM events WHERE meeting_id = OLD.meeting_id AND type = 'meeting_opened')
-    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-    """,
-)
 
+INSERT_EVENT = "INSERT INTO events (meeting_id, seq, type, version, actor, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 # Jobs per transaction at most: enough to absorb any burst, small enough that the first
 # device in a burst does not wait for the last one's rows to be written.
@@ -188,15 +41,6 @@ MAX_BATCH = 512
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    seq: int
-    type: str
-    actor: str | None
-    ts: int
-    frame: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +88,7 @@ class Store:
             await writer.execute(f"PRAGMA synchronous={'FULL' if sync == 'FULL' else 'NORMAL'}")
             await writer.execute("PRAGMA foreign_keys=ON")
             await writer.execute("PRAGMA busy_timeout=5000")
-            await _migrate(writer)
+            await migrate(writer)
             async with writer.execute("SELECT id FROM epoch") as cur:
                 row = await cur.fetchone()
             assert row is not None, "migration 5 makes the epoch"
@@ -304,11 +148,11 @@ class Store:
         db = self._writer
         await db.execute("BEGIN IMMEDIATE")
         try:
-            events = [(job.meeting_id, e.seq, e.type, e.actor, e.ts, e.frame) for job in batch for e in job.events]
+            events = [
+                (job.meeting_id, e.seq, e.type, e.version, e.actor, e.ts, e.body) for job in batch for e in job.events
+            ]
             if events:
-                await db.executemany(
-                    "INSERT INTO events (meeting_id, seq, type, actor, ts, frame) VALUES (?, ?, ?, ?, ?, ?)", events
-                )
+                await db.executemany(INSERT_EVENT, events)
             commands = [(job.meeting_id, *command) for job in batch for command in job.commands]
             if commands:
                 await db.executemany(
@@ -353,8 +197,8 @@ class Store:
                         for inv, member in invitations
                     ),
                     (
-                        "INSERT INTO events (meeting_id, seq, type, actor, ts, frame) VALUES (?, ?, ?, ?, ?, ?)",
-                        (meeting_id, first.seq, first.type, first.actor, first.ts, first.frame),
+                        INSERT_EVENT,
+                        (meeting_id, first.seq, first.type, first.version, first.actor, first.ts, first.body),
                     ),
                 ]
             )
@@ -398,10 +242,11 @@ class Store:
     async def events(self, meeting_id: str, after: int = 0, upto: int | None = None) -> list[EventRow]:
         """Events of a meeting with ``after < seq <= upto``, in order."""
         async with self._reader.execute(
-            "SELECT seq, type, actor, ts, frame FROM events WHERE meeting_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+            "SELECT seq, type, version, actor, ts, body FROM events WHERE meeting_id = ? AND seq > ? AND seq <= ? "
+            "ORDER BY seq",
             (meeting_id, after, upto if upto is not None else 2**62),
         ) as cur:
-            return [EventRow(r[0], r[1], r[2], r[3], r[4]) for r in await cur.fetchall()]
+            return [eventlog.stored(*row) for row in await cur.fetchall()]
 
     async def commands(self, meeting_id: str) -> dict[tuple[str, str], int]:
         """Every client command id already applied in a meeting, with the last seq it produced."""
@@ -433,15 +278,3 @@ class Store:
     async def ping(self) -> None:
         async with self._reader.execute("SELECT 1") as cur:
             await cur.fetchone()
-
-
-async def _migrate(db: aiosqlite.Connection) -> None:
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    version = int(row[0]) if row else 0
-    if version > len(MIGRATIONS):
-        raise RuntimeError(f"database schema {version} is newer than this emeeting ({len(MIGRATIONS)})")
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # One script per version, applied whole or not at all.
-        await db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
-        log.info("database schema migrated to version %d", number)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, auth, dates, following, meetings, protocol, setup
+from emeeting import api, auth, dates, following, meetings, paper_counts, protocol, setup
 from emeeting.agenda_text import preview_agenda
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
 from emeeting.inert import plain
@@ -235,11 +235,7 @@ async def invitation_sheet(request: Request) -> Response:
         (m, links.get(m.id), qr_svg(links[m.id], scale=3) if m.id in links else None)
         for m in room.committed.members.values()
     ]
-    year = 0
-    for meeting_id, _ in await services.hub.store.meetings():
-        other = await services.hub.room(meeting_id)
-        if other is not None and other.committed.info.year == room.committed.info.year:
-            year += sheets_saved(other.committed)
+    year = await paper_counts.year_total(services.hub.store, room.committed.info.year, services.hub)
     paper = {"meeting": sheets_saved(room.committed), "year": year}
     page = TEMPLATES.get_template("invitations.html").render(
         meeting=room.committed,

@@ -68,16 +68,6 @@ def renumber(items: Sequence[AgendaItem]) -> tuple[AgendaItem, ...]:
     return tuple(out)
 
 
-def legacy_kinds(items: Sequence[AgendaItem]) -> tuple[AgendaItem, ...]:
-    """A meeting logged before items had kinds certified the previous minutes under top-level
-    item 2 and showed the carried actions under item 3: those items get the kinds, so its log
-    replays to what it meant."""
-    kinds = {"2": ItemKind.PREVIOUS_MINUTES, "3": ItemKind.CARRIED}
-    return tuple(
-        replace(i, kind=kinds[i.number]) if i.parent is None and i.number in kinds else i for i in renumber(items)
-    )
-
-
 def subtree(agenda: Sequence[AgendaItem], item_id: str) -> list[str]:
     """``item_id`` and every item under it."""
     ids = [item_id]

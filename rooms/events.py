@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rooms import fields
-from rooms.agenda import legacy_kinds, renumber
+from rooms import fields, upcast
+from rooms.agenda import renumber
 from rooms.events_agenda import (
     AgendaItemAdded,
     AgendaItemKindSet,
@@ -54,6 +54,7 @@ class MeetingCreated:
     """The meeting's definition: always the event with sequence number 1."""
 
     TYPE: ClassVar[str] = "meeting_created"
+    VERSION: ClassVar[int] = 2  # 2: agenda items carry a kind (rooms/upcast.py)
     meeting: str
     info: MeetingInfo
     members: tuple[Member, ...]
@@ -93,22 +94,20 @@ class MeetingCreated:
 
 
 def agenda_from_wire(items: list[Mapping[str, Any]]) -> tuple[AgendaItem, ...]:
-    """The agenda of meeting_created, numbered from its order. A log written before items had
-    kinds has a "number" and no "kind" in them: its items 2 and 3 get the kinds those numbers
-    meant then (rooms/agenda.py :func:`legacy_kinds`)."""
-    agenda = tuple(
-        AgendaItem(
-            id=fields.ident(i, "id"),
-            number="",
-            title=fields.text(i, "title"),
-            parent=fields.optional_ident(i, "parent"),
-            kind=fields.choice(i, "kind", ItemKind) if "kind" in i else ItemKind.ITEM,
+    """The agenda of meeting_created, numbered from its order (a log written before items had
+    kinds is brought to this shape by rooms/upcast.py)."""
+    return renumber(
+        tuple(
+            AgendaItem(
+                id=fields.ident(i, "id"),
+                number="",
+                title=fields.text(i, "title"),
+                parent=fields.optional_ident(i, "parent"),
+                kind=fields.choice(i, "kind", ItemKind),
+            )
+            for i in items
         )
-        for i in items
     )
-    if items and not any("kind" in i for i in items):
-        return legacy_kinds(agenda)
-    return renumber(agenda)
 
 
 def document_from_wire(body: Mapping[str, Any], key: str = "id") -> DocumentRef:
@@ -411,9 +410,17 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 
 def event_from_wire(body: Mapping[str, Any]) -> Event:
-    """Read an event back from its stored form; raises FieldError if it is not one."""
+    """Read an event back from its wire form (the current shape); raises FieldError if it is not one."""
     name = body.get("type")
     cls = EVENT_TYPES.get(name) if isinstance(name, str) else None
     if cls is None:
         raise fields.FieldError("type", f"unknown event type {name!r}")
     return cls.from_wire(body)
+
+
+def stored_event(type_: str, version: int, body: Mapping[str, Any]) -> Event:
+    """Read an event back from the log: ``body`` as stored at ``version`` (rooms/upcast.py)."""
+    cls = EVENT_TYPES.get(type_)
+    if cls is None or body.get("type") != type_:
+        raise fields.FieldError("type", f"unknown event type {type_!r}")
+    return cls.from_wire(upcast.current(type_, version, body, upcast.version_of(cls)))

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emeeting import meetings, protocol
+from emeeting import eventlog, meetings, protocol
 from emeeting.inkbook import INSERT as INSERT_INK
-from emeeting.store import EventRow, Store, WriteJob, now_ms
+from emeeting.store import Store, WriteJob, now_ms
 from rooms import ink
 from rooms.commands import CheckIn, CloseVote, Command, Tally, parse_command
 from rooms.commands_ink import INK_COMMANDS, InkCommand
@@ -310,10 +310,7 @@ async def store_meeting(store: Store, key: bytes, case: Case) -> Built:
     await meetings.create(store, created)
     events, ink_rows = log_of(meeting_id, case, previous)
     ts = now_ms()
-    rows = [
-        EventRow(seq, event.TYPE, actor, ts, protocol.event(seq, ts, actor, event))
-        for seq, (actor, event) in enumerate(events, start=2)
-    ]
+    rows = [eventlog.new(seq, ts, actor, event) for seq, (actor, event) in enumerate(events, start=2)]
     statements = [(INSERT_INK, (meeting_id, member, n, f"setup-{n}", ts, frame)) for member, n, frame in ink_rows]
     await store.submit(WriteJob(meeting_id, events=rows, statements=statements))
     links = await meetings.links(store, key, "", meeting_id, list(created.members))

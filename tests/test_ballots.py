@@ -181,13 +181,13 @@ async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the
     with database(server) as db:
         after = dict(db.execute("SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'").fetchall())
         roll = db.execute("SELECT member_id, choice FROM ballots WHERE vote_id = 's1'").fetchall()
-        frames = [f for (f,) in db.execute("SELECT frame FROM events WHERE type = 'ballot_cast'")]
+        bodies = [b for (b,) in db.execute("SELECT body FROM events WHERE type = 'ballot_cast'")]
     # Each row rewritten in place, sealed afresh: three equal choices look nothing alike.
     assert sorted(after) == sorted(before) and all(after[slot] != before[slot] for slot in before)
     assert len(set(after.values())) == len(VOTERS)
     assert sorted(roll) == sorted((m, None) for m in choices)
-    for frame in frames:
-        assert set(msgpack.unpackb(frame)["event"]) == {"type", "vote", "members", "changed"}
+    for body in bodies:
+        assert set(msgpack.unpackb(body)) == {"type", "vote", "members", "changed"}
 
     result = await closed(chair, "s1")
     assert result["counts"] == [3, 2, 0]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from emeeting.connection import Connection
-from emeeting.store import EventRow
+from emeeting.eventlog import EventRow
 from tests.support import TIMEOUT, Device, joined, make_settings, serving
 
 EVENTS = 3000
@@ -102,7 +102,7 @@ class Log:
 
     async def events_between(self, after: int, upto: int) -> list[EventRow]:
         self.reads.append((after, upto))
-        return [EventRow(s, "page_shown", None, 0, self.frames[s]) for s in range(after + 1, upto + 1)]
+        return [EventRow(s, "page_shown", 1, None, 0, b"", self.frames[s]) for s in range(after + 1, upto + 1)]
 
     def snapshot(self) -> tuple[int, bytes]:
         seq = max(self.frames)

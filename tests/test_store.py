@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from emeeting.store import MIGRATIONS, EventRow, Store, WriteJob
+from emeeting.eventlog import EventRow
+from emeeting.migrations import MIGRATIONS
+from emeeting.store import Store, WriteJob
 
 
 def row(seq: int) -> EventRow:
-    return EventRow(seq, "page_shown", "chair", 0, f"frame {seq}".encode())
+    return EventRow(seq, "page_shown", 1, "chair", 0, f"body {seq}".encode(), f"frame {seq}".encode())
 
 
 async def new_store(tmp_path: Path) -> Store:
@@ -54,7 +56,7 @@ async def test_a_burst_is_committed_in_few_transactions_and_in_order(tmp_path: P
         assert committed == list(range(1, 501))  # announced in the log's order
         assert store.batches - before < 50  # group commit: far fewer transactions than events
         assert [r.seq for r in await store.events("m")] == list(range(1, 501))
-        assert [r.frame for r in await store.events("m", after=10, upto=12)] == [b"frame 11", b"frame 12"]
+        assert [r.body for r in await store.events("m", after=10, upto=12)] == [b"body 11", b"body 12"]
         assert (await store.commands("m"))[("chair", "c7")] == 7
     finally:
         await store.close()
@@ -69,10 +71,10 @@ async def test_the_database_refuses_a_gap_and_a_rewrite(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             await store.submit(WriteJob("m", [row(1)]))  # a duplicate
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await store.write(("UPDATE events SET frame = x'00' WHERE seq = 1", ()))
+            await store.write(("UPDATE events SET body = x'00' WHERE seq = 1", ()))
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             await store.write(("DELETE FROM events", ()))
-        assert [r.frame for r in await store.events("m")] == [b"frame 1"]
+        assert [r.body for r in await store.events("m")] == [b"body 1"]
     finally:
         await store.close()
 

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from emeeting import auth, meetings, protocol
+from emeeting import auth, eventlog, meetings
 from emeeting.config import Settings, from_env
 from emeeting.demo import AGENDA, INFO, MEMBERS, demo_meeting
 from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
-from emeeting.store import Store
+from emeeting.store import INSERT_EVENT, Store
 from rooms.commands import CloseMeeting, OpenMeeting, RecordAttendance
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Presence
@@ -60,11 +60,9 @@ async def write_meeting(settings: Settings, info: MeetingInfo, zone: str) -> tup
             assert not isinstance(events, Rejection), events
             for event in events:
                 state = apply(state, event)
+                row = eventlog.new(state.seq, ts, actor, event)
                 await store.write(
-                    (
-                        "INSERT INTO events (meeting_id, seq, type, actor, ts, frame) VALUES (?, ?, ?, ?, ?, ?)",
-                        (state.id, state.seq, event.TYPE, actor, ts, protocol.event(state.seq, ts, actor, event)),
-                    )
+                    (INSERT_EVENT, (state.id, row.seq, row.type, row.version, row.actor, row.ts, row.body))
                 )
         await store.write(
             (

@@ -61,6 +61,12 @@ def _door(options: dict[str, Any]) -> list[Row]:
     return door.main()
 
 
+def _sheet(options: dict[str, Any]) -> list[Row]:
+    from emeeting.bench import sheet
+
+    return sheet.main(options.get("meetings", sheet.MEETINGS))
+
+
 SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "live": _live,
     "documents": _documents,
@@ -70,6 +76,7 @@ SCENARIOS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "crash": _crash,
     "fuzz": _fuzz,
     "door": _door,
+    "sheet": _sheet,
 }
 
 COLUMNS = (
@@ -136,6 +143,12 @@ COLUMNS = (
     ("unacked_committed", "unacked kept", ""),
     ("faults", "faults", ""),
     ("seconds", "seconds", ""),
+    ("meetings", "meetings", ""),
+    ("events", "events/meeting", ""),
+    ("sheets", "sheets", ""),
+    ("ms", "ms", ""),
+    ("kept_kib", "KiB kept", ""),
+    ("fill_s", "fill s", ""),
     ("seed", "seed", ""),
     ("image_kb", "image KB", ""),
     ("image_kb_max", "max KB", ""),

@@ -33,10 +33,9 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from emeeting import meetings
+from emeeting import eventlog, meetings
 from emeeting.audience import for_readers
 from emeeting.bench.votes import store_meeting
-from emeeting.store import EventRow
 from rooms.commands import DEFAULT_MIN_BALLOTS as MIN_BALLOTS
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
 from rooms.room import define
@@ -312,7 +311,8 @@ class Log:  # what the SQLite file holds
         if not self.kinds:
             self.kinds.update({s: _kind(f) for s, f in self.events.items()})
         circulated = min((s for s, kind in self.kinds.items() if kind == "minutes_circulated"), default=None)
-        return for_readers(EventRow(seq, self.kinds[seq], None, 0, frame), circulated).frame
+        # Only the type, the sequence number and the frame decide what a reader is sent.
+        return for_readers(eventlog.EventRow(seq, self.kinds[seq], 1, None, 0, b"", frame), circulated).frame
 
     def ink_n(self, member: str) -> int:
         return max((n for m, n in self.ink if m == member), default=0)
@@ -328,12 +328,16 @@ def _kind(frame: bytes) -> str:
 def read_log(database: Path, meeting: str) -> Log:
     """The meeting's log, commands and ink, read straight from the file (read-only)."""
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        events = dict(db.execute("SELECT seq, frame FROM events WHERE meeting_id = ?", (meeting,)))
+        stored = db.execute(
+            "SELECT seq, type, version, actor, ts, body FROM events WHERE meeting_id = ?", (meeting,)
+        ).fetchall()
+        events = {row[0]: eventlog.stored(*row).frame for row in stored}  # as devices are sent them
+        kinds = {row[0]: row[1] for row in stored}
         rows = db.execute("SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting,))
         commands = {(m, c): s for m, c, s in rows}
         rows = db.execute("SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = ?", (meeting,))
         ink = {(m, n): (c, f) for m, n, c, f in rows}
-    return Log(events, commands, ink)
+    return Log(events, commands, ink, kinds)
 
 
 @dataclass

@@ -123,20 +123,20 @@ async def _pdf_in_a_worker(services: Services, doc: MinutesDocument) -> bytes:
 
 async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: bool) -> tuple[str, bytes]:
     """``emeeting export``: (a file name, the file) from the data folder, without a server."""
+    from emeeting import reading
     from emeeting.config import from_env
-    from emeeting.live import LiveRoom
 
     settings = from_env(data=data)
     if not settings.database.exists():
         raise LookupError(f"there is no emeeting data in {data}")
     store = await Store.open(settings.database)
     try:
-        room = await LiveRoom.load(store, meeting_id, settings.limits, settings.secret_min_ballots)
-        if room is None:
+        state = await reading.folded(store, meeting_id)
+        if state is None:
             raise LookupError(f"there is no meeting {meeting_id!r} in {data}")
         when = await times(store, meeting_id)
         fonts.use(await asyncio.to_thread(fonts.find, settings.font_folder))  # as the server builds it
-        doc = build(room.committed, when, lang=lang, thai_digits=thai_digits, timezone=settings.timezone)
-        return filename(room.committed, fmt, lang), await asyncio.to_thread(render, doc, fmt)
+        doc = build(state, when, lang=lang, thai_digits=thai_digits, timezone=settings.timezone)
+        return filename(state, fmt, lang), await asyncio.to_thread(render, doc, fmt)
     finally:
         await store.close()
