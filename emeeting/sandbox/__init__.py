@@ -11,7 +11,7 @@ What it does not own: what a job does or what its failures mean to people. The d
 pipeline (emeeting/documents/pool.py: inspect, render) and the export endpoints (annotated
 papers, the minutes PDF) register their jobs and turn ``SandboxError`` into their own words.
 
-    pool = Pool(2, {"render": "emeeting.documents.jobs:render_page"}, memory=1 << 30, config=caps)
+    pool = Pool(2, {"render": "emeeting.documents.jobs:render_page"}, memory=1 << 30, config=caps.to_wire())
     await pool.start()
     reply = await pool.run(Job("render", args, {"page": 10.0}, "page", parse))
 """

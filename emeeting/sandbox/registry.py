@@ -4,7 +4,7 @@ The callers build it, the pool carries it to its workers, and the worker imports
 the sandbox itself never names a caller. A registry is a plain mapping, JSON on the way to a
 worker::
 
-    {"render": "emeeting.documents.jobs:render", "annotate": "emeeting.annotations_job:annotate"}
+    {"render": "emeeting.documents.jobs:render_page", "annotate": "emeeting.annotations:annotate_job"}
 
 A job function takes its JSON ``args`` and a ``Context`` and returns a JSON object (the pool's
 ``Job.parse`` checks it); it raises ``Refused`` (or a subclass) to refuse its input, and
