@@ -1,8 +1,8 @@
 """A member's ink and sticky notes on the meeting's documents, exported as one annotated PDF.
 
-:func:`build_annotated_pdf` runs in a worker process (it imports PyMuPDF, and only when it is
-called: the server imports this module to name the function and for :func:`annotated_filename`).
-It takes and returns plain picklable data. Strokes become real PDF ink annotations and notes
+:func:`build_annotated_pdf` runs in a sandbox worker as the ``annotate`` job (``JOBS``, run by
+emeeting/papers.py; it imports PyMuPDF, and only when it is called: the server imports this
+module to register the job and for :func:`annotated_filename`). It takes and returns plain data. Strokes become real PDF ink annotations and notes
 real text annotations, so any reader shows them and can edit or delete them one by one. Note
 texts and document titles are made :func:`emeeting.inert.plain` on the way in: MuPDF would end
 a note at a NUL, and write an ESC as a stray symbol.
@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from emeeting.documents.mupdf import is_out_of_memory, load  # PyMuPDF itself loads on first call
+from emeeting.documents.mupdf import is_out_of_memory, load, memory_errors  # PyMuPDF itself loads on first call
 from emeeting.inert import plain
+from emeeting.sandbox import file_job
 from rooms.strokes import UNITS, Note, Stroke, Tool, decode_points
 
 DocumentInk = tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]]
@@ -37,6 +38,7 @@ HIGHLIGHTER_OPACITY = 0.35
 # Beyond this many strokes on one page, the rest are grouped by look into one ink annotation
 # each (an ink annotation holds any number of paths), so a page costs a few seconds at most.
 MAX_ANNOTATIONS_PER_PAGE = 300
+JOBS = {"annotate": "emeeting.annotations:annotate_job"}  # registered with the sandbox by app.py
 
 Matrix = tuple[float, float, float, float, float, float]
 Look = tuple[Tool, int, int]  # tool, colour, width in page units
@@ -72,6 +74,18 @@ def build_annotated_pdf(documents: list[DocumentInk]) -> bytes:
         return data
     finally:
         out.close()
+
+
+def _annotate(data: bytes) -> bytes:
+    """The ``annotate`` job: the documents and their ink as msgpack (papers.py), to the PDF."""
+    import msgpack
+
+    documents = msgpack.unpackb(data)
+    with memory_errors():
+        return build_annotated_pdf([(title, path, strokes, notes) for title, path, strokes, notes in documents])
+
+
+annotate_job = file_job(_annotate)
 
 
 def _append(fitz: Any, out: Any, path: str) -> bool:

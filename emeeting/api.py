@@ -29,9 +29,8 @@ from emeeting.origins import cross_site, origin_allowed
 from emeeting.ratelimit import retry_after
 from emeeting.services import Services
 from emeeting.store import Invitation
-from rooms.commands import AddDocument, MarkPageFailed
+from rooms.commands import AddDocument
 from rooms.model import Member, Role
-from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
 from rooms.room import decide
 
@@ -189,8 +188,7 @@ async def upload(request: Request) -> Response:
             seq = await _submit(room, member.id, command).seq
         except RoomFailed:
             raise ApiError(503, "internal_error", "the server could not store this; try again") from None
-        for page, code in failed.items():
-            room.execute(SYSTEM, MarkPageFailed(upload.sha256, page, code))
+        await services.renderer.progress.sync(room, [upload.sha256])  # its failed pages, and any drawn meanwhile
         services.renderer.add(upload.sha256, record.pages, ready | set(failed))
     finally:
         for path in (source, normalised):

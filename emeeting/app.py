@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from emeeting import api, fastsend, papers, records, schedule_pages, web, ws
+from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
 from emeeting.budget import Budget
 from emeeting.config import Settings, from_env
@@ -28,6 +29,7 @@ from emeeting.guard import ServerConfig
 from emeeting.hub import Hub
 from emeeting.minutes import export
 from emeeting.minutes import fonts as minutes_fonts
+from emeeting.minutes.pdf_job import JOBS as MINUTES_JOBS
 from emeeting.protocol import CloseCode
 from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
@@ -132,7 +134,8 @@ def create_app(settings: Settings | None = None) -> App:
         store = await Store.open(settings.database, sync=settings.sync)
         caps = await asyncio.to_thread(office_caps, settings)
         minutes_fonts.use(minutes_fonts.from_build(caps.office_fonts))  # the DOCX is made here, the PDF in the workers
-        pool = RenderPool(settings.render_workers, caps)
+        # The export endpoints' PDFs run on the same sandbox workers as the documents' jobs.
+        pool = RenderPool(settings.render_workers, caps, {**ANNOTATION_JOBS, **MINUTES_JOBS})
         try:
             await store.end_connections()
             await pool.start()

@@ -46,8 +46,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from emeeting.dates import DEFAULT_TIMEZONE, zone
-from emeeting.documents import Caps, default_workers
+from emeeting.documents import Caps
 from emeeting.ratelimit import Rate
+from emeeting.sandbox import default_workers
 from rooms.commands import DEFAULT_MIN_BALLOTS
 
 

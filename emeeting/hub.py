@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from emeeting import eventlog, votekeys
 from emeeting.config import Limits
@@ -30,8 +30,9 @@ class Hub:
         self._loading: dict[str, asyncio.Lock] = {}
         self.drops = 0  # times any device fell off the fast path (see Connection)
         self._tasks: set[asyncio.Task[None]] = set()
-        # Told the files of each meeting loaded: the renderer queues those another process stored.
-        self.on_load: Callable[[set[str]], None] | None = None
+        # Told of each meeting loaded, before it is served: the renderer queues the files another
+        # process stored, and catches the meeting's log up with the catalogue (progress.py).
+        self.on_load: Callable[[LiveRoom], Awaitable[None]] | None = None
 
     def cached(self, meeting_id: str) -> LiveRoom | None:
         """The meeting's room if it is loaded (never loads it)."""
@@ -69,7 +70,7 @@ class Hub:
                 room.on_adopted = self._adopted
                 self._rooms[meeting_id] = room
                 if self.on_load is not None:
-                    self.on_load({d.file for d in room.committed.documents.values() if d.file is not None})
+                    await self.on_load(room)
         return room
 
     async def sweep_vote_keys(self) -> None:

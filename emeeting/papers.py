@@ -3,15 +3,12 @@
 ``GET /api/meetings/{meeting}/my-annotations.pdf`` (docs/protocol.md section 14.8). The
 documents the member may open, in the meeting's order, each with the member's strokes as PDF
 ink annotations and their notes as text annotations (emeeting/annotations.py). PyMuPDF runs in
-a render worker, like every other PDF job: the server writes the input to a file, the worker
-writes the PDF next to it, and both are gone once the response is sent.
+a sandbox worker, like every other PDF job (the ``annotate`` job, emeeting/sandbox/files.py): the
+server writes the input to a file, the worker writes the PDF next to it, and both are gone once
+the response is sent.
 """
 
 from __future__ import annotations
-
-import contextlib
-import secrets
-from pathlib import Path
 
 import msgpack
 from starlette.background import BackgroundTask
@@ -20,10 +17,12 @@ from starlette.responses import FileResponse, Response
 
 from emeeting.annotations import annotated_filename, content_disposition
 from emeeting.api import ApiError, api, authorize
-from emeeting.documents.errors import DocumentError
 from emeeting.files import folder
+from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
 from rooms.model import DocumentRef
+
+EXPORT_SECONDS = 120.0  # to write one PDF of a member's papers (docs/protocol.md 14.8)
 
 
 @api
@@ -45,26 +44,16 @@ async def my_annotations(request: Request) -> Response:
         documents.append((version_title(doc), path, strokes, notes))
     if not documents:
         raise ApiError(404, "not_found", "this meeting has no documents you may open")
-    temp = services.settings.scratch
-    temp.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = secrets.token_hex(8)
-    source, out = temp / f"{name}.ink", temp / f"{name}.pdf"
-    source.write_bytes(msgpack.packb(documents, use_bin_type=True))
+    data = msgpack.packb(documents, use_bin_type=True)
     try:
-        await services.pool.annotate(source, out)
-    except DocumentError as exc:
-        _remove(source, out)
-        raise ApiError(500, "export_failed", exc.message) from None
-    except BaseException:
-        _remove(source, out)
-        raise
+        out = await run_file_job(services.pool.sandbox, "annotate", data, services.settings.scratch, EXPORT_SECONDS)
+    except (SandboxError, Refused) as exc:
+        raise ApiError(500, "export_failed", sentence(exc, "the annotated documents", EXPORT_SECONDS)) from None
     headers = {
         "Content-Disposition": content_disposition(annotated_filename(state.info.title)),
         "Cache-Control": "no-store",
     }
-    return FileResponse(
-        out, media_type="application/pdf", headers=headers, background=BackgroundTask(_remove, source, out)
-    )
+    return FileResponse(out, media_type="application/pdf", headers=headers, background=BackgroundTask(remove, out))
 
 
 def version_title(doc: DocumentRef) -> str:
@@ -75,9 +64,3 @@ def version_title(doc: DocumentRef) -> str:
     if doc.version > 1:
         return f"{doc.title} (ฉบับที่ {doc.version} / version {doc.version})"
     return doc.title
-
-
-def _remove(*paths: Path) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()

@@ -1,10 +1,12 @@
-"""Which page to render next, and telling every meeting when it is ready.
+"""Which page to render next, and recording each page once it is drawn.
 
 Pages wait in one priority queue: a page a device is waiting for comes
 first, then the first page of every file, then the other pages in order.
 As many runners as the pool has workers take pages from it; each rendered
-page is recorded (image paths and text) and announced, through the log, to
-every meeting that uses the file, as ``pages_ready`` (or ``page_failed``).
+page is recorded in the catalogue (image paths and text; or its failure), which
+is the one owner of render progress, and then announced to the loaded meetings
+that use the file, as ``pages_ready`` (or ``page_failed``), by progress.py, which
+derives the meetings' copies from the catalogue (and says why it is that way round).
 
 Files this process did not take in itself (stored by another process on the same folder,
 e.g. ``emeeting demo`` while the server runs) are looked up in the catalogue the first time a
@@ -23,9 +25,8 @@ from pathlib import Path
 from emeeting.documents import DocumentError, RenderPool
 from emeeting.files import Catalogue, PageRecord, folder
 from emeeting.hub import Hub
-from emeeting.live import RoomFailed
-from rooms.commands import Command, MarkPageFailed, MarkPagesReady
-from rooms.permissions import SYSTEM
+from emeeting.live import LiveRoom
+from emeeting.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class RenderQueue:
         self.pool = pool
         self.catalogue = catalogue
         self.hub = hub
+        self.progress = Progress(catalogue, hub)
         self.data = data
         self._heap: list[tuple[int, int, str, int]] = []
         self._best: dict[tuple[str, int], int] = {}  # queued pages and their current priority
@@ -50,18 +52,14 @@ class RenderQueue:
         hub.on_load = self._room_loaded
 
     async def resume_unfinished(self) -> None:
-        """At start: queue the pages not rendered when the server last stopped, and tell each
-        meeting of pages recorded but not yet announced (a page is recorded, then announced in a
-        second transaction; a crash between the two must not leave it unannounced for ever)."""
+        """At start: queue the pages not rendered when the server last stopped, and catch up the
+        meetings already loaded (a page is recorded, then announced in a second transaction; a
+        crash between the two must not leave it unannounced for ever: progress.py). Meetings
+        loaded later catch up as they load, before they are served (``_room_loaded``)."""
         for record in await self.catalogue.unfinished():
             ready, failed = await self.catalogue.done(record.sha256)
             self.add(record.sha256, record.pages, ready | set(failed))
-        for sha256 in await self.catalogue.files_in_use():
-            ready, failed = await self.catalogue.done(sha256)
-            if ready:
-                await self._announce(sha256, MarkPagesReady(sha256, frozenset(ready)))
-            for page, code in failed.items():
-                await self._announce(sha256, MarkPageFailed(sha256, page, code))
+        await self.progress.catch_up(await self.catalogue.files_in_use())
 
     async def close(self) -> None:
         for known in self._known.values():
@@ -108,9 +106,16 @@ class RenderQueue:
         for page in sorted(pages):
             self._push(sha256, page, FIRST if page == 1 else page)
 
-    def _room_loaded(self, files: set[str]) -> None:
+    async def _room_loaded(self, room: LiveRoom) -> None:
+        """A meeting just loaded, before it is served: its files' pages queued if another process
+        stored them, and its log caught up with what the catalogue recorded (progress.py)."""
+        files = {d.file for d in room.committed.documents.values() if d.file is not None}
         for sha256 in files:
             self.adopt(sha256)
+        try:
+            await self.progress.sync(room, files)
+        except Exception:  # the store is closing, say: the next load catches up again
+            log.exception("could not catch up meeting %s with the catalogue", room.id)
 
     async def wait(self, sha256: str, page: int) -> PageRecord | None:
         """The page, rendering it next if it is still queued; None if it failed. Bound it with a timeout."""
@@ -159,7 +164,7 @@ class RenderQueue:
                 log.exception("rendering page %d of %s failed unexpectedly", page, sha256)
                 with contextlib.suppress(Exception):
                     await self.catalogue.add_failure(sha256, page, "internal_error")
-                    await self._announce(sha256, MarkPageFailed(sha256, page, "internal_error"))
+                    await self.progress.page_failed(sha256, page, "internal_error")
                 self._resolve(sha256, page, None)
 
     async def _render(self, sha256: str, page: int) -> None:
@@ -171,7 +176,7 @@ class RenderQueue:
                 "page %d of %s: %s %s%s", page, sha256, exc.code, exc.message, f" [{exc.detail}]" if exc.detail else ""
             )
             await self.catalogue.add_failure(sha256, page, exc.code)
-            await self._announce(sha256, MarkPageFailed(sha256, page, exc.code))
+            await self.progress.page_failed(sha256, page, exc.code)
             self._resolve(sha256, page, None)
             return
         record = PageRecord(
@@ -184,17 +189,9 @@ class RenderQueue:
             str(rendered.thumb.relative_to(self.data)),
             rendered.thumb_type,
         )
-        await self.catalogue.add_page(record, rendered.text)
-        await self._announce(sha256, MarkPagesReady(sha256, frozenset({page})))
+        await self.catalogue.add_page(record, rendered.text)  # the truth first, then its copies
+        await self.progress.page_ready(sha256, page)
         self._resolve(sha256, page, record)
-
-    async def _announce(self, sha256: str, command: Command) -> None:
-        for meeting_id in await self.catalogue.meetings_using(sha256):
-            room = await self.hub.room(meeting_id)
-            if room is None:
-                continue
-            with contextlib.suppress(RoomFailed):  # the room reloads from the log; pages stay recorded
-                room.execute(SYSTEM, command)
 
     def _resolve(self, sha256: str, page: int, record: PageRecord | None) -> None:
         for waiter in self._waiters.pop((sha256, page), []):

@@ -32,7 +32,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from emeeting.documents import Caps, RenderedPage, RenderPool, default_workers, sniff
+from emeeting.documents import Caps, RenderedPage, RenderPool, sniff
+from emeeting.sandbox import default_workers
 
 PAGES = 100
 A4_HEIGHT = 842.0  # points

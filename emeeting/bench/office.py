@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from emeeting.documents import Caps, RenderPool, default_workers, thaifont
+from emeeting.documents import Caps, RenderPool, thaifont
+from emeeting.sandbox import default_workers
 
 RUNS = 10
 FONT = "TH Sarabun New"

@@ -1,8 +1,9 @@
 """The document pipeline: uploads checked and normalised to PDF, pages rendered to images.
 
 The server process only ever calls what is here: ``sniff`` reads a few bytes, and
-``RenderPool`` sends everything else to worker processes, which alone import PyMuPDF and
-run under limits (``Caps``) so that a hostile file costs one worker, never the server.
+``RenderPool`` sends everything else as jobs (jobs.py) to sandbox workers (emeeting/sandbox/),
+which alone import PyMuPDF and run under limits (``Caps``) so that a hostile file costs one
+worker, never the server.
 
     kind = sniff(upload)                                  # DocumentError: empty_file, unsupported_type
     inspected = await pool.inspect(upload, kind, clean)   # the clean PDF, its page count, what was removed
@@ -12,7 +13,7 @@ run under limits (``Caps``) so that a hostile file costs one worker, never the s
 from emeeting.documents.caps import Caps
 from emeeting.documents.errors import Code, DocumentError, sentence
 from emeeting.documents.intake import Kind, check_size, sniff
-from emeeting.documents.pool import RenderPool, default_workers
+from emeeting.documents.pool import RenderPool
 from emeeting.documents.results import Inspected, RenderedPage
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "RenderPool",
     "RenderedPage",
     "check_size",
-    "default_workers",
     "sentence",
     "sniff",
 ]

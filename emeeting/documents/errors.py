@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from emeeting.documents.caps import A0_AREA, MIB, Caps
+from emeeting.sandbox.errors import Refused
 
 
 class Code(StrEnum):
@@ -40,18 +41,19 @@ HTTP_STATUS: dict[Code, int] = {
 """Codes that are not a 422 (the file is understood but cannot be taken)."""
 
 
-class DocumentError(Exception):
+class DocumentError(Refused):
     """A file we will not take, or a page we could not render: a stable code and a message for people.
 
     ``detail`` is what a library said (MuPDF, Pillow, LibreOffice): for the server's log only,
-    since it may name the server's files; the message never quotes it.
+    since it may name the server's files; the message never quotes it. A sandbox ``Refused``, so
+    that a worker sends it back as it is (the pool checks the code again on arrival).
     """
 
+    code: Code
+
     def __init__(self, code: Code | str, message: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {message}")
-        self.code: Code = Code(code)  # ValueError for a code nobody defined, also when it came from a worker
-        self.message = message
-        self.detail = detail
+        # ValueError for a code nobody defined, also when it came from a worker
+        super().__init__(Code(code), message, detail)
 
     @property
     def http_status(self) -> int:

@@ -2,14 +2,18 @@
 
 PyMuPDF is not thread-safe and parses hostile input in C, so the server never imports it:
 nothing in emeeting.documents imports this module at the top except the worker-side modules
-(worker, prepare, render). A test checks that importing emeeting.documents leaves PyMuPDF out.
+(jobs, prepare, render, scrub). A test checks that importing emeeting.documents leaves PyMuPDF out.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from emeeting.documents.errors import DocumentError
 
 # Optional add-ons that `import pymupdf` loads whenever they are installed (layout analysis
 # with onnxruntime and numpy, markdown export): 0.4 s and 430 MB of address space per worker,
@@ -38,3 +42,17 @@ def is_out_of_memory(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return "alloc" in text and "failed" in text
+
+
+@contextmanager
+def memory_errors() -> Iterator[None]:
+    """MuPDF's failed allocations raised as MemoryError, which a sandbox worker reports as
+    out_of_memory and then ends (its heap may be in any state); refusals pass through."""
+    try:
+        yield
+    except (MemoryError, DocumentError):
+        raise
+    except Exception as exc:
+        if is_out_of_memory(exc):
+            raise MemoryError(str(exc)) from exc
+        raise

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from emeeting.documents.wire import encode, read_blocking
+from emeeting.sandbox.wire import encode, read_blocking
 
 BRIDGE_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")  # Debian's python3-uno
 START_SECONDS = 60.0  # for LibreOffice to answer on its pipe (the worker's job limit applies as well)

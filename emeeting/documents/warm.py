@@ -39,7 +39,7 @@ from typing import BinaryIO, cast
 
 from emeeting.documents import jail
 from emeeting.documents.caps import Caps
-from emeeting.documents.wire import WireError, encode, read_blocking
+from emeeting.sandbox.wire import WireError, encode, read_blocking
 
 PREFIX = "emeeting-office-"  # the mount points of instances, in the system temp folder: "-PID-..."
 

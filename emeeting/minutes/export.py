@@ -8,9 +8,7 @@ a render worker when the server makes it, in its own process when the CLI does.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
-import secrets
 from pathlib import Path
 
 import msgpack
@@ -19,15 +17,16 @@ from starlette.responses import Response
 
 from emeeting.annotations import content_disposition
 from emeeting.api import ApiError, api, authorize
-from emeeting.documents.errors import DocumentError
 from emeeting.minutes import fonts
 from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
+from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
 from emeeting.store import Store
 from rooms.minutes_model import MinutesStatus
 from rooms.model import MeetingState, Role
 
+PDF_SECONDS = 120.0  # to write the minutes as a PDF (docs/protocol.md 14.9)
 FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -105,20 +104,15 @@ async def download(request: Request) -> Response:
 
 
 async def _pdf_in_a_worker(services: Services, doc: MinutesDocument) -> bytes:
-    temp = services.settings.scratch
-    temp.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = secrets.token_hex(8)
-    source, out = temp / f"{name}.minutes", temp / f"{name}.pdf"
-    source.write_bytes(msgpack.packb(to_plain(doc), use_bin_type=True))
+    data = msgpack.packb(to_plain(doc), use_bin_type=True)
     try:
-        await services.pool.minutes_pdf(source, out)
-        return out.read_bytes()
-    except DocumentError as exc:
-        raise ApiError(500, "export_failed", exc.message) from None
+        out = await run_file_job(services.pool.sandbox, "minutes_pdf", data, services.settings.scratch, PDF_SECONDS)
+    except (SandboxError, Refused) as exc:
+        raise ApiError(500, "export_failed", sentence(exc, "the minutes", PDF_SECONDS)) from None
+    try:
+        return await asyncio.to_thread(out.read_bytes)
     finally:
-        for path in (source, out):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        remove(out)
 
 
 async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: bool) -> tuple[str, bytes]:

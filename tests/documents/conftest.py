@@ -69,7 +69,7 @@ def worker_pids() -> set[int]:
                 command = Path(f"/proc/{pid}/cmdline").read_bytes()
             except FileNotFoundError:
                 continue
-            if b"emeeting.documents.worker" in command:
+            if b"emeeting.sandbox.worker" in command:
                 pids.add(int(pid))
     return pids
 

@@ -90,7 +90,7 @@ def processes_naming(marker: str) -> list[int]:
             command = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
             if (
                 marker.encode() in command
-                and b"emeeting.documents.worker" not in command
+                and b"emeeting.sandbox.worker" not in command
                 and "\nState:\tZ" not in (entry / "status").read_text()
             ):
                 found.append(int(entry.name))
