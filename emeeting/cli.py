@@ -207,7 +207,9 @@ def _main(argv: Sequence[str] | None) -> int:
     bench.add_argument("--seed", type=int, help="seed of the crash and fuzz scenarios (default: random, printed)")
 
     export = commands.add_parser("export", help="write a meeting's minutes as PDF, DOCX or Markdown")
-    export.add_argument("meeting", help="the meeting's id (in its links: /m/MEETING)")
+    export.add_argument(
+        "meeting", help="the meeting's id (in its links: /m/MEETING); one that starts with '-' goes last, after --"
+    )
     export.add_argument(
         "--format", choices=("pdf", "docx", "md"), default="pdf", help="the file's format (default pdf)"
     )

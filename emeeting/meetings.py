@@ -19,7 +19,11 @@ class Link:
 
 
 def new_meeting_id() -> str:
-    return secrets.token_urlsafe(6)
+    """Eight URL-safe characters (48 random bits), never starting with "-": the id is typed into
+    ``emeeting export ID`` and ``emeeting links ID``, where a leading "-" reads as an option."""
+    while (found := secrets.token_urlsafe(6)).startswith("-"):
+        pass
+    return found
 
 
 async def create(store: Store, created: MeetingCreated) -> None:

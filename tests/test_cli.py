@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from emeeting import meetings
 from emeeting.config import Settings
 from tests.support import TIMEOUT, Device, RunningServer, open_device
 
@@ -197,3 +198,19 @@ def test_links_to_a_loopback_address_come_with_how_to_set_the_public_one(tmp_pat
     env = {**os.environ, "EMEETING_PUBLIC_URL": "http://192.168.1.20:8000"}
     text = run_cli("demo", "--data", str(tmp_path), env=env).stdout
     assert "http://192.168.1.20:8000/j/" in text and "EMEETING_PUBLIC_URL" not in text
+
+
+def test_a_meeting_id_never_reads_as_an_option() -> None:
+    """``emeeting export ID`` and ``emeeting links ID`` take the id from a link (/m/ID): one
+    starting with "-" was read as an option (1 id in 64 had one)."""
+    ids = [meetings.new_meeting_id() for _ in range(5000)]
+    assert not [i for i in ids if i.startswith("-")]
+    assert len(set(ids)) == len(ids) and all(len(i) == 8 for i in ids)
+
+
+def test_an_older_meeting_id_that_starts_with_a_dash_is_exported_after_a_double_dash(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "emeeting", "export", "--data", str(tmp_path), "--", "-rDp0UkU"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and "there is no emeeting data in" in done.stderr  # read as the id, not an option
