@@ -2,41 +2,38 @@
 
 Every request names its meeting and proves membership with the member's
 invitation token, as ``Authorization: Bearer <token>`` or the cookie the
-invitation page sets. Errors are JSON ``{"code", "message"}`` with the HTTP
-status that fits; codes are listed in docs/protocol.md.
+invitation page sets (emeeting/http/admission.py). Errors are JSON ``{"code", "message"}`` with
+the HTTP status that fits (emeeting/http/errors.py); codes are listed in docs/protocol.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from pathlib import PurePath
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from emeeting import auth, meetings, protocol
 from emeeting.documents import DocumentError, sentence
 from emeeting.files import MIN_QUERY
+from emeeting.http.admission import authorize
+from emeeting.http.errors import ApiError, json_errors
+from emeeting.http.origin import origin_allowed
 from emeeting.library import take_in
 from emeeting.live import Accepted, LiveRoom, RoomFailed
 from emeeting.multipart import UploadError, receive
-from emeeting.origins import cross_site, origin_allowed
 from emeeting.ratelimit import retry_after
 from emeeting.services import Services
-from emeeting.store import Invitation
 from rooms.commands import AddDocument
-from rooms.model import Member, Role
+from rooms.permissions import may, visible_documents
 from rooms.refusals import Rejection
 from rooms.room import decide
 
 log = logging.getLogger(__name__)
 
-COOKIE = auth.COOKIE
 PAGE_WAIT = 10.0  # seconds a request for a page not rendered yet waits for it
 IMMUTABLE = "private, max-age=31536000, immutable"
 REFUSAL_STATUS = {
@@ -50,79 +47,14 @@ REFUSAL_STATUS = {
 }
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.retry_after = retry_after  # seconds, with 429
-
-
-def error(status: int, code: str, message: str, retry_after: int | None = None) -> JSONResponse:
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-async def admit(request: Request, token: str) -> tuple[Invitation, LiveRoom]:
-    """The door for an HTTP request: a browser's request for another site's page counts apart."""
-    services: Services = request.app.state.services
-    foreign = cross_site(request.headers, services.settings.origins)
-    return await services.door.admit(token, client_address(request), foreign=foreign)
-
-
-def refused(exc: protocol.ProtocolError) -> ApiError:
-    """An invitation refused at the door, as an HTTP error."""
-    status = {protocol.ErrorCode.INVALID_TOKEN: 401, protocol.ErrorCode.RATE_LIMITED: 429}.get(exc.code, 403)
-    return ApiError(status, exc.code, exc.message, exc.retry_after)
-
-
-async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
-    header = request.headers.get("authorization", "")
-    token = (
-        header[7:].strip()
-        if header[:7].lower() == "bearer "
-        else request.cookies.get(COOKIE.format(meeting=meeting_id))
-    )
-    if not token:
-        raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
-    try:
-        invitation, room = await admit(request, token)
-    except protocol.ProtocolError as exc:
-        raise refused(exc) from None
-    if invitation.meeting_id != meeting_id:
-        raise ApiError(403, "forbidden", "this invitation is for another meeting")
-    return room, room.committed.members[invitation.member_id]
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def api(handler: Handler) -> Handler:
-    """Turn ApiError into its JSON response."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ApiError as exc:
-            return error(exc.status, exc.code, exc.message, exc.retry_after)
-
-    return wrapped
-
-
-@api
+@json_errors
 async def upload(request: Request) -> Response:
     services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
     if not origin_allowed(request.headers, services.settings.origins):
         raise ApiError(403, "forbidden_origin", "uploads are accepted only from this server's own pages")
     room, member = await authorize(request, meeting_id)
-    if member.role not in (Role.CHAIR, Role.SECRETARY):
+    if not may(member.role, AddDocument.TYPE):
         raise ApiError(403, "forbidden", f"a {member.role.value} may not add documents")
     key = f"{meeting_id}/{member.id}"
     wait = services.uploads.take(key)
@@ -224,19 +156,19 @@ def _submit(room: LiveRoom, actor: str, command: AddDocument) -> Accepted:
     return outcome
 
 
-@api
+@json_errors
 async def documents(request: Request) -> Response:
     room, _ = await authorize(request, request.path_params["meeting"])
     return JSONResponse({"seq": room.committed.seq, "documents": room.committed.to_wire()["documents"]})
 
 
-@api
+@json_errors
 async def page_image(request: Request) -> Response:
     services: Services = request.app.state.services
     room, member = await authorize(request, request.path_params["meeting"])
     doc = room.committed.documents.get(request.path_params["document"])
     page = request.path_params["page"]
-    if doc is not None and doc.id in room.committed.hidden_documents(member.id):
+    if doc is not None and doc.id not in visible_documents(room.committed, member.id):
         raise ApiError(403, "document_hidden", "this document is hidden from you: you declared a conflict of interest")
     if doc is None or doc.file is None or not 1 <= page <= doc.pages:
         raise ApiError(404, "not_found", "there is no such page")
@@ -267,7 +199,7 @@ async def page_image(request: Request) -> Response:
     return FileResponse(path, media_type=record.thumb_type if thumb else record.image_type, headers=headers)
 
 
-@api
+@json_errors
 async def search(request: Request) -> Response:
     services: Services = request.app.state.services
     room, member = await authorize(request, request.path_params["meeting"])
@@ -276,9 +208,9 @@ async def search(request: Request) -> Response:
         raise ApiError(422, "query_too_short", f"search for at least {MIN_QUERY} characters")
     if "\x00" in query:  # SQLite reads a NUL as the end of the text: no page's text has one
         raise ApiError(422, "invalid_field", "the search text has a NUL character (%00): leave it out")
-    hidden = room.committed.hidden_documents(member.id)
     # Only the versions in force: a replaced paper's old text would answer twice (issue 17 item 7).
-    docs = [d for d in room.committed.documents.values() if d.file is not None and d.current and d.id not in hidden]
+    visible = visible_documents(room.committed, member.id).values()
+    docs = [d for d in visible if d.file is not None and d.current]
     hits = await services.catalogue.search(sorted({d.file for d in docs if d.file}), query[:200])
     results = [
         {"document": d.id, "title": d.title, "page": hit.page, "snippet": [[text, match] for text, match in hit.parts]}
@@ -287,79 +219,3 @@ async def search(request: Request) -> Response:
         if d.file == hit.sha256
     ]
     return JSONResponse({"query": query, "results": results})
-
-
-# -- invitations: the secretary's links, revoking and reissuing them ---------------------------
-
-
-async def organiser(request: Request, doing: str = "manage invitations") -> tuple[LiveRoom, Member]:
-    """The meeting and the member, who must be its chair or secretary to be ``doing`` it."""
-    room, member = await authorize(request, request.path_params["meeting"])
-    if member.role not in (Role.CHAIR, Role.SECRETARY):
-        raise ApiError(403, "forbidden", f"a {member.role.value} may not {doing}")
-    return room, member
-
-
-def base_url(request: Request) -> str:
-    """Where links point: the configured public address, else the one this request came to."""
-    services: Services = request.app.state.services
-    return (services.settings.public_url or str(request.base_url)).rstrip("/")
-
-
-async def change_invitation(request: Request, member_id: str, *, renew: bool) -> tuple[LiveRoom, Member, str | None]:
-    """Revoke a member's links (and, with ``renew``, issue a new one); their devices are closed.
-
-    Returns the meeting, the member and the new link (None when only revoking).
-    """
-    services: Services = request.app.state.services
-    if not origin_allowed(request.headers, services.settings.origins):
-        raise ApiError(403, "forbidden_origin", "invitations are managed only from this server's own pages")
-    room, actor = await organiser(request)
-    member = room.committed.members.get(member_id)
-    if member is None:
-        raise ApiError(404, "not_found", "there is no such member in this meeting")
-    if member.id == actor.id:
-        raise ApiError(
-            409, "own_invitation", "you cannot revoke your own invitation; ask the chair or the other secretary"
-        )
-    store = services.hub.store
-    link = None
-    if renew:
-        invitation = await meetings.reinvite(store, room.id, member.id)
-        link = f"{base_url(request)}/j/{auth.make_token(services.key, invitation)}"
-    else:
-        await meetings.revoke(store, room.id, member.id)
-    room.disconnect(member.id, protocol.CloseCode.REVOKED, "this invitation was revoked")
-    return room, member, link
-
-
-async def member_links(request: Request, room: LiveRoom) -> dict[str, str]:
-    """Each member's live invitation link (members without one are left out)."""
-    services: Services = request.app.state.services
-    members = list(room.committed.members.values())
-    found = await meetings.links(services.hub.store, services.key, base_url(request), room.id, members)
-    return {link.member.id: link.url for link in found}
-
-
-@api
-async def invitations(request: Request) -> Response:
-    room, _ = await organiser(request)
-    members = list(room.committed.members.values())
-    links = await member_links(request, room)
-    rows = [
-        {"member": m.id, "name": m.name, "position": m.position, "role": m.role.value, "url": links.get(m.id)}
-        for m in members
-    ]
-    return JSONResponse({"invitations": rows})
-
-
-@api
-async def revoke(request: Request) -> Response:
-    _, member, _ = await change_invitation(request, request.path_params["member"], renew=False)
-    return JSONResponse({"member": member.id, "url": None})
-
-
-@api
-async def renew(request: Request) -> Response:
-    _, member, link = await change_invitation(request, request.path_params["member"], renew=True)
-    return JSONResponse({"member": member.id, "url": link}, status_code=201)

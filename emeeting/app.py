@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, fastsend, papers, records, schedule_pages, web, ws
+from emeeting import api, fastsend, invitations, papers, records, schedule_pages, web, ws
 from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
 from emeeting.budget import Budget
@@ -26,6 +26,7 @@ from emeeting.config import Settings, from_env
 from emeeting.documents import Caps, RenderPool, office, thaifont
 from emeeting.files import Catalogue
 from emeeting.guard import ServerConfig
+from emeeting.http import pages
 from emeeting.hub import Hub
 from emeeting.minutes import export
 from emeeting.minutes import fonts as minutes_fonts
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),
         Route("/sw.js", web.service_worker),
-        Mount("/static", revalidate(StaticFiles(directory=web.STATIC)), name="static"),
+        Mount("/static", revalidate(StaticFiles(directory=pages.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
         Mount("/fonts", revalidate(StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files")), name="fonts"),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
@@ -182,13 +183,13 @@ def create_app(settings: Settings | None = None) -> App:
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),
         Route(f"{meeting}/documents/{{document}}/thumbs/{{page:int}}", api.page_image),
         Route(f"{meeting}/search", api.search),
-        Route(f"{meeting}/invitations", api.invitations),
+        Route(f"{meeting}/invitations", invitations.invitations),
         Route(f"{meeting}/attendance.csv", records.attendance),
         Route(f"{meeting}/connections.csv", records.connections),
         Route(f"{meeting}/my-annotations.pdf", papers.my_annotations),
         Route(f"{meeting}/minutes.{{format}}", export.download),
-        Route(f"{meeting}/members/{{member}}/invitation", api.revoke, methods=["DELETE"]),
-        Route(f"{meeting}/members/{{member}}/invitation", api.renew, methods=["POST"]),
+        Route(f"{meeting}/members/{{member}}/invitation", invitations.revoke, methods=["DELETE"]),
+        Route(f"{meeting}/members/{{member}}/invitation", invitations.renew, methods=["POST"]),
         Route("/m/{meeting}/invitations", web.invitation_sheet, methods=["GET", "POST"]),
         Route("/m/{meeting}/new", web.new_meeting, methods=["GET", "POST"]),
         Route("/m/{meeting}/schedule", schedule_pages.schedule, methods=["POST"]),

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import enum
 import hashlib
 import hmac
 import secrets
 from typing import TYPE_CHECKING
 
-from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.ratelimit import RateLimit, Slots, retry_after
 from emeeting.store import Invitation, Store, now_ms
 
@@ -33,6 +33,27 @@ DAY_MS = 24 * 60 * 60 * 1000
 PREFIX = "v1"
 COOKIE = "emeeting_{meeting}"  # the invitation page sets it; the pages, page images and joins use it
 MAX_TOKEN = 200  # ours are 69 characters; anything much longer is not a token of ours
+
+
+class DoorCode(enum.StrEnum):
+    """Why the door refused a link; the WebSocket side sends these codes as its error frame's
+    (emeeting/ws.py), the HTTP side as its JSON error's or its page's (emeeting/http/admission.py)."""
+
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105
+    RATE_LIMITED = "rate_limited"
+
+
+class Refused(Exception):
+    """A link refused at the door: the door's own error, whatever the way in (a join, a page, an
+    API call). Each side says it its own way; the door knows neither frames nor responses."""
+
+    def __init__(self, code: DoorCode, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after  # seconds, with RATE_LIMITED
 
 
 def new_invitation_id() -> str:
@@ -73,13 +94,13 @@ INVALID = "this invitation link is not valid"
 
 
 async def check_invitation(store: Store, key: bytes, token: object) -> Invitation:
-    """The live invitation behind ``token``; ProtocolError when it is forged, unknown or revoked."""
+    """The live invitation behind ``token``; Refused when it is forged, unknown or revoked."""
     invitation_id = read_token(key, token)
     invitation = None if invitation_id is None else await store.invitation(invitation_id)
     if invitation is None:
-        raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
+        raise Refused(DoorCode.INVALID_TOKEN, INVALID)
     if invitation.revoked:
-        raise ProtocolError(ErrorCode.TOKEN_REVOKED, "this invitation has been revoked", field="token")
+        raise Refused(DoorCode.TOKEN_REVOKED, "this invitation has been revoked")
     return invitation
 
 
@@ -89,15 +110,15 @@ def expires_at(closed_at: int | None, link_days: float) -> int | None:
 
 
 async def admit(hub: Hub, key: bytes, token: object, link_days: float) -> tuple[Invitation, LiveRoom]:
-    """The live invitation behind ``token`` and its meeting's room; ProtocolError when the token is
+    """The live invitation behind ``token`` and its meeting's room; Refused when the token is
     forged, unknown, revoked, for a member no longer in the meeting, or expired with the meeting."""
     invitation = await check_invitation(hub.store, key, token)
     room = await hub.room(invitation.meeting_id)
     if room is None or invitation.member_id not in room.committed.members:
-        raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
+        raise Refused(DoorCode.INVALID_TOKEN, INVALID)
     expiry = expires_at(room.closed_at, link_days)
     if expiry is not None and now_ms() >= expiry:
-        raise ProtocolError(ErrorCode.TOKEN_EXPIRED, "this meeting is over and its links have expired", field="token")
+        raise Refused(DoorCode.TOKEN_EXPIRED, "this meeting is over and its links have expired")
     return invitation, room
 
 
@@ -139,8 +160,8 @@ class Door:
             wait = self.failures.take(f"{address} foreign" if foreign else address)
             if wait:
                 await asyncio.sleep(self.delay)
-                raise ProtocolError(
-                    ErrorCode.RATE_LIMITED,
+                raise Refused(
+                    DoorCode.RATE_LIMITED,
                     f"too many invalid links from this address; try again in {retry_after(wait)} s",
                     retry_after=retry_after(wait),
                 )
@@ -151,8 +172,8 @@ class Door:
         invitation, room = await self.admit(token, address)
         wait = self.joins.take(f"{invitation.meeting_id}/{invitation.member_id}")
         if wait:
-            raise ProtocolError(
-                ErrorCode.RATE_LIMITED,
+            raise Refused(
+                DoorCode.RATE_LIMITED,
                 f"this member's devices are joining too often; try again in {retry_after(wait)} s",
                 retry_after=retry_after(wait),
             )

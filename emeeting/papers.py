@@ -16,25 +16,26 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from emeeting.annotations import annotated_filename, content_disposition
-from emeeting.api import ApiError, api, authorize
 from emeeting.files import folder
+from emeeting.http.admission import authorize
+from emeeting.http.errors import ApiError, json_errors
 from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
 from rooms.model import DocumentRef
+from rooms.permissions import visible_documents
 
 EXPORT_SECONDS = 120.0  # to write one PDF of a member's papers (docs/protocol.md 14.8)
 
 
-@api
+@json_errors
 async def my_annotations(request: Request) -> Response:
     services: Services = request.app.state.services
     room, member = await authorize(request, request.path_params["meeting"])
     state = room.committed
-    hidden = state.hidden_documents(member.id)
     mine = room.ink.of(member.id)
     documents = []
-    for doc in state.documents.values():
-        if doc.file is None or doc.id in hidden:
+    for doc in visible_documents(state, member.id).values():
+        if doc.file is None:
             continue
         strokes = [s.to_wire() for s in mine.strokes.values() if s.document == doc.id]
         notes = [n.to_wire() for n in mine.notes.values() if n.document == doc.id]

@@ -1,6 +1,6 @@
 """The meeting's records as CSV: the attendance record and the connection record.
 
-Only the chair and the secretary may export them. Files are UTF-8 with a byte
+Only the organisers may export them (``Access.RECORDS`` in rooms/permissions.py). Files are UTF-8 with a byte
 order mark, so that spreadsheet programs read Thai names correctly; times are
 ISO 8601 in the meeting's time zone (its own, else EMEETING_TIMEZONE), with that zone's
 UTC offset, whatever the server's TZ. Every cell goes
@@ -16,10 +16,12 @@ import io
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emeeting.api import api, organiser
 from emeeting.dates import iso_local, meeting_zone
+from emeeting.http.admission import permitted
+from emeeting.http.errors import json_errors
 from emeeting.inert import csv_cell
 from emeeting.services import Services
+from rooms.permissions import Access
 
 
 def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Response:
@@ -35,10 +37,10 @@ def csv_response(name: str, header: list[str], rows: list[list[str]]) -> Respons
     )
 
 
-@api
+@json_errors
 async def attendance(request: Request) -> Response:
     services: Services = request.app.state.services
-    room, _ = await organiser(request, "export the meeting's records")
+    room, _ = await permitted(request, Access.RECORDS, "export the meeting's records")
     state = room.committed
     zone = meeting_zone(state.info.timezone, services.settings.timezone)
     rows = []
@@ -68,10 +70,10 @@ async def attendance(request: Request) -> Response:
     return csv_response(f"attendance-{room.id}.csv", header, rows)
 
 
-@api
+@json_errors
 async def connections(request: Request) -> Response:
     services: Services = request.app.state.services
-    room, _ = await organiser(request, "export the meeting's records")
+    room, _ = await permitted(request, Access.RECORDS, "export the meeting's records")
     members = room.committed.members
     zone = meeting_zone(room.committed.info.timezone, services.settings.timezone)
     found = await services.hub.store.fetchall(

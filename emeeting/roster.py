@@ -3,7 +3,7 @@ invitation, a member removed loses theirs, at once.
 
 The rows are written in the same transaction as the events (a member is never on the list
 without a link, nor off it with one that still opens the meeting), and a removed member's
-devices are closed once it is committed, as revoking an invitation does (emeeting/api.py).
+devices are closed once it is committed, as revoking an invitation does (emeeting/invitations.py).
 """
 
 from __future__ import annotations

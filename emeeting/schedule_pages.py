@@ -10,11 +10,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emeeting import api, deletion
+from emeeting import deletion
+from emeeting.http.admission import permitted
+from emeeting.http.errors import ApiError, error_page
+from emeeting.http.origin import origin_allowed
+from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
 from emeeting.live import Accepted
-from emeeting.origins import origin_allowed
 from emeeting.services import Services
 from rooms.fields import FieldError
+from rooms.permissions import Access
 from rooms.refusals import Rejection
 from rooms.schedule import CancelMeeting, ChangeMeetingDetails, PostponeMeeting, ScheduleCommand
 
@@ -39,8 +43,6 @@ def _command(action: str, values: dict[str, str]) -> ScheduleCommand:
 
 
 def refused(meeting_id: str, code: str, status: int) -> Response:
-    from emeeting.web import PAGE_HEADERS, TEMPLATES
-
     thai, english = WORDS.get(code, (code, code))
     page = TEMPLATES.get_template("schedule_refused.html").render(
         thai=thai, english=english, code=code, meeting_id=meeting_id
@@ -50,15 +52,13 @@ def refused(meeting_id: str, code: str, status: int) -> Response:
 
 async def schedule(request: Request) -> Response:
     """POST /m/{meeting}/schedule: ``action`` details | postpone | cancel | delete."""
-    from emeeting.web import PAGE_HEADERS, TEMPLATES
-
     services: Services = request.app.state.services
     try:
         if not origin_allowed(request.headers, services.settings.origins):
-            raise api.ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
-        room, me = await api.organiser(request, "change the meeting")
-    except api.ApiError as exc:
-        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
+            raise ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
+        room, me = await permitted(request, Access.SCHEDULE_FORM, "change the meeting")
+    except ApiError as exc:
+        return error_page(exc.code, exc.status)
     values = {k: str(v).strip() for k, v in (await request.form()).items()}
     action = values.pop("action", "")
     if action == "delete":

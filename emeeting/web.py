@@ -2,55 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import api, auth, dates, following, meetings, paper_counts, protocol, setup
+from emeeting import dates, following, meetings, paper_counts, setup
 from emeeting.agenda_text import preview_agenda
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
-from emeeting.inert import plain
+from emeeting.http.admission import admit, page_member, permitted, set_member_cookie, signed_in_as
+from emeeting.http.errors import ApiError, error_page, refused_page
+from emeeting.http.origin import cross_site, origin_allowed
+from emeeting.http.pages import PAGE_HEADERS, STATIC, TEMPLATES
+from emeeting.invitations import MANAGE, base_url, change_invitation, member_links
 from emeeting.live import Accepted, LiveRoom
-from emeeting.origins import cross_site, origin_allowed
 from emeeting.reach import Unreachable
 from emeeting.services import Services
 from rooms import offers
 from rooms.commands_minutes import CarryForward, NotePreviousAdopted
 from rooms.minutes_model import MAX_CARRIED, MinutesStatus
-from rooms.model import MeetingStatus, Member
+from rooms.model import MeetingStatus
 from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
-from rooms.permissions import SYSTEM
-
-
-def _pages(name: str) -> Path:
-    """The pages' files: inside the package when installed from a wheel, beside it in a checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / name
-    return installed if installed.is_dir() else package.parent / name
-
-
-STATIC = _pages("static")
-# Defence in depth behind escaping: the pages run only our own scripts and talk only to us.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'"
-)
-# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
-# posts, which the Origin check must refuse; same-origin still keeps token URLs from other sites.
-PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "Content-Security-Policy": CSP}
-TEMPLATES = Environment(
-    loader=FileSystemLoader(_pages("templates")),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
-TEMPLATES.filters["thai_date"] = dates.thai_date
-TEMPLATES.filters["thai_time"] = dates.thai_time
-TEMPLATES.filters["plain"] = plain  # for <title>, which cannot hold a <bdi>: no bidi override there
+from rooms.permissions import SYSTEM, Access, may
 
 
 def qr_svg(link: str, *, scale: int) -> Markup:
@@ -80,12 +54,11 @@ async def invitation(request: Request) -> Response:
         not origin_allowed(request.headers, services.settings.origins)
         or cross_site(request.headers, services.settings.origins)
     ):
-        page = TEMPLATES.get_template("invalid.html").render(code="forbidden_origin")
-        return HTMLResponse(page, status_code=403, headers=PAGE_HEADERS)
+        return error_page("forbidden_origin", 403, PAGE_HEADERS)
     try:
-        found, room = await api.admit(request, token)
-    except protocol.ProtocolError as exc:
-        return refused_page(api.refused(exc), not_found=True)
+        found, room = await admit(request, token)
+    except ApiError as exc:
+        return refused_page(exc, not_found=True)
     state = room.committed
     member = state.members[found.member_id]
     if request.method == "POST":
@@ -116,19 +89,6 @@ async def invitation(request: Request) -> Response:
     return response
 
 
-async def signed_in_as(request: Request, meeting_id: str) -> str | None:
-    """The member this device's cookie for the meeting names, while that invitation is live."""
-    services: Services = request.app.state.services
-    cookie = request.cookies.get(api.COOKIE.format(meeting=meeting_id))
-    if not cookie:
-        return None
-    try:
-        found, _ = await auth.admit(services.hub, services.key, cookie, services.settings.link_days)
-    except protocol.ProtocolError:
-        return None
-    return found.member_id if found.meeting_id == meeting_id else None
-
-
 def unreachable(request: Request, base: str) -> Unreachable | None:
     """What to say when the links name this laptop's own address, which no tablet can open."""
     settings = request.app.state.services.settings
@@ -147,12 +107,12 @@ async def meeting_page(request: Request) -> Response:
     The invitation page set the cookie that identifies the member; the page's script joins the
     meeting over the WebSocket with that cookie (the page itself never holds the token).
     """
-    found = await _member(request)
+    found = await page_member(request)
     if isinstance(found, Response):
         return found
     room, member = found
     services: Services = request.app.state.services
-    template = "chair.html" if member.role.value in ("chair", "secretary") else "tablet.html"
+    template = "chair.html" if may(member.role, Access.PRESENTER_PAGE) else "tablet.html"
     # The upload control offers office files where they can be converted (decided at start-up).
     picker = {"accept": ",".join((*PICKER, *OFFICE_PICKER) if services.office else PICKER), "office": OFFICE_PICKER}
     page = TEMPLATES.get_template(template).render(
@@ -168,12 +128,12 @@ async def meeting_page(request: Request) -> Response:
 
 async def minutes_page(request: Request) -> Response:
     """The secretary's minutes editor (the chair's too): item by item, saved as they type."""
-    found = await _member(request)
+    found = await page_member(request)
     if isinstance(found, Response):
         return found
     room, member = found
-    if member.role.value not in ("chair", "secretary"):
-        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="forbidden"), status_code=403)
+    if not may(member.role, Access.MINUTES_EDITOR):
+        return error_page("forbidden", 403)
     page = TEMPLATES.get_template("minutes.html").render(
         meeting=room.committed, member=member, timezone=zone_of(request, room), offers=offers.table(member.role)
     )
@@ -184,27 +144,6 @@ def zone_of(request: Request, room: LiveRoom) -> str:
     """The meeting's time zone: its own, else the server's setting (emeeting/dates.py)."""
     services: Services = request.app.state.services
     return dates.meeting_zone(room.committed.info.timezone, services.settings.timezone)
-
-
-async def _member(request: Request) -> tuple[LiveRoom, Member] | Response:
-    """The meeting and the member whose invitation cookie this request carries, or the error page."""
-    meeting_id = request.path_params["meeting"]
-    token = request.cookies.get(api.COOKIE.format(meeting=meeting_id), "")
-    try:
-        found, room = await api.admit(request, token)
-    except protocol.ProtocolError as exc:
-        return refused_page(api.refused(exc))
-    if found.meeting_id != meeting_id:
-        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code="invalid_token"), status_code=403)
-    return room, room.committed.members[found.member_id]
-
-
-def refused_page(exc: api.ApiError, *, not_found: bool = False) -> HTMLResponse:
-    """The page for a link refused at the door (a link page answers 404 to an unknown token)."""
-    status = (404 if not_found else 403) if exc.status == 401 else exc.status
-    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
-    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 async def service_worker(request: Request) -> Response:
@@ -224,13 +163,12 @@ async def invitation_sheet(request: Request) -> Response:
     try:
         if request.method == "POST":
             form = await request.form()
-            await api.change_invitation(request, str(form.get("member", "")), renew=form.get("action") == "renew")
+            await change_invitation(request, str(form.get("member", "")), renew=form.get("action") == "renew")
             return RedirectResponse(request.url.path, status_code=303)
-        room, me = await api.organiser(request)
-    except api.ApiError as exc:
-        page = TEMPLATES.get_template("invalid.html").render(code=exc.code)
-        return HTMLResponse(page, status_code=exc.status)
-    links = await api.member_links(request, room)
+        room, me = await permitted(request, Access.INVITATIONS, MANAGE)
+    except ApiError as exc:
+        return error_page(exc.code, exc.status)
+    links = await member_links(request, room)
     rows = [
         (m, links.get(m.id), qr_svg(links[m.id], scale=3) if m.id in links else None)
         for m in room.committed.members.values()
@@ -243,7 +181,7 @@ async def invitation_sheet(request: Request) -> Response:
         me=me,
         paper=paper,
         standard={office.thai for office in STANDARD},
-        unreachable=unreachable(request, api.base_url(request)),
+        unreachable=unreachable(request, base_url(request)),
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
@@ -253,11 +191,12 @@ async def new_meeting(request: Request) -> Response:
     items, members); on success the creator lands on the new meeting's invitation sheet."""
     services: Services = request.app.state.services
     try:
-        room, me = await api.organiser(request)
+        # The refusal says it as the invitation sheet's does (the form is linked from the sheet).
+        room, me = await permitted(request, Access.NEW_MEETING, MANAGE)
         if request.method == "POST" and not origin_allowed(request.headers, services.settings.origins):
-            raise api.ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
-    except api.ApiError as exc:
-        return HTMLResponse(TEMPLATES.get_template("invalid.html").render(code=exc.code), status_code=exc.status)
+            raise ApiError(403, "forbidden_origin", "forms are accepted only from this server's own pages")
+    except ApiError as exc:
+        return error_page(exc.code, exc.status)
     if room.committed.status is MeetingStatus.CLOSED:
         # The next meeting: the same members and roles, ครั้งที่ N+1 of the same year (issue 17 item 6).
         form = following.form_after(room.committed)
@@ -307,18 +246,3 @@ async def carry_forward(services: Services, previous: LiveRoom, meeting_id: str)
         noted = room.execute(SYSTEM, NotePreviousAdopted(previous.id, minutes.adopted_by, minutes.adopted_at))
         if isinstance(noted, Accepted):
             await noted.seq
-
-
-def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:
-    """The cookie a meeting's pages, page images and uploads authenticate with."""
-    public = request.app.state.services.settings.public_url
-    response.set_cookie(
-        api.COOKIE.format(meeting=meeting_id),
-        token,
-        max_age=60 * 60 * 24 * 180,
-        httponly=True,
-        samesite="lax",
-        # Behind a TLS proxy the request itself may look like plain HTTP (unless uvicorn trusts the
-        # proxy's X-Forwarded-Proto): a public https address is enough to make it Secure.
-        secure=request.url.scheme == "https" or (public or "").startswith("https://"),
-    )

@@ -20,14 +20,15 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
-from emeeting.auth import COOKIE, INVALID
+from emeeting.auth import COOKIE, INVALID, DoorCode, Refused
 from emeeting.connection import Connection
 from emeeting.connrecord import Peer
 from emeeting.fastsend import DirectSend
+from emeeting.http.origin import origin_allowed
 from emeeting.live import Accepted, LiveRoom, RoomFailed
-from emeeting.origins import origin_allowed
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
+from emeeting.store import Invitation
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if not isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
-                invitation, room = await services.door.join(self._token(frame), self._address())
+                invitation, room = await _through_the_door(services, self._token(frame), self._address())
                 if frame.token is None and invitation.meeting_id != frame.meeting:
                     raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
             except ProtocolError as exc:
@@ -172,6 +173,15 @@ class Device:
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(WebSocketDisconnect, OSError, RuntimeError):
             await self.ws.close(code=code, reason=reason)
+
+
+async def _through_the_door(services: Services, token: object, address: str) -> tuple[Invitation, LiveRoom]:
+    """The door's admission of a join; its refusal said as this transport's error frame."""
+    try:
+        return await services.door.join(token, address)
+    except Refused as exc:
+        field = None if exc.code is DoorCode.RATE_LIMITED else "token"
+        raise ProtocolError(ErrorCode(exc.code.value), exc.message, field=field, retry_after=exc.retry_after) from None
 
 
 def _answer(

@@ -45,6 +45,7 @@ from rooms.events_attendance import (
 )
 from rooms.minutes_model import AttendanceCorrection, CorrectionKind, MinutesStatus
 from rooms.model import Attendance, MeetingState, MeetingStatus, Member, Presence, Quorum, Role, Substitute, VoteStatus
+from rooms.permissions import Access, may
 from rooms.refusals import Refusal, Rejection
 
 AttendanceEvent = (
@@ -57,7 +58,6 @@ AttendanceEvent = (
     | ConflictWithdrawn
     | AttendanceCorrected
 )
-ORGANISERS = frozenset({Role.CHAIR, Role.SECRETARY})
 
 
 def present_voters(state: MeetingState) -> list[str]:
@@ -195,7 +195,7 @@ def _record(state: MeetingState, command: RecordAttendance, now: int) -> list[Ev
 
 def _conflict(state: MeetingState, actor: str, command: DeclareConflict | WithdrawConflict) -> list[Event] | Rejection:
     member = command.member or actor
-    if member != actor and state.members[actor].role not in ORGANISERS:
+    if member != actor and not may(state.members[actor].role, Access.OTHERS_CONFLICTS):
         return Rejection(Refusal.FORBIDDEN, "you may declare or withdraw only your own conflict of interest")
     if member not in state.members:
         return _unknown_member(member)

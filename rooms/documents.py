@@ -30,6 +30,7 @@ from rooms.events import (
 )
 from rooms.fields import FieldError
 from rooms.model import DocumentRef, MeetingState, MeetingStatus, PageRef
+from rooms.permissions import visible_documents
 from rooms.refusals import Refusal, Rejection
 
 DocumentCommand = AddDocument | RenameDocument | MoveDocument | RemoveDocument | MarkPagesReady | MarkPageFailed
@@ -122,7 +123,7 @@ def open_page(state: MeetingState, actor: str, document: str, page: int) -> Reje
         return Rejection(Refusal.UNKNOWN_DOCUMENT, f"there is no document {document!r}")
     if not 1 <= page <= doc.pages:
         return Rejection(Refusal.PAGE_OUT_OF_RANGE, f"{doc.title!r} has {doc.pages} pages, not {page}")
-    if document in state.hidden_documents(actor):
+    if document not in visible_documents(state, actor):
         return Rejection(Refusal.DOCUMENT_HIDDEN, "this document is hidden from you (a conflict of interest)")
     return None
 
@@ -134,8 +135,7 @@ def first_page(state: MeetingState, actor: str, item: str) -> list[Event]:
     page = state.current_page
     if page is not None and state.documents[page.document].item in (None, item):
         return []  # a page of this item, or of a document of no item, stays (agenda_item_set)
-    hidden = state.hidden_documents(actor)
-    first = next((d for d in state.documents.values() if d.current and d.item == item and d.id not in hidden), None)
+    first = next((d for d in visible_documents(state, actor).values() if d.current and d.item == item), None)
     return [] if first is None else [PageShown(first.id, 1)]
 
 

@@ -155,12 +155,7 @@ def apply(ink: Ink, event: InkEvent) -> Ink:
 def _allowed(state: MeetingState, actor: str, command_type: str) -> Rejection | None:
     if actor == permissions.SYSTEM:
         return Rejection(Refusal.FORBIDDEN, "the server has no ink of its own")
-    member = state.members.get(actor)
-    if member is None:
-        return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
-    if member.role not in permissions.PERMISSIONS.get(command_type, frozenset()):
-        return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command_type.replace('_', ' ')}")
-    return None
+    return permissions.refusal(state, actor, command_type)
 
 
 def decide(state: MeetingState, ink: Ink, actor: str, command: InkCommand) -> list[InkEvent] | Rejection:

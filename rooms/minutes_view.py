@@ -14,14 +14,14 @@ from typing import Any
 
 from rooms.events_minutes import ActionRemoved, ActionSet, MinutesEdited
 from rooms.model import Role
-from rooms.permissions import PRESENTERS
+from rooms.permissions import Access, may
 
 DRAFTED = "minutes_drafted"
 DRAFT_EDITS = frozenset({MinutesEdited.TYPE, ActionSet.TYPE, ActionRemoved.TYPE})
 
 
 def reads_drafts(role: Role) -> bool:
-    return role in PRESENTERS
+    return may(role, Access.DRAFT_MINUTES)
 
 
 def is_draft_edit(event_type: str, seq: int, circulated: int | None) -> bool:

@@ -395,11 +395,6 @@ class MeetingState:
     def voting_members(self) -> list[Member]:
         return [m for m in self.members.values() if m.voting]
 
-    def hidden_documents(self, member: str) -> frozenset[str]:
-        """Documents ``member`` may not open: those of items they asked to have hidden (recusal)."""
-        items = {item for (who, item), hide in self.conflicts.items() if who == member and hide}
-        return frozenset(d.id for d in self.documents.values() if d.item in items)
-
     def item(self, item_id: str) -> AgendaItem | None:
         # An agenda has tens of items: a scan is cheaper than keeping an index in step.
         return next((i for i in self.agenda if i.id == item_id), None)

@@ -117,11 +117,7 @@ PHASES: dict[str, frozenset[Phase]] = {
 
 def table(role: Role) -> dict[str, list[str]]:
     """For the pages' boot data: each command ``role`` may send -> the phases it is accepted in."""
-    return {
-        kind: sorted(p.value for p in phases)
-        for kind, phases in PHASES.items()
-        if role in permissions.PERMISSIONS.get(kind, frozenset())
-    }
+    return {kind: sorted(p.value for p in phases) for kind, phases in PHASES.items() if permissions.may(role, kind)}
 
 
 def offers(state: MeetingState, member: str) -> frozenset[str]:

@@ -189,11 +189,8 @@ def decide(state: MeetingState, actor: str, command: Command, *, now: int = 0) -
         if command.TYPE not in permissions.SYSTEM_COMMANDS:
             return Rejection(Refusal.FORBIDDEN, f"the server does not {command.TYPE.replace('_', ' ')}")
     else:
-        member = state.members.get(actor)
-        if member is None:
-            return Rejection(Refusal.NOT_A_MEMBER, "you are not a member of this meeting")
-        if not permissions.allowed(member.role, command):
-            return Rejection(Refusal.FORBIDDEN, f"a {member.role.value} may not {command.TYPE.replace('_', ' ')}")
+        if (refused := permissions.refusal(state, actor, command.TYPE)) is not None:
+            return refused
         if (refused := schedule.refused_when_cancelled(state)) is not None:
             return refused
     match command:

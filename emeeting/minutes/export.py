@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emeeting.annotations import content_disposition
-from emeeting.api import ApiError, api, authorize
+from emeeting.http.admission import authorize
+from emeeting.http.errors import ApiError, json_errors
 from emeeting.minutes import fonts
 from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
@@ -24,7 +25,8 @@ from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, senten
 from emeeting.services import Services
 from emeeting.store import Store
 from rooms.minutes_model import MinutesStatus
-from rooms.model import MeetingState, Role
+from rooms.model import MeetingState
+from rooms.permissions import Access, may
 
 PDF_SECONDS = 120.0  # to write the minutes as a PDF (docs/protocol.md 14.9)
 FORMATS = {
@@ -70,7 +72,7 @@ def filename(state: MeetingState, fmt: str, lang: str) -> str:
     return f"{' '.join(title.split())[:120]}.{fmt}"
 
 
-@api
+@json_errors
 async def download(request: Request) -> Response:
     """The minutes as a file. Organisers may download them at any time (marked as a draft until
     adopted); members once they are circulated."""
@@ -83,8 +85,7 @@ async def download(request: Request) -> Response:
     if lang not in LANGS:
         raise ApiError(422, "invalid_field", f"lang must be one of {', '.join(LANGS)}")
     state = room.committed
-    organiser = member.role in (Role.CHAIR, Role.SECRETARY)
-    if not organiser and state.minutes.status is MinutesStatus.DRAFT:
+    if not may(member.role, Access.DRAFT_MINUTES) and state.minutes.status is MinutesStatus.DRAFT:
         raise ApiError(403, "minutes_not_circulated", "the minutes have not been circulated yet")
     digits = request.query_params.get("digits") in ("1", "true", "thai")
     doc = build(

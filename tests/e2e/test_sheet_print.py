@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
-from emeeting.api import COOKIE
+from emeeting.auth import COOKIE
 from emeeting.demo import MEMBERS
 from emeeting.web import qr_svg
 from tests.support import RunningServer, make_settings, start_server

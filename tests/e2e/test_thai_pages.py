@@ -21,7 +21,7 @@ import re
 import httpx
 from playwright.async_api import Browser, Page
 
-from emeeting.web import STATIC
+from emeeting.http.pages import STATIC
 from tests.support import RunningServer, joined
 from tests.test_ballots import reply
 

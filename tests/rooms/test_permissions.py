@@ -446,3 +446,53 @@ def test_a_members_own_commands_act_on_themselves(role):
                 assert members == (me,)  # here every role but the guest has a vote
             case _:
                 raise AssertionError(event)
+
+
+# -- what is not a command: the access table (rooms/permissions.py ACCESS) ---------------------
+
+# Written out by hand, like EXPECTED: which role has each access (the pages and HTTP calls that
+# tests/test_role_matrix.py and tests/test_web.py check end to end).
+ACCESS_EXPECTED: dict[permissions.Access, frozenset[Role]] = {
+    permissions.Access.PRESENTER_PAGE: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.MINUTES_EDITOR: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.DRAFT_MINUTES: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.INVITATIONS: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.RECORDS: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.NEW_MEETING: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.SCHEDULE_FORM: frozenset({Role.CHAIR, Role.SECRETARY}),
+    permissions.Access.OTHERS_CONFLICTS: frozenset({Role.CHAIR, Role.SECRETARY}),
+}
+
+
+def test_every_access_is_in_the_table_and_none_is_a_command():
+    assert set(permissions.ACCESS) == set(permissions.Access) == set(ACCESS_EXPECTED)
+    assert not set(permissions.ACCESS) & (set(COMMAND_TYPES) | permissions.SYSTEM_COMMANDS)
+
+
+@pytest.mark.parametrize("access", list(permissions.Access))
+@pytest.mark.parametrize("role", list(Role))
+def test_may_answers_the_access_table(role, access):
+    assert permissions.may(role, access) is (role in ACCESS_EXPECTED[access])
+    assert permissions.may(role, access.value) is (role in ACCESS_EXPECTED[access])  # as the pages name it
+
+
+@pytest.mark.parametrize(("role", "name", "expected"), MATRIX)
+def test_may_answers_the_command_table_as_allowed_does(role, name, expected):
+    assert permissions.may(role, name) is expected
+
+
+def test_what_the_table_does_not_name_is_allowed_to_nobody(monkeypatch):
+    assert not any(permissions.may(role, "no_such_thing") for role in Role)
+    monkeypatch.delitem(permissions.ACCESS, permissions.Access.RECORDS)
+    assert not any(permissions.may(role, permissions.Access.RECORDS) for role in Role)
+
+
+def test_visible_documents_are_the_meetings_in_its_order_less_a_recused_members_hidden_ones():
+    state = state_for(OpenMeeting())
+    docs = {"d1": "a", "d2": "b", "d3": None, "d4": "a"}
+    state = replace(state, documents={i: DocumentRef(i, i.upper(), 1, item) for i, item in docs.items()})
+    assert list(permissions.visible_documents(state, "member")) == ["d1", "d2", "d3", "d4"]
+    hiding = replace(state, conflicts={("member", "a"): True, ("guest", "b"): False})
+    assert list(permissions.visible_documents(hiding, "member")) == ["d2", "d3"]
+    assert list(permissions.visible_documents(hiding, "guest")) == ["d1", "d2", "d3", "d4"]  # recused, not hiding
+    assert list(permissions.visible_documents(hiding, "chair")) == ["d1", "d2", "d3", "d4"]
