@@ -1,6 +1,6 @@
 """Crash test (issue 9): a real server killed with SIGKILL in a burst; nothing acked is lost.
 
-The machinery is emeeting/bench/crash.py, where ``emeeting bench crash`` makes 20 kills at
+The machinery is bench/crash.py, where ``emeeting bench crash`` makes 20 kills at
 random moments; here five, with a fixed seed: early among the first ballots, amid the ink,
 and late in the burst. The runs share one data folder, so the later restarts recover a log
 that has already survived a crash.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import msgpack
 
-from emeeting.bench import crash
+from bench import crash
 
 KILLS = (0.06, 0.2, 0.4, 0.8, 1.2)  # seconds into the burst
 

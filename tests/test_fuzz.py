@@ -1,6 +1,6 @@
 """Hostile frames over a real socket: one reply each, the server stays up, nothing bad is written.
 
-The frames come from emeeting/bench/fuzz.py, the rule from emeeting/bench/fuzz_check.py (the
+The frames come from bench/fuzz.py, the rule from bench/fuzz_check.py (the
 benchmark ``emeeting bench fuzz`` runs the same for 100,000 frames). tests/test_bad_input.py
 has one example of each bad frame; tests/test_protocol.py the parser's properties without a
 socket; here: Hypothesis drives the generator through a live server, a fixed-seed run checks
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench import fuzz, fuzz_check
+from bench.fuzz import KINDS, Context, Frame, Frames, Raw, pack
 from emeeting import protocol
-from emeeting.bench import fuzz, fuzz_check
-from emeeting.bench.fuzz import KINDS, Context, Frame, Frames, Raw, pack
 from emeeting.protocol import CLIENT_TYPES, CommandFrame, Join, ProtocolError
 from rooms.commands import COMMAND_TYPES
 from tests.fuzzing import LiveFuzz, ServerLog, fuzz_settings

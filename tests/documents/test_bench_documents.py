@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from emeeting.bench import SCENARIOS, table
+from bench import SCENARIOS, table
 
 
 def test_bench_documents_runs_end_to_end() -> None:

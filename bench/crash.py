@@ -33,9 +33,9 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench.votes import store_meeting
 from emeeting import meetings
 from emeeting.audience import for_readers
-from emeeting.bench.votes import store_meeting
 from emeeting.store import EventRow
 from rooms.commands import DEFAULT_MIN_BALLOTS as MIN_BALLOTS
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role

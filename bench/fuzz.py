@@ -36,7 +36,7 @@ from typing import Any
 
 import msgpack
 
-from emeeting.bench.live import rss_mib
+from bench.live import rss_mib
 from emeeting.config import Limits
 from emeeting.protocol import CLIENT_TYPES
 from rooms.commands import COMMAND_TYPES
@@ -439,9 +439,9 @@ class Frames:
 def main(frames: int = 100_000, seed: int | None = None) -> list[dict[str, Any]]:
     """Fuzz a real ``emeeting serve`` (its own process, the demo meeting); one row, or
     RuntimeError listing what broke the rule (with the seed that reproduces it)."""
-    from emeeting.bench import fuzz_check
-    from emeeting.bench.live import STARTUP, _wait_rendered
-    from emeeting.bench.votes import start_server, stop_server
+    from bench import fuzz_check
+    from bench.live import STARTUP, _wait_rendered
+    from bench.votes import start_server, stop_server
 
     seed = random.randrange(2**32) if seed is None else seed  # noqa: S311 (not a secret)
     with tempfile.TemporaryDirectory(prefix="emeeting-fuzz-") as temp:

@@ -1,4 +1,4 @@
-"""The rule the hostile frames of emeeting/bench/fuzz.py are held to, over a real socket.
+"""The rule the hostile frames of bench/fuzz.py are held to, over a real socket.
 
 ``Fuzzer`` sends frames as one member (pipelined within the server's in-flight credit) and
 matches every reply to its frame: the reply must be the one the sans-I/O parser predicts for
@@ -24,8 +24,8 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench.fuzz import ENDINGS, LIMITS, Context, Frame, Frames, context_of, pack
 from emeeting import protocol
-from emeeting.bench.fuzz import ENDINGS, LIMITS, Context, Frame, Frames, context_of, pack
 from emeeting.protocol import CommandFrame, ErrorCode, Join, ProtocolError
 from rooms.commands import COMMAND_TYPES, CastBallot
 from rooms.refusals import Refusal
