@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from emeeting import meetings
 from emeeting.app import create_app, server_config
 from emeeting.config import Limits, Settings
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.documents import Caps
 from emeeting.store import Store
 
