@@ -128,7 +128,7 @@ def start_server(
     server = _Server(config, started)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
-    if not started.wait(TIMEOUT):
+    if not started.wait(TIMEOUT * 3):  # start-up renders and may warm LibreOffice: slow on a busy machine
         raise RuntimeError("the server did not start")
     return ServerHandle(RunningServer(settings, meeting, tokens, invitations, port), server, thread)
 
