@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import gc
+import importlib
 import json
 import logging
 import os
@@ -15,12 +16,12 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import uvicorn
 
 from emeeting import meetings, reading
 from emeeting.app import create_app, server_config
-from emeeting.bench import SCENARIOS, table
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.demo import create_demo
 from emeeting.reach import Unreachable
@@ -119,7 +120,27 @@ def _link_json(link: meetings.Link) -> dict[str, object]:
     }
 
 
+def _benchmarks() -> ModuleType | None:
+    """The ``bench`` package of a checkout: not in the wheel, so it is found where it is importable
+    or next to the ``emeeting`` package being run (an editable install of a checkout)."""
+    try:
+        return importlib.import_module("bench")
+    except ModuleNotFoundError as error:
+        if error.name != "bench":
+            raise
+    checkout = Path(__file__).resolve().parent.parent
+    if not (checkout / "bench" / "__init__.py").is_file():
+        return None
+    sys.path.insert(0, str(checkout))
+    return importlib.import_module("bench")
+
+
 def _bench(args: argparse.Namespace) -> int:
+    benchmarks = _benchmarks()
+    if benchmarks is None:
+        print("emeeting bench needs a checkout of the source (the benchmarks are not installed)", file=sys.stderr)
+        return 2
+    SCENARIOS, table = benchmarks.SCENARIOS, benchmarks.table
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
         print(f"unknown scenario {', '.join(unknown)}; there are: {', '.join(SCENARIOS)}", file=sys.stderr)
@@ -183,7 +204,7 @@ def _main(argv: Sequence[str] | None) -> int:
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")
-    bench.add_argument("scenarios", nargs="*", help=f"scenarios to run (default all: {', '.join(SCENARIOS)})")
+    bench.add_argument("scenarios", nargs="*", help="scenarios to run (default all; in bench/__init__.py)")
     bench.add_argument("--json", action="store_true", help="print JSON, one object per row")
     bench.add_argument(
         "--tablets", default="100,500,1000,2000", help="tablet counts for the live scenario (default 100,500,1000,2000)"

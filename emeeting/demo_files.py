@@ -5,11 +5,11 @@ from people go through emeeting.documents' worker pool instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import fontpkg_sarabun
 
+from emeeting.demo_meeting import DemoFile
 from emeeting.documents import mupdf
 
 FONTS = Path(fontpkg_sarabun.ROOT) / "files"
@@ -31,22 +31,6 @@ POLICY_POINTS = (
     "การศึกษาเพื่ออาชีพ (Learn to Earn) และเครดิตแบงก์",
     "ความปลอดภัยของผู้เรียนและสถานศึกษา",
     "การใช้เทคโนโลยีดิจิทัลเพื่อการเรียนรู้ (Anywhere Anytime)",
-)
-
-
-@dataclass(frozen=True)
-class DemoFile:
-    document: str  # the document id in the demo meeting
-    title: str
-    item: str
-    pages: int
-
-
-FILES = (
-    DemoFile("minutes-4-2566", "รายงานการประชุมครั้งที่ 4/2566", "minutes", 6),
-    DemoFile("moe-policy-2567", "นโยบายและจุดเน้นของกระทรวงศึกษาธิการ ประจำปีงบประมาณ พ.ศ. 2567", "policy", 12),
-    DemoFile("q1-report", "รายงานผลการดำเนินงาน ไตรมาสที่ 1", "q1", 8),
-    DemoFile("action-plan-2567", "(ร่าง) แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567", "plan", 24),
 )
 
 

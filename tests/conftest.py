@@ -1,15 +1,48 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from emeeting import meetings
 from emeeting.demo import create_demo
+from emeeting.demo_meeting import AGENDA, INFO, MEMBERS
 from emeeting.store import Store
-from tests.support import RunningServer, joined, make_settings, serving
+from rooms.model import DocumentRef
+from rooms.room import define
+from tests.support import RunningServer, joined, make_settings, serving, start_server
+
+# Hypothesis fails an example that takes over 200 ms by default. On a loaded two-core CI machine a
+# pure property's example can (a GC pause, a busy core), which says nothing about the property:
+# speed is measured by `emeeting bench`, never by a test. Five properties ran on that default
+# (tests/rooms/test_ink.py, test_schedule.py, three in test_votes.py); none has a deadline now.
+hypothesis_settings.register_profile("emeeting", deadline=None)
+hypothesis_settings.load_profile("emeeting")
+
+
+# Test modules that must not run beside each other under pytest-xdist: the LibreOffice tests
+# look for its leftovers in the system temp folder, where LibreOffice run outside the jail (the
+# minutes' DOCX check) puts its own while it runs.
+SYSTEM_TEMP = "libreoffice-in-the-system-temp-folder"
+GROUPS = {
+    "tests/documents/test_office.py": SYSTEM_TEMP,
+    "tests/documents/test_office_warm.py": SYSTEM_TEMP,
+    "tests/minutes/test_docx_libreoffice.py": SYSTEM_TEMP,
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """For pytest-xdist's ``--dist loadgroup`` (the README's test command): each module's tests
+    run on one worker, so a module-scoped server or pool is made once; GROUPS share a worker."""
+    root = config.rootpath
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            module = item.path.relative_to(root).as_posix()
+            item.add_marker(pytest.mark.xdist_group(GROUPS.get(module, module)))
 
 
 @pytest.fixture
@@ -24,20 +57,66 @@ async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         yield running
 
 
-@pytest.fixture
-async def demo(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    """A server with the real demo meeting: four Thai PDFs, rendered by the server's workers."""
-    settings = make_settings(tmp_path)
-    store = await Store.open(settings.database)
+@dataclasses.dataclass(frozen=True)
+class RenderedDemo:
+    running: RunningServer  # the server, with the first demo meeting
+    documents: tuple[DocumentRef, ...]  # the demo's documents, every page rendered
+
+
+@pytest.fixture(scope="session")
+def rendered_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RenderedDemo]:
+    """One server per test process with the real demo meeting: four Thai PDFs, rendered by the
+    server's workers once (about 50 pages), shared by every ``demo`` test."""
+    settings = make_settings(tmp_path_factory.mktemp("demo"))
+
+    async def create() -> tuple[str, dict[str, str]]:
+        store = await Store.open(settings.database)
+        try:
+            created = await create_demo(store, settings)
+            links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+        finally:
+            await store.close()
+        return created.meeting, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
+
+    async def documents(running: RunningServer) -> tuple[DocumentRef, ...]:
+        await all_rendered(running)
+        device, welcome = await joined(running, "chair")
+        await device.close()
+        return tuple(
+            DocumentRef(d["id"], d["title"], d["pages"], d["item"], d["file"], frozenset(d["ready"]))
+            for d in welcome["snapshot"]["state"]["documents"]
+        )
+
+    handle = start_server(settings, demo=(*asyncio.run(create()), {}))
     try:
-        created = await create_demo(store, settings)
+        yield RenderedDemo(handle.running, asyncio.run(documents(handle.running)))
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+async def demo(rendered_demo: RenderedDemo) -> AsyncIterator[RunningServer]:
+    """The real demo meeting (four Thai PDFs, every page rendered), a new one for each test, on
+    the test process's demo server (rendered_demo): the documents are rendered once, not per test."""
+    settings = rendered_demo.running.settings
+    store = await Store.open(settings.database, sync=settings.sync)
+    try:
+        created = define(meetings.new_meeting_id(), INFO, MEMBERS, AGENDA, rendered_demo.documents)
+        await meetings.create(store, created)
         links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
     finally:
         await store.close()
     tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
-    async with serving(settings, demo=(created.meeting, tokens, {})) as running:
-        await all_rendered(running)
+    running = dataclasses.replace(rendered_demo.running, meeting=created.meeting, tokens=tokens, devices=[])
+    # As on a server that has just rendered the demo: the secretary's device (that watched the
+    # rendering, all_rendered) has joined, and so checked the secretary in.
+    secretary, _ = await joined(running, "secretary")
+    await secretary.settled("secretary")
+    await secretary.close()
+    try:
         yield running
+    finally:
+        await asyncio.gather(*(d.ws.close() for d in running.devices), return_exceptions=True)
 
 
 async def all_rendered(server: RunningServer) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import atheris
 
-from emeeting.bench.fuzz import Context, Frames, pack  # for the seeds only: not instrumented
+from bench.fuzz_frames import Context, Frames, pack  # for the seeds only: not instrumented
 
 with atheris.instrument_imports():
     from emeeting import protocol

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from emeeting.bench.fuzz import Frame
-from emeeting.bench.fuzz_check import Session
+from bench.fuzz_frames import Frame
+from bench.fuzz_session import Session
 from emeeting.config import Limits, Settings
 from tests.support import ServerHandle, make_settings, start_server
 

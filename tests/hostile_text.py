@@ -15,7 +15,8 @@ import httpx
 
 from emeeting import meetings
 from emeeting.config import Settings
-from emeeting.demo_files import DemoFile, write_pdf
+from emeeting.demo_files import write_pdf
+from emeeting.demo_meeting import DemoFile
 from emeeting.store import Store
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role

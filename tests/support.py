@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from emeeting import meetings
 from emeeting.app import create_app, server_config
 from emeeting.config import Limits, Settings
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.documents import Caps
 from emeeting.store import Store
 
@@ -128,7 +128,7 @@ def start_server(
     server = _Server(config, started)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
-    if not started.wait(TIMEOUT):
+    if not started.wait(TIMEOUT * 3):  # start-up renders and may warm LibreOffice: slow on a busy machine
         raise RuntimeError("the server did not start")
     return ServerHandle(RunningServer(settings, meeting, tokens, invitations, port), server, thread)
 

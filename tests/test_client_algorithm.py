@@ -9,7 +9,7 @@ from typing import Any
 
 import msgpack
 
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from rooms.commands import MoveDocument, RemoveDocument, RenameDocument
 from rooms.events import MeetingClosed, MeetingOpened
 from rooms.refusals import Rejection

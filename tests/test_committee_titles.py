@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
 from emeeting.minutes.document import ItemSection, Paragraph

@@ -1,8 +1,10 @@
 """Crash test (issue 9): a real server killed with SIGKILL in a burst; nothing acked is lost.
 
-The machinery is emeeting/bench/crash.py, where ``emeeting bench crash`` makes 20 kills at
-random moments; here five, with a fixed seed: early among the first ballots, amid the ink,
-and late in the burst. The runs share one data folder, so the later restarts recover a log
+The machinery is bench/crash.py (the runs), crash_device.py and crash_check.py, where
+``emeeting bench crash`` makes 20 kills at random moments; here five, with a fixed seed: early
+among the first ballots, amid the ink, and late in the burst. A kill never comes before the
+burst is in full swing (a ballot, a stroke and a minutes edit acked: crash.SWING), however
+slowly a loaded machine starts it. The runs share one data folder, so the later restarts recover a log
 that has already survived a crash.
 """
 
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import msgpack
 
-from emeeting.bench import crash
+from bench import crash, crash_check
+from bench.crash_device import Device
 
 KILLS = (0.06, 0.2, 0.4, 0.8, 1.2)  # seconds into the burst
 
@@ -42,14 +45,14 @@ def test_the_check_finds_what_the_log_lost() -> None:
     """The check is not vacuous: an ack the file does not hold as acked is lost, a missing
     sequence number is a gap, an event heard but not stored is a phantom."""
     ballot = {"type": "ballot_cast", "vote": "v1", "members": ["m0"], "changed": []}
-    log = crash.Log(events={1: _event(1, ballot), 2: b"", 4: b""}, commands={("m0", "c1"): 1}, ink={})
-    device = crash.Device("m0", "token", random.Random(1))
+    log = crash_check.Log(events={1: _event(1, ballot), 2: b"", 4: b""}, commands={("m0", "c1"): 1}, ink={})
+    device = Device("m0", "token", random.Random(1))
     for command_id, seq in (("c1", 1), ("c2", 2), ("c3", 3)):
         device.sent[command_id] = {"type": "cast_ballot", "id": command_id, "vote": "v1", "choice": 0}
         device.replies[command_id] = {"type": "ack", "id": command_id, "seq": seq, "duplicate": False}
     device.events = {1: log.events[1], 3: _event(3, ballot)}
-    report = crash.Report()
-    crash.check_log(log, [device], report)
-    assert crash.stored(log, device, "c1", device.replies["c1"])
+    report = crash_check.Report()
+    crash_check.check_log(log, [device], report)
+    assert crash_check.stored(log, device, "c1", device.replies["c1"])
     assert (report.acked, report.lost, report.gaps, report.phantoms) == (3, 2, 1, 1)
     assert report.failed

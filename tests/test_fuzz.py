@@ -1,6 +1,6 @@
 """Hostile frames over a real socket: one reply each, the server stays up, nothing bad is written.
 
-The frames come from emeeting/bench/fuzz.py, the rule from emeeting/bench/fuzz_check.py (the
+The frames come from bench/fuzz_frames.py, the rule from bench/fuzz_check.py and fuzz_session.py (the
 benchmark ``emeeting bench fuzz`` runs the same for 100,000 frames). tests/test_bad_input.py
 has one example of each bad frame; tests/test_protocol.py the parser's properties without a
 socket; here: Hypothesis drives the generator through a live server, a fixed-seed run checks
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench import fuzz, fuzz_check, fuzz_session
+from bench.fuzz_frames import KINDS, Context, Frame, Frames, Raw, pack
 from emeeting import protocol
-from emeeting.bench import fuzz, fuzz_check
-from emeeting.bench.fuzz import KINDS, Context, Frame, Frames, Raw, pack
 from emeeting.protocol import CLIENT_TYPES, CommandFrame, Join, ProtocolError
 from rooms.commands import COMMAND_TYPES
 from tests.fuzzing import LiveFuzz, ServerLog, fuzz_settings
@@ -155,7 +155,7 @@ def test_odd_resume_numbers_in_a_join(live: LiveFuzz) -> None:
 async def test_two_thousand_frames_keep_the_rule(tmp_path: Path) -> None:
     with ServerLog() as log:
         async with serving(fuzz_settings(tmp_path)) as server:
-            report = await fuzz_check.run(
+            report = await fuzz_session.run(
                 server.url,
                 server.meeting,
                 server.tokens,

@@ -14,7 +14,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from emeeting import files
-from emeeting.demo import INFO
+from emeeting.demo_meeting import INFO
 from tests.support import RunningServer, open_device
 from tests.test_uploads import make_pdf
 

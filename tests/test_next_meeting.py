@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from emeeting import following, setup
-from emeeting.demo import MEMBERS, demo_meeting
+from emeeting.demo_meeting import MEMBERS, demo_meeting
 from rooms.commands import CloseMeeting, OpenMeeting
 from rooms.room import apply, decide, start
 from tests.support import RunningServer, open_device

@@ -11,7 +11,7 @@ import httpx
 
 from emeeting import meetings, paper_counts
 from emeeting.config import Limits
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
 from emeeting.store import Store

@@ -33,7 +33,7 @@ import httpx
 import msgpack
 import pytest
 
-from emeeting import auth, demo, meetings
+from emeeting import auth, demo, demo_meeting, meetings
 from emeeting.documents.mupdf import load
 from emeeting.ratelimit import Rate
 from emeeting.store import Store
@@ -93,7 +93,9 @@ async def room(papers: Papers) -> AsyncIterator[RunningServer]:
     settings = papers.running.settings
     store = await Store.open(settings.database, sync="NORMAL")
     try:
-        created = define(meetings.new_meeting_id(), demo.INFO, demo.MEMBERS, demo.AGENDA, papers.documents)
+        created = define(
+            meetings.new_meeting_id(), demo_meeting.INFO, demo_meeting.MEMBERS, demo_meeting.AGENDA, papers.documents
+        )
         await meetings.create(store, created)
         links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
     finally:
@@ -232,7 +234,7 @@ SECRET = {
     "supervision": 0,
     "secretary": 0,
 }  # the chair disapproves: no one may know
-NAMES = {m.id: m.name for m in demo.MEMBERS}
+NAMES = {m.id: m.name for m in demo_meeting.MEMBERS}
 
 
 def links_to_choices(found: Any, choices: dict[str, int]) -> list[str]:

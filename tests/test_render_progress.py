@@ -13,7 +13,7 @@ import pytest
 
 from emeeting import meetings
 from emeeting.config import Limits
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.files import Catalogue, FileRecord, PageRecord
 from emeeting.hub import Hub
 from emeeting.live import Accepted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from emeeting.setup import Form, build
 from rooms.model import Member, Role
 from rooms.paper import sheets_saved

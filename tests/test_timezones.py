@@ -21,7 +21,7 @@ import pytest
 
 from emeeting import auth, eventlog, meetings
 from emeeting.config import Settings, from_env
-from emeeting.demo import AGENDA, INFO, MEMBERS, demo_meeting
+from emeeting.demo_meeting import AGENDA, INFO, MEMBERS, demo_meeting
 from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
 from emeeting.store import INSERT_EVENT, Store

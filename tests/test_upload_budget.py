@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from emeeting.demo_files import DemoFile, write_pdf
+from emeeting.demo_files import write_pdf
+from emeeting.demo_meeting import DemoFile
 from emeeting.ratelimit import Rate
 from tests.support import RunningServer, make_settings, serving
 

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from emeeting.demo_files import DemoFile, write_pdf
+from emeeting.demo_files import write_pdf
+from emeeting.demo_meeting import DemoFile
 from tests.support import Device, RunningServer, joined
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from emeeting.demo_files import DemoFile, write_pdf
+from emeeting.demo_files import write_pdf
+from emeeting.demo_meeting import DemoFile
 from emeeting.documents.mupdf import load
 from rooms.strokes import Stroke, Tool, encode_points
 from tests.support import RunningServer, joined

@@ -55,6 +55,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     packages = {p for p in packages if p.split("/")[0] in ("rooms", "emeeting")}
     assert packages, "no package found in the checkout"
     assert {p for p in packages if f"{p}/__init__.py" not in names} == set(), "packages missing from the wheel"
+    assert [n for n in names if n.startswith(("bench/", "tests/"))] == [], "benchmarks and tests stay in the checkout"
     for folder in ("static", "templates"):
         ours = {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*") if p.is_file()}
         assert {p for p in ours if f"emeeting/{p}" not in names} == set(), f"{folder}/ files missing from the wheel"
@@ -69,6 +70,16 @@ def test_the_wheel_carries_only_what_is_used(venv: Path) -> None:
     assert found == []
     size = sum(f.stat().st_size for f in venv.rglob("*") if f.is_file() and not f.is_symlink())
     print(f"venv of a wheel install: {size / 1e6:.0f} MB")  # recorded in docs/performance.md
+
+
+def test_an_installed_wheel_says_that_benchmarks_need_a_checkout(venv: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(venv / "bin" / "emeeting"), "bench", "live"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "emeeting bench needs a checkout of the source (the benchmarks are not installed)"
+    ]
 
 
 async def test_an_installed_wheel_serves_the_demo_meeting(venv: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest_asyncio
 
 from emeeting.documents import Caps, RenderPool
 from tests.documents import hostile
+from tests.support import TIMEOUT
 
 MAKERS = {
     "text.pdf": lambda path: hostile.thai_text_pdf(path, pages=3),
@@ -72,6 +74,32 @@ def worker_pids() -> set[int]:
             if b"emeeting.sandbox.worker" in command:
                 pids.add(int(pid))
     return pids
+
+
+def has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` holds ``path`` open (the same file, read from /proc)."""
+    wanted = path.stat()
+    try:
+        numbers = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:
+        return False
+    for number in numbers:
+        try:
+            found = os.stat(f"/proc/{pid}/fd/{number}")
+        except OSError:  # closed since, or not a file
+            continue
+        if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+            return True
+    return False
+
+
+async def working_on(pdf: Path, *pids: int) -> None:
+    """Until each worker in ``pids`` has ``pdf`` open: its job has reached it and is being drawn
+    (a worker keeps the document open while it draws, and heavy-page-2.pdf takes seconds). Waits
+    on what /proc shows, within the tests' bound, instead of guessing a time."""
+    async with asyncio.timeout(TIMEOUT):
+        while not all(has_open(pid, pdf) for pid in pids):  # noqa: ASYNC110 (/proc sends no event)
+            await asyncio.sleep(0.01)
 
 
 def alive(pid: int) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from PIL import Image
 
-from emeeting.bench import documents as documents_bench
+from bench import documents as documents_bench
 from emeeting.documents.mupdf import load
 
 fitz: Any = load()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from emeeting.bench import office as office_bench
+from bench import office as office_bench
 from emeeting.documents import Caps, DocumentError, RenderPool, thaifont
 from tests.documents import hostile, office_files
 from tests.documents.conftest import leftovers

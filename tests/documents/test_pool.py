@@ -14,7 +14,7 @@ from PIL import Image
 from emeeting.documents import Caps, DocumentError, Inspected, RenderedPage, RenderPool, sniff
 from emeeting.documents.mupdf import load
 from tests.documents import hostile
-from tests.documents.conftest import alive, leftovers, worker_pids
+from tests.documents.conftest import alive, leftovers, worker_pids, working_on
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -244,7 +244,7 @@ async def test_a_worker_that_dies_mid_page(files: dict[str, Path], tmp_path: Pat
     try:
         (pid,) = pool.pids
         job = asyncio.create_task(pool.render(files["heavy-page-2.pdf"], 2, tmp_path))
-        await asyncio.sleep(0.3)
+        await working_on(files["heavy-page-2.pdf"], pid)
         os.kill(pid, signum)
         with pytest.raises(DocumentError) as caught:
             await job
@@ -270,7 +270,7 @@ async def test_a_caller_that_gives_up_does_not_cost_a_worker(files: dict[str, Pa
         (pid,) = pool.pids
         running = asyncio.create_task(pool.render(files["heavy-page-2.pdf"], 2, tmp_path))  # about 5 s
         queued = asyncio.create_task(pool.render(files["multi.pdf"], 1, tmp_path))
-        await asyncio.sleep(0.2)
+        await working_on(files["heavy-page-2.pdf"], pid)
         queued.cancel()
         running.cancel()
         await asyncio.gather(running, queued, return_exceptions=True)
@@ -286,7 +286,7 @@ async def test_close_kills_workers_mid_job_and_leaves_no_process(files: dict[str
     pids = set(pool.pids)
     assert len(pids) == 2 and worker_pids() == others | pids
     busy = [asyncio.create_task(pool.render(files["heavy-page-2.pdf"], 2, tmp_path / str(n))) for n in range(3)]
-    await asyncio.sleep(0.2)
+    await working_on(files["heavy-page-2.pdf"], *pids)
     await pool.close()
     for job in busy:
         with pytest.raises(DocumentError) as caught:

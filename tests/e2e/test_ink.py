@@ -174,7 +174,9 @@ async def test_ink_drawn_offline_is_sent_once_when_the_tablet_is_back(browser: B
     await context.set_offline(False)
     await settled_ink(tablet, 2)
     with sqlite3.connect(demo.settings.database) as db:
-        rows = db.execute("SELECT n FROM ink WHERE member_id = 'deputy' ORDER BY n").fetchall()
+        rows = db.execute(
+            "SELECT n FROM ink WHERE meeting_id = ? AND member_id = 'deputy' ORDER BY n", (demo.meeting,)
+        ).fetchall()
     assert rows == [(1,), (2,)]
     await context.close()
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Dialog, Page
 
-from emeeting.demo_files import DemoFile, write_pdf
+from emeeting.demo_files import write_pdf
+from emeeting.demo_meeting import DemoFile
 from rooms.strokes import Stroke, Tool, encode_points
 from tests.e2e.conftest import same_as_the_server
 from tests.e2e.test_pages import open_page

@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
 from emeeting.auth import COOKIE
-from emeeting.demo import MEMBERS
+from emeeting.demo_meeting import MEMBERS
 from emeeting.web import qr_svg
 from tests.support import RunningServer, make_settings, start_server
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emeeting import protocol
-from emeeting.demo import demo_meeting
+from emeeting.demo_meeting import demo_meeting
 from rooms.agenda import renumber
 from rooms.events import (
     EVENT_TYPES,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emeeting.demo import AGENDA, DOCUMENTS, INFO, MEMBERS, demo_meeting
+from emeeting.demo_meeting import AGENDA, DOCUMENTS, INFO, MEMBERS, demo_meeting
 from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
 from rooms.events import AgendaItemSet, Event, MeetingClosed, MeetingCreated, MeetingOpened, PageShown
 from rooms.model import AgendaItem, DocumentRef, MeetingState, MeetingStatus, Member, PageRef, Role, number_agenda

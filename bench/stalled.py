@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
-from emeeting.bench.live import (
+from bench.live import (
     Chair,
     ClientProcesses,
     Server,
@@ -43,7 +43,7 @@ from emeeting.bench.live import (
     percentiles,
     start_product,
 )
-from emeeting.bench.tablets import bounded_results, run_clients
+from bench.tablets import bounded_results, run_clients
 
 READERS = 450
 STALLED = 50  # one in ten of all the tablets
@@ -61,7 +61,7 @@ SERVER_ENV = {"EMEETING_SNDBUF_KB": "4"}
 class StalledTablets(ClientProcesses):
     def __init__(self, server: Server, count: int) -> None:
         proc = _python(
-            "-m", "emeeting.bench.stalled", server.ws_url, str(count), *server.tablets,
+            "-m", "bench.stalled", server.ws_url, str(count), *server.tablets,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
         super().__init__([proc])

@@ -20,7 +20,7 @@ from typing import Any
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
-from emeeting.bench.tablets import CONNECT_AT_ONCE, _binary, bounded_results, raise_fd_limit, run_fast
+from bench.tablets import CONNECT_AT_ONCE, _binary, bounded_results, raise_fd_limit, run_fast
 
 TIMEOUT = 60.0
 

@@ -14,55 +14,55 @@ Row = dict[str, Any]
 
 
 def _live(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import live
+    from bench import live
 
     return live.main(options["tablets"], options["pushes"])
 
 
 def _documents(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import documents, office
+    from bench import documents, office
 
     return documents.main(options.get("pages", documents.PAGES), options.get("office_runs", office.RUNS))
 
 
 def _votes(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import votes
+    from bench import votes
 
     return votes.main(options.get("members", votes.MEMBERS))
 
 
 def _ink(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import ink
+    from bench import ink
 
     return ink.main(options.get("writers", ink.WRITERS), options.get("strokes", ink.STROKES))
 
 
 def _stalled(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import stalled
+    from bench import stalled
 
     return stalled.main(stalled=options.get("stalled", stalled.STALLED))
 
 
 def _crash(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import crash
+    from bench import crash
 
     return crash.main(options.get("runs", crash.RUNS), options.get("seed"))
 
 
 def _fuzz(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import fuzz
+    from bench import fuzz
 
     return fuzz.main(options.get("frames", 100_000), options.get("seed"))
 
 
 def _door(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import door
+    from bench import door
 
     return door.main()
 
 
 def _sheet(options: dict[str, Any]) -> list[Row]:
-    from emeeting.bench import sheet
+    from bench import sheet
 
     return sheet.main(options.get("meetings", sheet.MEETINGS))
 

@@ -32,8 +32,8 @@ from typing import Any
 
 import httpx
 
-from emeeting.bench.live import rss_mib
-from emeeting.bench.votes import start_server, stop_server
+from bench.live import rss_mib
+from bench.votes import start_server, stop_server
 from emeeting.config import Limits
 
 SLOWLORIS = 1001

@@ -29,10 +29,10 @@ from typing import Any
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
+from bench.live import STARTUP, percentiles
+from bench.tablets import _binary
+from bench.votes import start_server, stop_server, store_meeting
 from emeeting import meetings
-from emeeting.bench.live import STARTUP, percentiles
-from emeeting.bench.tablets import _binary
-from emeeting.bench.votes import start_server, stop_server, store_meeting
 from rooms.model import AgendaItem, DocumentRef, MeetingInfo, Member, Role
 from rooms.room import define
 from rooms.strokes import UNITS, encode_points

@@ -29,9 +29,9 @@ from typing import Any
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
+from bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentiles
+from bench.tablets import _binary
 from emeeting import meetings
-from emeeting.bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentiles
-from emeeting.bench.tablets import _binary
 from emeeting.config import from_env
 from emeeting.store import Store
 from rooms.events import MeetingCreated
@@ -101,7 +101,7 @@ class Crowd(ClientProcesses):
         self.sizes = [len(half) for half in halves]
         super().__init__(
             [
-                _python("-m", "emeeting.bench.voters", url, *half, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                _python("-m", "bench.voters", url, *half, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 for half in halves
             ]
         )

@@ -7,7 +7,7 @@ to ``websockets.broadcast()``, which writes it to every socket without
 awaiting any. No storage, no rules, no per-device queue: this is the floor
 the product is measured against (docs/performance.md).
 
-Run: ``python -m emeeting.bench.baseline`` prints ``port N`` once listening.
+Run: ``python -m bench.baseline`` prints ``port N`` once listening.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    from emeeting.bench.tablets import raise_fd_limit, run_fast
+    from bench.tablets import raise_fd_limit, run_fast
 
     raise_fd_limit()
     run_fast(main())

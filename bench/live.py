@@ -59,8 +59,15 @@ class Server:
             self.proc.wait()
 
 
-def _python(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], **kwargs)  # noqa: S603 (our own modules)
+# The checkout this package sits in: ``bench`` is not installed, so a child process started with
+# ``-m bench.x`` finds it through PYTHONPATH (it would otherwise depend on its working folder).
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _python(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.Popen[bytes]:
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(CHECKOUT), env.get("PYTHONPATH"))))
+    return subprocess.Popen([sys.executable, *args], env=env, **kwargs)  # noqa: S603 (our own modules)
 
 
 # A thousand simulated tablets share the demo's few invitations: far more joins per member than
@@ -112,7 +119,7 @@ def _wait_rendered(url: str, token: str) -> None:
 
 
 def start_baseline() -> Server:
-    proc = _python("-m", "emeeting.bench.baseline", stdout=subprocess.PIPE)
+    proc = _python("-m", "bench.baseline", stdout=subprocess.PIPE)
     assert proc.stdout is not None
     port = int(proc.stdout.readline().decode().split()[1])
     return Server("baseline", proc, f"ws://127.0.0.1:{port}", "chair", ["tablet"])
@@ -165,7 +172,7 @@ class Tablets(ClientProcesses):
             [
                 _python(
                     "-m",
-                    "emeeting.bench.tablets",
+                    "bench.tablets",
                     server.ws_url,
                     str(size),
                     *server.tablets,

@@ -168,6 +168,6 @@ def main(pages: int = PAGES, office_runs: int = 10) -> list[dict[str, Any]]:
                 row.update(theirs)
                 row["ratio"] = round(ours["pages_per_s"] / theirs["pdftoppm_pages_per_s"], 1)
             rows.append(row)
-    from emeeting.bench import office  # python-docx and fontTools, only here
+    from bench import office  # python-docx and fontTools, only here
 
     return rows + office.main(office_runs)
