@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from emeeting import auth, meetings, protocol
+from emeeting.committer import RoomFailed
 from emeeting.documents import DocumentError, sentence
 from emeeting.files import MIN_QUERY
 from emeeting.library import take_in
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from emeeting.multipart import UploadError, receive
 from emeeting.origins import cross_site, origin_allowed
 from emeeting.ratelimit import retry_after

@@ -8,8 +8,9 @@ import logging
 from collections.abc import Callable
 
 from emeeting import protocol, votekeys
+from emeeting.committer import RoomFailed
 from emeeting.config import Limits
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.store import Store
 from emeeting.votekeys import VoteKeyError
@@ -65,8 +66,8 @@ class Hub:
                     ) from exc
                 if room is None:
                     return None
-                room.on_certified = self._certified
-                room.on_adopted = self._adopted
+                room.minutes_news.on_certified = self._certified
+                room.minutes_news.on_adopted = self._adopted
                 self._rooms[meeting_id] = room
                 if self.on_load is not None:
                     self.on_load({d.file for d in room.committed.documents.values() if d.file is not None})

@@ -20,10 +20,10 @@ import itertools
 import logging
 from pathlib import Path
 
+from emeeting.committer import RoomFailed
 from emeeting.documents import DocumentError, RenderPool
 from emeeting.files import Catalogue, PageRecord, folder
 from emeeting.hub import Hub
-from emeeting.live import RoomFailed
 from rooms.commands import Command, MarkPageFailed, MarkPagesReady
 from rooms.permissions import SYSTEM
 
