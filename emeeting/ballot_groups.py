@@ -65,7 +65,9 @@ class BallotBatch:
 class Votes:
     def __init__(self, committer: Committer, box: Box, ballots: Ballots) -> None:
         self.committer = committer
-        self.box = box  # the ballot box as decided, with the ballots waiting in ``_batch``
+        # The ballot box as decided, but for the ballots waiting in ``_batch`` (a ballot is decided
+        # without the box; every other command after them, once they are folded in).
+        self.box = box
         self.ballots = ballots
         self._batch: BallotBatch | None = None  # ballots decided, waiting for the group being written
         self._writing = False
@@ -81,12 +83,8 @@ class Votes:
         if isinstance(decision, Rejection):
             return decision
         writes = self.ballots.writes(decision.rows)
-        self._fold(decision.rows)
+        self.box = ballot_box.apply(self.box, decision.rows)
         return decision, writes
-
-    def _fold(self, rows: tuple[Row, ...]) -> None:
-        for row in rows:
-            self.box = ballot_box.apply(self.box, row)
 
     def cast(self, actor: str, key: Key, command: CastBallot, ack: Ack | None) -> Pending | Rejection:
         """Decide a ballot now; it goes out with its group."""
@@ -97,7 +95,6 @@ class Votes:
             return decision
         (event,) = decision.events
         assert isinstance(event, BallotCast)
-        self._fold(decision.rows)
         if batch is None:
             result = Pending(asyncio.get_running_loop().create_future())
             batch = self._batch = BallotBatch(event.vote, result, base)
@@ -117,6 +114,7 @@ class Votes:
         actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
         # Each ballot's rows are independent of the others': grouped by statement (a stable sort
         # keeps one member's first ballot before its change), a group is one executemany each.
+        self.box = ballot_box.apply(self.box, batch.rows)  # before any other command is decided
         statements = self.ballots.writes(batch.rows).statements
         writes = Writes(tuple(sorted(statements, key=lambda statement: statement[0])))
         self._writing = True

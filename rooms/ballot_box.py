@@ -6,7 +6,7 @@ in private rows the server keeps apart from the log (emeeting/ballots.py stores 
 a secret vote's; docs/security.md). :func:`decide` runs the meeting's rules on a command and
 returns its events and the private rows that go with them: it gives an opening vote the
 server's ``min_ballots`` and a closing vote the count of its ballots, so nothing outside
-``rooms/`` decides whether or how a ballot counts. :func:`apply` folds the rows into the box.
+``rooms/`` decides whether or how a ballot counts. :func:`apply` folds rows into the box.
 Both are pure: the box is decided ahead of the disk like the meeting's state, and the server
 stores the rows in the transaction of the events.
 """
@@ -14,7 +14,7 @@ stores the rows in the transaction of the events.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from rooms import room
@@ -111,13 +111,20 @@ def rows(state: MeetingState, command: Command, events: list[Event]) -> tuple[Ro
     return tuple(found)
 
 
-def apply(box: Box, row: Row) -> Box:
+def apply(box: Box, rows: Iterable[Row]) -> Box:
+    """``box`` with ``rows`` folded in (a vote's choices are copied once, not once per ballot:
+    a thousand ballots are not a million copies)."""
     choices = dict(box.choices)
-    match row:
-        case RollOpened(vote=vote):
-            choices[vote] = {}
-        case Ballot(vote=vote, member=member, choice=choice):
-            choices[vote] = {**choices.get(vote, {}), member: choice}
-        case RollClosed(vote=vote):
-            choices.pop(vote, None)
+    fresh: dict[str, dict[str, int]] = {}  # the votes whose choices are new dicts here
+    for row in rows:
+        match row:
+            case RollOpened(vote=vote):
+                choices[vote] = fresh[vote] = {}
+            case Ballot(vote=vote, member=member, choice=choice):
+                if vote not in fresh:
+                    choices[vote] = fresh[vote] = dict(choices.get(vote, {}))
+                fresh[vote][member] = choice
+            case RollClosed(vote=vote):
+                choices.pop(vote, None)
+                fresh.pop(vote, None)
     return replace(box, choices=choices)

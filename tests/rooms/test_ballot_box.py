@@ -27,8 +27,7 @@ class Desk:
         assert isinstance(decision, Decision), decision
         for event in decision.events:
             self.room.state = apply(self.room.state, event)
-        for row in decision.rows:
-            self.box = ballot_box.apply(self.box, row)
+        self.box = ballot_box.apply(self.box, decision.rows)
         return decision
 
 
@@ -87,3 +86,13 @@ def test_a_command_that_is_not_a_vote_gives_its_events_and_no_rows() -> None:
     desk = Desk(room_with(*VOTING))
     decision = ballot_box.decide(desk.box, desk.room.state, "chair", CloseVote("nope"), now=NOW)
     assert isinstance(decision, Rejection) and decision.code is Refusal.UNKNOWN_VOTE
+
+
+def test_apply_leaves_the_box_it_was_given_as_it_was() -> None:
+    before = ballot_box.apply(Box(), [RollOpened("v", False, ("m1", "m2")), Ballot("v", "m1", 0, False, first=True)])
+    after = ballot_box.apply(
+        before, [Ballot("v", "m2", 1, False, first=True), Ballot("v", "m1", 2, False, first=False)]
+    )
+    assert before.choices == {"v": {"m1": 0}}
+    assert after.choices == {"v": {"m1": 2, "m2": 1}}
+    assert ballot_box.apply(after, [RollClosed("v", False)]).choices == {} and after.choices["v"] == {"m1": 2, "m2": 1}
