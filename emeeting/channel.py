@@ -62,6 +62,11 @@ class Channel:
     def devices_of(self, member: str) -> list[Connection]:
         return list(self._devices.get(member, ()))
 
+    def device_counts(self) -> dict[str, int]:
+        """Each connected member's number of devices (by member, not by device: a join in a room
+        of two thousand tablets does not count them all again)."""
+        return {member: len(mine) for member, mine in self._devices.items()}
+
     def ack(self, acks: Sequence[Ack], seq: int) -> None:
         """Acknowledge at once, with nothing to deliver (a resend of a committed command)."""
         self.deliver((), acks, seq)

@@ -11,7 +11,7 @@ a member may point is the rules' (rooms/ink.py)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from emeeting import protocol
 from emeeting.channel import Channel
@@ -60,16 +60,13 @@ class Pointer:
 
 
 class Connected:
-    def __init__(self, connections: Callable[[], Iterable[str]], devices: Callable[[], Iterable[Connection]]) -> None:
-        self._members = connections  # the member of each connected device
+    def __init__(self, counts: Callable[[], Mapping[str, int]], devices: Callable[[], Iterable[Connection]]) -> None:
+        self._counts = counts  # each connected member's number of devices
         self._devices = devices
         self._due: asyncio.TimerHandle | None = None
 
     def frame(self) -> bytes:
-        counts: dict[str, int] = {}
-        for member in self._members():
-            counts[member] = counts.get(member, 0) + 1
-        return protocol.presence(counts)
+        return protocol.presence(self._counts())
 
     def changed(self) -> None:
         """Tell every device who is connected, at most once per PRESENCE_EVERY seconds."""
@@ -87,7 +84,7 @@ class Presence:
     """Who is here and the pointer, for the devices of one room's channel."""
 
     def __init__(self, channel: Channel) -> None:
-        self.connected = Connected(lambda: channel.connections.values(), lambda: channel.connections)
+        self.connected = Connected(channel.device_counts, lambda: channel.connections)
         self.pointer = Pointer(lambda: channel.connections)
 
     def joined(self, conn: Connection) -> None:
