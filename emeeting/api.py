@@ -17,13 +17,14 @@ from pathlib import PurePath
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from emeeting.committer import RoomFailed
 from emeeting.documents import DocumentError, sentence
 from emeeting.files import MIN_QUERY
 from emeeting.http.admission import authorize
 from emeeting.http.errors import ApiError, json_errors
 from emeeting.http.origin import origin_allowed
 from emeeting.library import take_in
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from emeeting.multipart import UploadError, receive
 from emeeting.ratelimit import retry_after
 from emeeting.services import Services

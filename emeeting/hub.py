@@ -8,8 +8,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from emeeting import eventlog, votekeys
+from emeeting.committer import RoomFailed
 from emeeting.config import Limits
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.store import Store
 from emeeting.votekeys import VoteKeyError
@@ -66,8 +67,8 @@ class Hub:
                     ) from exc
                 if room is None:
                     return None
-                room.on_certified = self._certified
-                room.on_adopted = self._adopted
+                room.minutes_news.on_certified = self._certified
+                room.minutes_news.on_adopted = self._adopted
                 self._rooms[meeting_id] = room
                 if self.on_load is not None:
                     await self.on_load(room)

@@ -3,18 +3,21 @@
 A member's ink is a log of its own (store table ``ink``, rooms/ink.py), numbered ``n`` per
 member. A command is decided against the member's ink including what is queued for commit
 (``decided``), written by the store's one writer like every event, and only after the commit
-sent as an ``ink`` frame to that member's devices (the sender first, then its ack, then the
-member's other devices), never to anyone else. A resend of a command id already applied is
-acknowledged again with the same ``n``, so ink drawn offline and sent twice counts once.
+sent as an ``ink`` frame to that member's devices through the room's channel (the sender
+first, then its ack, then the member's other devices: emeeting/channel.py), never to anyone
+else. A resend of a command id already applied is acknowledged again with the same ``n``, so ink
+drawn offline and sent twice counts once. It is written through the room's committer
+(emeeting/committer.py): a write that fails stops the room.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from emeeting import protocol
+from emeeting.channel import Ack, Channel
+from emeeting.committer import Committer
 from emeeting.connection import Connection
 from emeeting.store import Store, WriteJob, now_ms
 from rooms import ink
@@ -32,14 +35,13 @@ class _Pending:
 
     n: int
     done: asyncio.Future[int]
-    acks: list[tuple[Connection, bool]] = field(default_factory=list)  # each device, and if it resent
+    acks: list[Ack] = field(default_factory=list)
 
 
 class InkBook:
     def __init__(
         self, store: Store, meeting_id: str, inks: dict[str, Ink], applied: dict[tuple[str, str], int]
     ) -> None:
-        self.on_failure: Callable[[], None] = lambda: None  # the room stops: its ink is ahead of the disk
         self.store = store
         self.meeting_id = meeting_id
         self.decided = inks  # each member's ink with what is queued for commit
@@ -67,31 +69,30 @@ class InkBook:
 
     def submit(
         self,
+        out: tuple[Committer, Channel],
         state: MeetingState,
         actor: str,
         command_id: str,
         command: InkCommand,
-        conn: Connection | None,
-        devices: Callable[[str], Iterable[Connection]],
+        conn: Connection,
     ) -> asyncio.Future[int] | Rejection:
         """Decide and queue one ink command; the future resolves with its ``n`` once committed.
 
-        ``devices(member)`` gives that member's connections at commit time. With ``conn`` the
-        book acknowledges the command itself, a resend included.
+        ``out``: the room's committer, which writes it, and channel, which delivers it and
+        acknowledges it to ``conn`` (a resend included).
         """
+        committer, channel = out
         key = (actor, command_id)
         loop = asyncio.get_running_loop()
         if key in self._applied:
             n = self._applied[key]
-            if conn is not None:
-                conn.push_reply(protocol.ack(command_id, state.seq, True, ink=n))
+            channel.ack([Ack(conn, command_id, True, n)], state.seq)
             done: asyncio.Future[int] = loop.create_future()
             done.set_result(n)
             return done
         if key in self._pending:
             pending = self._pending[key]
-            if conn is not None:
-                pending.acks.append((conn, True))
+            pending.acks.append(Ack(conn, command_id, True, pending.n))
             return pending.done
         mine = self.of(actor)
         outcome = ink.decide(state, mine, actor, command)
@@ -101,45 +102,23 @@ class InkBook:
         after = ink.apply(mine, event)
         ts = now_ms()
         frame = protocol.ink(after.n, ts, event.to_wire())
-        pending = _Pending(after.n, loop.create_future(), [(conn, False)] if conn is not None else [])
+        pending = _Pending(after.n, loop.create_future(), [Ack(conn, command_id, False, after.n)])
 
         def on_commit() -> None:
             self._pending.pop(key, None)
             self._applied[key] = after.n
             self.committed[actor] = max(after.n, self.committed.get(actor, 0))
-            senders = [c for c in dict.fromkeys(c for c, _ in pending.acks)]
-            mine_now = [c for c in devices(actor)]
-            for c in senders:
-                if c in mine_now:
-                    c.push_control(frame)
-            for c, duplicate in pending.acks:
-                if c in mine_now:  # a device gone resends, and is acked as a duplicate
-                    c.push_reply(protocol.ack(command_id, state.seq, duplicate, ink=after.n))
-            for c in mine_now:
-                if c not in senders:
-                    c.push_control(frame)
+            channel.deliver([(0, frame, frame)], pending.acks, state.seq, ink=actor)
             pending.done.set_result(after.n)
 
-        # Raises StoreClosed when shutting down: nothing was decided.
-        written = self.store.submit(
-            WriteJob(
-                statements=((INSERT, (self.meeting_id, actor, after.n, command_id, ts, frame)),), on_commit=on_commit
-            )
+        # Raises RoomFailed when shutting down: nothing was decided.
+        job = WriteJob(
+            statements=((INSERT, (self.meeting_id, actor, after.n, command_id, ts, frame)),), on_commit=on_commit
         )
+        committer.submit(job, pending.done)
         self.decided[actor] = after
         self._pending[key] = pending
-        written.add_done_callback(lambda f: self._failed(f, key, pending))
         return pending.done
-
-    def _failed(self, written: asyncio.Future[None], key: tuple[str, str], pending: _Pending) -> None:
-        if written.cancelled() or written.exception() is None:
-            return
-        # Not written: this member's decided ink is ahead of the disk. The room stops, and is
-        # reloaded from what was really committed when its devices reconnect.
-        self._pending.pop(key, None)
-        if not pending.done.done():
-            pending.done.set_exception(RuntimeError("the ink could not be stored"))
-        self.on_failure()
 
     async def since(self, member: str, after: int) -> tuple[int, list[bytes]]:
         """The member's last committed ``n`` and the ink frames after ``after`` up to it (all of

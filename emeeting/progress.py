@@ -36,9 +36,10 @@ import asyncio
 import contextlib
 from collections.abc import Iterable
 
+from emeeting.committer import RoomFailed
 from emeeting.files import Catalogue
 from emeeting.hub import Hub
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from rooms.commands import Command, MarkPageFailed, MarkPagesReady
 from rooms.permissions import SYSTEM
 

@@ -21,11 +21,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emeeting import protocol
 from emeeting.auth import COOKIE, INVALID, DoorCode, Refused
+from emeeting.committer import RoomFailed
 from emeeting.connection import Connection
 from emeeting.connrecord import Peer
 from emeeting.fastsend import DirectSend
 from emeeting.http.origin import origin_allowed
-from emeeting.live import Accepted, LiveRoom, RoomFailed
+from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
 from emeeting.store import Invitation
@@ -139,9 +140,8 @@ class Device:
                 conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, message, id=frame.id))
                 continue
             if isinstance(outcome, Accepted):
-                # The room acks on commit itself (``acked``); a failure is answered here.
-                answer = functools.partial(_answer, conn, frame.id, outcome.duplicate, outcome.acked)
-                outcome.seq.add_done_callback(answer)
+                # The room acknowledges it itself (emeeting/channel.py); a failure is answered here.
+                outcome.seq.add_done_callback(functools.partial(_answer, conn, frame.id))
             else:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
 
@@ -184,14 +184,6 @@ async def _through_the_door(services: Services, token: object, address: str) -> 
         raise ProtocolError(ErrorCode(exc.code.value), exc.message, field=field, retry_after=exc.retry_after) from None
 
 
-def _answer(
-    conn: Connection,
-    command_id: str,
-    duplicate: bool,
-    acked: bool,
-    done: asyncio.Future[int],
-) -> None:
+def _answer(conn: Connection, command_id: str, done: asyncio.Future[int]) -> None:
     if done.cancelled() or done.exception() is not None:
         conn.push_reply(protocol.error(ErrorCode.INTERNAL_ERROR, "the server could not store this", id=command_id))
-    elif not acked:
-        conn.push_reply(protocol.ack(command_id, done.result(), duplicate))

@@ -270,8 +270,8 @@ class OpenVote:
     secret: bool = False
     rule: VoteRule | None = None
     changeable: bool = True
-    # Filled in by the server from its setting, never read from a frame: the fewest ballots a
-    # secret vote's count is published with (rooms/votes.py, "too few ballots to publish").
+    # Filled in by the ballot box from the server's setting, never read from a frame: the fewest
+    # ballots a secret vote's count is published with (rooms/votes.py, "too few ballots to publish").
     min_ballots: int = DEFAULT_MIN_BALLOTS
 
     @classmethod
@@ -308,7 +308,7 @@ class CastBallot:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """The ballots of a vote as the server counted them: votes per option, and who chose
+    """The ballots of a vote as the ballot box counted them: votes per option, and who chose
     what for a named vote (None for a secret one)."""
 
     counts: tuple[int, ...]
@@ -317,8 +317,8 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class CloseVote:
-    """The chair closes a vote. ``tally`` is filled in by the server, never read from a frame:
-    the ballots' choices are kept apart from the log (see emeeting/ballots.py)."""
+    """The chair closes a vote. ``tally`` is filled in by the ballot box (rooms/ballot_box.py),
+    never read from a frame: the ballots' choices are kept apart from the log."""
 
     TYPE: ClassVar[str] = "close_vote"
     vote: str

@@ -4,8 +4,9 @@ secret ballots, and the result sentence for the minutes.
 Who may vote is fixed when a vote opens: the voting members present then (a substitute
 holds the member's seat), less anyone with a conflict of interest on the item; a conflict
 declared while the vote is open takes that member off the roll. A ballot's choice never
-enters the log: :class:`BallotCast` says only that a member has voted. The server keeps
-the choices apart (emeeting/ballots.py) and hands their count to :class:`CloseVote`.
+enters the log: :class:`BallotCast` says only that a member has voted. The choices are kept
+apart, in the ballot box (rooms/ballot_box.py), which hands their count to :class:`CloseVote`;
+the server only stores the box's rows (emeeting/ballots.py).
 
 A secret vote closed with fewer ballots than its ``min_ballots`` (fixed when it opens, from
 the server's setting) is recorded as closed with "too few ballots to publish": its count is

@@ -1,14 +1,20 @@
-"""What devices see of each other, never stored: the presenter's pointer (every device gets the
-newest position at most every POINTER_EVERY seconds, a hidden pointer at once; docs/protocol.md,
-`point`) and presence (who is connected, at most once per PRESENCE_EVERY seconds: a thousand
-tablets arriving at once must not cost a million frames)."""
+"""What devices see of each other, never stored (like Phoenix Presence): who is here, and the
+presenter's pointer, both throttled.
+
+Presence (who is connected) goes to every device at most once per PRESENCE_EVERY seconds: a
+thousand tablets arriving at once must not cost a million frames. The pointer goes to every
+device at most every POINTER_EVERY seconds at its newest position, a hidden pointer at once
+(docs/protocol.md, `point`). Each is a frame that supersedes the one before it on a slow device
+(``Connection.push_latest``). The devices are the room's channel's (emeeting/channel.py); whether
+a member may point is the rules' (rooms/ink.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from emeeting import protocol
+from emeeting.channel import Channel
 from emeeting.connection import POINTER, Connection
 from rooms.commands_ink import Point
 
@@ -54,16 +60,13 @@ class Pointer:
 
 
 class Connected:
-    def __init__(self, connections: Callable[[], Iterable[str]], devices: Callable[[], Iterable[Connection]]) -> None:
-        self._members = connections  # the member of each connected device
+    def __init__(self, counts: Callable[[], Mapping[str, int]], devices: Callable[[], Iterable[Connection]]) -> None:
+        self._counts = counts  # each connected member's number of devices
         self._devices = devices
         self._due: asyncio.TimerHandle | None = None
 
     def frame(self) -> bytes:
-        counts: dict[str, int] = {}
-        for member in self._members():
-            counts[member] = counts.get(member, 0) + 1
-        return protocol.presence(counts)
+        return protocol.presence(self._counts())
 
     def changed(self) -> None:
         """Tell every device who is connected, at most once per PRESENCE_EVERY seconds."""
@@ -75,3 +78,21 @@ class Connected:
         frame = self.frame()
         for conn in self._devices():
             conn.push_latest(frame)
+
+
+class Presence:
+    """Who is here and the pointer, for the devices of one room's channel."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.connected = Connected(channel.device_counts, lambda: channel.connections)
+        self.pointer = Pointer(lambda: channel.connections)
+
+    def joined(self, conn: Connection) -> None:
+        """A device joined: it sees who is here and the pointer; the others hear of it soon."""
+        conn.push_latest(self.connected.frame())
+        self.pointer.show_to(conn)
+        self.connected.changed()
+
+    def left(self, member: str, devices_left: int) -> None:
+        self.connected.changed()
+        self.pointer.left(member, devices_left)
