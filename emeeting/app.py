@@ -157,10 +157,14 @@ def create_app(settings: Settings | None = None) -> App:
                 settings, hub, key, catalogue, pool, renderer, door, uploads, upload_bytes, upload_pages, office
             )
             app.state.services = services
+            tidy = asyncio.create_task(hub.keep_tidy(), name="emeeting-unload-idle")
             try:
                 await renderer.resume_unfinished()
                 yield
             finally:
+                tidy.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await tidy
                 await renderer.close()
         finally:
             await pool.close()

@@ -73,6 +73,11 @@ class Votes:
         self._writing = False
         self._since = 0.0
 
+    @property
+    def waiting(self) -> bool:
+        """Ballots decided and not written yet, or a group being written."""
+        return self._batch is not None or self._writing
+
     def decide(self, actor: str, command: Command) -> tuple[Decision, Writes] | Rejection:
         """Decide ``command`` on the meeting as decided (after the ballots before it): its events,
         and the rows that go with them as statements. Raises OSError when a secret vote's key

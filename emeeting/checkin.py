@@ -29,6 +29,11 @@ class Arrivals:
         self._arrivals: set[str] = set()
         self._due: asyncio.TimerHandle | None = None
 
+    @property
+    def waiting(self) -> bool:
+        """Members arrived and not checked in yet."""
+        return bool(self._arrivals) or self._due is not None
+
     def arrived(self, member: str) -> None:
         if self._decided().attendance_of(member).status is Presence.PRESENT:
             return

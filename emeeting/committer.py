@@ -84,6 +84,12 @@ class Committer:
         self._pending: dict[Key, Pending] = {}
         self._published = published
         self._on_failure = on_failure  # the room closes its devices
+        self._writing: set[WriteJob] = set()  # handed to the store and not written yet (events, ink, rows)
+
+    @property
+    def writing(self) -> bool:
+        """Something handed to the store is not on disk yet."""
+        return bool(self._writing)
 
     def check(self) -> None:
         if self.failed:
@@ -141,10 +147,20 @@ class Committer:
             written = self.store.submit(job)
         except StoreClosed:
             raise RoomFailed(self.id) from None  # shutting down: nothing was decided
-        written.add_done_callback(lambda f: self._on_written(f, result))
+        self._writing.add(job)
+        then = job.on_commit
+
+        def on_commit() -> None:  # in the writer's commit, before anyone awaiting it resumes
+            self._writing.discard(job)
+            if then is not None:
+                then()
+
+        job.on_commit = on_commit
+        written.add_done_callback(lambda f: self._on_written(job, f, result))
         return written
 
-    def _on_written(self, written: asyncio.Future[None], result: asyncio.Future[Any] | None) -> None:
+    def _on_written(self, job: WriteJob, written: asyncio.Future[None], result: asyncio.Future[Any] | None) -> None:
+        self._writing.discard(job)
         if written.cancelled() or written.exception() is None:
             return
         if result is not None and not result.done():

@@ -77,6 +77,7 @@ class Limits:
     send_queue: int = 256  # event frames waiting for a device before it is caught up from the log
     in_flight: int = 32  # commands a device may have unanswered before the server stops reading it
     resume_window: int = 2000  # events replayed on resume; a longer gap gets a snapshot
+    idle_unload: float = 600.0  # seconds a meeting with no device and nothing in flight stays loaded
     join_timeout: float = 10.0  # seconds to send a valid join after connecting
     # Per client address (a whole office may share one behind NAT: emeeting/guard.py).
     header_timeout: float = 10.0  # seconds to send a request's head

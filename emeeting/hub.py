@@ -1,10 +1,13 @@
-"""The live rooms of this process: loaded from the log on first use, one per meeting."""
+"""The live rooms of this process: loaded from the log on first use, one per meeting, and
+unloaded again once idle (no device, nothing in flight) for ``Limits.idle_unload`` seconds, so
+that the process holds the meetings being held, not every meeting it ever served."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from emeeting import eventlog, votekeys
@@ -29,6 +32,7 @@ class Hub:
         self.min_ballots = min_ballots  # of a secret vote's published count (EMEETING_SECRET_MIN_BALLOTS)
         self._rooms: dict[str, LiveRoom] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self._idle_since: dict[str, float] = {}  # when each loaded room was first seen idle
         self.drops = 0  # times any device fell off the fast path (see Connection)
         self._tasks: set[asyncio.Task[None]] = set()
         # Told of each meeting loaded, before it is served: the renderer queues the files another
@@ -42,12 +46,42 @@ class Hub:
     def forget(self, meeting_id: str) -> None:
         """A deleted meeting (emeeting/deletion.py): its room is no longer served."""
         self._rooms.pop(meeting_id, None)
+        self._idle_since.pop(meeting_id, None)
+
+    def unload_idle(self, now: float) -> list[str]:
+        """Unload the rooms that were idle at every call for ``idle_unload`` seconds (``now`` is
+        monotonic). A room asked for in between (``room``) starts its wait again, so a request
+        holding one is not left with a room that another has loaded afresh."""
+        unloaded = []
+        for meeting_id, room in list(self._rooms.items()):
+            if not (room.idle or room.failed):
+                self._idle_since.pop(meeting_id, None)
+                continue
+            since = self._idle_since.setdefault(meeting_id, now)
+            if now - since >= self.limits.idle_unload:
+                del self._rooms[meeting_id]
+                del self._idle_since[meeting_id]
+                lock = self._loading.get(meeting_id)
+                if lock is not None and not lock.locked():
+                    del self._loading[meeting_id]
+                unloaded.append(meeting_id)
+        if unloaded:
+            log.info("unloaded %d idle meetings; %d stay loaded", len(unloaded), len(self._rooms))
+        return unloaded
+
+    async def keep_tidy(self) -> None:
+        """Unload idle rooms, checking every tenth of ``idle_unload``; runs until cancelled."""
+        every = max(self.limits.idle_unload / 10, 0.01)
+        while True:
+            await asyncio.sleep(every)  # a period, not a wait for something to happen
+            self.unload_idle(time.monotonic())
 
     def count_drop(self) -> None:
         self.drops += 1
 
     async def room(self, meeting_id: str) -> LiveRoom | None:
         """The live room of a meeting, loading it from the log the first time; None if unknown."""
+        self._idle_since.pop(meeting_id, None)  # asked for: its idle wait starts again
         room = self._rooms.get(meeting_id)
         if room is not None and not room.failed:
             return room
@@ -155,6 +189,11 @@ class Hub:
                 continue
             if isinstance(outcome, Accepted):
                 await outcome.seq
+
+    @property
+    def loaded(self) -> int:
+        """Meetings loaded in this process now (idle ones are unloaded)."""
+        return len(self._rooms)
 
     @property
     def connections(self) -> int:

@@ -120,6 +120,12 @@ class LiveRoom:
     def connections(self) -> dict[Connection, str]:
         return self.channel.connections
 
+    @property
+    def idle(self) -> bool:
+        """No device, and nothing in flight: no write, ballot group or check-in waiting. An idle
+        room may be unloaded (emeeting/hub.py); it loads again from the log when it is needed."""
+        return not (self.channel.connections or self.committer.writing or self.votes.waiting or self.arrivals.waiting)
+
     # -- commands ----------------------------------------------------------------------------
 
     def submit(self, actor: str, frame: protocol.CommandFrame, conn: Connection) -> Accepted | Rejection:

@@ -36,7 +36,7 @@ async def healthz(request: Request) -> Response:
     services: Services = request.app.state.services
     await services.hub.store.ping()
     hub = services.hub
-    return JSONResponse({"status": "ok", "connections": hub.connections, "drops": hub.drops})
+    return JSONResponse({"status": "ok", "connections": hub.connections, "drops": hub.drops, "meetings": hub.loaded})
 
 
 async def home(request: Request) -> Response:
