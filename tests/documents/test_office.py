@@ -9,6 +9,7 @@ that a conversion that aborts or is killed leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -100,7 +101,31 @@ def processes_naming(marker: str) -> list[int]:
 
 
 def libreoffice_temp() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).iterdir() if LIBREOFFICE_TEMP.fullmatch(p.name)}
+    """What LibreOffice left in the system temp folder: its pipes and folders that no running
+    process holds. (The tests run on two processes: the other one's LibreOffice, still running,
+    holds its own; what an ended LibreOffice left is held by nobody.)"""
+    temp = Path(tempfile.gettempdir())
+    found = {p.name for p in temp.iterdir() if LIBREOFFICE_TEMP.fullmatch(p.name)}
+    return found - held(temp, found)
+
+
+def held(temp: Path, names: set[str]) -> set[str]:
+    """Of ``names`` in ``temp``, those a running process has bound (a pipe) or open (a folder)."""
+    paths = {str(temp / name): name for name in names}
+    found = set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+            fields = line.split()
+            if len(fields) >= 8 and fields[7] in paths:
+                found.add(paths[fields[7]])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for link in [proc / "cwd", *(proc / "fd").iterdir()]:
+                target = os.readlink(link)
+                found.update(name for path, name in paths.items() if target == path or target.startswith(path + "/"))
+    return found
 
 
 # --- without LibreOffice, and with stand-ins -------------------------------------------
