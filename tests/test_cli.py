@@ -67,7 +67,8 @@ class Serve:
         assert proc.stdout is not None and proc.stderr is not None
         lines = []
         try:
-            async with asyncio.timeout(TIMEOUT):
+            # A first start makes and renders the demo, and may warm LibreOffice: slow on a busy machine.
+            async with asyncio.timeout(TIMEOUT * 3):
                 while not (line := (await proc.stdout.readline()).decode()).startswith("meeting "):
                     lines.append(line)
                 lines.append(line)
