@@ -14,7 +14,8 @@ from emeeting.demo_meeting import AGENDA, INFO, MEMBERS
 from emeeting.store import Store
 from rooms.model import DocumentRef
 from rooms.room import define
-from tests.support import RunningServer, joined, make_settings, serving, start_server
+from tests.support import RunningServer, ServerHandle, joined, make_settings, serving, start_server
+from tests.support import create_demo as create_demo_meeting
 
 # Hypothesis fails an example that takes over 200 ms by default. On a loaded two-core CI machine a
 # pure property's example can (a GC pause, a busy core), which says nothing about the property:
@@ -45,16 +46,53 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(GROUPS.get(module, module)))
 
 
+@pytest.fixture(scope="module")
+def module_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerHandle]]:
+    """The servers a SHARE_SERVER module's tests share (see ``server``), by mode, started on first
+    use and stopped when the module's tests are done."""
+    handles: dict[str, ServerHandle] = {}
+    try:
+        yield handles
+    finally:
+        for handle in handles.values():
+            handle.stop()
+
+
 @pytest.fixture
-async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[RunningServer]:
+async def server(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    module_servers: dict[str, ServerHandle],
+) -> AsyncIterator[RunningServer]:
     """A real uvicorn server on an OS-chosen port, with the demo meeting in a fresh SQLite file.
 
-    Parametrize it indirectly with "asgi" to send every frame through ASGI (no fast path)."""
+    Parametrize it indirectly with "asgi" to send every frame through ASGI (no fast path).
+
+    In a module that sets ``SHARE_SERVER = True`` its tests share one server per mode (a server
+    starts a render pool: about a second) on one data folder, each with a new demo meeting and
+    its own links, as the ``demo`` fixture does. A module says so only when none of its tests
+    looks at the whole data folder or database, changes the server, or spends a per-address
+    budget (failed joins) that the next test would find spent; a test marked ``own_server`` in
+    such a module still gets a server of its own."""
+    mode = getattr(request, "param", "direct")
     settings = make_settings(tmp_path)
-    if getattr(request, "param", "direct") == "asgi":
+    if mode == "asgi":
         settings = dataclasses.replace(settings, fast_send=False)
-    async with serving(settings) as running:
+    if not getattr(request.module, "SHARE_SERVER", False) or request.node.get_closest_marker("own_server"):
+        async with serving(settings) as running:
+            yield running
+        return
+    if mode not in module_servers:
+        shared = dataclasses.replace(settings, data=tmp_path_factory.mktemp("shared"))
+        module_servers[mode] = await asyncio.to_thread(start_server, shared)
+    base = module_servers[mode].running
+    meeting, tokens, invitations = await create_demo_meeting(base.settings)
+    running = dataclasses.replace(base, meeting=meeting, tokens=tokens, invitations=invitations, devices=[])
+    try:
         yield running
+    finally:
+        await asyncio.gather(*(d.ws.close() for d in running.devices), return_exceptions=True)
 
 
 @dataclasses.dataclass(frozen=True)

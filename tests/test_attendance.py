@@ -13,6 +13,8 @@ import httpx
 from tests.support import RunningServer, joined, make_settings, serving
 from tests.test_ballots import open_room, reply
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 
 def bearer(server: RunningServer, member: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {server.tokens[member]}"}

@@ -13,6 +13,8 @@ from emeeting.auth import make_token
 from emeeting.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 BAD_FRAMES: list[tuple[str, bytes, str, str | None]] = [
     ("not msgpack", b"\xc1\xc1\xc1", "malformed_frame", None),
     ("truncated msgpack", msgpack.packb({"type": "show_page", "page": 1})[:-3], "malformed_frame", None),
@@ -180,6 +182,7 @@ async def test_commands_before_join_and_a_second_join(server: RunningServer) -> 
     assert (await device.expect("error"))["code"] == "already_joined"
 
 
+@pytest.mark.own_server  # spends the address's failed joins
 @pytest.mark.parametrize(
     "token",
     ["", "nonsense", "v1.abc.def", "v2.x.y", "v1..sig"],
@@ -207,6 +210,7 @@ MALFORMED_TOKENS: list[object] = [
 ]
 
 
+@pytest.mark.own_server  # spends the address's failed joins
 @pytest.mark.parametrize("token", MALFORMED_TOKENS, ids=lambda t: type(t).__name__ + repr(t)[:12])
 async def test_a_malformed_token_is_an_invalid_token_and_the_device_may_try_again(
     server: RunningServer, token: object
@@ -218,6 +222,7 @@ async def test_a_malformed_token_is_an_invalid_token_and_the_device_may_try_agai
     assert (await device.join(server.tokens["deputy"]))["member"] == "deputy"
 
 
+@pytest.mark.own_server  # spends the address's failed joins
 async def test_a_token_signed_with_another_key_is_refused(server: RunningServer) -> None:
     device = await open_device(server)
     forged = make_token(b"some other key", server.invitations["chair"])
@@ -225,6 +230,7 @@ async def test_a_token_signed_with_another_key_is_refused(server: RunningServer)
     assert (await device.expect("error"))["code"] == "invalid_token"
 
 
+@pytest.mark.own_server  # spends the address's failed joins
 async def test_a_revoked_token_is_refused(server: RunningServer) -> None:
     store = await Store.open(server.settings.database)
     try:
@@ -241,6 +247,7 @@ async def test_a_revoked_token_is_refused(server: RunningServer) -> None:
     assert welcome["member"] == "chair"
 
 
+@pytest.mark.own_server  # spends the address's failed joins
 async def test_too_many_failed_joins_close_the_connection(server: RunningServer) -> None:
     device = await open_device(server)
     for _ in range(server.settings.limits.join_attempts):

@@ -14,6 +14,8 @@ import pytest
 from emeeting import votekeys
 from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 VOTERS = ("chair", "deputy", "esa-s", "supervision", "secretary")
 
 
@@ -159,6 +161,7 @@ def key_files(server: RunningServer) -> list[Path]:
     return sorted((server.settings.data / "vote-keys").glob("*.key"))
 
 
+@pytest.mark.own_server  # counts every key file and sealed row on the server
 async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the_result(
     server: RunningServer,
 ) -> None:

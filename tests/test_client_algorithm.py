@@ -17,6 +17,8 @@ from rooms.room import apply, decide, fold
 from tests.support import Device, RunningServer, joined
 from tests.test_docs import PROTOCOL
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 MAX_FRAME = 65536
 
 

@@ -24,6 +24,8 @@ from rooms.room import apply, decide, define, start
 from tests.minutes.test_docx import reopen
 from tests.support import RunningServer, open_device
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 CREATOR = Member("s", "นางสาวเลขา ทดสอบ", "นักวิเคราะห์", Role.SECRETARY, voting=False)
 COMMITTEE = "\n".join(
     (

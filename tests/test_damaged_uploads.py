@@ -13,6 +13,10 @@ from tests.documents import damaged
 from tests.support import RunningServer, joined
 from tests.test_uploads import events_of, get, ready_pages, upload
 
+# One server, a new meeting per test (tests/conftest.py): the tests upload different files,
+# so neither finds the other's already stored and rendered.
+SHARE_SERVER = True
+
 READABLE: list[tuple[str, Callable[[Path], Path], int, str]] = [
     ("broken-object.pdf", damaged.broken_object_pdf, 2, "Second page"),
     ("prefilled-form.pdf", damaged.prefilled_form_pdf, 1, "Somchai"),  # the filled-in value

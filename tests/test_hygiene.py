@@ -23,6 +23,8 @@ from emeeting.config import from_env
 from tests.support import TIMEOUT, RunningServer, joined, make_settings, serving
 from tests.test_cli import Serve
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 
 def cookie(server: RunningServer, member: str) -> dict[str, str]:
     return {f"emeeting_{server.meeting}": server.tokens[member]}

@@ -13,6 +13,8 @@ from rooms.strokes import Stroke, Tool, decode_points, encode_points
 from tests.support import Device, RunningServer, joined, make_settings, serving
 from tests.test_ballots import open_room, reply
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 LINE = [(1000 + 5 * i, 2000 + 3 * i, 100 + i) for i in range(40)]
 
 

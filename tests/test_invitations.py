@@ -8,6 +8,8 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.support import RunningServer, joined, open_device
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 
 async def call(server: RunningServer, method: str, path: str, member: str = "secretary") -> httpx.Response:
     async with httpx.AsyncClient() as http:

@@ -18,6 +18,8 @@ from rooms.commands import CloseMeeting, OpenMeeting
 from rooms.room import apply, decide, start
 from tests.support import RunningServer, open_device
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 ACTION = {
     "id": "a1",
     "who": "กลุ่มนโยบายและแผน",

@@ -32,6 +32,8 @@ from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
 from tests.support import TIMEOUT, RunningServer, make_settings
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 fitz: Any = load()
 TIMES = ((9, 0), (9, 5), (9, 2), (10, 15), (11, 30))  # opened, deputy arrived, joined, left, closed
 SECRET = "test-secret-not-for-production"

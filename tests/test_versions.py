@@ -16,6 +16,8 @@ from rooms.strokes import Stroke, Tool, encode_points
 from tests.support import RunningServer, joined
 from tests.test_ballots import reply
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 OLD_TITLE = "รายงานผลการดำเนินงาน ไตรมาสที่ 1"
 LINE = [(1000 + 100 * i, 1500 + 50 * i, 128) for i in range(21)]
 

@@ -14,6 +14,8 @@ from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.support import RunningServer, make_settings, serving
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 

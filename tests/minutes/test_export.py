@@ -19,6 +19,8 @@ from emeeting.documents.mupdf import load
 from tests.support import Device, RunningServer, joined, make_settings, serving
 from tests.test_ballots import reply
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 NOTES = "ประธานแจ้งว่า **ฤดูฝน** นี้ให้ทุกหน่วยงานเตรียมความพร้อม\n\n- ตรวจสอบอาคาร\n- ซ้อมแผน"
 
 

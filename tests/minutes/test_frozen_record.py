@@ -19,6 +19,8 @@ from tests.minutes.test_export import _join, ok
 from tests.support import Device, RunningServer, joined
 from tests.test_ballots import reply
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 DEPUTY = "นางสาวพรทิพย์ ศรีสุข"
 PRASERT = "นายประเสริฐ วงศ์ไทย"  # esa-p1: never checks in
 WILAIWAN = "นางวิไลวรรณ คำแสน"  # esa-s: sends a substitute

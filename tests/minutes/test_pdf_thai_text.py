@@ -29,6 +29,8 @@ from tests.minutes.test_export import ok
 from tests.minutes.test_pdf import BODY
 from tests.support import RunningServer, joined
 
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+
 CONSONANTS = [chr(code) for code in range(0x0E01, 0x0E2F)]  # ก to ฮ: all three classes, tall and descending
 UPPER = "\u0e31\u0e34\u0e35\u0e36\u0e37"  # ั ิ ี ึ ื
 LOWER = "\u0e38\u0e39"  # ุ ู
