@@ -28,7 +28,7 @@ from pathlib import Path
 
 from emeeting import votekeys
 from emeeting.committer import NOTHING, Statement, Writes
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from emeeting.votekeys import VoteKey, VoteKeyError
 from rooms.ballot_box import Ballot, Box, RollClosed, RollOpened, Row
 from rooms.model import MeetingState, VoteStatus

@@ -7,7 +7,7 @@ import contextlib
 import secrets
 from dataclasses import dataclass
 
-from emeeting.store import Store, StoreClosed, WriteJob, now_ms
+from emeeting.storage.store import Store, StoreClosed, WriteJob, now_ms
 
 JOINED = "INSERT INTO connections (id, meeting_id, member_id, joined_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)"
 LEFT = "UPDATE connections SET left_at = ? WHERE id = ?"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from emeeting.store import Store, now_ms
+from emeeting.storage.store import Store, now_ms
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"

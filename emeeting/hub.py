@@ -7,12 +7,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from emeeting import eventlog, votekeys
+from emeeting import votekeys
 from emeeting.committer import RoomFailed
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import ErrorCode, ProtocolError
-from emeeting.store import Store
+from emeeting.storage import eventlog
+from emeeting.storage.store import Store
 from emeeting.votekeys import VoteKeyError
 from rooms.commands import DEFAULT_MIN_BALLOTS
 from rooms.commands_minutes import NotePreviousAdopted, RecordAdoption

@@ -19,7 +19,7 @@ from emeeting import protocol
 from emeeting.channel import Ack, Channel
 from emeeting.committer import Committer
 from emeeting.connection import Connection
-from emeeting.store import Store, WriteJob, now_ms
+from emeeting.storage.store import Store, WriteJob, now_ms
 from rooms import ink
 from rooms.commands_ink import InkCommand
 from rooms.ink import Ink, ink_event_from_wire

@@ -33,12 +33,12 @@ from emeeting.committer import Committer, Pending, RoomFailed
 from emeeting.config import Limits
 from emeeting.connection import Connection
 from emeeting.connrecord import Peer
-from emeeting.eventlog import EventRow
 from emeeting.inkbook import InkBook
 from emeeting.minutes_news import MinutesNews
 from emeeting.presence import Presence
 from emeeting.snapshots import Snapshots
-from emeeting.store import Store
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.store import Store
 from rooms.ballot_box import Box
 from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from emeeting import auth, eventlog
-from emeeting.store import Store, now_ms
+from emeeting import auth
+from emeeting.storage import eventlog
+from emeeting.storage.store import Store, now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
 

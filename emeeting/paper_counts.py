@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from emeeting import reading
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.paper import sheets_saved
 
 if TYPE_CHECKING:

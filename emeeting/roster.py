@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from emeeting import auth, protocol
 from emeeting.committer import Statement, Writes
-from emeeting.store import now_ms
+from emeeting.storage.store import now_ms
 from rooms.events import Event
 from rooms.events_members import MemberAdded, MemberRemoved
 

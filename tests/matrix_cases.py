@@ -19,9 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emeeting import eventlog, meetings, protocol
+from emeeting import meetings, protocol
 from emeeting.inkbook import INSERT as INSERT_INK
-from emeeting.store import Store, WriteJob, now_ms
+from emeeting.storage import eventlog
+from emeeting.storage.store import Store, WriteJob, now_ms
 from rooms import ink
 from rooms.commands import CheckIn, CloseVote, Command, Tally, parse_command
 from rooms.commands_ink import INK_COMMANDS, InkCommand

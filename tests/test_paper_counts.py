@@ -14,7 +14,7 @@ from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands_members import AddMember
 from tests.support import RunningServer, create_demo, make_settings, serving
 

@@ -18,7 +18,7 @@ from emeeting.files import Catalogue, FileRecord, PageRecord
 from emeeting.hub import Hub
 from emeeting.live import Accepted
 from emeeting.progress import Progress
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands import AddDocument
 
 SHA = "ab" * 32

@@ -23,7 +23,7 @@ from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
 from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.minutes_model import MinutesStatus
 from rooms.model import MeetingState
 from rooms.permissions import Access, may

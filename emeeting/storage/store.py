@@ -25,9 +25,9 @@ from typing import Any
 
 import aiosqlite
 
-from emeeting import eventlog
-from emeeting.eventlog import EventRow
-from emeeting.migrations import migrate
+from emeeting.storage import eventlog
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.migrations import migrate
 
 log = logging.getLogger(__name__)
 
