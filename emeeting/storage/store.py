@@ -28,6 +28,8 @@ import aiosqlite
 from emeeting.storage import eventlog
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.migrations import migrate
+from emeeting.storage.records import Records, SqliteRecords
+from emeeting.storage.sql import Statement
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ class WriteJob:
     meeting_id: str | None = None
     events: Sequence[EventRow] = ()
     commands: Sequence[tuple[str, str, int]] = ()  # (member, client id, seq) of each command, for retries
-    statements: Sequence[tuple[str, tuple[Any, ...]]] = ()
+    statements: Sequence[Statement] = ()  # from the concerns' adapters (emeeting/storage/sql.py)
     on_commit: Callable[[], None] | None = None
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
@@ -78,6 +80,8 @@ class Store:
         self._task = asyncio.create_task(self._write_loop(), name="emeeting-store-writer")
         self.batches = 0  # transactions committed; with ``jobs`` shows how well commits group
         self.jobs = 0
+        # One adapter per concern (emeeting/storage/__init__.py): typed rows in and out.
+        self.records: Records = SqliteRecords(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
@@ -121,7 +125,7 @@ class Store:
         self._queue.put_nowait(job)
         return job.done
 
-    async def write(self, *statements: tuple[str, tuple[Any, ...]]) -> None:
+    async def write(self, *statements: Statement) -> None:
         await self.submit(WriteJob(statements=statements))
 
     async def _write_loop(self) -> None:
@@ -207,7 +211,7 @@ class Store:
     async def end_connections(self) -> None:
         """At start-up: no device is connected yet, so any connection without a leave ended when
         the server last stopped (its leave could not be written then). Its leave is now."""
-        await self.write(("UPDATE connections SET left_at = ? WHERE left_at IS NULL", (now_ms(),)))
+        await self.write(self.records.all_left(now_ms()))
 
     async def revoke_invitation(self, invitation_id: str) -> bool:
         """Revoke an invitation; False when there is no such invitation."""
