@@ -27,6 +27,7 @@ import aiosqlite
 
 from emeeting.storage import eventlog
 from emeeting.storage.eventlog import EventRow
+from emeeting.storage.ink import InkLog, SqliteInk
 from emeeting.storage.migrations import migrate
 from emeeting.storage.records import Records, SqliteRecords
 from emeeting.storage.sql import Statement
@@ -82,6 +83,7 @@ class Store:
         self.jobs = 0
         # One adapter per concern (emeeting/storage/__init__.py): typed rows in and out.
         self.records: Records = SqliteRecords(self)
+        self.ink: InkLog = SqliteInk(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
@@ -258,21 +260,6 @@ class Store:
             "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
         ) as cur:
             return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
-
-    async def ink(self, meeting_id: str, member_id: str, after: int, upto: int) -> list[bytes]:
-        """The ink frames of one member with ``after < n <= upto``, in order."""
-        async with self._reader.execute(
-            "SELECT frame FROM ink WHERE meeting_id = ? AND member_id = ? AND n > ? AND n <= ? ORDER BY n",
-            (meeting_id, member_id, after, upto),
-        ) as cur:
-            return [r[0] for r in await cur.fetchall()]
-
-    async def all_ink(self, meeting_id: str) -> list[tuple[str, int, str, bytes]]:
-        """(member, n, client id, frame) of every ink event of a meeting, each member's in order."""
-        async with self._reader.execute(
-            "SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = ? ORDER BY member_id, n", (meeting_id,)
-        ) as cur:
-            return [(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query, on the reader connection."""
