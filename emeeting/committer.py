@@ -27,6 +27,7 @@ from typing import Any
 from emeeting.channel import Ack
 from emeeting.storage import eventlog
 from emeeting.storage.eventlog import EventRow
+from emeeting.storage.sql import Statement
 from emeeting.storage.store import Store, StoreClosed, WriteJob, now_ms
 from rooms.events import Event
 from rooms.model import MeetingState
@@ -34,7 +35,6 @@ from rooms.room import apply
 
 log = logging.getLogger(__name__)
 
-Statement = tuple[str, tuple[Any, ...]]
 Key = tuple[str, str]  # a command: (member, the device's command id)
 
 

@@ -81,7 +81,7 @@ class LiveRoom:
         self.circulated = circulated
         self.channel = Channel()
         self.committer = Committer(store, state, applied, self._published, self._failed)
-        box, ballots = votes or (Box(), Ballots(state.id, votekeys.folder_of(store.path)))
+        box, ballots = votes or (Box(), Ballots(store.ballots, state.id, votekeys.folder_of(store.path)))
         self.votes = Votes(self.committer, box, ballots)
         self.presence = Presence(self.channel)
         self.ink = inkbook or InkBook(store, state.id, {}, {})

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from emeeting import auth, protocol
-from emeeting.committer import Statement, Writes
+from emeeting.committer import Writes
+from emeeting.storage.sql import Statement
 from emeeting.storage.store import now_ms
 from rooms.events import Event
 from rooms.events_members import MemberAdded, MemberRemoved

@@ -26,6 +26,7 @@ from typing import Any
 import aiosqlite
 
 from emeeting.storage import eventlog
+from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
 from emeeting.storage.migrations import migrate
@@ -84,6 +85,7 @@ class Store:
         # One adapter per concern (emeeting/storage/__init__.py): typed rows in and out.
         self.records: Records = SqliteRecords(self)
         self.ink: InkLog = SqliteInk(self)
+        self.ballots: BallotRows = SqliteBallots(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
