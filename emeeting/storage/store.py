@@ -27,6 +27,7 @@ import aiosqlite
 
 from emeeting.storage import eventlog
 from emeeting.storage.ballots import BallotRows, SqliteBallots
+from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
 from emeeting.storage.migrations import migrate
@@ -86,6 +87,7 @@ class Store:
         self.records: Records = SqliteRecords(self)
         self.ink: InkLog = SqliteInk(self)
         self.ballots: BallotRows = SqliteBallots(self)
+        self.catalogue: CatalogueRows = SqliteCatalogue(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
