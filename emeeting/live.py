@@ -154,7 +154,9 @@ class LiveRoom:
         if isinstance(decided, Rejection):
             return decided
         decision, writes = decided
-        writes = roster.writes(self.id, decision.events, writes, self.disconnect)  # the member list's invitations
+        writes = roster.writes(
+            self.store.invitation_rows, self.id, decision.events, writes, self.disconnect
+        )  # the member list's invitations
         if isinstance(frame.command, CloseMeeting):
             self.presence.pointer.hide()  # the meeting is over: no pointer stays on the screens
         pending = Pending(asyncio.get_running_loop().create_future(), [Ack(conn, frame.id)])

@@ -30,6 +30,7 @@ from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
+from emeeting.storage.invitations import InvitationRows, SqliteInvitations
 from emeeting.storage.migrations import migrate
 from emeeting.storage.records import Records, SqliteRecords
 from emeeting.storage.sql import Statement
@@ -88,6 +89,7 @@ class Store:
         self.ink: InkLog = SqliteInk(self)
         self.ballots: BallotRows = SqliteBallots(self)
         self.catalogue: CatalogueRows = SqliteCatalogue(self)
+        self.invitation_rows: InvitationRows = SqliteInvitations()
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
@@ -199,13 +201,7 @@ class Store:
             WriteJob(
                 statements=[
                     ("INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)", (meeting_id, title, ts)),
-                    *(
-                        (
-                            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
-                            (inv, meeting_id, member, ts),
-                        )
-                        for inv, member in invitations
-                    ),
+                    *(self.invitation_rows.issue(inv, meeting_id, member, ts) for inv, member in invitations),
                     (
                         INSERT_EVENT,
                         (meeting_id, first.seq, first.type, first.version, first.actor, first.ts, first.body),
@@ -223,9 +219,7 @@ class Store:
         """Revoke an invitation; False when there is no such invitation."""
         if await self.invitation(invitation_id) is None:
             return False
-        await self.write(
-            ("UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_ms(), invitation_id))
-        )
+        await self.write(self.invitation_rows.revoke(invitation_id, now_ms()))
         return True
 
     async def invitation(self, invitation_id: str) -> Invitation | None:
@@ -257,6 +251,32 @@ class Store:
             (meeting_id, after, upto if upto is not None else 2**62),
         ) as cur:
             return [eventlog.stored(*row) for row in await cur.fetchall()]
+
+    async def of_type(self, type_: str) -> list[tuple[str, EventRow]]:
+        """(meeting, event) of every event of one type, by meeting, each meeting's in order."""
+        async with self._reader.execute(
+            "SELECT meeting_id, seq, type, version, actor, ts, body FROM events WHERE type = ? ORDER BY meeting_id, seq",
+            (type_,),
+        ) as cur:
+            return [(row[0], eventlog.stored(*row[1:])) for row in await cur.fetchall()]
+
+    async def stamps(self, meeting_id: str, types: Sequence[str]) -> list[tuple[str, int]]:
+        """(type, time) of a meeting's events of these types, in order (a scan of the columns only)."""
+        marks = ", ".join("?" for _ in types)
+        async with self._reader.execute(
+            f"SELECT type, ts FROM events WHERE meeting_id = ? AND type IN ({marks}) ORDER BY seq",  # noqa: S608
+            (meeting_id, *types),
+        ) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    async def outnumbered(self, opening: str, closing: str) -> list[str]:
+        """The meetings whose log has more ``opening`` events than ``closing`` ones (a scan of the
+        types only): e.g. those with a vote still open."""
+        async with self._reader.execute(
+            "SELECT meeting_id FROM events WHERE type IN (?, ?) GROUP BY meeting_id HAVING sum(type = ?) > sum(type = ?)",
+            (opening, closing, opening, closing),
+        ) as cur:
+            return [r[0] for r in await cur.fetchall()]
 
     async def commands(self, meeting_id: str) -> dict[tuple[str, str], int]:
         """Every client command id already applied in a meeting, with the last seq it produced."""
