@@ -1,7 +1,7 @@
 """Only storage adapters write SQL (emeeting/storage/__init__.py, issue 18 item 4).
 
 Every string literal in ``emeeting/`` outside ``emeeting/storage/`` is searched for SQL; what is
-found is listed, file and line, so the work left is visible.
+found is listed, file and line.
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "emeeting"
@@ -49,14 +47,6 @@ def test_the_search_finds_sql() -> None:
     assert [text for _, text in literals(tree) if SQL.search(text)] == ["SELECT a FROM b", "UPDATE t SET x = {}"]
 
 
-REMAINING = (
-    "Issue 18 item 4 is not finished: SQL is still written outside emeeting/storage/ in "
-    "ballots.py, inkbook.py, files.py, hub.py, deletion.py, paper_counts.py, meetings.py, roster.py, minutes/export.py "
-    "(the test lists each literal)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=REMAINING)
 def test_only_storage_adapters_write_sql() -> None:
     left = sql_outside_storage()
     assert not left, "SQL outside emeeting/storage/:\n" + "\n".join(left)

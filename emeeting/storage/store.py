@@ -28,10 +28,12 @@ import aiosqlite
 from emeeting.storage import eventlog
 from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
+from emeeting.storage.deletion import Deletion, SqliteDeletion
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
 from emeeting.storage.invitations import InvitationRows, SqliteInvitations
 from emeeting.storage.migrations import migrate
+from emeeting.storage.paper_counts import PaperCounts, SqlitePaperCounts
 from emeeting.storage.records import Records, SqliteRecords
 from emeeting.storage.sql import Statement
 
@@ -90,6 +92,8 @@ class Store:
         self.ballots: BallotRows = SqliteBallots(self)
         self.catalogue: CatalogueRows = SqliteCatalogue(self)
         self.invitation_rows: InvitationRows = SqliteInvitations()
+        self.paper_counts: PaperCounts = SqlitePaperCounts(self)
+        self.deletion: Deletion = SqliteDeletion(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
