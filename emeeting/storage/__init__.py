@@ -16,7 +16,12 @@ Here:
 - ``store.py``: SQLite through aiosqlite, one group-committing writer and a reader connection.
 - ``eventlog.py``: an event as stored (columns, version, body) and as sent (its frame).
 - ``migrations.py``: the schema, version by version.
-- one module per concern (``records.py``, ``ink.py``, ...): its interface, rows and adapter.
+- ``sql.py``: ``Statement`` and the read hook the adapters share.
+- one module per concern, each its interface (a Protocol), its rows and its SQLite adapter, which
+  ``Store`` holds: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed
+  ballot rows), ``catalogue.py`` (files, pages, failures, page text, meeting files),
+  ``invitations.py`` (their writes), ``paper_counts.py``, ``deletion.py`` (a never-opened
+  meeting's rows).
 
 This package does not own the rules (``rooms/``) or what a room does with the rows.
 """

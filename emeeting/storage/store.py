@@ -9,6 +9,11 @@ connection; WAL mode lets them run beside the writer.
 The log is append-only and gap-free by the database's own rules: triggers
 refuse an event whose sequence number is not the meeting's last plus one,
 and refuse any UPDATE or DELETE of an event.
+
+``Store`` is the SQLite adapter of the event log itself (events, commands, meetings, the reads of
+invitations) and holds one adapter per other concern (``records``, ``ink``, ``ballots``,
+``catalogue``, ``invitation_rows``, ``paper_counts``, ``deletion``: emeeting/storage/__init__.py).
+``fetchall`` is their read hook (and the tests'); nothing outside this package passes it SQL.
 """
 
 from __future__ import annotations
