@@ -18,8 +18,8 @@ from typing import Any
 import msgpack
 
 from bench.crash_device import IN_FLIGHT, Device, Frame
-from emeeting import eventlog
 from emeeting.audience import for_readers
+from emeeting.storage import eventlog
 
 RESUME_WINDOW = 2000  # Limits.resume_window: a shorter gap is resumed with events
 ORGANISERS = ("chair", "secretary")  # the devices sent the draft minutes (the others: minutes_drafted)

@@ -30,7 +30,7 @@ from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands import CloseMeeting, Command, OpenMeeting, SetAgendaItem, ShowPage
 from rooms.paper import sheets_saved
 from rooms.room import start

@@ -33,7 +33,7 @@ from bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentil
 from bench.tablets import _binary
 from emeeting import meetings
 from emeeting.config import from_env
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define

@@ -35,7 +35,7 @@ from emeeting.protocol import CloseCode
 from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
-from emeeting.store import Store
+from emeeting.storage.store import Store
 
 WS_PATH = "/ws"
 

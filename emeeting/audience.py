@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from emeeting import protocol
-from emeeting.eventlog import EventRow
+from emeeting.storage.eventlog import EventRow
 from rooms.minutes_view import drafted, is_draft_edit
 
 

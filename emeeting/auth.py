@@ -22,7 +22,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from emeeting.ratelimit import RateLimit, Slots, retry_after
-from emeeting.store import Invitation, Store, now_ms
+from emeeting.storage.store import Invitation, Store, now_ms
 
 if TYPE_CHECKING:
     from emeeting.hub import Hub

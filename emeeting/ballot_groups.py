@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from emeeting.ballots import Ballots
 from emeeting.channel import Ack
 from emeeting.committer import Committer, Key, Pending, RoomFailed, Writes
-from emeeting.store import now_ms
+from emeeting.storage.store import now_ms
 from rooms import ballot_box
 from rooms.ballot_box import Box, Decision, Row
 from rooms.commands import CastBallot, Command

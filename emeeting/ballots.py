@@ -27,8 +27,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from emeeting import votekeys
-from emeeting.committer import NOTHING, Statement, Writes
-from emeeting.store import Store
+from emeeting.committer import NOTHING, Writes
+from emeeting.storage.ballots import BallotRows, SealedRow
+from emeeting.storage.sql import Statement
+from emeeting.storage.store import Store
 from emeeting.votekeys import VoteKey, VoteKeyError
 from rooms.ballot_box import Ballot, Box, RollClosed, RollOpened, Row
 from rooms.model import MeetingState, VoteStatus
@@ -37,17 +39,14 @@ log = logging.getLogger(__name__)
 
 UNUSED = 0  # the sealed value of "no ballot"; a choice is sealed as its option's index + 1
 
-ROLL = "INSERT INTO ballots (meeting_id, vote_id, member_id, choice) VALUES (?, ?, ?, ?)"
-CHANGE = "UPDATE ballots SET choice = ? WHERE meeting_id = ? AND vote_id = ? AND member_id = ?"
-UNSEALED = "INSERT INTO sealed_ballots (meeting_id, vote_id, slot, sealed) VALUES (?, ?, ?, ?)"
-SEAL = "UPDATE sealed_ballots SET sealed = ? WHERE meeting_id = ? AND vote_id = ? AND slot = ?"
-FORGET = "DELETE FROM sealed_ballots WHERE meeting_id = ? AND vote_id = ?"
-
 
 class Ballots:
     """The stored side of one meeting's ballot box: each open secret vote's key, and the rows."""
 
-    def __init__(self, meeting_id: str, keys: Path, sealing: dict[str, VoteKey] | None = None) -> None:
+    def __init__(
+        self, rows: BallotRows, meeting_id: str, keys: Path, sealing: dict[str, VoteKey] | None = None
+    ) -> None:
+        self.rows = rows  # the store's adapter: the statements to write
         self.meeting_id = meeting_id
         self.keys = keys  # the folder of the vote keys
         self._sealing = sealing or {}  # each open secret vote's key
@@ -68,19 +67,15 @@ class Ballots:
                 try:
                     key = votekeys.read(keys, m, vote.id)
                 except VoteKeyError:
-                    old = await store.fetchall(
-                        "SELECT 1 FROM secret_ballots WHERE meeting_id = ? AND vote_id = ? LIMIT 1", (m, vote.id)
-                    )
-                    if old:  # opened by a server before sealed ballots: it had no key
+                    if await store.ballots.has_unsealed_secret(
+                        m, vote.id
+                    ):  # opened by a server before sealed ballots: it had no key
                         raise VoteKeyError(
                             f"meeting {m}: the secret vote {vote.id!r} was opened by an earlier emeeting and is still "
                             "open; close it with that version, then upgrade (upgrade between secret votes)"
                         ) from None
                     raise
-                rows = await store.fetchall(
-                    "SELECT slot, sealed FROM sealed_ballots WHERE meeting_id = ? AND vote_id = ?", (m, vote.id)
-                )
-                sealed = {bytes(slot): bytes(value) for slot, value in rows}
+                sealed = {row.slot: row.sealed for row in await store.ballots.sealed(m, vote.id)}
                 chosen: dict[str, int] = {}
                 for member in dict.fromkeys((*vote.eligible, *vote.voters)):  # voters are on it too
                     slot = key.slot(member)
@@ -92,12 +87,9 @@ class Ballots:
                 choices[vote.id] = chosen
                 sealing[vote.id] = key
             else:
-                rows = await store.fetchall(
-                    "SELECT member_id, choice FROM ballots WHERE meeting_id = ? AND vote_id = ?", (m, vote.id)
-                )
-                choices[vote.id] = {member: choice for member, choice in rows}
+                choices[vote.id] = {row.member_id: row.choice for row in await store.ballots.named(m, vote.id)}
         await cls._shred_closed(store, state, keys)
-        return Box(min_ballots, choices), cls(m, keys, sealing)
+        return Box(min_ballots, choices), cls(store.ballots, m, keys, sealing)
 
     @staticmethod
     async def _shred_closed(store: Store, state: MeetingState, keys: Path) -> None:
@@ -110,22 +102,14 @@ class Ballots:
                 votekeys.destroy(keys, meeting, vote_id)
                 log.info("meeting %s: destroyed the leftover key of the closed vote %r", meeting, vote_id)
         closed = [v.id for v in state.votes.values() if v.secret and v.status is VoteStatus.CLOSED]
-        if closed:
-            marks = ",".join("?" * len(closed))
-            where = f"WHERE meeting_id = ? AND vote_id IN ({marks})"
-            left = await store.fetchall(f"SELECT 1 FROM sealed_ballots {where} LIMIT 1", (state.id, *closed))  # noqa: S608
-            old = await store.fetchall(f"SELECT 1 FROM secret_ballots {where} LIMIT 1", (state.id, *closed))  # noqa: S608
-            if left or old:
-                await store.write(
-                    (f"DELETE FROM sealed_ballots {where}", (state.id, *closed)),  # noqa: S608
-                    (f"DELETE FROM secret_ballots {where}", (state.id, *closed)),  # noqa: S608
-                )
+        if closed and await store.ballots.any_left(state.id, closed):
+            await store.write(*store.ballots.forget_closed(state.id, closed))
 
     def writes(self, rows: Iterable[Row]) -> Writes:
         """The statements that store ``rows`` in their events' transaction, and what to do once
         they are committed. Opening a secret vote makes its key and keeps it on disk first (an
         acknowledged ballot is never unreadable); raises OSError when it cannot be kept."""
-        m = self.meeting_id
+        m, stored = self.meeting_id, self.rows
         statements: list[Statement] = []
         after = None
         for row in rows:
@@ -135,19 +119,19 @@ class Ballots:
                     votekeys.write(self.keys, key)
                     self._sealing[vote] = key
                     slots = sorted(key.slot(member) for member in eligible)
-                    statements += [(UNSEALED, (m, vote, slot, key.seal(slot, UNUSED))) for slot in slots]
+                    statements += [stored.unsealed(m, vote, SealedRow(slot, key.seal(slot, UNUSED))) for slot in slots]
                 case Ballot(vote=vote, member=member, choice=choice, secret=False, first=first):
                     statements.append(
-                        (ROLL, (m, vote, member, choice)) if first else (CHANGE, (choice, m, vote, member))
+                        stored.roll(m, vote, member, choice) if first else stored.change(m, vote, member, choice)
                     )
                 case Ballot(vote=vote, member=member, choice=choice, secret=True, first=first):
                     key = self._sealing[vote]
                     slot = key.slot(member)  # the voter's own row, whatever the frame said
                     if first:
-                        statements.append((ROLL, (m, vote, member, None)))
-                    statements.append((SEAL, (key.seal(slot, choice + 1), m, vote, slot)))
+                        statements.append(stored.roll(m, vote, member, None))
+                    statements.append(stored.seal(m, vote, SealedRow(slot, key.seal(slot, choice + 1))))
                 case RollClosed(vote=vote, secret=True) if self._sealing.pop(vote, None) is not None:
-                    statements.append((FORGET, (m, vote)))
+                    statements.append(stored.forget(m, vote))
                     after = functools.partial(self._shred, vote)
         return Writes(tuple(statements), after) if statements else NOTHING
 

@@ -25,7 +25,7 @@ from emeeting.app import create_app, server_config
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.demo import create_demo
 from emeeting.reach import Unreachable
-from emeeting.store import Store
+from emeeting.storage.store import Store
 
 ROLE_LABELS = {
     "chair": "ประธาน chair",

@@ -3,7 +3,7 @@
 The room keeps two states. ``decided`` includes events that are queued for commit, so that two
 commands in one group commit are decided one after the other; ``committed`` includes only what
 is on disk, and is what devices see (snapshots, fan-out). The committer hands a decision to the
-store's one writer (emeeting/store.py) with the rows that go with it (``Writes``) and, in its
+store's one writer (emeeting/storage/store.py) with the rows that go with it (``Writes``) and, in its
 ``on_commit`` hook, in sequence order, moves ``committed`` on and tells the room
 (``published``), which delivers the events and the acks (emeeting/channel.py).
 
@@ -24,17 +24,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from emeeting import eventlog
 from emeeting.channel import Ack
-from emeeting.eventlog import EventRow
-from emeeting.store import Store, StoreClosed, WriteJob, now_ms
+from emeeting.storage import eventlog
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.sql import Statement
+from emeeting.storage.store import Store, StoreClosed, WriteJob, now_ms
 from rooms.events import Event
 from rooms.model import MeetingState
 from rooms.room import apply
 
 log = logging.getLogger(__name__)
 
-Statement = tuple[str, tuple[Any, ...]]
 Key = tuple[str, str]  # a command: (member, the device's command id)
 
 

@@ -20,8 +20,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from emeeting.eventlog import EventRow
 from emeeting.fastsend import DirectSend
+from emeeting.storage.eventlog import EventRow
 
 log = logging.getLogger(__name__)
 

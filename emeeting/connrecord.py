@@ -7,10 +7,8 @@ import contextlib
 import secrets
 from dataclasses import dataclass
 
-from emeeting.store import Store, StoreClosed, WriteJob, now_ms
-
-JOINED = "INSERT INTO connections (id, meeting_id, member_id, joined_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)"
-LEFT = "UPDATE connections SET left_at = ? WHERE id = ?"
+from emeeting.storage.records import Connection
+from emeeting.storage.store import Store, StoreClosed, WriteJob, now_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +24,8 @@ def joined(store: Store, meeting: str, member: str, peer: Peer | None) -> str | 
     record = secrets.token_hex(8)
     peer = peer or Peer("", "")
     try:
-        store.submit(WriteJob(statements=((JOINED, (record, meeting, member, now_ms(), peer.ip, peer.user_agent)),)))
+        row = Connection(record, meeting, member, now_ms(), None, peer.ip, peer.user_agent)
+        store.submit(WriteJob(statements=(store.records.joined(row),)))
     except StoreClosed:
         return None
     return record
@@ -34,4 +33,4 @@ def joined(store: Store, meeting: str, member: str, peer: Peer | None) -> str | 
 
 def left(store: Store, record: str) -> None:
     with contextlib.suppress(StoreClosed):
-        store.submit(WriteJob(statements=((LEFT, (now_ms(), record)),)))
+        store.submit(WriteJob(statements=(store.records.left(record, now_ms()),)))

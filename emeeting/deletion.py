@@ -5,7 +5,8 @@ any other is refused with ``meeting_opened`` (HTTP 409). Deleting removes everyt
 meeting left: its log (through the guarded trigger of store migration 7), commands,
 invitations (so its links stop working), ink, ballots, connection records, its links to
 uploaded files, and each file with its rendered pages and text when no other meeting uses it.
-Its devices are closed first, and the hub forgets its room.
+Its devices are closed first, and the hub forgets its room. Which tables and in what order:
+emeeting/storage/deletion.py.
 """
 
 from __future__ import annotations
@@ -17,24 +18,6 @@ from emeeting.services import Services
 from rooms.model import MeetingStatus
 
 NEVER_OPENED = (MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED)
-# Every table that keeps rows by meeting, the log last (the trigger checks the log itself).
-BY_MEETING = tuple(
-    f"DELETE FROM {table} WHERE meeting_id = ?"  # noqa: S608 (our own table names)
-    for table in (
-        "commands",
-        "invitations",
-        "ink",
-        "ballots",
-        "secret_ballots",
-        "sealed_ballots",
-        "connections",
-        "paper_counts",
-    )
-)
-BY_FILE = tuple(
-    f"DELETE FROM {table} WHERE sha256 = ?"  # noqa: S608 (our own table names)
-    for table in ("page_text", "pages", "page_failures", "files")
-)
 
 
 class NotDeletable(Exception):
@@ -52,20 +35,9 @@ async def delete(services: Services, meeting_id: str) -> None:
         room.disconnect(member, protocol.CloseCode.REVOKED, "this meeting was deleted")
     hub.forget(meeting_id)
     catalogue = files.Catalogue(store, services.settings.data)
-    linked = [
-        r[0] for r in await store.fetchall("SELECT sha256 FROM meeting_files WHERE meeting_id = ?", (meeting_id,))
-    ]
+    linked = await store.deletion.linked_files(meeting_id)
     orphans = [sha for sha in linked if set(await catalogue.meetings_using(sha)) == {meeting_id}]
-    statements: list[tuple[str, tuple[str, ...]]] = [("DELETE FROM meeting_files WHERE meeting_id = ?", (meeting_id,))]
-    statements += [(sql, (sha,)) for sha in orphans for sql in BY_FILE]
-    statements += [(sql, (meeting_id,)) for sql in BY_MEETING]
-    statements += [
-        ("INSERT INTO meeting_deletions (meeting_id) VALUES (?)", (meeting_id,)),
-        ("DELETE FROM events WHERE meeting_id = ?", (meeting_id,)),
-        ("DELETE FROM meeting_deletions WHERE meeting_id = ?", (meeting_id,)),
-        ("DELETE FROM meetings WHERE id = ?", (meeting_id,)),
-    ]
-    await store.write(*statements)
+    await store.write(*store.deletion.delete(meeting_id, orphans))
     # A device that joined while the rows were going loaded the room again: forget it once more.
     if (again := hub.cached(meeting_id)) is not None:
         for member in again.committed.members:

@@ -16,7 +16,7 @@ from emeeting.files import Catalogue
 from emeeting.hub import Hub
 from emeeting.library import take_in
 from emeeting.live import Accepted
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands import AddDocument
 from rooms.events import MeetingCreated
 

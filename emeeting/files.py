@@ -4,7 +4,8 @@ A file is known by the SHA-256 of the bytes uploaded; the same file uploaded
 to two meetings (or twice to one) is inspected and rendered once. On disk,
 everything about a file lives in ``DATA/files/<hash[:2]>/<hash>/``: the
 normalised ``source.pdf`` and one image and one thumbnail per page, whose
-paths (relative to the data folder) the ``pages`` table records.
+paths (relative to the data folder) the ``pages`` table records. The rows and their SQL are
+``emeeting/storage/catalogue.py``'s.
 """
 
 from __future__ import annotations
@@ -12,32 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from emeeting.store import Store, now_ms
+from emeeting.storage.catalogue import FileRecord, PageRecord
+from emeeting.storage.store import Store, now_ms
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
 MIN_QUERY = 3  # the trigram index needs three characters
-
-
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    sha256: str
-    kind: str
-    bytes: int
-    pages: int
-    sanitized: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PageRecord:
-    sha256: str
-    page: int
-    width: int
-    height: int
-    image: str  # relative to the data folder
-    image_type: str
-    thumb: str
-    thumb_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,87 +35,42 @@ def folder(data: Path, sha256: str) -> Path:
 class Catalogue:
     def __init__(self, store: Store, data: Path) -> None:
         self.store = store
+        self.rows = store.catalogue
         self.data = data
 
     async def file(self, sha256: str) -> FileRecord | None:
-        rows = await self.store.fetchall(
-            "SELECT sha256, kind, bytes, pages, sanitized FROM files WHERE sha256 = ?", (sha256,)
-        )
-        if not rows:
-            return None
-        sha, kind, size, pages, sanitized = rows[0]
-        return FileRecord(sha, kind, size, pages, tuple(s for s in sanitized.split(",") if s))
+        return await self.rows.file(sha256)
 
     async def add_file(self, record: FileRecord) -> None:
-        await self.store.write(
-            (
-                "INSERT OR IGNORE INTO files (sha256, kind, bytes, pages, sanitized, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (record.sha256, record.kind, record.bytes, record.pages, ",".join(record.sanitized), now_ms()),
-            )
-        )
+        await self.store.write(self.rows.add_file(record, now_ms()))
 
     async def link(self, meeting_id: str, sha256: str) -> None:
         """Remember that a meeting uses the file, so its rendered pages reach that meeting."""
-        await self.store.write(
-            ("INSERT OR IGNORE INTO meeting_files (meeting_id, sha256) VALUES (?, ?)", (meeting_id, sha256))
-        )
+        await self.store.write(self.rows.link(meeting_id, sha256))
 
     async def files_in_use(self) -> list[str]:
-        return [r[0] for r in await self.store.fetchall("SELECT DISTINCT sha256 FROM meeting_files")]
+        return await self.rows.files_in_use()
 
     async def meetings_using(self, sha256: str) -> list[str]:
-        return [
-            r[0] for r in await self.store.fetchall("SELECT meeting_id FROM meeting_files WHERE sha256 = ?", (sha256,))
-        ]
+        return await self.rows.meetings_using(sha256)
 
     async def add_page(self, page: PageRecord, text: str) -> None:
         """Record a rendered page and its text, in one transaction."""
-        await self.store.write(
-            (
-                "INSERT OR REPLACE INTO pages (sha256, page, width, height, image, image_type, thumb, thumb_type)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    page.sha256,
-                    page.page,
-                    page.width,
-                    page.height,
-                    page.image,
-                    page.image_type,
-                    page.thumb,
-                    page.thumb_type,
-                ),
-            ),
-            ("DELETE FROM page_text WHERE sha256 = ? AND page = ?", (page.sha256, page.page)),
-            ("INSERT INTO page_text (sha256, page, text) VALUES (?, ?, ?)", (page.sha256, page.page, text)),
-        )
+        await self.store.write(*self.rows.add_page(page, text))
 
     async def add_failure(self, sha256: str, page: int, code: str) -> None:
-        await self.store.write(
-            ("INSERT OR REPLACE INTO page_failures (sha256, page, code) VALUES (?, ?, ?)", (sha256, page, code))
-        )
+        await self.store.write(self.rows.add_failure(sha256, page, code))
 
     async def page(self, sha256: str, page: int) -> PageRecord | None:
-        rows = await self.store.fetchall(
-            "SELECT sha256, page, width, height, image, image_type, thumb, thumb_type FROM pages"
-            " WHERE sha256 = ? AND page = ?",
-            (sha256, page),
-        )
-        return PageRecord(*rows[0]) if rows else None
+        return await self.rows.page(sha256, page)
 
     async def done(self, sha256: str) -> tuple[set[int], dict[int, str]]:
         """The pages of a file already rendered, and those that failed with their codes."""
-        ready = {r[0] for r in await self.store.fetchall("SELECT page FROM pages WHERE sha256 = ?", (sha256,))}
-        failed = await self.store.fetchall("SELECT page, code FROM page_failures WHERE sha256 = ?", (sha256,))
-        return ready, {page: code for page, code in failed}
+        return await self.rows.ready(sha256), await self.rows.failed(sha256)
 
     async def unfinished(self) -> list[FileRecord]:
         """Files some meeting uses whose pages are not all rendered (e.g. after a restart)."""
-        rows = await self.store.fetchall(
-            "SELECT sha256 FROM files f WHERE EXISTS (SELECT 1 FROM meeting_files m WHERE m.sha256 = f.sha256)"
-            " AND f.pages > (SELECT COUNT(*) FROM pages p WHERE p.sha256 = f.sha256)"
-            " + (SELECT COUNT(*) FROM page_failures x WHERE x.sha256 = f.sha256)"
-        )
-        records = [await self.file(r[0]) for r in rows]
+        records = [await self.file(sha) for sha in await self.rows.unfinished()]
         return [r for r in records if r is not None]
 
     async def search(self, files: list[str], query: str, limit: int = 50) -> list[Hit]:
@@ -142,13 +78,8 @@ class Catalogue:
         if not files:
             return []
         phrase = '"' + query.replace('"', '""') + '"'  # one phrase: no FTS syntax from users
-        marks = ", ".join("?" for _ in files)
-        rows = await self.store.fetchall(
-            f"SELECT sha256, page, snippet(page_text, 2, ?, ?, '…', 32) FROM page_text"  # noqa: S608 (placeholders only)
-            f" WHERE page_text MATCH ? AND sha256 IN ({marks}) ORDER BY rank LIMIT ?",
-            (SNIPPET_START, SNIPPET_END, phrase, *files, limit),
-        )
-        return [Hit(sha, int(page), _parts(snippet)) for sha, page, snippet in rows]
+        found = await self.rows.search(files, phrase, (SNIPPET_START, SNIPPET_END), limit)
+        return [Hit(hit.sha256, hit.page, _parts(hit.text)) for hit in found]
 
 
 def _parts(snippet: str) -> tuple[tuple[str, bool], ...]:

@@ -10,16 +10,18 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from emeeting import eventlog, votekeys
+from emeeting import votekeys
 from emeeting.committer import RoomFailed
 from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import ErrorCode, ProtocolError
-from emeeting.store import Store
+from emeeting.storage import eventlog
+from emeeting.storage.store import Store
 from emeeting.votekeys import VoteKeyError
 from rooms.commands import DEFAULT_MIN_BALLOTS
 from rooms.commands_minutes import NotePreviousAdopted, RecordAdoption
 from rooms.events_minutes import MinutesCarried
+from rooms.events_votes import VoteClosed, VoteOpened
 from rooms.permissions import SYSTEM
 
 log = logging.getLogger(__name__)
@@ -115,11 +117,7 @@ class Hub:
         opening never committed, or of a meeting that no longer exists, is destroyed here."""
         folder = votekeys.folder_of(self.store.path)
         # Meetings with a vote open, whose keys must be there (a scan of the log's types only).
-        open_votes = await self.store.fetchall(
-            "SELECT meeting_id FROM events WHERE type IN ('vote_opened', 'vote_closed') GROUP BY meeting_id "
-            "HAVING sum(type = 'vote_opened') > sum(type = 'vote_closed')"
-        )
-        for (meeting,) in open_votes:
+        for meeting in await self.store.outnumbered(VoteOpened.TYPE, VoteClosed.TYPE):
             with contextlib.suppress(ProtocolError):  # logged, loudly; the other meetings still start
                 await self.room(meeting)
         for meeting, vote in list(votekeys.kept(folder)):
@@ -159,13 +157,9 @@ class Hub:
 
     async def followers(self, meeting: str) -> list[str]:
         """The meetings that follow ``meeting`` (their item 2 certifies its minutes), from the log."""
-        rows = await self.store.fetchall(
-            "SELECT meeting_id, seq, type, version, actor, ts, body FROM events WHERE type = ? ORDER BY meeting_id, seq",
-            (MinutesCarried.TYPE,),
-        )
         found = []
-        for meeting_id, *stored in rows:
-            event = eventlog.event_of(eventlog.stored(*stored))
+        for meeting_id, row in await self.store.of_type(MinutesCarried.TYPE):
+            event = eventlog.event_of(row)
             if isinstance(event, MinutesCarried) and event.previous == meeting and meeting_id not in found:
                 found.append(meeting_id)
         return found

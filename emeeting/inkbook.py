@@ -19,14 +19,13 @@ from emeeting import protocol
 from emeeting.channel import Ack, Channel
 from emeeting.committer import Committer
 from emeeting.connection import Connection
-from emeeting.store import Store, WriteJob, now_ms
+from emeeting.storage.ink import InkRow
+from emeeting.storage.store import Store, WriteJob, now_ms
 from rooms import ink
 from rooms.commands_ink import InkCommand
 from rooms.ink import Ink, ink_event_from_wire
 from rooms.model import MeetingState
 from rooms.refusals import Rejection
-
-INSERT = "INSERT INTO ink (meeting_id, member_id, n, client_id, ts, frame) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 @dataclass
@@ -53,14 +52,15 @@ class InkBook:
     async def load(cls, store: Store, meeting_id: str) -> InkBook:
         inks: dict[str, Ink] = {}
         applied: dict[tuple[str, str], int] = {}
-        for member, n, client_id, frame in await store.all_ink(meeting_id):
+        for row in await store.ink.rows(meeting_id):
+            member = row.member_id
             mine = inks.get(member, Ink())
-            event = ink_event_from_wire(protocol.decode(frame, len(frame))["event"])
+            event = ink_event_from_wire(protocol.decode(row.frame, len(row.frame))["event"])
             mine = ink.apply(mine, event)
-            if mine.n != n:
-                raise RuntimeError(f"meeting {meeting_id}: {member}'s ink {n} folds to {mine.n}")
+            if mine.n != row.n:
+                raise RuntimeError(f"meeting {meeting_id}: {member}'s ink {row.n} folds to {mine.n}")
             inks[member] = mine
-            applied[(member, client_id)] = n
+            applied[(member, row.client_id)] = row.n
         return cls(store, meeting_id, inks, applied)
 
     def of(self, member: str) -> Ink:
@@ -112,9 +112,8 @@ class InkBook:
             pending.done.set_result(after.n)
 
         # Raises RoomFailed when shutting down: nothing was decided.
-        job = WriteJob(
-            statements=((INSERT, (self.meeting_id, actor, after.n, command_id, ts, frame)),), on_commit=on_commit
-        )
+        row = InkRow(self.meeting_id, actor, after.n, command_id, ts, frame)
+        job = WriteJob(statements=(self.store.ink.add(row),), on_commit=on_commit)
         committer.submit(job, pending.done)
         self.decided[actor] = after
         self._pending[key] = pending
@@ -127,6 +126,6 @@ class InkBook:
         if after > self.committed.get(member, 0):
             after = 0
         while after < (upto := self.committed.get(member, 0)):
-            frames += await self.store.ink(self.meeting_id, member, after, upto)
+            frames += await self.store.ink.frames(self.meeting_id, member, after, upto)
             after = upto
         return after, frames

@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 from emeeting.documents import Code, RenderPool, sniff
-from emeeting.files import Catalogue, FileRecord, folder
+from emeeting.files import Catalogue, folder
+from emeeting.storage.catalogue import FileRecord
 
 log = logging.getLogger(__name__)
 

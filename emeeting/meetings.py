@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from emeeting import auth, eventlog
-from emeeting.store import Store, now_ms
+from emeeting import auth
+from emeeting.storage import eventlog
+from emeeting.storage.store import Store, now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
 
@@ -56,10 +57,5 @@ async def reinvite(store: Store, meeting_id: str, member_id: str) -> str:
     """Revoke the member's links and issue a new one; the new invitation's id."""
     await revoke(store, meeting_id, member_id)
     invitation = auth.new_invitation_id()
-    await store.write(
-        (
-            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
-            (invitation, meeting_id, member_id, now_ms()),
-        )
-    )
+    await store.write(store.invitation_rows.issue(invitation, meeting_id, member_id, now_ms()))
     return invitation

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from emeeting import eventlog
-from emeeting.eventlog import EventRow
-from emeeting.store import Store
+from emeeting.storage import eventlog
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.store import Store
 from rooms.model import MeetingState
 from rooms.room import fold
 

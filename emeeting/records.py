@@ -76,21 +76,16 @@ async def connections(request: Request) -> Response:
     room, _ = await permitted(request, Access.RECORDS, "export the meeting's records")
     members = room.committed.members
     zone = meeting_zone(room.committed.info.timezone, services.settings.timezone)
-    found = await services.hub.store.fetchall(
-        "SELECT member_id, joined_at, left_at, ip, user_agent FROM connections WHERE meeting_id = ? "
-        "ORDER BY joined_at, id",
-        (room.id,),
-    )
     rows = [
         [
-            member,
-            members[member].name if member in members else "",
-            iso_local(joined, zone),
-            iso_local(left, zone),
-            ip,
-            agent,
+            c.member_id,
+            members[c.member_id].name if c.member_id in members else "",
+            iso_local(c.joined_at, zone),
+            iso_local(c.left_at, zone),
+            c.ip,
+            c.user_agent,
         ]
-        for member, joined, left, ip, agent in found
+        for c in await services.hub.store.records.connections(room.id)
     ]
     header = ["member", "name", "joined_at", "left_at", "ip", "user_agent"]
     return csv_response(f"connections-{room.id}.csv", header, rows)

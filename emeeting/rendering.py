@@ -23,10 +23,11 @@ import logging
 from pathlib import Path
 
 from emeeting.documents import DocumentError, RenderPool
-from emeeting.files import Catalogue, PageRecord, folder
+from emeeting.files import Catalogue, folder
 from emeeting.hub import Hub
 from emeeting.live import LiveRoom
 from emeeting.progress import Progress
+from emeeting.storage.catalogue import PageRecord
 
 log = logging.getLogger(__name__)
 

@@ -11,36 +11,35 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from emeeting import auth, protocol
-from emeeting.committer import Statement, Writes
-from emeeting.store import now_ms
+from emeeting.committer import Writes
+from emeeting.storage.invitations import InvitationRows
+from emeeting.storage.sql import Statement
+from emeeting.storage.store import now_ms
 from rooms.events import Event
 from rooms.events_members import MemberAdded, MemberRemoved
 
 REMOVED = "you are no longer a member of this meeting"
 
 
-def writes(meeting_id: str, events: Sequence[Event], base: Writes, close: Callable[[str, int, str], int]) -> Writes:
-    """``base`` with the invitations the member events issue and revoke; ``close(member, code,
-    reason)`` closes a removed member's devices after the commit."""
+def writes(
+    rows: InvitationRows,
+    meeting_id: str,
+    events: Sequence[Event],
+    base: Writes,
+    close: Callable[[str, int, str], int],
+) -> Writes:
+    """``base`` with the invitations the member events issue and revoke (as ``rows`` writes them);
+    ``close(member, code, reason)`` closes a removed member's devices after the commit."""
     added = [e.member.id for e in events if isinstance(e, MemberAdded)]
     removed = [e.member for e in events if isinstance(e, MemberRemoved)]
     if not added and not removed:
         return base
     ts = now_ms()
     statements: list[Statement] = [
-        (
-            "UPDATE invitations SET revoked_at = ? WHERE meeting_id = ? AND member_id = ? AND revoked_at IS NULL",
-            (ts, meeting_id, member),
-        )
+        rows.revoke_member(meeting_id, member, ts)
         for member in (*removed, *added)  # an id used again does not bring back the old links
     ]
-    statements += [
-        (
-            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
-            (auth.new_invitation_id(), meeting_id, member, ts),
-        )
-        for member in added
-    ]
+    statements += [rows.issue(auth.new_invitation_id(), meeting_id, member, ts) for member in added]
     before = base.after
 
     def after() -> None:

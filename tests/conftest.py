@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from emeeting import meetings
 from emeeting.demo import create_demo
 from emeeting.demo_meeting import AGENDA, INFO, MEMBERS
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.model import DocumentRef
 from rooms.room import define
 from tests.support import RunningServer, ServerHandle, joined, make_settings, serving, start_server

@@ -17,7 +17,7 @@ from emeeting import meetings
 from emeeting.config import Settings
 from emeeting.demo_files import write_pdf
 from emeeting.demo_meeting import DemoFile
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define

@@ -19,9 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emeeting import eventlog, meetings, protocol
-from emeeting.inkbook import INSERT as INSERT_INK
-from emeeting.store import Store, WriteJob, now_ms
+from emeeting import meetings, protocol
+from emeeting.storage import eventlog
+from emeeting.storage.ink import InkRow
+from emeeting.storage.store import Store, WriteJob, now_ms
 from rooms import ink
 from rooms.commands import CheckIn, CloseVote, Command, Tally, parse_command
 from rooms.commands_ink import INK_COMMANDS, InkCommand
@@ -311,7 +312,9 @@ async def store_meeting(store: Store, key: bytes, case: Case) -> Built:
     events, ink_rows = log_of(meeting_id, case, previous)
     ts = now_ms()
     rows = [eventlog.new(seq, ts, actor, event) for seq, (actor, event) in enumerate(events, start=2)]
-    statements = [(INSERT_INK, (meeting_id, member, n, f"setup-{n}", ts, frame)) for member, n, frame in ink_rows]
+    statements = [
+        store.ink.add(InkRow(meeting_id, member, n, f"setup-{n}", ts, frame)) for member, n, frame in ink_rows
+    ]
     await store.submit(WriteJob(meeting_id, events=rows, statements=statements))
     links = await meetings.links(store, key, "", meeting_id, list(created.members))
     return Built(meeting_id, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}, 1 + len(rows))

@@ -23,7 +23,7 @@ from emeeting.app import create_app, server_config
 from emeeting.config import Limits, Settings
 from emeeting.demo_meeting import demo_meeting
 from emeeting.documents import Caps
-from emeeting.store import Store
+from emeeting.storage.store import Store
 
 TIMEOUT = 10.0  # every wait in the tests is bounded by this
 

@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from emeeting.auth import make_token
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)

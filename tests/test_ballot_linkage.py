@@ -128,7 +128,7 @@ def ballot_commits(copy: Path, scratch: Path) -> list[tuple[str, dict[str, set[t
             new_events = now.get("events", set()) - before.get("events", set())
             named: set[str] = set()
             for row in new_events:
-                event = msgpack.unpackb(row[-1])  # the stored body (emeeting/eventlog.py)
+                event = msgpack.unpackb(row[-1])  # the stored body (emeeting/storage/eventlog.py)
                 if event["type"] == "ballot_cast":
                     named.update(event["members"], event["changed"])
             if len(named) == 1:

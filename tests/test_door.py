@@ -17,7 +17,7 @@ import pytest
 
 from emeeting.auth import make_token, new_invitation_id, read_token
 from emeeting.ratelimit import Rate, RateLimit
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
 

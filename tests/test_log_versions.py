@@ -1,4 +1,4 @@
-"""The log stores event bodies with versions (emeeting/eventlog.py, migration 9): a data folder
+"""The log stores event bodies with versions (emeeting/storage/eventlog.py, migration 9): a data folder
 written by an older emeeting, whose log held whole frames, is migrated in place and replays to
 what it meant; devices are sent the same bytes as before."""
 
@@ -11,9 +11,10 @@ from typing import Any
 import msgpack
 import pytest
 
-from emeeting import eventlog, protocol, reading
-from emeeting.migrations import MIGRATIONS
-from emeeting.store import Store, WriteJob
+from emeeting import protocol, reading
+from emeeting.storage import eventlog
+from emeeting.storage.migrations import MIGRATIONS
+from emeeting.storage.store import Store, WriteJob
 from rooms.commands import OpenMeeting, SetAgendaItem
 from rooms.events import MeetingCreated, PageShown
 from rooms.fields import FieldError

@@ -14,7 +14,8 @@ from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
-from emeeting.store import Store
+from emeeting.storage.paper_counts import Counted
+from emeeting.storage.store import Store
 from rooms.commands_members import AddMember
 from tests.support import RunningServer, create_demo, make_settings, serving
 
@@ -48,7 +49,7 @@ async def test_a_year_is_counted_from_the_logs_and_recounted_only_where_a_log_gr
         stored = dict(await store.fetchall("SELECT meeting_id, seq FROM paper_counts"))
         assert stored == {ids[0]: room.committed.seq, ids[1]: 1, ids[2]: 1}
         # An older count never replaces a newer one (two processes counting at once agree).
-        await store.write((paper_counts.UPSERT, (ids[0], 1, 2567, 0)))
+        await store.write(store.paper_counts.record(Counted(ids[0], 1, 2567, 0)))
         assert (
             dict(await store.fetchall("SELECT meeting_id, sheets FROM paper_counts"))[ids[0]] == (MEMBERS + 1) * PAGES
         )

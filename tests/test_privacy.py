@@ -36,7 +36,7 @@ import pytest
 from emeeting import auth, demo, demo_meeting, meetings
 from emeeting.documents.mupdf import load
 from emeeting.ratelimit import Rate
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.model import DocumentRef
 from rooms.room import define
 from rooms.strokes import Stroke, Tool, encode_points

@@ -11,7 +11,7 @@ import pytest
 
 from emeeting import meetings
 from emeeting.demo import create_demo
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from tests.support import RunningServer, make_settings, start_server
 
 NUL = "%00"

@@ -14,11 +14,12 @@ import pytest
 from emeeting import meetings
 from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
-from emeeting.files import Catalogue, FileRecord, PageRecord
+from emeeting.files import Catalogue
 from emeeting.hub import Hub
 from emeeting.live import Accepted
 from emeeting.progress import Progress
-from emeeting.store import Store
+from emeeting.storage.catalogue import FileRecord, PageRecord
+from emeeting.storage.store import Store
 from rooms.commands import AddDocument
 
 SHA = "ab" * 32

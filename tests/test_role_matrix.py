@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 
 from emeeting import auth
 from emeeting.ratelimit import Rate
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands import COMMAND_TYPES
 from tests.matrix_cases import CASES, JOINABLE, ROLES, Built, Case, store_meeting
 from tests.support import Device, RunningServer, make_settings, open_device, start_server

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from emeeting.connection import Connection
-from emeeting.eventlog import EventRow
+from emeeting.storage.eventlog import EventRow
 from tests.support import TIMEOUT, Device, joined, make_settings, serving
 
 EVENTS = 3000

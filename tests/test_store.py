@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from emeeting.eventlog import EventRow
-from emeeting.migrations import MIGRATIONS
-from emeeting.store import Store, WriteJob
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.migrations import MIGRATIONS
+from emeeting.storage.store import Store, WriteJob
 
 
 def row(seq: int) -> EventRow:

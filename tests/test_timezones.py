@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from emeeting import auth, eventlog, meetings
+from emeeting import auth, meetings
 from emeeting.config import Settings, from_env
 from emeeting.demo_meeting import AGENDA, INFO, MEMBERS, demo_meeting
 from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
-from emeeting.store import INSERT_EVENT, Store
+from emeeting.storage import eventlog
+from emeeting.storage.store import INSERT_EVENT, Store
 from rooms.commands import CloseMeeting, OpenMeeting, RecordAttendance
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Presence

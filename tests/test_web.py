@@ -9,7 +9,7 @@ import httpx
 
 from emeeting import meetings
 from emeeting.app import RedactTokens
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.support import RunningServer, make_settings, serving

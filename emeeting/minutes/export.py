@@ -23,7 +23,8 @@ from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
 from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
-from emeeting.store import Store
+from emeeting.storage.store import Store
+from rooms.events import MeetingClosed, MeetingOpened
 from rooms.minutes_model import MinutesStatus
 from rooms.model import MeetingState
 from rooms.permissions import Access, may
@@ -38,12 +39,9 @@ FORMATS = {
 
 async def times(store: Store, meeting_id: str) -> Times:
     """When the meeting opened and closed, from its log (the first opening, the last closing)."""
-    rows = await store.fetchall(
-        "SELECT type, ts FROM events WHERE meeting_id = ? AND type IN ('meeting_opened', 'meeting_closed') ORDER BY seq",
-        (meeting_id,),
-    )
-    opened = next((ts for kind, ts in rows if kind == "meeting_opened"), None)
-    closed = next((ts for kind, ts in reversed(rows) if kind == "meeting_closed"), None)
+    rows = await store.stamps(meeting_id, (MeetingOpened.TYPE, MeetingClosed.TYPE))
+    opened = next((ts for kind, ts in rows if kind == MeetingOpened.TYPE), None)
+    closed = next((ts for kind, ts in reversed(rows) if kind == MeetingClosed.TYPE), None)
     return Times(opened, closed)
 
 

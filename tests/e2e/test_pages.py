@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Page
 
 from emeeting import meetings
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.e2e.conftest import same_as_the_server

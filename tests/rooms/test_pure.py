@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = ("starlette", "uvicorn", "aiosqlite", "websockets", "jinja2", "pymupdf", "fitz", "emeeting.store")
+SERVER = ("starlette", "uvicorn", "aiosqlite", "websockets", "jinja2", "pymupdf", "fitz", "emeeting.storage")
 
 
 def test_the_rules_tests_import_nothing_of_the_server() -> None:

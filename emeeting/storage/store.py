@@ -9,6 +9,11 @@ connection; WAL mode lets them run beside the writer.
 The log is append-only and gap-free by the database's own rules: triggers
 refuse an event whose sequence number is not the meeting's last plus one,
 and refuse any UPDATE or DELETE of an event.
+
+``Store`` is the SQLite adapter of the event log itself (events, commands, meetings, the reads of
+invitations) and holds one adapter per other concern (``records``, ``ink``, ``ballots``,
+``catalogue``, ``invitation_rows``, ``paper_counts``, ``deletion``: emeeting/storage/__init__.py).
+``fetchall`` is their read hook (and the tests'); nothing outside this package passes it SQL.
 """
 
 from __future__ import annotations
@@ -25,9 +30,17 @@ from typing import Any
 
 import aiosqlite
 
-from emeeting import eventlog
-from emeeting.eventlog import EventRow
-from emeeting.migrations import migrate
+from emeeting.storage import eventlog
+from emeeting.storage.ballots import BallotRows, SqliteBallots
+from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
+from emeeting.storage.deletion import Deletion, SqliteDeletion
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.ink import InkLog, SqliteInk
+from emeeting.storage.invitations import InvitationRows, SqliteInvitations
+from emeeting.storage.migrations import migrate
+from emeeting.storage.paper_counts import PaperCounts, SqlitePaperCounts
+from emeeting.storage.records import Records, SqliteRecords
+from emeeting.storage.sql import Statement
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +75,7 @@ class WriteJob:
     meeting_id: str | None = None
     events: Sequence[EventRow] = ()
     commands: Sequence[tuple[str, str, int]] = ()  # (member, client id, seq) of each command, for retries
-    statements: Sequence[tuple[str, tuple[Any, ...]]] = ()
+    statements: Sequence[Statement] = ()  # from the concerns' adapters (emeeting/storage/sql.py)
     on_commit: Callable[[], None] | None = None
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
@@ -78,6 +91,14 @@ class Store:
         self._task = asyncio.create_task(self._write_loop(), name="emeeting-store-writer")
         self.batches = 0  # transactions committed; with ``jobs`` shows how well commits group
         self.jobs = 0
+        # One adapter per concern (emeeting/storage/__init__.py): typed rows in and out.
+        self.records: Records = SqliteRecords(self)
+        self.ink: InkLog = SqliteInk(self)
+        self.ballots: BallotRows = SqliteBallots(self)
+        self.catalogue: CatalogueRows = SqliteCatalogue(self)
+        self.invitation_rows: InvitationRows = SqliteInvitations()
+        self.paper_counts: PaperCounts = SqlitePaperCounts(self)
+        self.deletion: Deletion = SqliteDeletion(self)
 
     @classmethod
     async def open(cls, path: Path, *, sync: str = "FULL") -> Store:
@@ -121,7 +142,7 @@ class Store:
         self._queue.put_nowait(job)
         return job.done
 
-    async def write(self, *statements: tuple[str, tuple[Any, ...]]) -> None:
+    async def write(self, *statements: Statement) -> None:
         await self.submit(WriteJob(statements=statements))
 
     async def _write_loop(self) -> None:
@@ -189,13 +210,7 @@ class Store:
             WriteJob(
                 statements=[
                     ("INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)", (meeting_id, title, ts)),
-                    *(
-                        (
-                            "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)",
-                            (inv, meeting_id, member, ts),
-                        )
-                        for inv, member in invitations
-                    ),
+                    *(self.invitation_rows.issue(inv, meeting_id, member, ts) for inv, member in invitations),
                     (
                         INSERT_EVENT,
                         (meeting_id, first.seq, first.type, first.version, first.actor, first.ts, first.body),
@@ -207,15 +222,13 @@ class Store:
     async def end_connections(self) -> None:
         """At start-up: no device is connected yet, so any connection without a leave ended when
         the server last stopped (its leave could not be written then). Its leave is now."""
-        await self.write(("UPDATE connections SET left_at = ? WHERE left_at IS NULL", (now_ms(),)))
+        await self.write(self.records.all_left(now_ms()))
 
     async def revoke_invitation(self, invitation_id: str) -> bool:
         """Revoke an invitation; False when there is no such invitation."""
         if await self.invitation(invitation_id) is None:
             return False
-        await self.write(
-            ("UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_ms(), invitation_id))
-        )
+        await self.write(self.invitation_rows.revoke(invitation_id, now_ms()))
         return True
 
     async def invitation(self, invitation_id: str) -> Invitation | None:
@@ -248,27 +261,38 @@ class Store:
         ) as cur:
             return [eventlog.stored(*row) for row in await cur.fetchall()]
 
+    async def of_type(self, type_: str) -> list[tuple[str, EventRow]]:
+        """(meeting, event) of every event of one type, by meeting, each meeting's in order."""
+        async with self._reader.execute(
+            "SELECT meeting_id, seq, type, version, actor, ts, body FROM events WHERE type = ? ORDER BY meeting_id, seq",
+            (type_,),
+        ) as cur:
+            return [(row[0], eventlog.stored(*row[1:])) for row in await cur.fetchall()]
+
+    async def stamps(self, meeting_id: str, types: Sequence[str]) -> list[tuple[str, int]]:
+        """(type, time) of a meeting's events of these types, in order (a scan of the columns only)."""
+        marks = ", ".join("?" for _ in types)
+        async with self._reader.execute(
+            f"SELECT type, ts FROM events WHERE meeting_id = ? AND type IN ({marks}) ORDER BY seq",  # noqa: S608
+            (meeting_id, *types),
+        ) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    async def outnumbered(self, opening: str, closing: str) -> list[str]:
+        """The meetings whose log has more ``opening`` events than ``closing`` ones (a scan of the
+        types only): e.g. those with a vote still open."""
+        async with self._reader.execute(
+            "SELECT meeting_id FROM events WHERE type IN (?, ?) GROUP BY meeting_id HAVING sum(type = ?) > sum(type = ?)",
+            (opening, closing, opening, closing),
+        ) as cur:
+            return [r[0] for r in await cur.fetchall()]
+
     async def commands(self, meeting_id: str) -> dict[tuple[str, str], int]:
         """Every client command id already applied in a meeting, with the last seq it produced."""
         async with self._reader.execute(
             "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
         ) as cur:
             return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
-
-    async def ink(self, meeting_id: str, member_id: str, after: int, upto: int) -> list[bytes]:
-        """The ink frames of one member with ``after < n <= upto``, in order."""
-        async with self._reader.execute(
-            "SELECT frame FROM ink WHERE meeting_id = ? AND member_id = ? AND n > ? AND n <= ? ORDER BY n",
-            (meeting_id, member_id, after, upto),
-        ) as cur:
-            return [r[0] for r in await cur.fetchall()]
-
-    async def all_ink(self, meeting_id: str) -> list[tuple[str, int, str, bytes]]:
-        """(member, n, client id, frame) of every ink event of a meeting, each member's in order."""
-        async with self._reader.execute(
-            "SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = ? ORDER BY member_id, n", (meeting_id,)
-        ) as cur:
-            return [(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query, on the reader connection."""
