@@ -13,7 +13,7 @@ from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
-from emeeting.store import Store
+from emeeting.storage.store import Store
 from rooms.commands import OpenMeeting, ShowPage
 from tests.support import TIMEOUT, joined, make_settings, serving
 
