@@ -104,6 +104,7 @@ async def test_a_retried_command_takes_effect_once(server: RunningServer) -> Non
     chair, _ = await joined(server, "chair")
     await open_meeting(chair)
     tablet, _ = await joined(server, "deputy")
+    await chair.settled("chair", "deputy")  # both check-ins written before the log is compared
 
     frame = {"type": "show_page", "id": "retry-1", "document": "q1-report", "page": 2}
     await chair.send(frame)

@@ -10,6 +10,7 @@ from tests.support import joined, make_settings, serving
 async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path) -> None:
     async with serving(make_settings(tmp_path, resume_window=3)) as server:
         chair, _ = await joined(server, "chair")
+        await chair.settled("chair")  # its check-in, written a moment after joining, comes first
         await chair.command("open_meeting")
         await chair.until("ack")
         for page in range(1, 6):
@@ -20,6 +21,8 @@ async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: 
         _too_old, welcome = await joined(server, "deputy", since=1)
         assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
         assert welcome["snapshot"]["state"]["current_page"] == {"document": "q1-report", "page": 5}
+        await chair.settled("deputy")  # the deputy's check-in, before the next join compares the log
+        current = chair.last_seq
 
         _future, welcome = await joined(server, "deputy", since=current + 100)
         assert welcome["resume"] == "snapshot" and welcome["snapshot"]["seq"] == current
