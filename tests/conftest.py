@@ -4,6 +4,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -36,14 +37,22 @@ GROUPS = {
 }
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """For pytest-xdist's ``--dist loadgroup`` (the README's test command): each module's tests
-    run on one worker, so a module-scoped server or pool is made once; GROUPS share a worker."""
-    root = config.rootpath
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            module = item.path.relative_to(root).as_posix()
-            item.add_marker(pytest.mark.xdist_group(GROUPS.get(module, module)))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadgroup`` (the README's test command) each module's tests go to one worker
+    as one unit, so a module-scoped server, pool or venv is made once; the modules in GROUPS go
+    together. pytest-xdist's own loadgroup cannot do it under pytest 9.2: it renames each test's
+    id to carry its group, and a test's id can no longer be renamed, so every test was sent alone
+    and module fixtures were made again each time a worker came back to a module."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class ByModule(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return GROUPS.get(module, module)
+
+    return ByModule(config, log)
 
 
 @pytest.fixture(scope="module")
