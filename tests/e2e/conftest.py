@@ -23,8 +23,10 @@ FLAGS = [
 ]
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+@pytest.fixture(scope="session")
+async def shared_browser() -> AsyncIterator[Browser]:
+    """One Chromium per test process (starting Playwright's driver and Chromium takes about a
+    second and a half); each test gets contexts of its own in it (``browser``)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; .ci/run installs Debian's chromium")
@@ -35,6 +37,18 @@ async def browser() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def browser(shared_browser: Browser) -> AsyncIterator[Browser]:
+    """The test process's Chromium; every context (and page) the test opened is closed after it,
+    so no cookie, storage or page of one test is seen by the next."""
+    assert not shared_browser.contexts, "a context left open by an earlier test"
+    try:
+        yield shared_browser
+    finally:
+        for context in shared_browser.contexts:
+            await context.close()
 
 
 async def same_as_the_server(server: RunningServer, *pages: Page, joiner: str = "guest") -> None:
