@@ -2,43 +2,21 @@
 server, real WebSocket clients. A tablet that was offline gets the edits when it resumes; the
 page on the screen does not move because of them; a refusal says why.
 
-One server; each test has a meeting of its own.
+One server for the module, a meeting of its own for each test (SHARE_SERVER, tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import pytest
-
-from tests.support import Device, RunningServer, create_demo, joined, make_settings, start_server
+from tests.support import Device, RunningServer, joined
 from tests.test_ballots import reply
+
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
 URGENT = "เรื่องอื่น ๆ กรณีเร่งด่วน: ขออนุมัติใช้งบกลางช่วยเหลือผู้ประสบอุทกภัยในพื้นที่อำเภอชุมแพและอำเภอภูเวียง"
 EDITS = ("agenda_item_added", "agenda_item_renamed", "agenda_item_moved", "agenda_item_removed", "agenda_item_kind_set")
 RENAMED = "(ร่าง) แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. ๒๕๖๗ ฉบับปรับปรุงตามมติคณะทำงาน"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    handle = start_server(make_settings(tmp_path_factory.mktemp("agenda-live")))
-    try:
-        yield handle.running
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-async def room(server: RunningServer) -> AsyncIterator[RunningServer]:
-    meeting, tokens, invitations = await create_demo(server.settings)
-    running = dataclasses.replace(server, meeting=meeting, tokens=tokens, invitations=invitations, devices=[])
-    try:
-        yield running
-    finally:
-        await asyncio.gather(*(d.close() for d in running.devices), return_exceptions=True)
 
 
 async def ok(device: Device, kind: str, **fields: Any) -> dict[str, Any]:
@@ -55,11 +33,11 @@ def agenda(state: dict[str, Any]) -> list[tuple[str, str]]:
     return [(i["number"], i["id"]) for i in state["agenda"]]
 
 
-async def test_every_tablet_sees_the_edit_at_once_and_an_offline_one_when_it_resumes(room: RunningServer) -> None:
-    chair, _ = await joined(room, "chair")
-    secretary, _ = await joined(room, "secretary")
-    tablet, _ = await joined(room, "deputy")
-    offline, _ = await joined(room, "learning")
+async def test_every_tablet_sees_the_edit_at_once_and_an_offline_one_when_it_resumes(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    secretary, _ = await joined(server, "secretary")
+    tablet, _ = await joined(server, "deputy")
+    offline, _ = await joined(server, "learning")
     await ok(chair, "open_meeting")
     shown = await ok(chair, "show_page", document="q1-report", page=3)
     await offline.events_until_seq(int(shown["seq"]))
@@ -83,29 +61,29 @@ async def test_every_tablet_sees_the_edit_at_once_and_an_offline_one_when_it_res
     assert "number" not in added  # numbers are derived by every device, never sent
 
     # The one that was offline resumes from where it was and gets the same events, in order.
-    resumed, welcome = await joined(room, "learning", since=went_offline_at)
+    resumed, welcome = await joined(server, "learning", since=went_offline_at)
     assert welcome["resume"] == "events"
     replayed = [e for e in await events_to(resumed, int(last["seq"])) if e["type"] in EDITS]
     assert replayed == heard
 
     # And the meeting now reads: 5.1 is the urgent item, the plan is 5.2 under its new title; the
     # screen still shows the page it showed (an agenda edit moves nobody).
-    _, fresh = await joined(room, "guest")
+    _, fresh = await joined(server, "guest")
     state = fresh["snapshot"]["state"]
     assert agenda(state)[6:10] == [("5", "for-decision"), ("5.1", "urgent"), ("5.2", "plan"), ("5.3", "happy-learning")]
     assert [i["title"] for i in state["agenda"] if i["id"] == "plan"] == [RENAMED]
     assert state["current_page"] == {"document": "q1-report", "page": 3} and state["current_item"] == "q1"
 
 
-async def test_removing_an_item_with_papers_is_refused_with_its_reason(room: RunningServer) -> None:
-    secretary, _ = await joined(room, "secretary")
+async def test_removing_an_item_with_papers_is_refused_with_its_reason(server: RunningServer) -> None:
+    secretary, _ = await joined(server, "secretary")
     answer = await reply(secretary, await secretary.command("remove_agenda_item", item="plan"))
     assert (answer["type"], answer["code"]) == ("error", "agenda_item_has_documents")
-    deputy, _ = await joined(room, "deputy")
+    deputy, _ = await joined(server, "deputy")
     answer = await reply(deputy, await deputy.command("add_agenda_item", item="x", title="เรื่องของฉัน"))
     assert (answer["type"], answer["code"]) == ("error", "forbidden")
     # Before the meeting a secretary needs no consent: the item is not supplementary.
     await ok(secretary, "add_agenda_item", item="late", title="เรื่องที่เพิ่มก่อนวันประชุม", parent="other")
-    _, fresh = await joined(room, "guest")
+    _, fresh = await joined(server, "guest")
     (late,) = [i for i in fresh["snapshot"]["state"]["agenda"] if i["id"] == "late"]
     assert (late["number"], late["supplementary"], late["consent"], late["kind"]) == ("6.1", False, None, "item")

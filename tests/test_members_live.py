@@ -3,45 +3,25 @@ clients. A member added gets an invitation that opens the meeting at once; every
 them (and a tablet that was offline when it resumes); a member removed loses their link and their
 devices at once; a title not understood is refused by name.
 
-One server; each test has a meeting of its own.
+One server for the module, a meeting of its own for each test (SHARE_SERVER, tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.support import Device, RunningServer, create_demo, joined, make_settings, open_device, start_server
+from tests.support import Device, RunningServer, joined, open_device
 from tests.test_ballots import reply
+
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
 NAME = "นางสาวพิมพ์ชนก ศรีประเสริฐวงศ์"
 POSITION = "ผู้อำนวยการกลุ่มนโยบายและแผนสำนักงานศึกษาธิการจังหวัดขอนแก่นปฏิบัติหน้าที่แทนศึกษาธิการภาค"
 RENAMED = "นางสาวพิมพ์ชนก ศรีประเสริฐวงศ์ใหญ่"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    handle = start_server(make_settings(tmp_path_factory.mktemp("members-live")))
-    try:
-        yield handle.running
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-async def room(server: RunningServer) -> AsyncIterator[RunningServer]:
-    meeting, tokens, invitations = await create_demo(server.settings)
-    running = dataclasses.replace(server, meeting=meeting, tokens=dict(tokens), invitations=invitations, devices=[])
-    try:
-        yield running
-    finally:
-        await asyncio.gather(*(d.close() for d in running.devices), return_exceptions=True)
 
 
 async def ok(device: Device, kind: str, **fields: Any) -> dict[str, Any]:
@@ -56,22 +36,22 @@ async def drain(device: Device) -> None:
         await device.recv()
 
 
-async def link_of(room: RunningServer, member: str) -> str | None:
+async def link_of(server: RunningServer, member: str) -> str | None:
     """The member's link as the secretary's invitation list gives it (None: no live link)."""
     async with httpx.AsyncClient() as http:
         response = await http.get(
-            f"{room.url}/api/meetings/{room.meeting}/invitations",
-            headers={"Authorization": f"Bearer {room.tokens['secretary']}"},
+            f"{server.url}/api/meetings/{server.meeting}/invitations",
+            headers={"Authorization": f"Bearer {server.tokens['secretary']}"},
         )
     rows = {row["member"]: row for row in response.json()["invitations"]}
     url = rows[member]["url"] if member in rows else None
     return url.rsplit("/", 1)[1] if url else None
 
 
-async def test_a_member_added_is_invited_heard_everywhere_and_removed_at_once(room: RunningServer) -> None:
-    secretary, _ = await joined(room, "secretary")
-    tablet, _ = await joined(room, "deputy")
-    offline, _ = await joined(room, "guest")
+async def test_a_member_added_is_invited_heard_everywhere_and_removed_at_once(server: RunningServer) -> None:
+    secretary, _ = await joined(server, "secretary")
+    tablet, _ = await joined(server, "deputy")
+    offline, _ = await joined(server, "guest")
     went_offline_at = offline.last_seq
     await offline.close()
 
@@ -90,9 +70,9 @@ async def test_a_member_added_is_invited_heard_everywhere_and_removed_at_once(ro
     }
 
     # Her invitation is on the secretary's list and opens the meeting; the tablet sees her arrive.
-    token = await link_of(room, "pimchanok")
+    token = await link_of(server, "pimchanok")
     assert token is not None
-    newcomer = await open_device(room)
+    newcomer = await open_device(server)
     welcome = await newcomer.join(token)
     assert welcome["member"] == "pimchanok"
     members = {m["id"]: m for m in welcome["snapshot"]["state"]["members"]}
@@ -113,20 +93,20 @@ async def test_a_member_added_is_invited_heard_everywhere_and_removed_at_once(ro
     with pytest.raises(ConnectionClosed) as closed:
         await drain(newcomer)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
-    assert await link_of(room, "pimchanok") is None
-    again = await open_device(room)
+    assert await link_of(server, "pimchanok") is None
+    again = await open_device(server)
     await again.send({"type": "join", "token": token})
     assert (await again.expect("error"))["code"] == "token_revoked"
 
     # The tablet that was offline resumes from where it was and hears all of it, in order.
-    resumed, welcome = await joined(room, "guest", since=went_offline_at)
+    resumed, welcome = await joined(server, "guest", since=went_offline_at)
     assert welcome["resume"] == "events"
     replayed = [f["event"]["type"] for f in await resumed.events_until_seq(int(removed["seq"]))]
     assert [t for t in replayed if t.startswith("member_")] == ["member_added", "member_changed", "member_removed"]
 
 
-async def test_refusals_say_why(room: RunningServer) -> None:
-    secretary, _ = await joined(room, "secretary")
+async def test_refusals_say_why(server: RunningServer) -> None:
+    secretary, _ = await joined(server, "secretary")
     answer = await reply(
         secretary, await secretary.command("add_member", member="x", name=NAME, position="", title="ที่ปรึกษา")
     )
@@ -134,16 +114,16 @@ async def test_refusals_say_why(room: RunningServer) -> None:
     assert "'ที่ปรึกษา'" in answer["message"]
     answer = await reply(secretary, await secretary.command("remove_member", member="chair"))
     assert (answer["type"], answer["code"]) == ("error", "only_chair")
-    deputy, _ = await joined(room, "deputy")
+    deputy, _ = await joined(server, "deputy")
     answer = await reply(deputy, await deputy.command("remove_member", member="guest"))
     assert (answer["type"], answer["code"]) == ("error", "forbidden")
     # A member who joins late while the meeting runs: expected until their device checks them in.
-    chair, _ = await joined(room, "chair")
+    chair, _ = await joined(server, "chair")
     await ok(chair, "open_meeting")
     added = await ok(chair, "add_member", member="late", name=NAME, position=POSITION, title="กรรมการ")
-    token = await link_of(room, "late")
+    token = await link_of(server, "late")
     assert token is not None
-    late = await open_device(room)
+    late = await open_device(server)
     assert (await late.join(token))["member"] == "late"
     await chair.events_until_seq(int(added["seq"]))
     await chair.settled("late")

@@ -2,21 +2,19 @@
 read them once circulated: no snapshot, live event or resumed event gives them a draft's text
 before, and the circulation hands them the text.
 
-One server; each test has a meeting of its own.
+One server for the module, a meeting of its own for each test (SHARE_SERVER, tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import msgpack
-import pytest
 
-from tests.support import Device, RunningServer, create_demo, joined, make_settings, start_server
+from tests.support import Device, RunningServer, joined
 from tests.test_ballots import reply
+
+SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
 Frame = dict[str, Any]
 
@@ -27,25 +25,6 @@ LATER = "แก้ไขหลังเวียน 2203"  # a correction writte
 READERS = ("deputy", "guest")
 ORGANISERS = ("chair", "secretary")
 DRAFTS = (NOTES, RESOLUTION, ACTION_WHAT)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    handle = start_server(make_settings(tmp_path_factory.mktemp("minutes-privacy")))
-    try:
-        yield handle.running
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-async def room(server: RunningServer) -> AsyncIterator[RunningServer]:
-    meeting, tokens, invitations = await create_demo(server.settings)
-    running = dataclasses.replace(server, meeting=meeting, tokens=tokens, invitations=invitations, devices=[])
-    try:
-        yield running
-    finally:
-        await asyncio.gather(*(d.close() for d in running.devices), return_exceptions=True)
 
 
 def carries(frame: Frame, *texts: str) -> bool:
@@ -75,8 +54,8 @@ async def write_a_draft(secretary: Device) -> int:
     return int((await ok(secretary, "remove_action", item="q1", action="a1", base=3))["seq"])
 
 
-async def test_members_and_guests_get_no_draft_until_circulation_then_the_text(room: RunningServer) -> None:
-    devices = {m: (await joined(room, m))[0] for m in (*ORGANISERS, *READERS)}
+async def test_members_and_guests_get_no_draft_until_circulation_then_the_text(server: RunningServer) -> None:
+    devices = {m: (await joined(server, m))[0] for m in (*ORGANISERS, *READERS)}
     for device in devices.values():
         await device.settled(*devices)
     edited = await write_a_draft(devices["secretary"])
@@ -90,7 +69,7 @@ async def test_members_and_guests_get_no_draft_until_circulation_then_the_text(r
 
     # A device joining now: an organiser's snapshot has the draft, a reader's has none of it.
     for member in (*ORGANISERS, *READERS):
-        _, welcome = await joined(room, member)
+        _, welcome = await joined(server, member)
         minutes = welcome["snapshot"]["state"]["minutes"]
         assert minutes["status"] == "draft"
         if member in ORGANISERS:
@@ -99,7 +78,7 @@ async def test_members_and_guests_get_no_draft_until_circulation_then_the_text(r
             assert minutes["items"] == [] and not carries(welcome, *DRAFTS), member
 
     # A reader resuming from before the edits gets them from the log without their text.
-    resumed, welcome = await joined(room, "deputy", since=edited - 4)
+    resumed, welcome = await joined(server, "deputy", since=edited - 4)
     assert welcome["resume"] == "events"
     replayed = await heard_up_to(resumed, edited)
     assert [f["event"]["type"] for f in replayed if f["type"] == "event"][:4] == ["minutes_drafted"] * 4
@@ -125,14 +104,14 @@ async def test_members_and_guests_get_no_draft_until_circulation_then_the_text(r
             continue
         event = [f for f in await heard_up_to(device, corrected) if f["type"] == "event"][-1]["event"]
         assert (event["type"], event["text"]) == ("minutes_edited", LATER), member
-    _, welcome = await joined(room, "guest")
+    _, welcome = await joined(server, "guest")
     assert [i["notes"] for i in welcome["snapshot"]["state"]["minutes"]["items"]] == [LATER]
 
 
-async def test_a_reader_resuming_across_the_circulation_gets_the_text_once_circulated(room: RunningServer) -> None:
-    chair, _ = await joined(room, "chair")
-    secretary, _ = await joined(room, "secretary")
-    deputy, welcome = await joined(room, "deputy")
+async def test_a_reader_resuming_across_the_circulation_gets_the_text_once_circulated(server: RunningServer) -> None:
+    chair, _ = await joined(server, "chair")
+    secretary, _ = await joined(server, "secretary")
+    deputy, welcome = await joined(server, "deputy")
     since = welcome["seq"]
     await deputy.close()
     await write_a_draft(secretary)
@@ -141,7 +120,7 @@ async def test_a_reader_resuming_across_the_circulation_gets_the_text_once_circu
     circulated = int((await ok(secretary, "circulate_minutes"))["seq"])
 
     # Resumed from before the draft: the edits come without text, the circulation with it.
-    device, welcome = await joined(room, "deputy", since=since)
+    device, welcome = await joined(server, "deputy", since=since)
     assert welcome["resume"] == "events"
     frames = await heard_up_to(device, circulated)
     events = [f["event"] for f in frames if f["type"] == "event"]
@@ -153,7 +132,7 @@ async def test_a_reader_resuming_across_the_circulation_gets_the_text_once_circu
     assert [(i["item"], i["notes"]) for i in events[-1]["items"]] == [("q1", NOTES)]
 
     # Resumed after the circulation: nothing is missed, nothing comes twice.
-    again, welcome = await joined(room, "deputy", since=circulated)
+    again, welcome = await joined(server, "deputy", since=circulated)
     assert (welcome["resume"], welcome["seq"]) == ("events", again.last_seq)
     await ok(secretary, "edit_minutes", item="q1", field="notes", text=LATER, base=4)
     _, event = await again.until("event")
