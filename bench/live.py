@@ -22,13 +22,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgpack
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
+
+from bench.chair import ChairDevice
 
 WARMUP = 2  # pushes left out of the statistics
 RESUME_TABLETS = 1000
@@ -198,41 +199,27 @@ class Tablets(ClientProcesses):
         return [t for line in self._ask(f"reconnect {target}", "resumed") for t in json.loads(line.split(None, 1)[1])]
 
 
-@dataclass
-class Chair:
-    ws: ClientConnection
-    acks: dict[str, int] = field(default_factory=dict)
-    acked: asyncio.Event = field(default_factory=asyncio.Event)
-    last_seq: int = 0
+class Chair(ChairDevice):
+    """The chair here: it keeps each command's sequence number from its ack."""
 
-    @classmethod
-    @contextlib.asynccontextmanager
-    async def joined(cls, server: Server) -> AsyncIterator[Chair]:
-        async with connect(server.ws_url, compression=None, max_size=2**24) as ws:
-            await ws.send(msgpack.packb({"type": "join", "token": server.chair}))
-            chair = cls(ws)
-            reader = asyncio.create_task(chair._read())
-            try:
-                yield chair
-            finally:
-                reader.cancel()
+    def __init__(self, ws: ClientConnection) -> None:
+        super().__init__(ws)
+        self.acks: dict[str, int] = {}
+        self.acked = asyncio.Event()
+        self.last_seq = 0
 
-    async def _read(self) -> None:
-        async for data in self.ws:
-            frame = msgpack.unpackb(_binary(data))
-            if frame["type"] == "ack":
-                self.acks[frame["id"]] = frame["seq"]
-                self.acked.set()
-            elif frame["type"] == "error":
-                raise RuntimeError(f"the chair's command was refused: {frame}")
-            elif frame["type"] in ("event", "snapshot"):
-                self.last_seq = frame["seq"]
+    def heard(self, frame: dict[str, Any]) -> None:
+        if frame["type"] == "ack":
+            self.acks[frame["id"]] = frame["seq"]
+            self.acked.set()
+        elif frame["type"] == "error":
+            raise RuntimeError(f"the chair's command was refused: {frame}")
+        elif frame["type"] in ("event", "snapshot"):
+            self.last_seq = frame["seq"]
 
     async def command(self, command_id: str, kind: str, **fields: Any) -> int:
         """Send a command; the monotonic time it was sent, in ns."""
-        sent = time.monotonic_ns()
-        await self.ws.send(msgpack.packb({"type": kind, "id": command_id, **fields}))
-        return sent
+        return await self.send(command_id, kind, **fields)
 
     async def wait_acks(self, ids: Sequence[str]) -> None:
         async with asyncio.timeout(STARTUP):
@@ -283,7 +270,7 @@ def latencies(sent: dict[int, int], arrivals: dict[int, list[int]], tablets: int
 
 
 async def measure(server: Server, tablets: int, pushes: int, interval: float, resume: bool) -> dict[str, Any]:
-    async with Chair.joined(server) as chair:
+    async with Chair.joined(server.ws_url, server.chair) as chair:
         if server.name == "emeeting":
             await chair.command("open", "open_meeting")
             await chair.command("item", "set_agenda_item", item="plan")
@@ -357,9 +344,3 @@ async def run(tablet_counts: Sequence[int], pushes: int) -> list[dict[str, Any]]
 def main(tablet_counts: Sequence[int], pushes: int) -> list[dict[str, Any]]:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     return asyncio.run(run(tablet_counts, pushes))
-
-
-def _binary(data: str | bytes) -> bytes:
-    if isinstance(data, str):
-        raise TypeError("the server sent a text frame")
-    return data

@@ -102,7 +102,7 @@ async def run(readers: int, stalled: int, pushes: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="emeeting-bench-") as data:
         product = await asyncio.to_thread(start_product, Path(data), SERVER_ENV)
         try:
-            async with Chair.joined(product) as chair:
+            async with Chair.joined(product.ws_url, product.chair) as chair:
                 await chair.command("open", "open_meeting")
                 await chair.command("item", "set_agenda_item", item="plan")
                 await chair.wait_acks(["open", "item"])

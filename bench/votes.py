@@ -14,23 +14,19 @@ the result must equal the ballots sent, or the benchmark fails.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import re
 import subprocess
 import tempfile
 import threading
-import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import msgpack
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
+from bench.chair import ChairDevice
 from bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentiles
-from bench.tablets import _binary
 from emeeting import meetings
 from emeeting.config import from_env
 from emeeting.storage.store import Store
@@ -120,42 +116,29 @@ class Crowd(ClientProcesses):
         return [t for a in answers for t in a["at"]], [a["counts"] for a in answers]
 
 
-class Chair:
+class Chair(ChairDevice):
+    """The chair here: it keeps who is present and waits for each command's reply."""
+
     def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
+        super().__init__(ws)
         self.present: set[str] = set()
         self.replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.changed = asyncio.Event()
 
-    @classmethod
-    @contextlib.asynccontextmanager
-    async def joined(cls, url: str, token: str) -> AsyncIterator[Chair]:
-        async with connect(url, compression=None, max_size=2**24) as ws:
-            await ws.send(msgpack.packb({"type": "join", "token": token}))
-            chair = cls(ws)
-            reader = asyncio.create_task(chair._read())
-            try:
-                yield chair
-            finally:
-                reader.cancel()
-
-    async def _read(self) -> None:
-        async for data in self.ws:
-            frame = msgpack.unpackb(_binary(data))
-            if frame["type"] == "snapshot":
-                self.present |= {a["member"] for a in frame["state"]["attendance"] if a["status"] == "present"}
-            elif frame["type"] == "event" and frame["event"]["type"] == "members_arrived":
-                self.present |= set(frame["event"]["members"])
-                self.changed.set()
-            elif frame["type"] in ("ack", "error") and frame.get("id") in self.replies:
-                self.replies.pop(frame["id"]).set_result(frame)
+    def heard(self, frame: dict[str, Any]) -> None:
+        if frame["type"] == "snapshot":
+            self.present |= {a["member"] for a in frame["state"]["attendance"] if a["status"] == "present"}
+        elif frame["type"] == "event" and frame["event"]["type"] == "members_arrived":
+            self.present |= set(frame["event"]["members"])
+            self.changed.set()
+        elif frame["type"] in ("ack", "error") and frame.get("id") in self.replies:
+            self.replies.pop(frame["id"]).set_result(frame)
 
     async def command(self, command_id: str, kind: str, **fields: Any) -> int:
         """Send a command and wait for its ack; the monotonic time it was sent, in ns."""
         self.replies[command_id] = asyncio.get_running_loop().create_future()
         reply = self.replies[command_id]
-        sent = time.monotonic_ns()
-        await self.ws.send(msgpack.packb({"type": kind, "id": command_id, **fields}))
+        sent = await self.send(command_id, kind, **fields)
         async with asyncio.timeout(STARTUP):
             answer = await reply
         if answer["type"] != "ack":
