@@ -18,7 +18,7 @@ from typing import Any
 import msgpack
 
 from bench.crash_device import IN_FLIGHT, Device, Frame
-from emeeting.audience import for_readers
+from emeeting.audience import reader_frame
 from emeeting.storage import eventlog
 
 RESUME_WINDOW = 2000  # Limits.resume_window: a shorter gap is resumed with events
@@ -47,8 +47,7 @@ class Log:  # what the SQLite file holds
         if not self.kinds:
             self.kinds.update({s: _kind(f) for s, f in self.events.items()})
         circulated = min((s for s, kind in self.kinds.items() if kind == "minutes_circulated"), default=None)
-        # Only the type, the sequence number and the frame decide what a reader is sent.
-        return for_readers(eventlog.EventRow(seq, self.kinds[seq], 1, None, 0, b"", frame), circulated).frame
+        return reader_frame(self.kinds[seq], seq, frame, circulated)
 
     def ink_n(self, member: str) -> int:
         return max((n for m, n in self.ink if m == member), default=0)

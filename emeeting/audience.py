@@ -14,11 +14,18 @@ from rooms.minutes_view import drafted, is_draft_edit
 
 def for_readers(row: EventRow, circulated: int | None) -> EventRow:
     """``row`` as members and guests get it: the same object when it hides nothing."""
-    if not is_draft_edit(row.type, row.seq, circulated):
-        return row
-    envelope = dict(protocol.decode(row.frame, len(row.frame)))
+    frame = reader_frame(row.type, row.seq, row.frame, circulated)
+    return row if frame is row.frame else replace(row, frame=frame)
+
+
+def reader_frame(type_: str, seq: int, frame: bytes, circulated: int | None) -> bytes:
+    """An event's frame as members and guests get it (only its type, its sequence number and
+    when the minutes were circulated decide): the same bytes when it hides nothing."""
+    if not is_draft_edit(type_, seq, circulated):
+        return frame
+    envelope = dict(protocol.decode(frame, len(frame)))
     envelope["event"] = drafted(envelope["event"])
-    return replace(row, frame=protocol.encode(envelope))
+    return protocol.encode(envelope)
 
 
 class Room(Protocol):
