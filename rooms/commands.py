@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from rooms import fields
 from rooms.commands_agenda import (
@@ -435,55 +435,8 @@ ServerCommand = (
 )
 Command = DeviceCommand | ServerCommand
 
-COMMAND_TYPES: dict[str, type[DeviceCommand]] = {
-    cls.TYPE: cls
-    for cls in (
-        OpenMeeting,
-        SetAgendaItem,
-        ShowPage,
-        CloseMeeting,
-        RenameDocument,
-        MoveDocument,
-        RemoveDocument,
-        RecordAttendance,
-        LeaveMeeting,
-        SetSubstitute,
-        AddGuest,
-        SetQuorum,
-        DeclareConflict,
-        WithdrawConflict,
-        OpenVote,
-        CastBallot,
-        CloseVote,
-        BreakTie,
-        Draw,
-        Erase,
-        ClearPage,
-        SetNote,
-        RemoveNote,
-        PresentStroke,
-        ClearPresented,
-        Point,
-        EditMinutes,
-        SetAction,
-        RemoveAction,
-        CirculateMinutes,
-        SignMinutes,
-        AdoptMinutes,
-        CertifyMinutes,
-        AddAgendaItem,
-        RenameAgendaItem,
-        MoveAgendaItem,
-        RemoveAgendaItem,
-        SetAgendaItemKind,
-        ChangeMeetingDetails,
-        PostponeMeeting,
-        CancelMeeting,
-        AddMember,
-        UpdateMember,
-        RemoveMember,
-    )
-}
+# Every command a device may send, by its type: the members of DeviceCommand, listed once.
+COMMAND_TYPES: dict[str, type[DeviceCommand]] = {cls.TYPE: cls for cls in get_args(DeviceCommand)}
 
 
 def parse_command(name: str, body: Mapping[str, Any]) -> DeviceCommand:
