@@ -87,6 +87,9 @@ async def test_a_substitute_in_the_minutes_and_the_frozen_record(
     await ok(secretary, "sign_minutes")
     await ok(chair, "sign_minutes")
     await ok(chair, "adopt_minutes")
+    # Back to the attendance page: the minutes page, opened last, was in front, and a page behind
+    # it gets animation frames only now and then (each click there waited up to 2 s to be "stable").
+    await page.bring_to_front()
     frozen = panel.get_by_test_id("record-adopted")
     await frozen.wait_for()
     assert await frozen.inner_text() == "รายงานการประชุมรับรองแล้ว รายชื่อผู้เข้าประชุมแก้ไขไม่ได้อีก"
