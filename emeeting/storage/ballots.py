@@ -4,17 +4,18 @@ emptied).
 
 What a ballot is and whether it counts is ``rooms/ballot_box.py``'s; sealing and the keys are
 ``emeeting/votekeys.py``'s; turning the box's rows into writes in the events' transaction is
-``emeeting/ballots.py``'s. This module owns the rows and their SQL, nothing else: every write is
-returned as a statement for the caller's ``WriteJob``, so it commits with its event or not at all.
+``emeeting/ballots.py``'s. This module owns the rows, their writes (typed values the caller puts in
+the events' ``WriteJob``, so they commit with their event or not at all) and their SQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +35,61 @@ class SealedRow:
     sealed: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class BallotRolled(Write):
+    """A voter's first ballot (``choice`` None in a secret vote: the row only says they voted)."""
+
+    meeting_id: str
+    vote_id: str
+    member_id: str
+    choice: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceChanged(Write):
+    """A named voter's changed choice."""
+
+    meeting_id: str
+    vote_id: str
+    member_id: str
+    choice: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotMade(Write):
+    """A secret vote's slot made when the vote opens (holding "no ballot", sealed)."""
+
+    meeting_id: str
+    vote_id: str
+    row: SealedRow
+
+
+@dataclass(frozen=True, slots=True)
+class SlotSealed(Write):
+    """A slot rewritten in place with a choice sealed afresh."""
+
+    meeting_id: str
+    vote_id: str
+    row: SealedRow
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsForgotten(Write):
+    """A closed secret vote's slots, gone."""
+
+    meeting_id: str
+    vote_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedVotesForgotten(Write):
+    """Every sealed or pre-sealing row of these closed votes, gone."""
+
+    meeting_id: str
+    vote_ids: tuple[str, ...]
+
+
 class BallotRows(Protocol):
-    def roll(self, meeting_id: str, vote_id: str, member_id: str, choice: int | None) -> Statement:
-        """A voter's first ballot (``choice`` None in a secret vote)."""
-        ...
-
-    def change(self, meeting_id: str, vote_id: str, member_id: str, choice: int) -> Statement:
-        """A named voter's changed choice."""
-        ...
-
-    def unsealed(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        """A secret vote's slot made when the vote opens."""
-        ...
-
-    def seal(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        """A slot rewritten in place with a choice sealed afresh."""
-        ...
-
-    def forget(self, meeting_id: str, vote_id: str) -> Statement:
-        """A closed secret vote's slots, gone."""
-        ...
-
-    def forget_closed(self, meeting_id: str, vote_ids: Sequence[str]) -> tuple[Statement, ...]:
-        """Every sealed or pre-sealing row of these closed votes, gone."""
-        ...
-
     async def named(self, meeting_id: str, vote_id: str) -> list[NamedChoice]:
         """The choices of a named vote."""
         ...
@@ -88,31 +119,61 @@ def _among(vote_ids: Sequence[str]) -> str:
     return f"WHERE meeting_id = ? AND vote_id IN ({','.join('?' * len(vote_ids))})"
 
 
+@statements_of(BallotRolled)
+def _roll(w: BallotRolled) -> tuple[Statement, ...]:
+    return ((ROLL, (w.meeting_id, w.vote_id, w.member_id, w.choice)),)
+
+
+@statements_of(ChoiceChanged)
+def _change(w: ChoiceChanged) -> tuple[Statement, ...]:
+    return ((CHANGE, (w.choice, w.meeting_id, w.vote_id, w.member_id)),)
+
+
+@statements_of(SlotMade)
+def _unsealed(w: SlotMade) -> tuple[Statement, ...]:
+    return ((UNSEALED, (w.meeting_id, w.vote_id, w.row.slot, w.row.sealed)),)
+
+
+@statements_of(SlotSealed)
+def _seal(w: SlotSealed) -> tuple[Statement, ...]:
+    return ((SEAL, (w.row.sealed, w.meeting_id, w.vote_id, w.row.slot)),)
+
+
+@statements_of(SlotsForgotten)
+def _forget(w: SlotsForgotten) -> tuple[Statement, ...]:
+    return ((FORGET, (w.meeting_id, w.vote_id)),)
+
+
+@statements_of(ClosedVotesForgotten)
+def _forget_closed(w: ClosedVotesForgotten) -> tuple[Statement, ...]:
+    where = _among(w.vote_ids)
+    return (
+        (f"DELETE FROM sealed_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
+        (f"DELETE FROM secret_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
+    )
+
+
+# Independent ballots' writes are grouped by the SQL they become, as they were when they were
+# statements: a stable sort, so one member's first ballot stays before its change.
+_GROUP_KEY: dict[type[Write], str] = {
+    BallotRolled: ROLL,
+    ChoiceChanged: CHANGE,
+    SlotMade: UNSEALED,
+    SlotSealed: SEAL,
+    SlotsForgotten: FORGET,
+    ClosedVotesForgotten: f"DELETE FROM sealed_ballots {_among(('',))}",  # noqa: S608
+}
+
+
+def grouped(writes: Iterable[Write]) -> tuple[Write, ...]:
+    """The writes of independent ballots, each kind together, so that each kind is one
+    ``executemany`` in the store's writer (in the order of their statements' SQL)."""
+    return tuple(sorted(writes, key=lambda write: _GROUP_KEY.get(type(write), "")))
+
+
 class SqliteBallots:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
-
-    def roll(self, meeting_id: str, vote_id: str, member_id: str, choice: int | None) -> Statement:
-        return ROLL, (meeting_id, vote_id, member_id, choice)
-
-    def change(self, meeting_id: str, vote_id: str, member_id: str, choice: int) -> Statement:
-        return CHANGE, (choice, meeting_id, vote_id, member_id)
-
-    def unsealed(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        return UNSEALED, (meeting_id, vote_id, row.slot, row.sealed)
-
-    def seal(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        return SEAL, (row.sealed, meeting_id, vote_id, row.slot)
-
-    def forget(self, meeting_id: str, vote_id: str) -> Statement:
-        return FORGET, (meeting_id, vote_id)
-
-    def forget_closed(self, meeting_id: str, vote_ids: Sequence[str]) -> tuple[Statement, ...]:
-        where = _among(vote_ids)
-        return (
-            (f"DELETE FROM sealed_ballots {where}", (meeting_id, *vote_ids)),  # noqa: S608
-            (f"DELETE FROM secret_ballots {where}", (meeting_id, *vote_ids)),  # noqa: S608
-        )
 
     async def named(self, meeting_id: str, vote_id: str) -> list[NamedChoice]:
         return [NamedChoice(*row) for row in await self._reader.fetchall(NAMED, (meeting_id, vote_id))]
