@@ -22,7 +22,15 @@ from pathlib import Path
 import pytest
 
 from emeeting.storage import sql
-from emeeting.storage.ballots import BallotRolled, ChoiceChanged, grouped
+from emeeting.storage.ballots import (
+    BallotRolled,
+    ChoiceChanged,
+    SealedRow,
+    SlotMade,
+    SlotSealed,
+    SlotsForgotten,
+    grouped,
+)
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.store import Store
 from emeeting.storage.writes import Write, WriteJob
@@ -185,3 +193,18 @@ async def test_a_burst_of_ballots_is_one_executemany_per_kind(tmp_path: Path, mo
         assert {row.choice for row in await store.ballots.named("m", "v")} == {1}
     finally:
         await store.close()
+
+
+def test_ballot_writes_are_grouped_in_the_order_of_their_sql() -> None:
+    row = SealedRow(b"s", b"x")
+    mixed: list[Write] = []
+    for member in ("a", "b", "c"):
+        mixed += [
+            SlotSealed("m", "v", row),
+            ChoiceChanged("m", "v", member, 1),
+            BallotRolled("m", "v", member, 0),
+            SlotMade("m", "v", row),
+            SlotsForgotten("m", "v"),
+        ]
+    by_sql = sorted(mixed, key=lambda write: sql.statements([write])[0][0])  # as statements were sorted
+    assert list(grouped(mixed)) == by_sql

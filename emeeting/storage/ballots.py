@@ -10,6 +10,7 @@ the events' ``WriteJob``, so they commit with their event or not at all) and the
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -153,22 +154,32 @@ def _forget_closed(w: ClosedVotesForgotten) -> tuple[Statement, ...]:
     )
 
 
-# Independent ballots' writes are grouped by the SQL they become, as they were when they were
-# statements: a stable sort, so one member's first ballot stays before its change.
-_GROUP_KEY: dict[type[Write], str] = {
-    BallotRolled: ROLL,
-    ChoiceChanged: CHANGE,
-    SlotMade: UNSEALED,
-    SlotSealed: SEAL,
-    SlotsForgotten: FORGET,
-    ClosedVotesForgotten: f"DELETE FROM sealed_ballots {_among(('',))}",  # noqa: S608
-}
+# Independent ballots' writes are grouped by the SQL they become, in the order of that SQL, as
+# they were when they were statements sorted by it (one member's first ballot stays before its
+# change; a secret vote's rolls and seals are one executemany each, not alternating).
+_GROUPS: tuple[type[Write], ...] = tuple(
+    sorted(
+        (BallotRolled, ChoiceChanged, SlotMade, SlotSealed, SlotsForgotten, ClosedVotesForgotten),
+        key=lambda kind: {
+            BallotRolled: ROLL,
+            ChoiceChanged: CHANGE,
+            SlotMade: UNSEALED,
+            SlotSealed: SEAL,
+            SlotsForgotten: FORGET,
+            ClosedVotesForgotten: f"DELETE FROM sealed_ballots {_among(('',))}",  # noqa: S608
+        }[kind],
+    )
+)
 
 
 def grouped(writes: Iterable[Write]) -> tuple[Write, ...]:
-    """The writes of independent ballots, each kind together, so that each kind is one
-    ``executemany`` in the store's writer (in the order of their statements' SQL)."""
-    return tuple(sorted(writes, key=lambda write: _GROUP_KEY.get(type(write), "")))
+    """The writes of independent ballots, each kind together and in its order, so that each kind
+    is one ``executemany`` in the store's writer (any other write first, as it came)."""
+    groups: dict[type[Write], list[Write]] = {kind: [] for kind in _GROUPS}
+    other: list[Write] = []
+    for write in writes:
+        groups.get(type(write), other).append(write)
+    return tuple(itertools.chain(other, *groups.values()))
 
 
 class SqliteBallots:
