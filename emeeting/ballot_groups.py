@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from emeeting.ballots import Ballots
 from emeeting.channel import Ack
 from emeeting.committer import Committer, Key, Pending, RoomFailed, Writes
-from emeeting.storage import ballots as ballot_rows
 from emeeting.storage.writes import now_ms
 from rooms import ballot_box
 from rooms.ballot_box import Box, Decision, Row
@@ -118,10 +117,9 @@ class Votes:
         event = BallotCast(batch.vote, tuple(batch.members), tuple(batch.changed))
         voters = {member for member, _ in batch.keys}
         actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
-        # Each ballot's rows are independent of the others': grouped by kind (a stable sort keeps
-        # one member's first ballot before its change), a group is one executemany each.
+        # The group's rows as a few writes, one per kind (Ballots.writes): one executemany each.
         self.box = ballot_box.apply(self.box, batch.rows)  # before any other command is decided
-        writes = Writes(ballot_rows.grouped(self.ballots.writes(batch.rows).stored))
+        writes = self.ballots.writes(batch.rows)
         self._writing = True
         self._since = time.monotonic()
         try:

@@ -30,13 +30,13 @@ from pathlib import Path
 from emeeting import votekeys
 from emeeting.committer import NOTHING, Writes
 from emeeting.storage.ballots import (
-    BallotRolled,
-    ChoiceChanged,
+    BallotsRolled,
+    ChoicesChanged,
     ClosedVotesForgotten,
     SealedRow,
-    SlotMade,
-    SlotSealed,
     SlotsForgotten,
+    SlotsMade,
+    SlotsSealed,
 )
 from emeeting.storage.interface import Storage
 from emeeting.storage.writes import Write
@@ -114,9 +114,18 @@ class Ballots:
     def writes(self, rows: Iterable[Row]) -> Writes:
         """The writes that store ``rows`` in their events' transaction, and what to do once they
         are committed. Opening a secret vote makes its key and keeps it on disk first (an
-        acknowledged ballot is never unreadable); raises OSError when it cannot be kept."""
+        acknowledged ballot is never unreadable); raises OSError when it cannot be kept.
+
+        Each vote's rows of one kind are one write, the kinds in the order of their SQL (as the
+        statements were sorted before): forgotten slots, first ballots, slots made, changed
+        choices, sealed slots. The rows of a group of ballots are independent of each other but
+        for a member's first ballot and its change, which this order keeps."""
         m = self.meeting_id
-        writes: list[Write] = []
+        forgotten: list[Write] = []
+        rolled: dict[str, list[tuple[str, int | None]]] = {}
+        made: dict[str, list[SealedRow]] = {}
+        changed: dict[str, list[tuple[str, int]]] = {}
+        sealed: dict[str, list[SealedRow]] = {}
         after = None
         for row in rows:
             match row:
@@ -125,20 +134,28 @@ class Ballots:
                     votekeys.write(self.keys, key)
                     self._sealing[vote] = key
                     slots = sorted(key.slot(member) for member in eligible)
-                    writes += [SlotMade(m, vote, SealedRow(slot, key.seal(slot, UNUSED))) for slot in slots]
+                    made.setdefault(vote, []).extend(SealedRow(slot, key.seal(slot, UNUSED)) for slot in slots)
                 case Ballot(vote=vote, member=member, choice=choice, secret=False, first=first):
-                    writes.append(
-                        BallotRolled(m, vote, member, choice) if first else ChoiceChanged(m, vote, member, choice)
-                    )
+                    if first:
+                        rolled.setdefault(vote, []).append((member, choice))
+                    else:
+                        changed.setdefault(vote, []).append((member, choice))
                 case Ballot(vote=vote, member=member, choice=choice, secret=True, first=first):
                     key = self._sealing[vote]
                     slot = key.slot(member)  # the voter's own row, whatever the frame said
                     if first:
-                        writes.append(BallotRolled(m, vote, member, None))
-                    writes.append(SlotSealed(m, vote, SealedRow(slot, key.seal(slot, choice + 1))))
+                        rolled.setdefault(vote, []).append((member, None))
+                    sealed.setdefault(vote, []).append(SealedRow(slot, key.seal(slot, choice + 1)))
                 case RollClosed(vote=vote, secret=True) if self._sealing.pop(vote, None) is not None:
-                    writes.append(SlotsForgotten(m, vote))
+                    forgotten.append(SlotsForgotten(m, vote))
                     after = functools.partial(self._shred, vote)
+        writes = [
+            *forgotten,
+            *(BallotsRolled(m, vote, tuple(voters)) for vote, voters in rolled.items()),
+            *(SlotsMade(m, vote, tuple(slots)) for vote, slots in made.items()),
+            *(ChoicesChanged(m, vote, tuple(choices)) for vote, choices in changed.items()),
+            *(SlotsSealed(m, vote, tuple(slots)) for vote, slots in sealed.items()),
+        ]
         return Writes(tuple(writes), after) if writes else NOTHING
 
     def _shred(self, vote: str) -> None:

@@ -21,19 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from emeeting.ballots import Ballots
 from emeeting.storage import sql
-from emeeting.storage.ballots import (
-    BallotRolled,
-    ChoiceChanged,
-    SealedRow,
-    SlotMade,
-    SlotSealed,
-    SlotsForgotten,
-    grouped,
-)
+from emeeting.storage.ballots import CHANGE, ROLL, BallotsRolled, ChoicesChanged
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.store import Store
 from emeeting.storage.writes import Write, WriteJob
+from rooms.ballot_box import Ballot
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "emeeting"
@@ -167,7 +161,7 @@ async def test_the_store_refuses_a_raw_statement_and_writes_nothing(tmp_path: Pa
         with pytest.raises(TypeError, match="never SQL"):
             await store.write(raw)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="never SQL"):
-            store.submit(WriteJob(writes=[BallotRolled("m", "v", "a", 0), raw]))  # type: ignore[list-item]
+            store.submit(WriteJob(writes=[BallotsRolled("m", "v", (("a", 0),)), raw]))  # type: ignore[list-item]
         assert await store.meetings() == []
     finally:
         await store.close()
@@ -186,8 +180,11 @@ async def test_a_burst_of_ballots_is_one_executemany_per_kind(tmp_path: Path, mo
 
         monkeypatch.setattr(store._writer, "executemany", counting)
         members = [f"member{i}" for i in range(1000)]
-        writes = [w for m in members for w in (BallotRolled("m", "v", m, 0), ChoiceChanged("m", "v", m, 1))]
-        await asyncio.wait_for(store.submit(WriteJob(writes=grouped(writes))), 30)
+        writes = [
+            BallotsRolled("m", "v", tuple((m, 0) for m in members)),
+            ChoicesChanged("m", "v", tuple((m, 1) for m in members)),
+        ]
+        await asyncio.wait_for(store.submit(WriteJob(writes=writes)), 30)
         assert calls == [("INSERT INTO ballots", 1000), ("UPDATE ballots SET", 1000)]
         # A member's first ballot ran before its change: every choice is the changed one.
         assert {row.choice for row in await store.ballots.named("m", "v")} == {1}
@@ -195,16 +192,16 @@ async def test_a_burst_of_ballots_is_one_executemany_per_kind(tmp_path: Path, mo
         await store.close()
 
 
-def test_ballot_writes_are_grouped_in_the_order_of_their_sql() -> None:
-    row = SealedRow(b"s", b"x")
-    mixed: list[Write] = []
-    for member in ("a", "b", "c"):
-        mixed += [
-            SlotSealed("m", "v", row),
-            ChoiceChanged("m", "v", member, 1),
-            BallotRolled("m", "v", member, 0),
-            SlotMade("m", "v", row),
-            SlotsForgotten("m", "v"),
-        ]
-    by_sql = sorted(mixed, key=lambda write: sql.statements([write])[0][0])  # as statements were sorted
-    assert list(grouped(mixed)) == by_sql
+def test_a_group_of_ballots_is_one_write_per_kind_first_ballots_before_changes(tmp_path: Path) -> None:
+    rows = [
+        Ballot("v", "a", 0, secret=False, first=True),
+        Ballot("v", "a", 1, secret=False, first=False),
+        Ballot("v", "b", 2, secret=False, first=True),
+        Ballot("v", "c", 1, secret=False, first=False),
+    ]
+    writes = Ballots("m", tmp_path).writes(rows)
+    assert writes.stored == (
+        BallotsRolled("m", "v", (("a", 0), ("b", 2))),
+        ChoicesChanged("m", "v", (("a", 1), ("c", 1))),
+    )
+    assert [text for text, _ in sql.statements(writes.stored)] == [ROLL, ROLL, CHANGE, CHANGE]

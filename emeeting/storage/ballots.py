@@ -10,8 +10,7 @@ the events' ``WriteJob``, so they commit with their event or not at all) and the
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,42 +35,45 @@ class SealedRow:
     sealed: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class BallotRolled(Write):
-    """A voter's first ballot (``choice`` None in a secret vote: the row only says they voted)."""
-
-    meeting_id: str
-    vote_id: str
-    member_id: str
-    choice: int | None
+# A vote's rows of one kind are one write: a group of ballots is a few values, not one per
+# ballot, and each becomes one ``executemany`` (a burst of 1,000 ballots is two calls).
 
 
 @dataclass(frozen=True, slots=True)
-class ChoiceChanged(Write):
-    """A named voter's changed choice."""
+class BallotsRolled(Write):
+    """Voters' first ballots: each voter and choice (None in a secret vote: the row only says they
+    voted)."""
 
     meeting_id: str
     vote_id: str
-    member_id: str
-    choice: int
+    voters: tuple[tuple[str, int | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class SlotMade(Write):
-    """A secret vote's slot made when the vote opens (holding "no ballot", sealed)."""
+class ChoicesChanged(Write):
+    """Named voters' changed choices: each voter and their new choice."""
 
     meeting_id: str
     vote_id: str
-    row: SealedRow
+    choices: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class SlotSealed(Write):
-    """A slot rewritten in place with a choice sealed afresh."""
+class SlotsMade(Write):
+    """A secret vote's slots, made when the vote opens (each holding "no ballot", sealed)."""
 
     meeting_id: str
     vote_id: str
-    row: SealedRow
+    rows: tuple[SealedRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsSealed(Write):
+    """Slots rewritten in place, each with a choice sealed afresh."""
+
+    meeting_id: str
+    vote_id: str
+    rows: tuple[SealedRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,24 +122,28 @@ def _among(vote_ids: Sequence[str]) -> str:
     return f"WHERE meeting_id = ? AND vote_id IN ({','.join('?' * len(vote_ids))})"
 
 
-@statements_of(BallotRolled)
-def _roll(w: BallotRolled) -> tuple[Statement, ...]:
-    return ((ROLL, (w.meeting_id, w.vote_id, w.member_id, w.choice)),)
+@statements_of(BallotsRolled)
+def _roll(w: BallotsRolled) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(ROLL, (m, v, member, choice)) for member, choice in w.voters])
 
 
-@statements_of(ChoiceChanged)
-def _change(w: ChoiceChanged) -> tuple[Statement, ...]:
-    return ((CHANGE, (w.choice, w.meeting_id, w.vote_id, w.member_id)),)
+@statements_of(ChoicesChanged)
+def _change(w: ChoicesChanged) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(CHANGE, (choice, m, v, member)) for member, choice in w.choices])
 
 
-@statements_of(SlotMade)
-def _unsealed(w: SlotMade) -> tuple[Statement, ...]:
-    return ((UNSEALED, (w.meeting_id, w.vote_id, w.row.slot, w.row.sealed)),)
+@statements_of(SlotsMade)
+def _unsealed(w: SlotsMade) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(UNSEALED, (m, v, row.slot, row.sealed)) for row in w.rows])
 
 
-@statements_of(SlotSealed)
-def _seal(w: SlotSealed) -> tuple[Statement, ...]:
-    return ((SEAL, (w.row.sealed, w.meeting_id, w.vote_id, w.row.slot)),)
+@statements_of(SlotsSealed)
+def _seal(w: SlotsSealed) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(SEAL, (row.sealed, m, v, row.slot)) for row in w.rows])
 
 
 @statements_of(SlotsForgotten)
@@ -152,34 +158,6 @@ def _forget_closed(w: ClosedVotesForgotten) -> tuple[Statement, ...]:
         (f"DELETE FROM sealed_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
         (f"DELETE FROM secret_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
     )
-
-
-# Independent ballots' writes are grouped by the SQL they become, in the order of that SQL, as
-# they were when they were statements sorted by it (one member's first ballot stays before its
-# change; a secret vote's rolls and seals are one executemany each, not alternating).
-_GROUPS: tuple[type[Write], ...] = tuple(
-    sorted(
-        (BallotRolled, ChoiceChanged, SlotMade, SlotSealed, SlotsForgotten, ClosedVotesForgotten),
-        key=lambda kind: {
-            BallotRolled: ROLL,
-            ChoiceChanged: CHANGE,
-            SlotMade: UNSEALED,
-            SlotSealed: SEAL,
-            SlotsForgotten: FORGET,
-            ClosedVotesForgotten: f"DELETE FROM sealed_ballots {_among(('',))}",  # noqa: S608
-        }[kind],
-    )
-)
-
-
-def grouped(writes: Iterable[Write]) -> tuple[Write, ...]:
-    """The writes of independent ballots, each kind together and in its order, so that each kind
-    is one ``executemany`` in the store's writer (any other write first, as it came)."""
-    groups: dict[type[Write], list[Write]] = {kind: [] for kind in _GROUPS}
-    other: list[Write] = []
-    for write in writes:
-        groups.get(type(write), other).append(write)
-    return tuple(itertools.chain(other, *groups.values()))
 
 
 class SqliteBallots:

@@ -3,9 +3,9 @@ which, and the store's read hook.
 
 Callers hand the store typed writes (``writes.Write``), never SQL. Each concern's module
 registers, beside its SQL, the statements each of its write types becomes
-(``@statements_of(BallotRolled)``); the store's writer turns a job's writes into statements with
+(``@statements_of(BallotsRolled)``); the store's writer turns a job's writes into statements with
 :func:`statements`, in order, and runs each run of consecutive statements with the same SQL as
-one ``executemany`` (a burst of a thousand ballots is one call, not a thousand). A write type
+one ``executemany`` (a burst of a thousand ballots is a few calls, not a thousand). A write type
 with no statements registered is refused (``TypeError``), as is anything that is not a write, a
 raw ``(sql, params)`` pair included. A PostgreSQL adapter keeps its own registry for the same
 write types. Only modules in ``emeeting/storage/`` see a statement.
