@@ -10,7 +10,7 @@ adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
 ``tests/test_storage_seam.py`` lists any SQL, statement or SQLite adapter outside this package.
 
 Writes keep the one guarantee the log depends on: nothing commits on its own. A caller builds
-typed writes (``writes.Write``: a ballot rolled, an ink row, a connection joined, an invitation
+typed writes (``writes.Write``: a vote's first ballots, an ink row, a connection joined, an invitation
 revoked, a page added…) and hands them to the one writer in the same ``WriteJob`` as the events
 they go with, so they commit in the events' transaction (group commit: ``store.py``) or not at
 all. Only the adapter turns a write into SQL (``sql.py``'s registry, filled by each concern's

@@ -1,7 +1,7 @@
 """What is written, as values: the typed writes the rest of emeeting hands to storage, and the
 unit they commit in.
 
-A ``Write`` is a frozen dataclass naming one change to a concern's rows (a ballot rolled, an ink
+A ``Write`` is a frozen dataclass naming one change to a concern's rows (a vote's first ballots, an ink
 row, a connection joined, an invitation revoked, a page added…); each concern's module defines
 its own beside its interface. Callers build them and pass them through unchanged, in a
 ``WriteJob`` with the events they go with; only an adapter turns them into SQL (for SQLite: the
