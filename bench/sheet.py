@@ -148,7 +148,7 @@ async def _events(database: Path) -> int:
 async def _forget_counts(database: Path) -> None:
     store = await Store.open(database)
     try:
-        await store.write(("DELETE FROM paper_counts", ()))
+        await store.execute("DELETE FROM paper_counts")
     finally:
         await store.close()
 

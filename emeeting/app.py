@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, fastsend, invitations, papers, records, schedule_pages, web, ws
+from emeeting import api, connrecord, fastsend, invitations, papers, records, schedule_pages, web, ws
 from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
 from emeeting.budget import Budget
@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> App:
         # The export endpoints' PDFs run on the same sandbox workers as the documents' jobs.
         pool = RenderPool(settings.render_workers, caps, {**ANNOTATION_JOBS, **MINUTES_JOBS})
         try:
-            await store.end_connections()
+            await connrecord.end_all(store)
             await pool.start()
             hub = Hub(store, settings.limits, settings.secret_min_ballots)
             await hub.sweep_vote_keys()

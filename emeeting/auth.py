@@ -22,7 +22,9 @@ import secrets
 from typing import TYPE_CHECKING
 
 from emeeting.ratelimit import RateLimit, Slots, retry_after
-from emeeting.storage.store import Invitation, Store, now_ms
+from emeeting.storage.interface import Storage
+from emeeting.storage.invitations import Invitation
+from emeeting.storage.writes import now_ms
 
 if TYPE_CHECKING:
     from emeeting.hub import Hub
@@ -93,10 +95,10 @@ def read_token(key: bytes, token: object) -> str | None:
 INVALID = "this invitation link is not valid"
 
 
-async def check_invitation(store: Store, key: bytes, token: object) -> Invitation:
+async def check_invitation(store: Storage, key: bytes, token: object) -> Invitation:
     """The live invitation behind ``token``; Refused when it is forged, unknown or revoked."""
     invitation_id = read_token(key, token)
-    invitation = None if invitation_id is None else await store.invitation(invitation_id)
+    invitation = None if invitation_id is None else await store.invitations.find(invitation_id)
     if invitation is None:
         raise Refused(DoorCode.INVALID_TOKEN, INVALID)
     if invitation.revoked:

@@ -3,7 +3,7 @@
 to every device.
 
 Every command is decided here on the meeting's state and the box: the rules return the events
-and the private rows, and this turns the rows into the statements of the events' transaction.
+and the private rows, and this turns the rows into the writes of the events' transaction.
 A ballot is decided at once; it is written with the ballots decided while the previous group was
 being written (alone when nothing is), in one ``ballot_cast`` event, at most one group every
 BALLOTS_EVERY seconds. Each ballot is still acknowledged only after its commit. Any other
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from emeeting.ballots import Ballots
 from emeeting.channel import Ack
 from emeeting.committer import Committer, Key, Pending, RoomFailed, Writes
-from emeeting.storage.store import now_ms
+from emeeting.storage.writes import now_ms
 from rooms import ballot_box
 from rooms.ballot_box import Box, Decision, Row
 from rooms.commands import CastBallot, Command
@@ -80,7 +80,7 @@ class Votes:
 
     def decide(self, actor: str, command: Command) -> tuple[Decision, Writes] | Rejection:
         """Decide ``command`` on the meeting as decided (after the ballots before it): its events,
-        and the rows that go with them as statements. Raises OSError when a secret vote's key
+        and the rows that go with them as typed writes. Raises OSError when a secret vote's key
         could not be kept (the vote is not opened then)."""
         self.flush()
         state = self.committer.decided
@@ -117,11 +117,9 @@ class Votes:
         event = BallotCast(batch.vote, tuple(batch.members), tuple(batch.changed))
         voters = {member for member, _ in batch.keys}
         actor = next(iter(voters)) if len(voters) == 1 else SYSTEM
-        # Each ballot's rows are independent of the others': grouped by statement (a stable sort
-        # keeps one member's first ballot before its change), a group is one executemany each.
+        # The group's rows as a few writes, one per kind (Ballots.writes): one executemany each.
         self.box = ballot_box.apply(self.box, batch.rows)  # before any other command is decided
-        statements = self.ballots.writes(batch.rows).statements
-        writes = Writes(tuple(sorted(statements, key=lambda statement: statement[0])))
+        writes = self.ballots.writes(batch.rows)
         self._writing = True
         self._since = time.monotonic()
         try:

@@ -1,5 +1,6 @@
 """Where the choices of a meeting's votes are kept, apart from the log: the private rows of the
-ballot box (rooms/ballot_box.py, which decides them) as SQL, and the box loaded back.
+ballot box (rooms/ballot_box.py, which decides them) as typed writes (emeeting/storage/ballots.py),
+and the box loaded back.
 
 The log says who has voted (``ballot_cast``); the choices live in the database, written in the
 same transaction as the event, so a ballot is acknowledged only once both are on disk. This
@@ -28,9 +29,17 @@ from pathlib import Path
 
 from emeeting import votekeys
 from emeeting.committer import NOTHING, Writes
-from emeeting.storage.ballots import BallotRows, SealedRow
-from emeeting.storage.sql import Statement
-from emeeting.storage.store import Store
+from emeeting.storage.ballots import (
+    BallotsRolled,
+    ChoicesChanged,
+    ClosedVotesForgotten,
+    SealedRow,
+    SlotsForgotten,
+    SlotsMade,
+    SlotsSealed,
+)
+from emeeting.storage.interface import Storage
+from emeeting.storage.writes import Write
 from emeeting.votekeys import VoteKey, VoteKeyError
 from rooms.ballot_box import Ballot, Box, RollClosed, RollOpened, Row
 from rooms.model import MeetingState, VoteStatus
@@ -43,16 +52,13 @@ UNUSED = 0  # the sealed value of "no ballot"; a choice is sealed as its option'
 class Ballots:
     """The stored side of one meeting's ballot box: each open secret vote's key, and the rows."""
 
-    def __init__(
-        self, rows: BallotRows, meeting_id: str, keys: Path, sealing: dict[str, VoteKey] | None = None
-    ) -> None:
-        self.rows = rows  # the store's adapter: the statements to write
+    def __init__(self, meeting_id: str, keys: Path, sealing: dict[str, VoteKey] | None = None) -> None:
         self.meeting_id = meeting_id
         self.keys = keys  # the folder of the vote keys
         self._sealing = sealing or {}  # each open secret vote's key
 
     @classmethod
-    async def load(cls, store: Store, state: MeetingState, keys: Path, min_ballots: int) -> tuple[Box, Ballots]:
+    async def load(cls, store: Storage, state: MeetingState, keys: Path, min_ballots: int) -> tuple[Box, Ballots]:
         """The box of the meeting's open votes, as stored; the keys of its closed votes destroyed.
 
         Raises VoteKeyError, loudly, when an open secret vote's key is missing: its acknowledged
@@ -89,10 +95,10 @@ class Ballots:
             else:
                 choices[vote.id] = {row.member_id: row.choice for row in await store.ballots.named(m, vote.id)}
         await cls._shred_closed(store, state, keys)
-        return Box(min_ballots, choices), cls(store.ballots, m, keys, sealing)
+        return Box(min_ballots, choices), cls(m, keys, sealing)
 
     @staticmethod
-    async def _shred_closed(store: Store, state: MeetingState, keys: Path) -> None:
+    async def _shred_closed(store: Storage, state: MeetingState, keys: Path) -> None:
         """What a stop between a secret result's commit and its key's removal left behind. (A
         key of a vote the log does not know may be one being opened: Hub.sweep_vote_keys
         removes those at start-up, before anything can be.)"""
@@ -103,14 +109,23 @@ class Ballots:
                 log.info("meeting %s: destroyed the leftover key of the closed vote %r", meeting, vote_id)
         closed = [v.id for v in state.votes.values() if v.secret and v.status is VoteStatus.CLOSED]
         if closed and await store.ballots.any_left(state.id, closed):
-            await store.write(*store.ballots.forget_closed(state.id, closed))
+            await store.write(ClosedVotesForgotten(state.id, tuple(closed)))
 
     def writes(self, rows: Iterable[Row]) -> Writes:
-        """The statements that store ``rows`` in their events' transaction, and what to do once
-        they are committed. Opening a secret vote makes its key and keeps it on disk first (an
-        acknowledged ballot is never unreadable); raises OSError when it cannot be kept."""
-        m, stored = self.meeting_id, self.rows
-        statements: list[Statement] = []
+        """The writes that store ``rows`` in their events' transaction, and what to do once they
+        are committed. Opening a secret vote makes its key and keeps it on disk first (an
+        acknowledged ballot is never unreadable); raises OSError when it cannot be kept.
+
+        Each vote's rows of one kind are one write, the kinds in the order of their SQL (as the
+        statements were sorted before): forgotten slots, first ballots, slots made, changed
+        choices, sealed slots. The rows of a group of ballots are independent of each other but
+        for a member's first ballot and its change, which this order keeps."""
+        m = self.meeting_id
+        forgotten: list[Write] = []
+        rolled: dict[str, list[tuple[str, int | None]]] = {}
+        made: dict[str, list[SealedRow]] = {}
+        changed: dict[str, list[tuple[str, int]]] = {}
+        sealed: dict[str, list[SealedRow]] = {}
         after = None
         for row in rows:
             match row:
@@ -119,21 +134,29 @@ class Ballots:
                     votekeys.write(self.keys, key)
                     self._sealing[vote] = key
                     slots = sorted(key.slot(member) for member in eligible)
-                    statements += [stored.unsealed(m, vote, SealedRow(slot, key.seal(slot, UNUSED))) for slot in slots]
+                    made.setdefault(vote, []).extend(SealedRow(slot, key.seal(slot, UNUSED)) for slot in slots)
                 case Ballot(vote=vote, member=member, choice=choice, secret=False, first=first):
-                    statements.append(
-                        stored.roll(m, vote, member, choice) if first else stored.change(m, vote, member, choice)
-                    )
+                    if first:
+                        rolled.setdefault(vote, []).append((member, choice))
+                    else:
+                        changed.setdefault(vote, []).append((member, choice))
                 case Ballot(vote=vote, member=member, choice=choice, secret=True, first=first):
                     key = self._sealing[vote]
                     slot = key.slot(member)  # the voter's own row, whatever the frame said
                     if first:
-                        statements.append(stored.roll(m, vote, member, None))
-                    statements.append(stored.seal(m, vote, SealedRow(slot, key.seal(slot, choice + 1))))
+                        rolled.setdefault(vote, []).append((member, None))
+                    sealed.setdefault(vote, []).append(SealedRow(slot, key.seal(slot, choice + 1)))
                 case RollClosed(vote=vote, secret=True) if self._sealing.pop(vote, None) is not None:
-                    statements.append(stored.forget(m, vote))
+                    forgotten.append(SlotsForgotten(m, vote))
                     after = functools.partial(self._shred, vote)
-        return Writes(tuple(statements), after) if statements else NOTHING
+        writes = [
+            *forgotten,
+            *(BallotsRolled(m, vote, tuple(voters)) for vote, voters in rolled.items()),
+            *(SlotsMade(m, vote, tuple(slots)) for vote, slots in made.items()),
+            *(ChoicesChanged(m, vote, tuple(choices)) for vote, choices in changed.items()),
+            *(SlotsSealed(m, vote, tuple(slots)) for vote, slots in sealed.items()),
+        ]
+        return Writes(tuple(writes), after) if writes else NOTHING
 
     def _shred(self, vote: str) -> None:
         """Once the result is committed: destroy the vote's key, and with it every sealed choice."""

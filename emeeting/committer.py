@@ -3,7 +3,8 @@
 The room keeps two states. ``decided`` includes events that are queued for commit, so that two
 commands in one group commit are decided one after the other; ``committed`` includes only what
 is on disk, and is what devices see (snapshots, fan-out). The committer hands a decision to the
-store's one writer (emeeting/storage/store.py) with the rows that go with it (``Writes``) and, in its
+log's one writer (an ``EventLog``: emeeting/storage/interface.py) with the typed writes that go
+with it (``Writes``) and, in its
 ``on_commit`` hook, in sequence order, moves ``committed`` on and tells the room
 (``published``), which delivers the events and the acks (emeeting/channel.py).
 
@@ -27,8 +28,8 @@ from typing import Any
 from emeeting.channel import Ack
 from emeeting.storage import eventlog
 from emeeting.storage.eventlog import EventRow
-from emeeting.storage.sql import Statement
-from emeeting.storage.store import Store, StoreClosed, WriteJob, now_ms
+from emeeting.storage.interface import EventLog
+from emeeting.storage.writes import StoreClosed, Write, WriteJob, now_ms
 from rooms.events import Event
 from rooms.model import MeetingState
 from rooms.room import apply
@@ -46,7 +47,7 @@ class RoomFailed(RuntimeError):
 class Writes:
     """What a command adds to its events' transaction, and what to do once it is committed."""
 
-    statements: tuple[Statement, ...] = ()
+    stored: tuple[Write, ...] = ()  # the concerns' rows (emeeting/storage/writes.py)
     after: Callable[[], None] | None = None
 
 
@@ -69,7 +70,7 @@ Published = Callable[[MeetingState, list[EventRow], list[Event], int, list[Ack]]
 class Committer:
     def __init__(
         self,
-        store: Store,
+        store: EventLog,
         state: MeetingState,
         applied: dict[Key, int],
         published: Published,
@@ -134,7 +135,7 @@ class Committer:
             self._published(state, rows, events, ts, result.acks)
             result.done.set_result(state.seq)
 
-        job = WriteJob(self.id, rows, [(*key, state.seq) for key in keys], writes.statements, on_commit)
+        job = WriteJob(self.id, rows, [(*key, state.seq) for key in keys], writes.stored, on_commit)
         self.submit(job, result.done)
         # Only now, with the job queued, does the decision count for the next command.
         self.decided = state

@@ -15,6 +15,7 @@ import shutil
 
 from emeeting import files, protocol
 from emeeting.services import Services
+from emeeting.storage.deletion import MeetingDeleted
 from rooms.model import MeetingStatus
 
 NEVER_OPENED = (MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED)
@@ -37,7 +38,7 @@ async def delete(services: Services, meeting_id: str) -> None:
     catalogue = files.Catalogue(store, services.settings.data)
     linked = await store.deletion.linked_files(meeting_id)
     orphans = [sha for sha in linked if set(await catalogue.meetings_using(sha)) == {meeting_id}]
-    await store.write(*store.deletion.delete(meeting_id, orphans))
+    await store.write(MeetingDeleted(meeting_id, tuple(orphans)))
     # A device that joined while the rows were going loaded the room again: forget it once more.
     if (again := hub.cached(meeting_id)) is not None:
         for member in again.committed.members:

@@ -16,12 +16,12 @@ from emeeting.files import Catalogue
 from emeeting.hub import Hub
 from emeeting.library import take_in
 from emeeting.live import Accepted
-from emeeting.storage.store import Store
+from emeeting.storage.interface import Storage
 from rooms.commands import AddDocument
 from rooms.events import MeetingCreated
 
 
-async def create_demo(store: Store, settings: Settings) -> MeetingCreated:
+async def create_demo(store: Storage, settings: Settings) -> MeetingCreated:
     """Store a new demo meeting with its documents as real files (rendered once a server runs)."""
     created = demo_meeting(meetings.new_meeting_id(), with_documents=False)
     await meetings.create(store, created)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from emeeting.storage.catalogue import FileRecord, PageRecord
-from emeeting.storage.store import Store, now_ms
+from emeeting.storage.catalogue import FileAdded, FileLinked, FileRecord, PageAdded, PageFailed, PageRecord
+from emeeting.storage.interface import Storage
+from emeeting.storage.writes import now_ms
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
@@ -33,7 +34,7 @@ def folder(data: Path, sha256: str) -> Path:
 
 
 class Catalogue:
-    def __init__(self, store: Store, data: Path) -> None:
+    def __init__(self, store: Storage, data: Path) -> None:
         self.store = store
         self.rows = store.catalogue
         self.data = data
@@ -42,11 +43,11 @@ class Catalogue:
         return await self.rows.file(sha256)
 
     async def add_file(self, record: FileRecord) -> None:
-        await self.store.write(self.rows.add_file(record, now_ms()))
+        await self.store.write(FileAdded(record, now_ms()))
 
     async def link(self, meeting_id: str, sha256: str) -> None:
         """Remember that a meeting uses the file, so its rendered pages reach that meeting."""
-        await self.store.write(self.rows.link(meeting_id, sha256))
+        await self.store.write(FileLinked(meeting_id, sha256))
 
     async def files_in_use(self) -> list[str]:
         return await self.rows.files_in_use()
@@ -56,10 +57,10 @@ class Catalogue:
 
     async def add_page(self, page: PageRecord, text: str) -> None:
         """Record a rendered page and its text, in one transaction."""
-        await self.store.write(*self.rows.add_page(page, text))
+        await self.store.write(PageAdded(page, text))
 
     async def add_failure(self, sha256: str, page: int, code: str) -> None:
-        await self.store.write(self.rows.add_failure(sha256, page, code))
+        await self.store.write(PageFailed(sha256, page, code))
 
     async def page(self, sha256: str, page: int) -> PageRecord | None:
         return await self.rows.page(sha256, page)

@@ -16,7 +16,7 @@ from emeeting.config import Limits
 from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import ErrorCode, ProtocolError
 from emeeting.storage import eventlog
-from emeeting.storage.store import Store
+from emeeting.storage.interface import Storage
 from emeeting.votekeys import VoteKeyError
 from rooms.commands import DEFAULT_MIN_BALLOTS
 from rooms.commands_minutes import NotePreviousAdopted, RecordAdoption
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class Hub:
-    def __init__(self, store: Store, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS) -> None:
+    def __init__(self, store: Storage, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS) -> None:
         self.store = store
         self.limits = limits
         self.min_ballots = min_ballots  # of a secret vote's published count (EMEETING_SECRET_MIN_BALLOTS)

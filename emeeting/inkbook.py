@@ -20,7 +20,8 @@ from emeeting.channel import Ack, Channel
 from emeeting.committer import Committer
 from emeeting.connection import Connection
 from emeeting.storage.ink import InkRow
-from emeeting.storage.store import Store, WriteJob, now_ms
+from emeeting.storage.interface import Storage
+from emeeting.storage.writes import WriteJob, now_ms
 from rooms import ink
 from rooms.commands_ink import InkCommand
 from rooms.ink import Ink, ink_event_from_wire
@@ -39,7 +40,7 @@ class _Pending:
 
 class InkBook:
     def __init__(
-        self, store: Store, meeting_id: str, inks: dict[str, Ink], applied: dict[tuple[str, str], int]
+        self, store: Storage, meeting_id: str, inks: dict[str, Ink], applied: dict[tuple[str, str], int]
     ) -> None:
         self.store = store
         self.meeting_id = meeting_id
@@ -49,7 +50,7 @@ class InkBook:
         self._pending: dict[tuple[str, str], _Pending] = {}
 
     @classmethod
-    async def load(cls, store: Store, meeting_id: str) -> InkBook:
+    async def load(cls, store: Storage, meeting_id: str) -> InkBook:
         inks: dict[str, Ink] = {}
         applied: dict[tuple[str, str], int] = {}
         for row in await store.ink.rows(meeting_id):
@@ -113,7 +114,7 @@ class InkBook:
 
         # Raises RoomFailed when shutting down: nothing was decided.
         row = InkRow(self.meeting_id, actor, after.n, command_id, ts, frame)
-        job = WriteJob(statements=(self.store.ink.add(row),), on_commit=on_commit)
+        job = WriteJob(writes=(row,), on_commit=on_commit)
         committer.submit(job, pending.done)
         self.decided[actor] = after
         self._pending[key] = pending

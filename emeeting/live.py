@@ -38,7 +38,7 @@ from emeeting.minutes_news import MinutesNews
 from emeeting.presence import Presence
 from emeeting.snapshots import Snapshots
 from emeeting.storage.eventlog import EventRow
-from emeeting.storage.store import Store
+from emeeting.storage.interface import Storage
 from rooms.ballot_box import Box
 from rooms.commands import DEFAULT_MIN_BALLOTS, CastBallot, CloseMeeting, Command
 from rooms.commands_ink import INK_COMMANDS, Point
@@ -64,7 +64,7 @@ class Accepted:
 class LiveRoom:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         state: MeetingState,
         applied: dict[tuple[str, str], int],
         limits: Limits,
@@ -81,7 +81,7 @@ class LiveRoom:
         self.circulated = circulated
         self.channel = Channel()
         self.committer = Committer(store, state, applied, self._published, self._failed)
-        box, ballots = votes or (Box(), Ballots(store.ballots, state.id, votekeys.folder_of(store.path)))
+        box, ballots = votes or (Box(), Ballots(state.id, votekeys.folder_of(store.path)))
         self.votes = Votes(self.committer, box, ballots)
         self.presence = Presence(self.channel)
         self.ink = inkbook or InkBook(store, state.id, {}, {})
@@ -91,7 +91,7 @@ class LiveRoom:
 
     @classmethod
     async def load(
-        cls, store: Store, meeting_id: str, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS
+        cls, store: Storage, meeting_id: str, limits: Limits, min_ballots: int = DEFAULT_MIN_BALLOTS
     ) -> LiveRoom | None:
         rows = await store.events(meeting_id)
         if not rows:
@@ -160,9 +160,7 @@ class LiveRoom:
         if isinstance(decided, Rejection):
             return decided
         decision, writes = decided
-        writes = roster.writes(
-            self.store.invitation_rows, self.id, decision.events, writes, self.disconnect
-        )  # the member list's invitations
+        writes = roster.writes(self.id, decision.events, writes, self.disconnect)  # the member list's invitations
         if isinstance(frame.command, CloseMeeting):
             self.presence.pointer.hide()  # the meeting is over: no pointer stays on the screens
         pending = Pending(asyncio.get_running_loop().create_future(), [Ack(conn, frame.id)])

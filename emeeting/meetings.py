@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from emeeting import auth
 from emeeting.storage import eventlog
-from emeeting.storage.store import Store, now_ms
+from emeeting.storage.interface import Storage
+from emeeting.storage.invitations import InvitationIssued, InvitationRevoked
+from emeeting.storage.writes import now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
 
@@ -27,7 +29,7 @@ def new_meeting_id() -> str:
     return found
 
 
-async def create(store: Store, created: MeetingCreated) -> None:
+async def create(store: Storage, created: MeetingCreated) -> None:
     """Store a meeting whose log starts with ``created``, inviting every member once."""
     ts = now_ms()
     first = eventlog.new(1, ts, None, created)
@@ -35,9 +37,9 @@ async def create(store: Store, created: MeetingCreated) -> None:
     await store.create_meeting(created.meeting, created.info.title, first, invitations)
 
 
-async def links(store: Store, key: bytes, base_url: str, meeting_id: str, members: list[Member]) -> list[Link]:
+async def links(store: Storage, key: bytes, base_url: str, meeting_id: str, members: list[Member]) -> list[Link]:
     """The live invitation link of each member, in the order of ``members``."""
-    by_member = {inv.member_id: inv.id for inv in await store.invitations(meeting_id) if not inv.revoked}
+    by_member = {inv.member_id: inv.id for inv in await store.invitations.of_meeting(meeting_id) if not inv.revoked}
     return [
         Link(m, by_member[m.id], f"{base_url}/j/{auth.make_token(key, by_member[m.id])}")
         for m in members
@@ -45,17 +47,25 @@ async def links(store: Store, key: bytes, base_url: str, meeting_id: str, member
     ]
 
 
-async def revoke(store: Store, meeting_id: str, member_id: str) -> int:
+async def revoke(store: Storage, meeting_id: str, member_id: str) -> int:
     """Revoke every live invitation of a member; how many there were."""
-    live = [i for i in await store.invitations(meeting_id) if i.member_id == member_id and not i.revoked]
+    live = [i for i in await store.invitations.of_meeting(meeting_id) if i.member_id == member_id and not i.revoked]
     for invitation in live:
-        await store.revoke_invitation(invitation.id)
+        await revoke_invitation(store, invitation.id)
     return len(live)
 
 
-async def reinvite(store: Store, meeting_id: str, member_id: str) -> str:
+async def revoke_invitation(store: Storage, invitation_id: str) -> bool:
+    """Revoke an invitation; False when there is no such invitation."""
+    if await store.invitations.find(invitation_id) is None:
+        return False
+    await store.write(InvitationRevoked(invitation_id, now_ms()))
+    return True
+
+
+async def reinvite(store: Storage, meeting_id: str, member_id: str) -> str:
     """Revoke the member's links and issue a new one; the new invitation's id."""
     await revoke(store, meeting_id, member_id)
     invitation = auth.new_invitation_id()
-    await store.write(store.invitation_rows.issue(invitation, meeting_id, member_id, now_ms()))
+    await store.write(InvitationIssued(invitation, meeting_id, member_id, now_ms()))
     return invitation

@@ -14,15 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emeeting import reading
+from emeeting.storage.interface import Storage
 from emeeting.storage.paper_counts import Counted
-from emeeting.storage.store import Store
 from rooms.paper import sheets_saved
 
 if TYPE_CHECKING:
     from emeeting.hub import Hub
 
 
-async def counts(store: Store, hub: Hub | None = None) -> list[Counted]:
+async def counts(store: Storage, hub: Hub | None = None) -> list[Counted]:
     """The paper count of every stored meeting, recomputing (and storing) only the stale ones."""
     found: list[Counted] = []
     stale: list[Counted] = []
@@ -40,10 +40,10 @@ async def counts(store: Store, hub: Hub | None = None) -> list[Counted]:
         found.append(counted)
         stale.append(counted)
     if stale:
-        await store.write(*(store.paper_counts.record(c) for c in stale))
+        await store.write(*stale)
     return found
 
 
-async def year_total(store: Store, year: int, hub: Hub | None = None) -> int:
+async def year_total(store: Storage, year: int, hub: Hub | None = None) -> int:
     """Sheets saved by every stored meeting of ``year``."""
     return sum(c.sheets for c in await counts(store, hub) if c.year == year)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from emeeting.storage import eventlog
 from emeeting.storage.eventlog import EventRow
-from emeeting.storage.store import Store
+from emeeting.storage.interface import EventLog
 from rooms.model import MeetingState
 from rooms.room import fold
 
@@ -35,13 +35,13 @@ def fold_rows(meeting_id: str, rows: Sequence[EventRow]) -> MeetingState:
     return state
 
 
-async def folded(store: Store, meeting_id: str) -> MeetingState | None:
+async def folded(store: EventLog, meeting_id: str) -> MeetingState | None:
     """The meeting's state from its log; None if there is no such meeting."""
     rows = await store.events(meeting_id)
     return fold_rows(meeting_id, rows) if rows else None
 
 
-async def state_of(store: Store, meeting_id: str, hub: Hub | None = None) -> MeetingState | None:
+async def state_of(store: EventLog, meeting_id: str, hub: Hub | None = None) -> MeetingState | None:
     """The meeting's committed state: the served room's when it is loaded, else from the log."""
     if hub is not None and (room := hub.cached(meeting_id)) is not None and not room.failed:
         return room.committed

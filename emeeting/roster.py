@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 
 from emeeting import auth, protocol
 from emeeting.committer import Writes
-from emeeting.storage.invitations import InvitationRows
-from emeeting.storage.sql import Statement
-from emeeting.storage.store import now_ms
+from emeeting.storage.invitations import InvitationIssued, MemberUninvited
+from emeeting.storage.writes import Write, now_ms
 from rooms.events import Event
 from rooms.events_members import MemberAdded, MemberRemoved
 
@@ -22,24 +21,23 @@ REMOVED = "you are no longer a member of this meeting"
 
 
 def writes(
-    rows: InvitationRows,
     meeting_id: str,
     events: Sequence[Event],
     base: Writes,
     close: Callable[[str, int, str], int],
 ) -> Writes:
-    """``base`` with the invitations the member events issue and revoke (as ``rows`` writes them);
+    """``base`` with the invitations the member events issue and revoke;
     ``close(member, code, reason)`` closes a removed member's devices after the commit."""
     added = [e.member.id for e in events if isinstance(e, MemberAdded)]
     removed = [e.member for e in events if isinstance(e, MemberRemoved)]
     if not added and not removed:
         return base
     ts = now_ms()
-    statements: list[Statement] = [
-        rows.revoke_member(meeting_id, member, ts)
+    stored: list[Write] = [
+        MemberUninvited(meeting_id, member, ts)
         for member in (*removed, *added)  # an id used again does not bring back the old links
     ]
-    statements += [rows.issue(auth.new_invitation_id(), meeting_id, member, ts) for member in added]
+    stored += [InvitationIssued(auth.new_invitation_id(), meeting_id, member, ts) for member in added]
     before = base.after
 
     def after() -> None:
@@ -48,4 +46,4 @@ def writes(
         for member in removed:
             close(member, protocol.CloseCode.REVOKED, REMOVED)
 
-    return Writes((*base.statements, *statements), after)
+    return Writes((*base.stored, *stored), after)

@@ -29,7 +29,7 @@ from emeeting.http.origin import origin_allowed
 from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
-from emeeting.storage.store import Invitation
+from emeeting.storage.invitations import Invitation
 
 log = logging.getLogger(__name__)
 

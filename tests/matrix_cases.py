@@ -22,7 +22,8 @@ from typing import Any, Literal
 from emeeting import meetings, protocol
 from emeeting.storage import eventlog
 from emeeting.storage.ink import InkRow
-from emeeting.storage.store import Store, WriteJob, now_ms
+from emeeting.storage.store import Store
+from emeeting.storage.writes import WriteJob, now_ms
 from rooms import ink
 from rooms.commands import CheckIn, CloseVote, Command, Tally, parse_command
 from rooms.commands_ink import INK_COMMANDS, InkCommand
@@ -312,9 +313,7 @@ async def store_meeting(store: Store, key: bytes, case: Case) -> Built:
     events, ink_rows = log_of(meeting_id, case, previous)
     ts = now_ms()
     rows = [eventlog.new(seq, ts, actor, event) for seq, (actor, event) in enumerate(events, start=2)]
-    statements = [
-        store.ink.add(InkRow(meeting_id, member, n, f"setup-{n}", ts, frame)) for member, n, frame in ink_rows
-    ]
-    await store.submit(WriteJob(meeting_id, events=rows, statements=statements))
+    ink = [InkRow(meeting_id, member, n, f"setup-{n}", ts, frame) for member, n, frame in ink_rows]
+    await store.submit(WriteJob(meeting_id, events=rows, writes=ink))
     links = await meetings.links(store, key, "", meeting_id, list(created.members))
     return Built(meeting_id, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}, 1 + len(rows))

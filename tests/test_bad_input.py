@@ -9,6 +9,7 @@ import msgpack
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from emeeting import meetings
 from emeeting.auth import make_token
 from emeeting.storage.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
@@ -236,8 +237,8 @@ async def test_a_token_signed_with_another_key_is_refused(server: RunningServer)
 async def test_a_revoked_token_is_refused(server: RunningServer) -> None:
     store = await Store.open(server.settings.database)
     try:
-        assert await store.revoke_invitation(server.invitations["deputy"])
-        assert not await store.revoke_invitation("no-such-invitation")
+        assert await meetings.revoke_invitation(store, server.invitations["deputy"])
+        assert not await meetings.revoke_invitation(store, "no-such-invitation")
     finally:
         await store.close()
     device = await open_device(server)

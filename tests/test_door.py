@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from emeeting import meetings
 from emeeting.auth import make_token, new_invitation_id, read_token
 from emeeting.ratelimit import Rate, RateLimit
 from emeeting.storage.store import Store
@@ -274,7 +275,7 @@ async def test_no_question_when_the_device_has_no_live_identity_in_that_meeting(
             assert page.status_code == 200 and "<svg" in page.text and "set-cookie" in page.headers
     store = await Store.open(server.settings.database)
     try:
-        await store.revoke_invitation(server.invitations["deputy"])
+        await meetings.revoke_invitation(store, server.invitations["deputy"])
     finally:
         await store.close()
     async with httpx.AsyncClient(cookies={name: server.tokens["deputy"]}) as http:

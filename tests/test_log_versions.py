@@ -14,7 +14,8 @@ import pytest
 from emeeting import protocol, reading
 from emeeting.storage import eventlog
 from emeeting.storage.migrations import MIGRATIONS
-from emeeting.storage.store import Store, WriteJob
+from emeeting.storage.store import Store
+from emeeting.storage.writes import WriteJob
 from rooms.commands import OpenMeeting, SetAgendaItem
 from rooms.events import MeetingCreated, PageShown
 from rooms.fields import FieldError
@@ -90,9 +91,9 @@ async def test_an_older_log_of_frames_is_migrated_and_replays_to_what_it_meant(t
         with pytest.raises(sqlite3.IntegrityError, match="no gap"):
             await store.submit(WriteJob("old", [eventlog.new(5, 0, "chair", PageShown("x", 1))]))
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await store.write(("UPDATE events SET body = x'00' WHERE seq = 1", ()))
+            await store.execute("UPDATE events SET body = x'00' WHERE seq = 1")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await store.write(("DELETE FROM events WHERE meeting_id = 'old'", ()))
+            await store.execute("DELETE FROM events WHERE meeting_id = 'old'")
         # The body is stored once: the frame's seq, time and actor are columns, not bytes again.
         stored = await store.fetchall("SELECT version, body FROM events WHERE seq = 3")
         assert stored == [(1, msgpack.packb(msgpack.unpackb(later[1])["event"]))]
@@ -105,7 +106,7 @@ async def test_a_log_from_a_newer_emeeting_is_refused_not_guessed_at(tmp_path: P
     try:
         created = define("new", INFO, MEMBERS, STANDARD)
         row = eventlog.new(1, 0, None, created)
-        await store.write(("INSERT INTO meetings (id, title, created_at) VALUES ('new', 't', 0)", ()))
+        await store.execute("INSERT INTO meetings (id, title, created_at) VALUES ('new', 't', 0)")
         await store.submit(WriteJob("new", [eventlog.EventRow(1, row.type, 3, None, 0, row.body, row.frame)]))
         with pytest.raises(FieldError, match="version 3"):
             await reading.folded(store, "new")

@@ -11,7 +11,8 @@ import pytest
 
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.migrations import MIGRATIONS
-from emeeting.storage.store import Store, WriteJob
+from emeeting.storage.store import Store
+from emeeting.storage.writes import WriteJob
 
 
 def row(seq: int) -> EventRow:
@@ -20,7 +21,7 @@ def row(seq: int) -> EventRow:
 
 async def new_store(tmp_path: Path) -> Store:
     store = await Store.open(tmp_path / "log.sqlite3")
-    await store.write(("INSERT INTO meetings (id, title, created_at) VALUES ('m', 'test', 0)", ()))
+    await store.execute("INSERT INTO meetings (id, title, created_at) VALUES ('m', 'test', 0)")
     return store
 
 
@@ -71,9 +72,9 @@ async def test_the_database_refuses_a_gap_and_a_rewrite(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             await store.submit(WriteJob("m", [row(1)]))  # a duplicate
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await store.write(("UPDATE events SET body = x'00' WHERE seq = 1", ()))
+            await store.execute("UPDATE events SET body = x'00' WHERE seq = 1")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await store.write(("DELETE FROM events", ()))
+            await store.execute("DELETE FROM events")
         assert [r.body for r in await store.events("m")] == [b"body 1"]
     finally:
         await store.close()

@@ -64,17 +64,17 @@ async def write_meeting(settings: Settings, info: MeetingInfo, zone: str) -> tup
             for event in events:
                 state = apply(state, event)
                 row = eventlog.new(state.seq, ts, actor, event)
-                await store.write(
-                    (INSERT_EVENT, (state.id, row.seq, row.type, row.version, row.actor, row.ts, row.body))
+                await store.execute(
+                    INSERT_EVENT, (state.id, row.seq, row.type, row.version, row.actor, row.ts, row.body)
                 )
-        await store.write(
-            (
-                "INSERT INTO connections (id, meeting_id, member_id, joined_at, left_at, ip, user_agent) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (f"c-{state.id}", state.id, "deputy", joined, left, "192.0.2.7", "tablet"),
-            )
+        await store.execute(
+            "INSERT INTO connections (id, meeting_id, member_id, joined_at, left_at, ip, user_agent) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (f"c-{state.id}", state.id, "deputy", joined, left, "192.0.2.7", "tablet"),
         )
-        tokens = {i.member_id: auth.make_token(SECRET.encode(), i.id) for i in await store.invitations(state.id)}
+        tokens = {
+            i.member_id: auth.make_token(SECRET.encode(), i.id) for i in await store.invitations.of_meeting(state.id)
+        }
     finally:
         await store.close()
     return state.id, tokens

@@ -44,7 +44,7 @@ async def test_an_invitation_link_shows_the_meeting_in_thai(server: RunningServe
 async def test_a_bad_or_revoked_link_says_so(server: RunningServer) -> None:
     store = await Store.open(server.settings.database)
     try:
-        await store.revoke_invitation(server.invitations["guest"])
+        await meetings.revoke_invitation(store, server.invitations["guest"])
     finally:
         await store.close()
     async with httpx.AsyncClient() as http:

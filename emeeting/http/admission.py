@@ -19,7 +19,7 @@ from emeeting import auth
 from emeeting.auth import COOKIE, DoorCode, Refused
 from emeeting.http.errors import ApiError, error_page, refused_page
 from emeeting.http.origin import cross_site
-from emeeting.storage.store import Invitation
+from emeeting.storage.invitations import Invitation
 from rooms.model import Member
 from rooms.permissions import Access, may
 

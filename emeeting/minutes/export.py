@@ -23,6 +23,7 @@ from emeeting.minutes.build import LANGS, Times, build
 from emeeting.minutes.document import MinutesDocument, to_plain
 from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
+from emeeting.storage.interface import EventLog
 from emeeting.storage.store import Store
 from rooms.events import MeetingClosed, MeetingOpened
 from rooms.minutes_model import MinutesStatus
@@ -37,7 +38,7 @@ FORMATS = {
 }
 
 
-async def times(store: Store, meeting_id: str) -> Times:
+async def times(store: EventLog, meeting_id: str) -> Times:
     """When the meeting opened and closed, from its log (the first opening, the last closing)."""
     rows = await store.stamps(meeting_id, (MeetingOpened.TYPE, MeetingClosed.TYPE))
     opened = next((ts for kind, ts in rows if kind == MeetingOpened.TYPE), None)

@@ -1,27 +1,34 @@
 """Storage: the one place that knows the database (issue 18 item 4).
 
-The rule: **only adapters write SQL.** The rest of ``emeeting`` talks to storage through one
-interface per concern (the event log, ballots, ink, the catalogue, records, and soon accounts),
-each a ``typing.Protocol`` that takes and returns typed rows (frozen dataclasses); its SQLite
-adapter sits beside it and is the only code that names a table. A PostgreSQL adapter plugs in at
-the same interfaces. ``tests/test_storage_seam.py`` lists any SQL still written outside this
-package.
+The rule: **only adapters write SQL.** The rest of ``emeeting`` holds storage by interfaces
+(``interface.py``): an ``EventLog`` (the log and its one writer) or a ``Storage`` (the log and one
+interface per concern: records, ink, ballots, the catalogue, invitations, paper counts, deletion,
+and soon accounts). Each concern's interface is a ``typing.Protocol`` in its module, beside its
+typed rows and writes (frozen dataclasses) and its SQLite adapter, the only code that names a
+table. Only the composition roots (``app.py``, ``cli.py``, ``minutes/export.py``) name the SQLite
+adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
+``tests/test_storage_seam.py`` lists any SQL, statement or SQLite adapter outside this package.
 
-Writes keep the one guarantee the log depends on: a concern's adapter does not commit on its own
-but returns statements (``Statement``) that the caller hands to the store's one writer in the
-same ``WriteJob`` as the events they go with, so they commit in the events' transaction (group
-commit: ``store.py``) or not at all.
+Writes keep the one guarantee the log depends on: nothing commits on its own. A caller builds
+typed writes (``writes.Write``: a vote's first ballots, an ink row, a connection joined, an invitation
+revoked, a page added…) and hands them to the one writer in the same ``WriteJob`` as the events
+they go with, so they commit in the events' transaction (group commit: ``store.py``) or not at
+all. Only the adapter turns a write into SQL (``sql.py``'s registry, filled by each concern's
+module), and consecutive statements with the same SQL still run as one ``executemany``.
 
 Here:
-- ``store.py``: SQLite through aiosqlite, one group-committing writer and a reader connection.
+- ``interface.py``: ``EventLog`` and ``Storage``, the Protocols the rest of emeeting depends on.
+- ``writes.py``: ``Write`` (the base of every write value), ``WriteJob``, ``StoreClosed``.
+- ``store.py``: SQLite through aiosqlite: the event log's adapter, one group-committing writer
+  and a reader connection; it holds the other concerns' adapters.
 - ``eventlog.py``: an event as stored (columns, version, body) and as sent (its frame).
 - ``migrations.py``: the schema, version by version.
-- ``sql.py``: ``Statement`` and the read hook the adapters share.
-- one module per concern, each its interface (a Protocol), its rows and its SQLite adapter, which
-  ``Store`` holds: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed
-  ballot rows), ``catalogue.py`` (files, pages, failures, page text, meeting files),
-  ``invitations.py`` (their writes), ``paper_counts.py``, ``deletion.py`` (a never-opened
-  meeting's rows).
+- ``sql.py``: ``Statement``, the registry of each write type's SQLite statements, and the read
+  hook the adapters share.
+- one module per concern, each its interface (a Protocol), its rows, its writes and its SQLite
+  adapter: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed ballot
+  rows), ``catalogue.py`` (files, pages, failures, page text, meeting files), ``invitations.py``,
+  ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
 
 This package does not own the rules (``rooms/``) or what a room does with the rows.
 """

@@ -4,8 +4,8 @@ emptied).
 
 What a ballot is and whether it counts is ``rooms/ballot_box.py``'s; sealing and the keys are
 ``emeeting/votekeys.py``'s; turning the box's rows into writes in the events' transaction is
-``emeeting/ballots.py``'s. This module owns the rows and their SQL, nothing else: every write is
-returned as a statement for the caller's ``WriteJob``, so it commits with its event or not at all.
+``emeeting/ballots.py``'s. This module owns the rows, their writes (typed values the caller puts in
+the events' ``WriteJob``, so they commit with their event or not at all) and their SQL.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +35,64 @@ class SealedRow:
     sealed: bytes
 
 
+# A vote's rows of one kind are one write: a group of ballots is a few values, not one per
+# ballot, and each becomes one ``executemany`` (a burst of 1,000 ballots is two calls).
+
+
+@dataclass(frozen=True, slots=True)
+class BallotsRolled(Write):
+    """Voters' first ballots: each voter and choice (None in a secret vote: the row only says they
+    voted)."""
+
+    meeting_id: str
+    vote_id: str
+    voters: tuple[tuple[str, int | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChoicesChanged(Write):
+    """Named voters' changed choices: each voter and their new choice."""
+
+    meeting_id: str
+    vote_id: str
+    choices: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsMade(Write):
+    """A secret vote's slots, made when the vote opens (each holding "no ballot", sealed)."""
+
+    meeting_id: str
+    vote_id: str
+    rows: tuple[SealedRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsSealed(Write):
+    """Slots rewritten in place, each with a choice sealed afresh."""
+
+    meeting_id: str
+    vote_id: str
+    rows: tuple[SealedRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsForgotten(Write):
+    """A closed secret vote's slots, gone."""
+
+    meeting_id: str
+    vote_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedVotesForgotten(Write):
+    """Every sealed or pre-sealing row of these closed votes, gone."""
+
+    meeting_id: str
+    vote_ids: tuple[str, ...]
+
+
 class BallotRows(Protocol):
-    def roll(self, meeting_id: str, vote_id: str, member_id: str, choice: int | None) -> Statement:
-        """A voter's first ballot (``choice`` None in a secret vote)."""
-        ...
-
-    def change(self, meeting_id: str, vote_id: str, member_id: str, choice: int) -> Statement:
-        """A named voter's changed choice."""
-        ...
-
-    def unsealed(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        """A secret vote's slot made when the vote opens."""
-        ...
-
-    def seal(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        """A slot rewritten in place with a choice sealed afresh."""
-        ...
-
-    def forget(self, meeting_id: str, vote_id: str) -> Statement:
-        """A closed secret vote's slots, gone."""
-        ...
-
-    def forget_closed(self, meeting_id: str, vote_ids: Sequence[str]) -> tuple[Statement, ...]:
-        """Every sealed or pre-sealing row of these closed votes, gone."""
-        ...
-
     async def named(self, meeting_id: str, vote_id: str) -> list[NamedChoice]:
         """The choices of a named vote."""
         ...
@@ -88,31 +122,47 @@ def _among(vote_ids: Sequence[str]) -> str:
     return f"WHERE meeting_id = ? AND vote_id IN ({','.join('?' * len(vote_ids))})"
 
 
+@statements_of(BallotsRolled)
+def _roll(w: BallotsRolled) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(ROLL, (m, v, member, choice)) for member, choice in w.voters])
+
+
+@statements_of(ChoicesChanged)
+def _change(w: ChoicesChanged) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(CHANGE, (choice, m, v, member)) for member, choice in w.choices])
+
+
+@statements_of(SlotsMade)
+def _unsealed(w: SlotsMade) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(UNSEALED, (m, v, row.slot, row.sealed)) for row in w.rows])
+
+
+@statements_of(SlotsSealed)
+def _seal(w: SlotsSealed) -> tuple[Statement, ...]:
+    m, v = w.meeting_id, w.vote_id
+    return tuple([(SEAL, (row.sealed, m, v, row.slot)) for row in w.rows])
+
+
+@statements_of(SlotsForgotten)
+def _forget(w: SlotsForgotten) -> tuple[Statement, ...]:
+    return ((FORGET, (w.meeting_id, w.vote_id)),)
+
+
+@statements_of(ClosedVotesForgotten)
+def _forget_closed(w: ClosedVotesForgotten) -> tuple[Statement, ...]:
+    where = _among(w.vote_ids)
+    return (
+        (f"DELETE FROM sealed_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
+        (f"DELETE FROM secret_ballots {where}", (w.meeting_id, *w.vote_ids)),  # noqa: S608
+    )
+
+
 class SqliteBallots:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
-
-    def roll(self, meeting_id: str, vote_id: str, member_id: str, choice: int | None) -> Statement:
-        return ROLL, (meeting_id, vote_id, member_id, choice)
-
-    def change(self, meeting_id: str, vote_id: str, member_id: str, choice: int) -> Statement:
-        return CHANGE, (choice, meeting_id, vote_id, member_id)
-
-    def unsealed(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        return UNSEALED, (meeting_id, vote_id, row.slot, row.sealed)
-
-    def seal(self, meeting_id: str, vote_id: str, row: SealedRow) -> Statement:
-        return SEAL, (row.sealed, meeting_id, vote_id, row.slot)
-
-    def forget(self, meeting_id: str, vote_id: str) -> Statement:
-        return FORGET, (meeting_id, vote_id)
-
-    def forget_closed(self, meeting_id: str, vote_ids: Sequence[str]) -> tuple[Statement, ...]:
-        where = _among(vote_ids)
-        return (
-            (f"DELETE FROM sealed_ballots {where}", (meeting_id, *vote_ids)),  # noqa: S608
-            (f"DELETE FROM secret_ballots {where}", (meeting_id, *vote_ids)),  # noqa: S608
-        )
 
     async def named(self, meeting_id: str, vote_id: str) -> list[NamedChoice]:
         return [NamedChoice(*row) for row in await self._reader.fetchall(NAMED, (meeting_id, vote_id))]

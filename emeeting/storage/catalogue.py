@@ -3,7 +3,7 @@ and the pages' text (a trigram full-text index).
 
 What the catalogue means (content addressing, folders on disk, snippets without HTML) is
 ``emeeting/files.py``'s; render scheduling is ``emeeting/rendering.py``'s. This module owns the
-rows and their SQL, nothing else. Each write is a statement (or a few that must commit together).
+rows, their writes (typed values) and their SQL, nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +46,38 @@ class Snippet:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class FileAdded(Write):
+    """A file, unless it is already known (the same bytes uploaded again)."""
+
+    record: FileRecord
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileLinked(Write):
+    """A meeting uses the file."""
+
+    meeting_id: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageAdded(Write):
+    """A rendered page and its text (replacing any earlier), written together."""
+
+    page: PageRecord
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailed(Write):
+    sha256: str
+    page: int
+    code: str
+
+
 class CatalogueRows(Protocol):
-    def add_file(self, record: FileRecord, at: int) -> Statement:
-        """A file, unless it is already known (the same bytes uploaded again)."""
-        ...
-
-    def link(self, meeting_id: str, sha256: str) -> Statement: ...
-
-    def add_page(self, page: PageRecord, text: str) -> tuple[Statement, ...]:
-        """A rendered page and its text (replacing any earlier), to commit together."""
-        ...
-
-    def add_failure(self, sha256: str, page: int, code: str) -> Statement: ...
-
     async def file(self, sha256: str) -> FileRecord | None: ...
 
     async def files_in_use(self) -> list[str]: ...
@@ -107,27 +127,35 @@ UNFINISHED = (
 )
 
 
+@statements_of(FileAdded)
+def _add_file(w: FileAdded) -> tuple[Statement, ...]:
+    r = w.record
+    return ((ADD_FILE, (r.sha256, r.kind, r.bytes, r.pages, ",".join(r.sanitized), w.at)),)
+
+
+@statements_of(FileLinked)
+def _link(w: FileLinked) -> tuple[Statement, ...]:
+    return ((LINK, (w.meeting_id, w.sha256)),)
+
+
+@statements_of(PageAdded)
+def _add_page(w: PageAdded) -> tuple[Statement, ...]:
+    p = w.page
+    return (
+        (ADD_PAGE, (p.sha256, p.page, p.width, p.height, p.image, p.image_type, p.thumb, p.thumb_type)),
+        (FORGET_TEXT, (p.sha256, p.page)),
+        (ADD_TEXT, (p.sha256, p.page, w.text)),
+    )
+
+
+@statements_of(PageFailed)
+def _add_failure(w: PageFailed) -> tuple[Statement, ...]:
+    return ((ADD_FAILURE, (w.sha256, w.page, w.code)),)
+
+
 class SqliteCatalogue:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
-
-    def add_file(self, record: FileRecord, at: int) -> Statement:
-        r = record
-        return ADD_FILE, (r.sha256, r.kind, r.bytes, r.pages, ",".join(r.sanitized), at)
-
-    def link(self, meeting_id: str, sha256: str) -> Statement:
-        return LINK, (meeting_id, sha256)
-
-    def add_page(self, page: PageRecord, text: str) -> tuple[Statement, ...]:
-        p = page
-        return (
-            (ADD_PAGE, (p.sha256, p.page, p.width, p.height, p.image, p.image_type, p.thumb, p.thumb_type)),
-            (FORGET_TEXT, (p.sha256, p.page)),
-            (ADD_TEXT, (p.sha256, p.page, text)),
-        )
-
-    def add_failure(self, sha256: str, page: int, code: str) -> Statement:
-        return ADD_FAILURE, (sha256, page, code)
 
     async def file(self, sha256: str) -> FileRecord | None:
         rows = await self._reader.fetchall(FILE, (sha256,))

@@ -7,20 +7,25 @@ through the guarded trigger of migration 7 (a ``meeting_deletions`` row opens it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDeleted(Write):
+    """Everything the meeting left, and each of ``orphans`` (files no other meeting uses) with its
+    pages and text, gone together."""
+
+    meeting_id: str
+    orphans: tuple[str, ...]
 
 
 class Deletion(Protocol):
     async def linked_files(self, meeting_id: str) -> list[str]:
         """The files (sha256) the meeting uses."""
-        ...
-
-    def delete(self, meeting_id: str, orphans: Sequence[str]) -> tuple[Statement, ...]:
-        """Everything the meeting left, and each of ``orphans`` (files no other meeting uses) with
-        its pages and text, to commit together."""
         ...
 
 
@@ -45,21 +50,24 @@ BY_FILE = tuple(
 LINKED = "SELECT sha256 FROM meeting_files WHERE meeting_id = ?"
 
 
+@statements_of(MeetingDeleted)
+def _delete(w: MeetingDeleted) -> tuple[Statement, ...]:
+    meeting_id = w.meeting_id
+    statements: list[Statement] = [("DELETE FROM meeting_files WHERE meeting_id = ?", (meeting_id,))]
+    statements += [(sql, (sha,)) for sha in w.orphans for sql in BY_FILE]
+    statements += [(sql, (meeting_id,)) for sql in BY_MEETING]
+    statements += [
+        ("INSERT INTO meeting_deletions (meeting_id) VALUES (?)", (meeting_id,)),
+        ("DELETE FROM events WHERE meeting_id = ?", (meeting_id,)),
+        ("DELETE FROM meeting_deletions WHERE meeting_id = ?", (meeting_id,)),
+        ("DELETE FROM meetings WHERE id = ?", (meeting_id,)),
+    ]
+    return tuple(statements)
+
+
 class SqliteDeletion:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
 
     async def linked_files(self, meeting_id: str) -> list[str]:
         return [r[0] for r in await self._reader.fetchall(LINKED, (meeting_id,))]
-
-    def delete(self, meeting_id: str, orphans: Sequence[str]) -> tuple[Statement, ...]:
-        statements: list[Statement] = [("DELETE FROM meeting_files WHERE meeting_id = ?", (meeting_id,))]
-        statements += [(sql, (sha,)) for sha in orphans for sql in BY_FILE]
-        statements += [(sql, (meeting_id,)) for sql in BY_MEETING]
-        statements += [
-            ("INSERT INTO meeting_deletions (meeting_id) VALUES (?)", (meeting_id,)),
-            ("DELETE FROM events WHERE meeting_id = ?", (meeting_id,)),
-            ("DELETE FROM meeting_deletions WHERE meeting_id = ?", (meeting_id,)),
-            ("DELETE FROM meetings WHERE id = ?", (meeting_id,)),
-        ]
-        return tuple(statements)

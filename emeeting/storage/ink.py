@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
-class InkRow:
-    """One ink event of one member: ``frame`` is the ``ink`` frame sent to the member's devices."""
+class InkRow(Write):
+    """One ink event of one member: ``frame`` is the ``ink`` frame sent to the member's devices.
+    As a write, the row stored (the database refuses a second ``n`` for the same member)."""
 
     meeting_id: str
     member_id: str
@@ -26,10 +28,6 @@ class InkRow:
 
 
 class InkLog(Protocol):
-    def add(self, row: InkRow) -> Statement:
-        """Store one ink event (the database refuses a second ``n`` for the same member)."""
-        ...
-
     async def frames(self, meeting_id: str, member_id: str, after: int, upto: int) -> list[bytes]:
         """The frames of one member with ``after < n <= upto``, in order."""
         ...
@@ -44,12 +42,14 @@ FRAMES = "SELECT frame FROM ink WHERE meeting_id = ? AND member_id = ? AND n > ?
 ROWS = "SELECT meeting_id, member_id, n, client_id, ts, frame FROM ink WHERE meeting_id = ? ORDER BY member_id, n"
 
 
+@statements_of(InkRow)
+def _add(row: InkRow) -> tuple[Statement, ...]:
+    return ((INSERT, (row.meeting_id, row.member_id, row.n, row.client_id, row.ts, row.frame)),)
+
+
 class SqliteInk:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
-
-    def add(self, row: InkRow) -> Statement:
-        return INSERT, (row.meeting_id, row.member_id, row.n, row.client_id, row.ts, row.frame)
 
     async def frames(self, meeting_id: str, member_id: str, after: int, upto: int) -> list[bytes]:
         return [r[0] for r in await self._reader.fetchall(FRAMES, (meeting_id, member_id, after, upto))]

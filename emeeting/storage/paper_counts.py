@@ -1,7 +1,7 @@
 """The stored paper counts: one row per meeting, derived from its state at a known ``seq``.
 
 When a row is stale and how it is computed is ``emeeting/paper_counts.py``'s. This module owns the
-rows and their SQL: the write keeps the cache monotone (a row is only replaced by one from a
+rows, their write and its SQL: the write keeps the cache monotone (a row is only replaced by one from a
 later ``seq``), so two processes computing it at once agree.
 """
 
@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(Write):
+    """A meeting's count at ``seq``. As a write: keep it, unless a row from a later or the same
+    ``seq`` is stored."""
+
     meeting_id: str
     seq: int
     year: int  # the meeting's year (Buddhist Era), as its number is written: ... /2567
@@ -36,10 +40,6 @@ class PaperCounts(Protocol):
         """Every stored meeting's status."""
         ...
 
-    def record(self, counted: Counted) -> Statement:
-        """Keep ``counted`` unless a row from a later or the same ``seq`` is stored."""
-        ...
-
 
 STATUS = """
 SELECT m.id, (SELECT max(e.seq) FROM events e WHERE e.meeting_id = m.id), p.seq, p.year, p.sheets
@@ -52,6 +52,11 @@ WHERE excluded.seq > paper_counts.seq
 """
 
 
+@statements_of(Counted)
+def _record(c: Counted) -> tuple[Statement, ...]:
+    return ((UPSERT, (c.meeting_id, c.seq, c.year, c.sheets)),)
+
+
 class SqlitePaperCounts:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
@@ -61,7 +66,3 @@ class SqlitePaperCounts:
             Status(meeting_id, last, None if seq is None else Counted(meeting_id, seq, year, sheets))
             for meeting_id, last, seq, year, sheets in await self._reader.fetchall(STATUS)
         ]
-
-    def record(self, counted: Counted) -> Statement:
-        c = counted
-        return UPSERT, (c.meeting_id, c.seq, c.year, c.sheets)

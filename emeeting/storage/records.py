@@ -1,7 +1,7 @@
 """The connection record's storage: each device's join and leave (who, when, from where).
 
 What is recorded and when is ``emeeting/connrecord.py``'s; the CSV export is
-``emeeting/records.py``'s. This module owns the rows and their SQL, nothing else.
+``emeeting/records.py``'s. This module owns the rows, their writes and their SQL, nothing else.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from emeeting.storage.sql import Reader, Statement
+from emeeting.storage.sql import Reader, Statement, statements_of
+from emeeting.storage.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +26,27 @@ class Connection:
     user_agent: str
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionJoined(Write):
+    """A join recorded (``left_at`` is not stored: a join has none)."""
+
+    connection: Connection
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLeft(Write):
+    connection_id: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionsEnded(Write):
+    """Every connection still open has now ended (at start-up, before any device is back)."""
+
+    at: int
+
+
 class Records(Protocol):
-    def joined(self, connection: Connection) -> Statement:
-        """Record a join (``left_at`` is not stored: a join has none)."""
-        ...
-
-    def left(self, connection_id: str, at: int) -> Statement: ...
-
-    def all_left(self, at: int) -> Statement:
-        """Every connection still open has now ended (at start-up, before any device is back)."""
-        ...
-
     async def connections(self, meeting_id: str) -> list[Connection]:
         """A meeting's connections in the order they joined."""
         ...
@@ -50,19 +61,25 @@ CONNECTIONS = (
 )
 
 
+@statements_of(ConnectionJoined)
+def _joined(write: ConnectionJoined) -> tuple[Statement, ...]:
+    c = write.connection
+    return ((JOINED, (c.id, c.meeting_id, c.member_id, c.joined_at, c.ip, c.user_agent)),)
+
+
+@statements_of(ConnectionLeft)
+def _left(write: ConnectionLeft) -> tuple[Statement, ...]:
+    return ((LEFT, (write.at, write.connection_id)),)
+
+
+@statements_of(ConnectionsEnded)
+def _ended(write: ConnectionsEnded) -> tuple[Statement, ...]:
+    return ((ALL_LEFT, (write.at,)),)
+
+
 class SqliteRecords:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
-
-    def joined(self, connection: Connection) -> Statement:
-        c = connection
-        return JOINED, (c.id, c.meeting_id, c.member_id, c.joined_at, c.ip, c.user_agent)
-
-    def left(self, connection_id: str, at: int) -> Statement:
-        return LEFT, (at, connection_id)
-
-    def all_left(self, at: int) -> Statement:
-        return ALL_LEFT, (at,)
 
     async def connections(self, meeting_id: str) -> list[Connection]:
         return [Connection(*row) for row in await self._reader.fetchall(CONNECTIONS, (meeting_id,))]

@@ -1,16 +1,51 @@
-"""What every SQLite adapter of a concern shares: a statement, and the store's read hook.
+"""What every SQLite adapter shares: the statement a typed write becomes, the registry that says
+which, and the store's read hook.
 
-A ``Statement`` is one SQL statement with its parameters. Adapters return statements instead of
-writing them, so the caller puts them in the same ``WriteJob`` (one transaction) as the events
-they belong with; the store's writer runs consecutive statements with the same SQL as one
-``executemany``. Only modules in ``emeeting/storage/`` build statements.
+Callers hand the store typed writes (``writes.Write``), never SQL. Each concern's module
+registers, beside its SQL, the statements each of its write types becomes
+(``@statements_of(BallotsRolled)``); the store's writer turns a job's writes into statements with
+:func:`statements`, in order, and runs each run of consecutive statements with the same SQL as
+one ``executemany`` (a burst of a thousand ballots is a few calls, not a thousand). A write type
+with no statements registered is refused (``TypeError``), as is anything that is not a write, a
+raw ``(sql, params)`` pair included. A PostgreSQL adapter keeps its own registry for the same
+write types. Only modules in ``emeeting/storage/`` see a statement.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
+
+from emeeting.storage.writes import Write
 
 Statement = tuple[str, tuple[Any, ...]]
+
+W = TypeVar("W", bound=Write)
+Translate = Callable[[W], tuple[Statement, ...]]
+
+REGISTRY: dict[type[Write], Callable[[Any], tuple[Statement, ...]]] = {}
+
+
+def statements_of(kind: type[W]) -> Callable[[Translate[W]], Translate[W]]:
+    """Register the SQLite statements of the write type ``kind`` (once per type)."""
+
+    def register(translate: Translate[W]) -> Translate[W]:
+        assert kind not in REGISTRY, f"{kind.__name__} registered twice"
+        REGISTRY[kind] = translate
+        return translate
+
+    return register
+
+
+def statements(writes: Iterable[Write]) -> list[Statement]:
+    """The statements of ``writes``, in order; TypeError for anything without statements."""
+    found: list[Statement] = []
+    for write in writes:
+        translate = REGISTRY.get(type(write))
+        if translate is None:
+            raise TypeError(f"not a write storage knows: {type(write).__name__} (only typed writes, never SQL)")
+        found += translate(write)
+    return found
 
 
 class Reader(Protocol):

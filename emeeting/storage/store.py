@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite: the event log, one writer, reads elsewhere (the schema: migrations.py).
+"""SQLite through aiosqlite: the event log's adapter and the one writer (the schema: migrations.py).
 
 All writes go through one writer task fed by a queue. Under a burst it takes
 every job waiting and commits them in one transaction (group commit), then
@@ -10,10 +10,14 @@ The log is append-only and gap-free by the database's own rules: triggers
 refuse an event whose sequence number is not the meeting's last plus one,
 and refuse any UPDATE or DELETE of an event.
 
-``Store`` is the SQLite adapter of the event log itself (events, commands, meetings, the reads of
-invitations) and holds one adapter per other concern (``records``, ``ink``, ``ballots``,
-``catalogue``, ``invitation_rows``, ``paper_counts``, ``deletion``: emeeting/storage/__init__.py).
-``fetchall`` is their read hook (and the tests'); nothing outside this package passes it SQL.
+``Store`` is the SQLite adapter of ``interface.Storage``: the event log itself (events, commands,
+meetings) and one adapter per other concern (``records``, ``ink``, ``ballots``, ``catalogue``,
+``invitations``, ``paper_counts``, ``deletion``: emeeting/storage/__init__.py). A job's typed
+writes become statements when it is submitted (``sql.statements``: a write storage does not know
+is refused there, before anything is queued), and the writer runs each run of one statement as
+one ``executemany``. ``fetchall`` is the adapters' read hook; ``execute`` runs one statement in a
+job of its own, for the tests and the benchmarks' tools. Nothing outside this package passes
+either SQL, and neither is part of the interface.
 """
 
 from __future__ import annotations
@@ -22,62 +26,34 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from emeeting.storage import eventlog
+from emeeting.storage import eventlog, sql
 from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
 from emeeting.storage.deletion import Deletion, SqliteDeletion
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
-from emeeting.storage.invitations import InvitationRows, SqliteInvitations
+from emeeting.storage.invitations import InvitationIssued, Invitations, SqliteInvitations
 from emeeting.storage.migrations import migrate
 from emeeting.storage.paper_counts import PaperCounts, SqlitePaperCounts
 from emeeting.storage.records import Records, SqliteRecords
 from emeeting.storage.sql import Statement
+from emeeting.storage.writes import StoreClosed, Write, WriteJob, now_ms
 
 log = logging.getLogger(__name__)
 
 
 INSERT_EVENT = "INSERT INTO events (meeting_id, seq, type, version, actor, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+INSERT_COMMAND = "INSERT INTO commands (meeting_id, member_id, client_id, seq) VALUES (?, ?, ?, ?)"
 
 # Jobs per transaction at most: enough to absorb any burst, small enough that the first
 # device in a burst does not wait for the last one's rows to be written.
 MAX_BATCH = 512
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class Invitation:
-    id: str
-    meeting_id: str
-    member_id: str
-    revoked: bool
-
-
-class StoreClosed(RuntimeError):
-    """A write was asked of a store that is shutting down."""
-
-
-@dataclass(eq=False)
-class WriteJob:
-    """One unit of writing: it commits whole, or not at all."""
-
-    meeting_id: str | None = None
-    events: Sequence[EventRow] = ()
-    commands: Sequence[tuple[str, str, int]] = ()  # (member, client id, seq) of each command, for retries
-    statements: Sequence[Statement] = ()  # from the concerns' adapters (emeeting/storage/sql.py)
-    on_commit: Callable[[], None] | None = None
-    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class Store:
@@ -86,7 +62,7 @@ class Store:
         self.epoch = epoch  # the log's identity, sent in every welcome (docs/protocol.md section 4)
         self._writer = writer
         self._reader = reader
-        self._queue: asyncio.Queue[WriteJob] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[WriteJob, list[Statement]]] = asyncio.Queue()
         self._closing = False
         self._task = asyncio.create_task(self._write_loop(), name="emeeting-store-writer")
         self.batches = 0  # transactions committed; with ``jobs`` shows how well commits group
@@ -96,7 +72,7 @@ class Store:
         self.ink: InkLog = SqliteInk(self)
         self.ballots: BallotRows = SqliteBallots(self)
         self.catalogue: CatalogueRows = SqliteCatalogue(self)
-        self.invitation_rows: InvitationRows = SqliteInvitations()
+        self.invitations: Invitations = SqliteInvitations(self)
         self.paper_counts: PaperCounts = SqlitePaperCounts(self)
         self.deletion: Deletion = SqliteDeletion(self)
 
@@ -135,15 +111,23 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def submit(self, job: WriteJob) -> asyncio.Future[None]:
-        """Queue ``job``; the future resolves once it is committed (after its ``on_commit``)."""
+        """Queue ``job``; the future resolves once it is committed (after its ``on_commit``).
+        Raises TypeError, queueing nothing, for a write storage does not know (SQL included)."""
+        return self._enqueue(job, sql.statements(job.writes))
+
+    async def write(self, *writes: Write) -> None:
+        await self.submit(WriteJob(writes=writes))
+
+    async def execute(self, statement: str, params: tuple[Any, ...] = ()) -> None:
+        """Run one statement in a job of its own (the tests' and tools' hook; not the interface's)."""
+        await self._enqueue(WriteJob(), [(statement, params)])
+
+    def _enqueue(self, job: WriteJob, statements: list[Statement]) -> asyncio.Future[None]:
         if self._closing:
             raise StoreClosed("the store is closing")
         # Unbounded by type, bounded in practice: each connection has a cap on commands in flight.
-        self._queue.put_nowait(job)
+        self._queue.put_nowait((job, statements))
         return job.done
-
-    async def write(self, *statements: Statement) -> None:
-        await self.submit(WriteJob(statements=statements))
 
     async def _write_loop(self) -> None:
         while True:
@@ -155,42 +139,43 @@ class Store:
             except Exception:
                 # One bad job must not sink the others: retry them one by one.
                 log.exception("group commit of %d jobs failed; retrying one by one", len(batch))
-                for job in batch:
+                for queued in batch:
                     try:
-                        await self._commit([job])
+                        await self._commit([queued])
                     except Exception as exc:
+                        job = queued[0]
                         if not job.done.done():
                             job.done.set_exception(exc)
             finally:
                 for _ in batch:
                     self._queue.task_done()
 
-    async def _commit(self, batch: list[WriteJob]) -> None:
+    async def _commit(self, batch: list[tuple[WriteJob, list[Statement]]]) -> None:
         db = self._writer
         await db.execute("BEGIN IMMEDIATE")
         try:
             events = [
-                (job.meeting_id, e.seq, e.type, e.version, e.actor, e.ts, e.body) for job in batch for e in job.events
+                (job.meeting_id, e.seq, e.type, e.version, e.actor, e.ts, e.body)
+                for job, _ in batch
+                for e in job.events
             ]
             if events:
                 await db.executemany(INSERT_EVENT, events)
-            commands = [(job.meeting_id, *command) for job in batch for command in job.commands]
+            commands = [(job.meeting_id, *command) for job, _ in batch for command in job.commands]
             if commands:
-                await db.executemany(
-                    "INSERT INTO commands (meeting_id, member_id, client_id, seq) VALUES (?, ?, ?, ?)", commands
-                )
+                await db.executemany(INSERT_COMMAND, commands)
             # In order, each run of one statement as one executemany: a thousand ballots in a
             # burst are two calls into SQLite's thread, not two thousand.
-            statements = [statement for job in batch for statement in job.statements]
-            for sql, run in itertools.groupby(statements, key=lambda statement: statement[0]):
-                await db.executemany(sql, [params for _, params in run])
+            statements = [statement for _, written in batch for statement in written]
+            for text, run in itertools.groupby(statements, key=lambda statement: statement[0]):
+                await db.executemany(text, [params for _, params in run])
             await db.execute("COMMIT")
         except BaseException:
             await db.execute("ROLLBACK")
             raise
         self.batches += 1
         self.jobs += len(batch)
-        for job in batch:
+        for job, _ in batch:
             if job.on_commit is not None:
                 try:
                     job.on_commit()
@@ -199,51 +184,23 @@ class Store:
             if not job.done.done():
                 job.done.set_result(None)
 
-    # -- meetings and invitations -------------------------------------------------------------
+    # -- meetings --------------------------------------------------------------------------
 
     async def create_meeting(
         self, meeting_id: str, title: str, first: EventRow, invitations: Sequence[tuple[str, str]]
     ) -> None:
-        """Store a new meeting, its first event and its invitations ``(invitation id, member id)``."""
+        """Store a new meeting, its first event and its invitations ``(invitation id, member id)``:
+        the meeting's row first, which its invitations and events refer to."""
         ts = now_ms()
-        await self.submit(
-            WriteJob(
-                statements=[
-                    ("INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)", (meeting_id, title, ts)),
-                    *(self.invitation_rows.issue(inv, meeting_id, member, ts) for inv, member in invitations),
-                    (
-                        INSERT_EVENT,
-                        (meeting_id, first.seq, first.type, first.version, first.actor, first.ts, first.body),
-                    ),
-                ]
-            )
+        issued = [InvitationIssued(inv, meeting_id, member, ts) for inv, member in invitations]
+        await self._enqueue(
+            WriteJob(),
+            [
+                ("INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)", (meeting_id, title, ts)),
+                *sql.statements(issued),
+                (INSERT_EVENT, (meeting_id, first.seq, first.type, first.version, first.actor, first.ts, first.body)),
+            ],
         )
-
-    async def end_connections(self) -> None:
-        """At start-up: no device is connected yet, so any connection without a leave ended when
-        the server last stopped (its leave could not be written then). Its leave is now."""
-        await self.write(self.records.all_left(now_ms()))
-
-    async def revoke_invitation(self, invitation_id: str) -> bool:
-        """Revoke an invitation; False when there is no such invitation."""
-        if await self.invitation(invitation_id) is None:
-            return False
-        await self.write(self.invitation_rows.revoke(invitation_id, now_ms()))
-        return True
-
-    async def invitation(self, invitation_id: str) -> Invitation | None:
-        async with self._reader.execute(
-            "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE id = ?", (invitation_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else Invitation(row[0], row[1], row[2], row[3] is not None)
-
-    async def invitations(self, meeting_id: str) -> list[Invitation]:
-        async with self._reader.execute(
-            "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE meeting_id = ? ORDER BY rowid",
-            (meeting_id,),
-        ) as cur:
-            return [Invitation(r[0], r[1], r[2], r[3] is not None) for r in await cur.fetchall()]
 
     async def meetings(self) -> list[tuple[str, str]]:
         """(id, title) of every meeting, newest first."""
