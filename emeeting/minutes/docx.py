@@ -60,6 +60,7 @@ from docx.shared import Cm, Length, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from emeeting.minutes import ooxml
 from emeeting.minutes.document import (
     Block,
     ListBlock,
@@ -90,31 +91,8 @@ NUMBER_COLUMN = Cm(1.0)
 CELL_MARGINS = int(Cm(0.4))  # Word's default cell margins, 0.19 cm a side
 
 
-def _names(text: str) -> list[str]:
-    return text.split()
-
-
-# Schema order of the children we touch (ECMA-376 Part 1): a child must be inserted before
-# any sibling that comes later in its parent's sequence, or Word refuses the file.
-RPR_ORDER = _names(
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-)
-TBLPR_ORDER = _names(
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
-    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
-)
-PPR_ORDER = _names(
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
-    "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
-    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
-    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr "
-    "sectPr pPrChange"
-)
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 BORDERS = ["top", "left", "bottom", "right", "insideH", "insideV"]
-NUMPR_ORDER = ["ilvl", "numId", "numberingChange", "ins"]
 FIELD = re.compile(r"\{(page|pages)\}")
 # characters XML 1.0 cannot carry (lxml refuses them): a stray control character in a name
 # must not make the whole export fail
@@ -135,56 +113,6 @@ def render_docx(doc: MinutesDocument, font: MinutesFont | None = None) -> bytes:
     return out.getvalue()
 
 
-# --- low-level XML -----------------------------------------------------------------------------
-
-
-def _ensure(parent: Any, tag: str, order: list[str], **attrs: str) -> Any:
-    """The child ``w:tag`` of ``parent`` (created in schema order if missing), with ``attrs``."""
-    child = parent.find(qn(f"w:{tag}"))
-    if child is None:
-        child = OxmlElement(f"w:{tag}")
-        later = set(order[order.index(tag) + 1 :])
-        for sibling in parent:
-            if isinstance(sibling.tag, str) and sibling.tag.rpartition("}")[2] in later:
-                sibling.addprevious(child)
-                break
-        else:
-            parent.append(child)
-    for name, value in attrs.items():
-        child.set(qn(f"w:{name}"), value)
-    return child
-
-
-def _remove(parent: Any, tag: str) -> None:
-    for child in parent.findall(qn(f"w:{tag}")):
-        parent.remove(child)
-
-
-def _font(rpr: Any, family: str, *, size: int | None = None, bold: bool = False) -> None:
-    """``family`` in every script slot (no theme font), and the size and bold for both halves."""
-    fonts = _ensure(rpr, "rFonts", RPR_ORDER)
-    for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{theme}"), None)
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), family)
-    if size is not None:
-        _size(rpr, size)
-    if bold:
-        _bold(rpr)
-
-
-def _size(rpr: Any, half_points: int) -> None:
-    """The size for Latin (``w:sz``) and for Thai, a complex script (``w:szCs``)."""
-    _ensure(rpr, "sz", RPR_ORDER, val=str(half_points))
-    _ensure(rpr, "szCs", RPR_ORDER, val=str(half_points))
-
-
-def _bold(rpr: Any) -> None:
-    """Bold for Latin (``w:b``) and for Thai, a complex script (``w:bCs``)."""
-    _ensure(rpr, "b", RPR_ORDER)
-    _ensure(rpr, "bCs", RPR_ORDER)
-
-
 def _set_up(document: Document, doc: MinutesDocument, family: str) -> None:
     """Page, margins, default font and language, heading styles and the file's properties."""
     section = document.sections[0]
@@ -196,21 +124,21 @@ def _set_up(document: Document, doc: MinutesDocument, family: str) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _font(rpr, family, size=BODY_HALF_POINTS)
-    lang = _ensure(rpr, "lang", RPR_ORDER, val="en-US")
+    ooxml.set_font(rpr, family, size=BODY_HALF_POINTS)
+    lang = ooxml.ensure(rpr, "lang", ooxml.RPR_ORDER, val="en-US")
     if doc.lang == "th":
         lang.set(qn("w:bidi"), "th-TH")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    _ensure(ppr, "spacing", PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
+    ooxml.ensure(ppr, "spacing", ooxml.PPR_ORDER, before="0", after="0", line="240", lineRule="auto")
     # the Normal style names the font too: some readers look there before the defaults
-    _font(document.styles["Normal"].element.get_or_add_rPr(), family, size=BODY_HALF_POINTS)
+    ooxml.set_font(document.styles["Normal"].element.get_or_add_rPr(), family, size=BODY_HALF_POINTS)
     for fonts in styles.iter(qn("w:rFonts")):  # every style of the template, used or not: one font
-        _font(fonts.getparent(), family)
+        ooxml.set_font(fonts.getparent(), family)
     for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"].element
-        _font(style.get_or_add_rPr(), family, size=BODY_HALF_POINTS, bold=True)
-        _remove(style.get_or_add_rPr(), "color")
-        _ensure(style.get_or_add_pPr(), "spacing", PPR_ORDER, before="120", after="0")
+        ooxml.set_font(style.get_or_add_rPr(), family, size=BODY_HALF_POINTS, bold=True)
+        ooxml.remove(style.get_or_add_rPr(), "color")
+        ooxml.ensure(style.get_or_add_pPr(), "spacing", ooxml.PPR_ORDER, before="120", after="0")
 
     props = document.core_properties
     props.title = NOT_XML.sub("", doc.title)
@@ -332,7 +260,7 @@ class _Writer:
             return
         r = p.add_run(NOT_XML.sub("", self.doc.digits(text)))
         if bold:
-            _bold(r._r.get_or_add_rPr())
+            ooxml.set_bold(r._r.get_or_add_rPr())
 
     def runs(self, p: DocxParagraph, runs: tuple[Run, ...]) -> None:
         for run in runs:
@@ -374,9 +302,9 @@ class _Writer:
             for entry in block.entries:
                 p = self.paragraph()
                 ppr = p._p.get_or_add_pPr()
-                numpr = _ensure(ppr, "numPr", PPR_ORDER)
-                _ensure(numpr, "ilvl", NUMPR_ORDER, val=str(level))
-                _ensure(numpr, "numId", NUMPR_ORDER, val=str(num_id))
+                numpr = ooxml.ensure(ppr, "numPr", ooxml.PPR_ORDER)
+                ooxml.ensure(numpr, "ilvl", ooxml.NUMPR_ORDER, val=str(level))
+                ooxml.ensure(numpr, "numId", ooxml.NUMPR_ORDER, val=str(num_id))
                 self.runs(p, entry)
         else:
             self.action_table(block)
@@ -385,15 +313,15 @@ class _Writer:
         table: DocxTable = self.document.add_table(rows=rows, cols=len(widths))
         table.autofit = False
         tblpr = table._tbl.tblPr
-        _ensure(tblpr, "tblInd", TBLPR_ORDER, w=str(int(Length(LEVEL * indent).twips)), type="dxa")
-        edges = _ensure(tblpr, "tblBorders", TBLPR_ORDER)
+        ooxml.ensure(tblpr, "tblInd", ooxml.TBLPR_ORDER, w=str(int(Length(LEVEL * indent).twips)), type="dxa")
+        edges = ooxml.ensure(tblpr, "tblBorders", ooxml.TBLPR_ORDER)
         attrs = {"val": "nil"} if borders == "nil" else {"val": borders, "sz": "4", "space": "0", "color": "auto"}
         for edge in BORDERS:
-            _ensure(edges, edge, BORDERS, **attrs)
+            ooxml.ensure(edges, edge, BORDERS, **attrs)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         for row in table.rows:
-            _ensure(row._tr.get_or_add_trPr(), "cantSplit", ["cantSplit", "trHeight", "tblHeader"])
+            ooxml.ensure(row._tr.get_or_add_trPr(), "cantSplit", ["cantSplit", "trHeight", "tblHeader"])
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
         return table
@@ -405,7 +333,7 @@ class _Writer:
         indent = min(block.indent, 4)  # keep at least 11 cm for the columns
         width = Length(int((TEXT_WIDTH - LEVEL * indent) / columns))
         table = self.table(1 + len(block.rows), (width,) * columns, indent=indent, borders="single")
-        _ensure(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", ["cantSplit", "trHeight", "tblHeader"])
+        ooxml.ensure(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", ["cantSplit", "trHeight", "tblHeader"])
         for r, texts in enumerate((block.header, *block.rows)):
             for cell, text in zip(table.rows[r].cells, texts, strict=False):
                 self.run(cell.paragraphs[0], text, bold=r == 0)
@@ -472,6 +400,6 @@ class _Writer:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             r = p.add_run(NOT_XML.sub("", self.doc.digits(self.doc.watermark)))
             rpr = r._r.get_or_add_rPr()
-            _bold(rpr)
-            _size(rpr, 40)
-            _ensure(rpr, "color", RPR_ORDER, val=WATERMARK_COLOUR)
+            ooxml.set_bold(rpr)
+            ooxml.set_size(rpr, 40)
+            ooxml.ensure(rpr, "color", ooxml.RPR_ORDER, val=WATERMARK_COLOUR)
