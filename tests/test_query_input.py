@@ -3,41 +3,14 @@ clear 4xx answer in JSON (or an empty result), never a 500, never a traceback or
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from emeeting import meetings
-from emeeting.demo import create_demo
-from emeeting.storage.store import Store
-from tests.support import RunningServer, make_settings, start_server
+from tests.support import RunningServer
 
 NUL = "%00"
 SURROGATE = "%ED%A0%80"  # UTF-8 of U+D800, a lone surrogate: not valid UTF-8
 OVERLONG = "%C0%80"  # an overlong encoding of NUL: not valid UTF-8 either
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """The demo meeting with its real PDFs: search reaches the text index."""
-    settings = make_settings(tmp_path_factory.mktemp("query"))
-
-    async def create() -> tuple[str, dict[str, str], dict[str, str]]:
-        store = await Store.open(settings.database)
-        try:
-            created = await create_demo(store, settings)
-            links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
-        finally:
-            await store.close()
-        return created.meeting, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}, {}
-
-    handle = start_server(settings, demo=asyncio.run(create()))
-    try:
-        yield handle.running
-    finally:
-        handle.stop()
 
 
 def answered_clearly(response: httpx.Response) -> None:
@@ -61,9 +34,9 @@ BAD_QUERIES = [
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
-async def test_a_bad_search_query_is_answered_clearly(running: RunningServer, query: str) -> None:
-    url = f"{running.url}/api/meetings/{running.meeting}/search?q={query}"
-    headers = {"Authorization": f"Bearer {running.tokens['deputy']}"}
+async def test_a_bad_search_query_is_answered_clearly(demo: RunningServer, query: str) -> None:
+    url = f"{demo.url}/api/meetings/{demo.meeting}/search?q={query}"
+    headers = {"Authorization": f"Bearer {demo.tokens['deputy']}"}
     async with httpx.AsyncClient(timeout=10) as http:
         response = await http.get(httpx.URL(url), headers=headers)
     answered_clearly(response)
@@ -95,18 +68,18 @@ async def test_a_bad_search_query_is_answered_clearly(running: RunningServer, qu
         "/m/{m}/invitations?x=" + SURROGATE,
     ],
 )
-async def test_a_bad_path_or_parameter_is_answered_clearly(running: RunningServer, path: str) -> None:
-    url = running.url + path.replace("{m}", running.meeting)
-    headers = {"Authorization": f"Bearer {running.tokens['secretary']}"}
+async def test_a_bad_path_or_parameter_is_answered_clearly(demo: RunningServer, path: str) -> None:
+    url = demo.url + path.replace("{m}", demo.meeting)
+    headers = {"Authorization": f"Bearer {demo.tokens['secretary']}"}
     async with httpx.AsyncClient(timeout=30) as http:
         response = await http.get(httpx.URL(url), headers=headers)
     answered_clearly(response)
 
 
 @pytest.mark.parametrize("member", [NUL, SURROGATE, "x" * 5000])
-async def test_a_bad_member_in_an_invitation_route_is_answered_clearly(running: RunningServer, member: str) -> None:
-    url = f"{running.url}/api/meetings/{running.meeting}/members/{member}/invitation"
-    headers = {"Authorization": f"Bearer {running.tokens['secretary']}", "Origin": running.url}
+async def test_a_bad_member_in_an_invitation_route_is_answered_clearly(demo: RunningServer, member: str) -> None:
+    url = f"{demo.url}/api/meetings/{demo.meeting}/members/{member}/invitation"
+    headers = {"Authorization": f"Bearer {demo.tokens['secretary']}", "Origin": demo.url}
     async with httpx.AsyncClient(timeout=10) as http:
         response = await http.request("DELETE", httpx.URL(url), headers=headers)
     answered_clearly(response)
