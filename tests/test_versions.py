@@ -69,7 +69,14 @@ async def test_a_replaced_paper_keeps_the_members_ink_on_the_version_it_was_writ
     assert [f["event"]["type"] for f in resumed] == ["document_replaced"]
     assert resumed[0]["event"]["replaces"] == "q1-report"
 
-    # Search answers from the version in force only: the old one's text would answer twice.
+    # Search answers from the version in force only: the old one's text would answer twice. A
+    # page's text is searchable once the page is rendered (in the background, after the upload).
+    rendering = set(range(1, event["pages"] + 1)) - set(event["ready"])
+    while rendering:
+        frame = await deputy.recv()
+        if frame["type"] == "event" and frame["event"]["type"] in ("pages_ready", "page_failed"):
+            if frame["event"]["document"] == new["document"]:
+                rendering -= set(frame["event"].get("pages", [frame["event"].get("page")]))
     found = (await fetch(demo, "deputy", "/search?q=ฉบับแก้ไขตามมติ")).json()["results"]
     assert {r["document"] for r in found} == {new["document"]}
     assert not [r for r in (await fetch(demo, "deputy", "/search?q=ไตรมาสที่")).json()["results"]
