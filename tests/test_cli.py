@@ -110,7 +110,10 @@ class Serve:
         stderr = (await asyncio.wait_for(self.proc.stderr.read(), TIMEOUT)).decode()
         code = await asyncio.wait_for(self.proc.wait(), TIMEOUT)
         # uvicorn re-raises the signal after a graceful shutdown, so the exit status is SIGTERM's.
-        return code in (0, -signal.SIGTERM) and "Application shutdown complete" in stderr and "Traceback" not in stderr
+        ok = code in (0, -signal.SIGTERM) and "Application shutdown complete" in stderr and "Traceback" not in stderr
+        if not ok:
+            print(f"exit status {code}; stderr:\n{stderr}")  # shown with the failure
+        return ok
 
 
 async def test_serve_creates_the_demo_and_survives_sigterm(tmp_path: Path) -> None:
