@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, Dialog, Page, expect
 
-from tests.e2e.test_pages import open_page
+from tests.e2e.test_pages import open_meeting, open_page
 from tests.support import RunningServer
 
 
@@ -54,7 +54,7 @@ async def test_a_closed_meeting_offers_no_vote_and_no_conflict(browser: Browser,
     await expect(secretary.locator("#open-meeting")).to_be_hidden()
     assert await tablet_menu(tablet) == {"declare": 0, "leave": 1, "annotations": 1}  # no item yet
 
-    await chair.click("#open-meeting")
+    await open_meeting(chair)
     await chair.get_by_text("รายงานผลการดำเนินงาน ไตรมาสที่ 1").first.click()
     await tablet.wait_for_function("() => emeeting.client.state.current_item === 'q1'")
     # Open: the chair closes the meeting and opens votes; the tablet declares a conflict.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, Page
 
-from tests.e2e.test_pages import open_page
+from tests.e2e.test_pages import open_meeting, open_page
 from tests.support import RunningServer, joined
 
 PAGES = 8  # q1-report, the document the chair shows
@@ -55,7 +55,7 @@ async def test_pages_already_delivered_show_while_offline(browser: Browser, demo
     context, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
     # The first visit is controlled without a reload (skipWaiting + clients.claim).
     await controlled(tablet)
-    await chair.click("#open-meeting")
+    await open_meeting(chair)
     await chair.get_by_text("รายงานผลการดำเนินงาน ไตรมาสที่ 1").first.click()
     await tablet.wait_for_function(SHOWN, arg=1)
     # Every page of the document on screen, and its thumbnails, end up in the cache as they are
@@ -106,7 +106,7 @@ async def test_papers_hidden_by_a_conflict_leave_the_tablets_cache(browser: Brow
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
     await controlled(tablet)
-    await chair.click("#open-meeting")
+    await open_meeting(chair)
     await chair.get_by_text("รายงานผลการดำเนินงาน ไตรมาสที่ 1").first.click()
     await tablet.wait_for_function(SHOWN, arg=1)
     await tablet.wait_for_function(CACHED, arg=["/documents/q1-report/", 1], polling=200)

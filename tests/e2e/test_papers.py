@@ -14,7 +14,7 @@ from emeeting.demo_files import write_pdf
 from emeeting.demo_meeting import DemoFile
 from rooms.strokes import Stroke, Tool, encode_points
 from tests.e2e.conftest import same_as_the_server
-from tests.e2e.test_pages import open_page
+from tests.e2e.test_pages import open_meeting, open_page
 from tests.support import RunningServer, joined
 from tests.test_ballots import reply
 
@@ -46,8 +46,7 @@ async def test_a_replaced_paper_reaches_the_tablet_and_the_members_ink_stays_on_
 ) -> None:
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
-    await chair.click("#open-meeting")
-    await chair.wait_for_function("() => emeeting.client.state.status === 'open'")
+    await open_meeting(chair)
     await chair.evaluate("() => emeeting.client.setAgendaItem('q1')")  # opens on q1-report, page 1
     await tablet.wait_for_function("() => emeeting.client.state.current_page?.document === 'q1-report'")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, expect
 
 from rooms.offers import phase
-from tests.e2e.test_pages import open_page
+from tests.e2e.test_pages import open_meeting, open_page
 from tests.rooms.test_offers import STATES
 from tests.support import RunningServer
 
@@ -38,7 +38,7 @@ async def show(chair: Page, title: str) -> None:
 async def test_next_goes_on_to_the_next_items_papers_and_back(browser: Browser, demo: RunningServer) -> None:
     _, chair = await open_page(browser, demo, "chair", 1366, 768)
     _, tablet = await open_page(browser, demo, "deputy", 1024, 768, touch=True)
-    await chair.click("#open-meeting")
+    await open_meeting(chair)
     await show(chair, "รายงานการประชุมครั้งที่ 4/2566")
     await until_shown(chair, "minutes", "minutes-4-2566", 1)
     # The first page of the first papers: nothing before it.
@@ -96,7 +96,7 @@ async def test_the_chair_hides_the_side_panels_and_the_page_fills_the_screen(
     browser: Browser, demo: RunningServer
 ) -> None:
     context, chair = await open_page(browser, demo, "chair", 1366, 768)
-    await chair.click("#open-meeting")
+    await open_meeting(chair)
     await show(chair, "รายงานผลการดำเนินงาน ไตรมาสที่ 1")
     await chair.wait_for_function("() => emeeting.view.img.complete && emeeting.view.img.naturalWidth > 0")
     before = await page_width(chair)

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Dialog, Page, expect
 
 from tests.e2e.conftest import same_as_the_server
-from tests.e2e.test_pages import open_page
+from tests.e2e.test_pages import open_meeting, open_page
 from tests.support import RunningServer
 
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
@@ -32,8 +32,7 @@ async def vote_on(tablet: Page, option: str) -> None:
 
 
 async def open_the_meeting(chair: Page) -> None:
-    await chair.click("#open-meeting")
-    await chair.wait_for_function("() => emeeting.client.state.status === 'open'")
+    await open_meeting(chair)
     await chair.evaluate("() => emeeting.client.setAgendaItem('plan')")
     await chair.wait_for_function("() => emeeting.client.state.current_item === 'plan'")
 
