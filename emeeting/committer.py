@@ -133,7 +133,8 @@ class Committer:
                 self._pending.pop(key, None)
                 self._applied[key] = state.seq
             self._published(state, rows, events, ts, result.acks)
-            result.done.set_result(state.seq)
+            if not result.done.done():  # a waiter cancelled (a shutdown, a client gone) cancels it
+                result.done.set_result(state.seq)
 
         job = WriteJob(self.id, rows, [(*key, state.seq) for key in keys], writes.stored, on_commit)
         self.submit(job, result.done)

@@ -110,7 +110,8 @@ class InkBook:
             self._applied[key] = after.n
             self.committed[actor] = max(after.n, self.committed.get(actor, 0))
             channel.deliver([(0, frame, frame)], pending.acks, state.seq, ink=actor)
-            pending.done.set_result(after.n)
+            if not pending.done.done():  # a waiter cancelled (a shutdown, a client gone) cancels it
+                pending.done.set_result(after.n)
 
         # Raises RoomFailed when shutting down: nothing was decided.
         row = InkRow(self.meeting_id, actor, after.n, command_id, ts, frame)
