@@ -18,12 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-import uvicorn
-
 from emeeting import meetings, reading
-from emeeting.app import create_app, server_config
 from emeeting.config import SettingError, Settings, from_env
-from emeeting.demo import create_demo
 from emeeting.reach import Unreachable
 from emeeting.storage.store import Store
 
@@ -51,6 +47,8 @@ def more_files() -> None:
 
 
 async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
+    from emeeting.demo import create_demo  # (the documents' libraries: only when a demo is made)
+
     settings.private_data()
     store = await Store.open(settings.database, sync=settings.sync)
     try:
@@ -281,6 +279,11 @@ def _main(argv: Sequence[str] | None) -> int:
     else:
         print(f"meeting {meeting_id}: `emeeting links` prints its invitation links")
     sys.stdout.flush()
+    # The server's modules only for serve: links, export and demo start in half the time.
+    import uvicorn
+
+    from emeeting.app import create_app, server_config
+
     app = create_app(settings)
     # What was made to start (the modules above all) lives as long as the server: out of the
     # collector's sight, a full collection, which pauses every device's fan-out, walks less.
