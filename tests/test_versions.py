@@ -73,10 +73,9 @@ async def test_a_replaced_paper_keeps_the_members_ink_on_the_version_it_was_writ
     # page's text is searchable once the page is rendered (in the background, after the upload).
     rendering = set(range(1, event["pages"] + 1)) - set(event["ready"])
     while rendering:
-        frame = await deputy.recv()
-        if frame["type"] == "event" and frame["event"]["type"] in ("pages_ready", "page_failed"):
-            if frame["event"]["document"] == new["document"]:
-                rendering -= set(frame["event"].get("pages", [frame["event"].get("page")]))
+        body = (await deputy.recv()).get("event", {})
+        if body.get("type") in ("pages_ready", "page_failed") and body["document"] == new["document"]:
+            rendering -= set(body.get("pages", [body.get("page")]))
     found = (await fetch(demo, "deputy", "/search?q=ฉบับแก้ไขตามมติ")).json()["results"]
     assert {r["document"] for r in found} == {new["document"]}
     assert not [r for r in (await fetch(demo, "deputy", "/search?q=ไตรมาสที่")).json()["results"]
