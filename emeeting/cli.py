@@ -1,4 +1,4 @@
-"""The ``emeeting`` command: serve, demo."""
+"""The ``emeeting`` command: serve, demo, links, meetings, export, bench."""
 
 from __future__ import annotations
 
@@ -17,12 +17,19 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
-from emeeting import meetings, reading
+from emeeting import address, meetings, reading
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.reach import Unreachable
 from emeeting.storage.store import Store
+from rooms.minutes_model import MinutesStatus
+from rooms.model import MeetingState, MeetingStatus
 
+URL_HELP = (
+    "the address the links name, e.g. http://192.168.1.20:8000 (default: EMEETING_PUBLIC_URL, else the"
+    " address of the server on the data folder)"
+)
 ROLE_LABELS = {
     "chair": "ประธาน chair",
     "secretary": "เลขานุการ secretary",
@@ -46,22 +53,24 @@ def more_files() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-async def _create_demo(settings: Settings) -> tuple[str, list[meetings.Link]]:
+async def _create_demo(settings: Settings, base: str) -> tuple[str, list[meetings.Link]]:
     from emeeting.demo import create_demo  # (the documents' libraries: only when a demo is made)
 
     settings.private_data()
     store = await Store.open(settings.database, sync=settings.sync)
     try:
         created = await create_demo(store, settings)
-        key, base = settings.signing_key(), settings.base_url
+        key = settings.signing_key()
         return created.meeting, await meetings.links(store, key, base, created.meeting, list(created.members))
     finally:
         await store.close()
 
 
-async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple[str, list[meetings.Link], bool]:
-    """The links of ``meeting`` (default the newest), and whether it was made now: the demo
-    meeting, on an empty data folder."""
+async def _latest_links(
+    settings: Settings, base: str, meeting: str | None = None
+) -> tuple[str, list[meetings.Link], bool]:
+    """The links of ``meeting`` (default the newest) on ``base``, and whether it was made now:
+    the demo meeting, on an empty data folder."""
     settings.private_data()
     store = await Store.open(settings.database, sync=settings.sync)
     try:
@@ -69,13 +78,60 @@ async def _latest_links(settings: Settings, meeting: str | None = None) -> tuple
         if found:
             state = await reading.folded(store, found[0])
             assert state is not None
-            key, base = settings.signing_key(), settings.base_url
+            key = settings.signing_key()
             return found[0], await meetings.links(store, key, base, found[0], list(state.members.values())), False
         if meeting is not None:
             raise LookupError(f"there is no meeting {meeting} in {settings.data}")
     finally:
         await store.close()
-    return *await _create_demo(settings), True
+    return *await _create_demo(settings, base), True
+
+
+STATUS_LABELS = {
+    "scheduled": "นัดประชุมแล้ว scheduled",
+    "postponed": "เลื่อนการประชุม postponed",
+    "cancelled": "ยกเลิก cancelled",
+    "open": "กำลังประชุม open",
+    "closed": "ปิดการประชุม closed",
+    "circulated": "เวียนรายงานแล้ว minutes circulated",
+    "adopted": "รับรองรายงานแล้ว minutes adopted",
+}
+
+
+def _status(state: MeetingState) -> str:
+    """Where the meeting stands, one word: its status, or how far its minutes went once closed."""
+    if state.status is MeetingStatus.SCHEDULED and state.postponed is not None:
+        return "postponed"
+    if state.status is MeetingStatus.CLOSED and state.minutes.status is not MinutesStatus.DRAFT:
+        return state.minutes.status.value
+    return state.status.value
+
+
+async def _meetings(settings: Settings) -> list[dict[str, str]]:
+    """Every meeting of the data folder, newest first: its id, date, time, zone, status, title."""
+    store = await Store.open(settings.database, sync=settings.sync)
+    try:
+        listed = []
+        for meeting_id, _ in await store.meetings():
+            state = await reading.folded(store, meeting_id)
+            if state is None:
+                continue
+            info = state.info
+            zone = info.timezone or settings.timezone
+            listed.append(
+                {"meeting": meeting_id, "date": info.date, "time": info.time, "timezone": zone,
+                 "status": _status(state), "title": info.title}
+            )  # fmt: skip
+        return listed
+    finally:
+        await store.close()
+
+
+def _print_meetings(listed: list[dict[str, str]]) -> None:
+    for m in listed:
+        print(f"{m['date']} {m['time']}  {m['meeting']}  {_pad(STATUS_LABELS[m['status']], 34)} {m['title']}")
+    if not listed:
+        print("no meeting yet / ยังไม่มีการประชุม: `emeeting demo` makes one")
 
 
 def _pad(text: str, width: int) -> str:
@@ -90,17 +146,20 @@ def _print_links(meeting_id: str, links: list[meetings.Link]) -> None:
         print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {link.url}")
 
 
-def _show(settings: Settings, meeting_id: str, links: list[meetings.Link], as_json: bool) -> None:
+def _show(meeting_id: str, links: list[meetings.Link], as_json: bool, where: address.Address) -> None:
     if as_json:
-        print(json.dumps({"meeting": meeting_id, "links": [_link_json(link) for link in links]}, ensure_ascii=False))
+        listed = [_link_json(link) for link in links]
+        print(json.dumps({"meeting": meeting_id, "address": where.to_json(), "links": listed}, ensure_ascii=False))
     else:
         _print_links(meeting_id, links)
-        _warn_unreachable(settings)
+        print(where.said)
+        chosen = where.url if where.source in ("--url", "EMEETING_PUBLIC_URL") else None
+        _warn_unreachable(where.url, urlsplit(where.url).port, chosen)
 
 
-def _warn_unreachable(settings: Settings) -> None:
+def _warn_unreachable(base: str, port: int | None, public_url: str | None) -> None:
     """Links to this laptop's own address: say that no tablet can open them, and what to set."""
-    warning = Unreachable.of(settings.base_url, settings.port, settings.public_url)
+    warning = Unreachable.of(base, port, public_url)
     for line in warning.lines if warning else ():
         print(line)
 
@@ -195,11 +254,17 @@ def _main(argv: Sequence[str] | None) -> int:
     demo = commands.add_parser("demo", help="create a new demo meeting and print its invitation links")
     demo.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
+    demo.add_argument("--url", help=URL_HELP)
+
+    listing = commands.add_parser("meetings", help="list the meetings, newest first: date, id, status, title")
+    listing.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     show = commands.add_parser("links", help="print the invitation links of the newest meeting (or of MEETING)")
     show.add_argument("meeting", nargs="?", help="the meeting's id (default: the newest)")
     show.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
+    show.add_argument("--url", help=URL_HELP)
 
     bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")
     bench.add_argument("scenarios", nargs="*", help="scenarios to run (default all; in bench/__init__.py)")
@@ -245,20 +310,34 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     private_umask()
 
+    if args.command == "meetings":
+        settings = from_env(data=args.data)
+        if not settings.database.exists():
+            print(f"emeeting meetings: there is no data folder at {settings.data}", file=sys.stderr)
+            return 1
+        listed = asyncio.run(_meetings(settings))
+        if args.json:
+            print(json.dumps({"meetings": listed}, ensure_ascii=False))
+        else:
+            _print_meetings(listed)
+        return 0
+
     if args.command == "links":
         settings = from_env(data=args.data)
+        where = address.of(settings, args.url)
         try:
-            meeting_id, links, _ = asyncio.run(_latest_links(settings, args.meeting))
+            meeting_id, links, _ = asyncio.run(_latest_links(settings, where.url, args.meeting))
         except LookupError as exc:
             print(f"emeeting links: {exc}", file=sys.stderr)
             return 1
-        _show(settings, meeting_id, links, args.json)
+        _show(meeting_id, links, args.json, where)
         return 0
 
     if args.command == "demo":
         settings = from_env(data=args.data)
-        meeting_id, links = asyncio.run(_create_demo(settings))
-        _show(settings, meeting_id, links, args.json)
+        where = address.of(settings, args.url)
+        meeting_id, links = asyncio.run(_create_demo(settings, where.url))
+        _show(meeting_id, links, args.json, where)
         return 0
 
     settings = from_env(data=args.data, host=args.host, port=args.port)
@@ -269,9 +348,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if settings.sndbuf_kb:  # accepted sockets inherit it
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.sndbuf_kb * 1024)
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])
-    meeting_id, links, created = asyncio.run(_latest_links(settings))
+    meeting_id, links, created = asyncio.run(_latest_links(settings, settings.base_url))
+    address.record(settings)  # for `emeeting links` and `demo`, run apart from the server
     print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")
-    _warn_unreachable(settings)
+    _warn_unreachable(settings.base_url, settings.port, settings.public_url)
     # Links are passwords. They are printed for someone at a terminal, or once for the demo
     # meeting just made; never again into what may be a service's log.
     if created or sys.stdout.isatty():

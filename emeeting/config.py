@@ -202,7 +202,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "data": Path(env.get("EMEETING_DATA", "data")),
         "host": env.get("HOST", "127.0.0.1"),
         "port": int(env.get("PORT", "8000")),
-        "public_url": _public_url(env.get("EMEETING_PUBLIC_URL", "")),
+        "public_url": public_url(env.get("EMEETING_PUBLIC_URL", "")),
         "origins": _origins(env.get("EMEETING_ORIGINS", "")),
         "hosts": frozenset(h for h in map(_hostname, env.get("EMEETING_HOSTS", "").split(",")) if h),
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
@@ -252,9 +252,10 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def _public_url(value: str) -> str | None:
+def public_url(value: str, name: str = "EMEETING_PUBLIC_URL") -> str | None:
     """The base of every printed link and QR code: http(s), a host, maybe a port and a path; no
-    password, query or fragment (each would be printed on every sheet, or break every link)."""
+    password, query or fragment (each would be printed on every sheet, or break every link).
+    ``name`` is the setting's, for the message (the variable, or the CLI's ``--url``)."""
     value = value.strip()
     if not value:
         return None
@@ -271,7 +272,7 @@ def _public_url(value: str) -> str | None:
         else ""
     )  # fmt: skip
     if wrong:
-        raise SettingError(f"EMEETING_PUBLIC_URL: {wrong}, e.g. http://192.168.1.20:8000 (not {value!r})")
+        raise SettingError(f"{name}: {wrong}, e.g. http://192.168.1.20:8000 (not {value!r})")
     netloc = parts.netloc.rsplit("@", 1)[-1].lower()
     return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 

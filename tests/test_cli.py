@@ -15,6 +15,8 @@ import httpx
 
 from emeeting import meetings
 from emeeting.config import Settings
+from emeeting.storage.store import Store
+from tests.matrix_cases import INFO, Case, by, store_meeting
 from tests.support import TIMEOUT, Device, RunningServer, open_device
 
 
@@ -172,10 +174,24 @@ async def drain_acks(device: Device) -> list[int]:
 
 
 async def test_a_meeting_made_by_demo_while_the_server_runs_gets_its_pages(tmp_path: Path) -> None:
+    """...and its links, and those `emeeting links` prints, name the port the server listens on
+    (chosen by the OS here), not the default 8000; --url names another address."""
     serve = await Serve.start(tmp_path)
     try:
         made = await asyncio.to_thread(run_cli, "demo", "--data", str(tmp_path), "--json")
         out = json.loads(made.stdout)
+        listed = await asyncio.to_thread(run_cli, "links", out["meeting"], "--data", str(tmp_path), "--json")
+        for printed in (out, json.loads(listed.stdout)):
+            assert [link["url"] for link in printed["links"] if not link["url"].startswith(f"{serve.url}/j/v1.")] == []
+            assert printed["address"] == {"url": serve.url, "from": "server"}
+        text = (await asyncio.to_thread(run_cli, "links", "--data", str(tmp_path))).stdout
+        assert f"links name {serve.url}: the address of the server on this data folder" in text
+        given = await asyncio.to_thread(
+            run_cli, "links", "--data", str(tmp_path), "--url", "http://10.1.2.3:9000/", "--json"
+        )
+        printed = json.loads(given.stdout)
+        assert printed["address"] == {"url": "http://10.1.2.3:9000", "from": "--url"}
+        assert all(link["url"].startswith("http://10.1.2.3:9000/j/v1.") for link in printed["links"])
         token = next(link["token"] for link in out["links"] if link["role"] == "member")
         base = f"{serve.url}/api/meetings/{out['meeting']}"
         headers = {"Authorization": f"Bearer {token}"}
@@ -196,12 +212,21 @@ def test_links_to_a_loopback_address_come_with_how_to_set_the_public_one(tmp_pat
     """127.0.0.1 is this laptop itself: no tablet can open a link to it, so the operator is told."""
     text = run_cli("demo", "--data", str(tmp_path)).stdout
     assert "http://127.0.0.1:8000/j/" in text
+    assert "links name http://127.0.0.1:8000: the default: no server has run on this data folder" in text
     assert "แท็บเล็ตเปิดลิงก์ที่ http://127.0.0.1:8000 ไม่ได้" in text
     assert "no tablet can open links to http://127.0.0.1:8000" in text
     assert "EMEETING_PUBLIC_URL=http://" in text and "--host 0.0.0.0" in text
     env = {**os.environ, "EMEETING_PUBLIC_URL": "http://192.168.1.20:8000"}
     text = run_cli("demo", "--data", str(tmp_path), env=env).stdout
-    assert "http://192.168.1.20:8000/j/" in text and "EMEETING_PUBLIC_URL" not in text
+    assert "http://192.168.1.20:8000/j/" in text and "EMEETING_PUBLIC_URL=" not in text
+    assert "no tablet can open links" not in text
+    assert "links name http://192.168.1.20:8000: from EMEETING_PUBLIC_URL" in text
+    refused = subprocess.run(
+        [sys.executable, "-m", "emeeting", "links", "--data", str(tmp_path), "--url", "192.168.1.20"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2 and refused.stderr.startswith("emeeting: --url: it must start with http://")
+    assert "Traceback" not in refused.stderr
 
 
 def test_a_meeting_id_never_reads_as_an_option() -> None:
@@ -218,3 +243,42 @@ def test_an_older_meeting_id_that_starts_with_a_dash_is_exported_after_a_double_
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 1 and "there is no emeeting data in" in done.stderr  # read as the id, not an option
+
+
+async def _meetings_in_four_states(data: Path) -> list[str]:
+    """Four meetings of the role matrix's shape, made in this order: scheduled, open, closed with
+    its minutes circulated, cancelled. Their ids, in that order."""
+    settings = Settings(data=data)
+    settings.private_data()
+    store = await Store.open(settings.database)
+    try:
+        steps = [
+            (),
+            (by("chair", "open_meeting"),),
+            (by("chair", "open_meeting"), by("chair", "close_meeting"), by("secretary", "circulate_minutes")),
+            (by("chair", "cancel_meeting", reason="ไม่มีเรื่องเสนอเพื่อพิจารณา"),),
+        ]
+        return [(await store_meeting(store, b"k" * 32, Case("x", {}, "", made))).meeting for made in steps]
+    finally:
+        await store.close()
+
+
+def test_meetings_lists_every_meeting_newest_first_with_where_it_stands(tmp_path: Path) -> None:
+    made = asyncio.run(_meetings_in_four_states(tmp_path))
+    listed = json.loads(run_cli("meetings", "--data", str(tmp_path), "--json").stdout)["meetings"]
+    assert [(m["meeting"], m["status"]) for m in listed] == list(
+        zip(reversed(made), ["cancelled", "circulated", "open", "scheduled"], strict=True)
+    )
+    assert {(m["date"], m["time"], m["timezone"], m["title"]) for m in listed} == {
+        (INFO.date, INFO.time, "Asia/Bangkok", INFO.title)
+    }
+    lines = run_cli("meetings", "--data", str(tmp_path)).stdout.splitlines()
+    assert [line.split()[2] for line in lines] == list(reversed(made))
+    assert "ยกเลิก cancelled" in lines[0] and "เวียนรายงานแล้ว minutes circulated" in lines[1]
+    assert all(line.startswith(f"{INFO.date} {INFO.time}") and line.endswith(INFO.title) for line in lines)
+    nowhere = subprocess.run(
+        [sys.executable, "-m", "emeeting", "meetings", "--data", str(tmp_path / "nowhere")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert nowhere.returncode == 1 and "there is no data folder at" in nowhere.stderr
+    assert not (tmp_path / "nowhere").exists()  # listing makes nothing
