@@ -2,7 +2,8 @@
 // every device sees (stored, cleared by the presenter), and a pointer that is not stored.
 
 import { can } from "./offers.js";
-import { encodePoints, InkLayer } from "./ink.js";
+import { encodePoints } from "./ink.js";
+import { InkLayer } from "./ink_layer.js";
 import { errorText, t } from "./i18n.js";
 import { h, toast } from "./ui.js";
 

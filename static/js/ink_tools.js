@@ -2,7 +2,8 @@
 // only, undo, redo, clear), the member's own ink over the page shown, the presenter's pen and
 // pointer. See ink.js for the layer and the ink kept on the device.
 
-import { encodePoints, InkLayer, PrivateInk } from "./ink.js";
+import { encodePoints, PrivateInk } from "./ink.js";
+import { InkLayer } from "./ink_layer.js";
 import { errorText, t } from "./i18n.js";
 import { h, toast } from "./ui.js";
 
