@@ -14,9 +14,9 @@ import { mountPanels } from "./panels.js";
 import { mountPaperDialog } from "./papers.js";
 import { step } from "./presenter_nav.js";
 import { quorumBadge, VotePanel } from "./votes.js";
+import { forgetHiddenImages, forgetImages, registerServiceWorker } from "./offline.js";
 import {
-  bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, langButton, PageView, progressBar, registerServiceWorker, scheduler,
-  ThumbStrip, toast,
+  bootData, connectionBadge, fill, h, langButton, PageView, progressBar, scheduler, ThumbStrip, toast,
 } from "./ui.js";
 
 const boot = bootData();

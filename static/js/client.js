@@ -582,7 +582,7 @@ export class MeetingClient extends EventTarget {
    * A page not rendered yet is rendered next by the server: ask only for the page needed now.
    * With `again`, an image fetched before is requested once more (from the HTTP cache, or the
    * service worker's cache): the prefetcher does this so that images first fetched before the
-   * service worker controlled the page end up in its cache too (ui.js, ImagePrefetcher).
+   * service worker controlled the page end up in its cache too (offline.js, ImagePrefetcher).
    */
   fetchImage(docId, page, kind = "page", { again = false } = {}) {
     const url = kind === "thumb" ? this.thumbUrl(docId, page) : this.pageUrl(docId, page);

@@ -1,5 +1,5 @@
 // The tablet's offline cache of page images (issue 5): a service worker, served at /sw.js with
-// `Service-Worker-Allowed: /` and registered with scope "/" by ui.js (registerServiceWorker).
+// `Service-Worker-Allowed: /` and registered with scope "/" by offline.js (registerServiceWorker).
 //
 // What it does, and only this:
 //   - GET /api/meetings/{m}/documents/{d}/pages/{n} and …/thumbs/{n} (docs/protocol.md 14.4)
@@ -13,7 +13,7 @@
 //     script) is not intercepted at all: the browser sends it to the network as without a worker.
 //
 // So the pages a tablet has already been delivered (shown, or prefetched by the tablet page:
-// tablet.js / ImagePrefetcher in ui.js) keep showing while the network is gone.
+// tablet.js / ImagePrefetcher in offline.js) keep showing while the network is gone.
 //
 // The cache is bounded (trim() below): at most MAX_ENTRIES images and MAX_BYTES of image bytes
 // (counted from the stored answers' Content-Length). Past either, the oldest stored images are

@@ -9,9 +9,9 @@ import { mountVoting } from "./tablet_votes.js";
 import { inkedEarlier, mountVersionNote } from "./versions.js";
 import { quorumBadge } from "./votes.js";
 import { agendaLabel, applyI18n, errorText, shown, t } from "./i18n.js";
+import { forgetHiddenImages, forgetImages, ImagePrefetcher, registerServiceWorker } from "./offline.js";
 import {
-  bootData, connectionBadge, fill, forgetHiddenImages, forgetImages, h, ImagePrefetcher, langButton, meetingCard, PageView, progressBar,
-  registerServiceWorker, scheduler, ThumbStrip, toast,
+  bootData, connectionBadge, fill, h, langButton, meetingCard, PageView, progressBar, scheduler, ThumbStrip, toast,
 } from "./ui.js";
 
 const boot = bootData();
