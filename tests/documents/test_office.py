@@ -338,20 +338,32 @@ async def test_linked_content_is_never_fetched(
 async def test_a_conversion_that_aborts_leaves_no_scratch_files(
     libreoffice: None, files: dict[str, Path], tmp_path: Path
 ) -> None:
-    """soffice with too little memory aborts (SIGABRT); before, its folder and pipe stayed in /tmp."""
+    """soffice with too little memory aborts (SIGABRT); before, its folder and pipe stayed in /tmp.
+
+    At 300 MiB soffice aborts in most starts, but its peak at start-up depends on how its threads
+    are scheduled: on a busy machine about one start in six got through and converted the file
+    (seen 1 in 6 with two CPU hogs). So it is started until it aborts, at most five times, and
+    no start of it, converted or aborted, may leave anything behind."""
     before = libreoffice_temp()
     out = tmp_path / "out"
     out.mkdir()
     pool = RenderPool(1, Caps(office_memory=300 * MIB))
     await pool.start()
+    codes = []
     try:
-        with pytest.raises(DocumentError) as caught:
-            await pool.inspect(files["minutes.docx"], "office", out / "clean.pdf")
+        for attempt in range(5):
+            try:
+                await pool.inspect(files["minutes.docx"], "office", out / f"clean-{attempt}.pdf")
+            except DocumentError as exc:
+                codes.append(exc.code)
+                break
+            codes.append("converted")
     finally:
         await pool.close()
-    assert caught.value.code == "office_failed"
+    assert codes[-1] == "office_failed", codes
     assert libreoffice_temp() - before == set()
-    assert leftovers(out) == []
+    # Only the PDFs of the starts that converted: nothing of the one that aborted.
+    assert leftovers(out) == sorted(f"clean-{n}.pdf" for n, code in enumerate(codes) if code == "converted")
 
 
 @pytest.fixture(scope="module")
