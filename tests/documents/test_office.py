@@ -349,7 +349,7 @@ async def test_a_conversion_that_aborts_leaves_no_scratch_files(
     out.mkdir()
     pool = RenderPool(1, Caps(office_memory=300 * MIB))
     await pool.start()
-    codes = []
+    codes: list[str] = []
     try:
         for attempt in range(5):
             try:
