@@ -15,6 +15,7 @@ from emeeting.documents.mupdf import load
 from rooms.strokes import Stroke, Tool, encode_points
 from tests.support import RunningServer, joined
 from tests.test_ballots import reply
+from tests.test_uploads import events_of, ready_pages
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
@@ -72,10 +73,7 @@ async def test_a_replaced_paper_keeps_the_members_ink_on_the_version_it_was_writ
     # Search answers from the version in force only: the old one's text would answer twice. A
     # page's text is searchable once the page is rendered (in the background, after the upload).
     rendering = set(range(1, event["pages"] + 1)) - set(event["ready"])
-    while rendering:
-        body = (await deputy.recv()).get("event", {})
-        if body.get("type") in ("pages_ready", "page_failed") and body["document"] == new["document"]:
-            rendering -= set(body.get("pages", [body.get("page")]))
+    await events_of(deputy, {"pages_ready"}, lambda bodies: rendering <= set(ready_pages(bodies, new["document"])))
     found = (await fetch(demo, "deputy", "/search?q=ฉบับแก้ไขตามมติ")).json()["results"]
     assert {r["document"] for r in found} == {new["document"]}
     assert not [r for r in (await fetch(demo, "deputy", "/search?q=ไตรมาสที่")).json()["results"]
