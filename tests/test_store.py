@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from emeeting import meetings
+from emeeting.demo_meeting import demo_meeting
 from emeeting.storage.eventlog import EventRow
+from emeeting.storage.invitations import InvitationIssued
 from emeeting.storage.migrations import MIGRATIONS
 from emeeting.storage.store import Store
-from emeeting.storage.writes import WriteJob
+from emeeting.storage.writes import WriteJob, now_ms
 
 
 def row(seq: int) -> EventRow:
@@ -102,3 +105,28 @@ async def test_close_commits_what_is_queued(tmp_path: Path) -> None:
     assert all(f.done() and f.exception() is None for f in futures)
     with sqlite3.connect(tmp_path / "log.sqlite3") as db:
         assert db.execute("SELECT COUNT(*), MAX(seq) FROM events").fetchone() == (100, 100)
+
+
+async def test_a_read_sees_what_was_committed_before_it_whatever_other_reads_are_doing(tmp_path: Path) -> None:
+    """The reader connection is shared: a read must never run inside another read's snapshot,
+    taken before a write committed, or what was just written is not found (a link's session,
+    written then looked up to see which device won it)."""
+    store = await Store.open(tmp_path / "emeeting.sqlite3", sync="NORMAL")
+    try:
+        await meetings.create(store, demo_meeting("m1"))
+        stop = asyncio.Event()
+
+        async def others() -> None:  # the rest of the server, reading all the time
+            while not stop.is_set():
+                await store.meetings()
+
+        readers = [asyncio.create_task(others()) for _ in range(8)]
+        try:
+            for n in range(60):
+                await store.write(InvitationIssued(f"invitation-{n}", "m1", "deputy", now_ms()))
+                assert await store.invitations.find(f"invitation-{n}") is not None, n
+        finally:
+            stop.set()
+            await asyncio.gather(*readers)
+    finally:
+        await store.close()

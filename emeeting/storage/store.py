@@ -204,58 +204,57 @@ class Store:
 
     async def meetings(self) -> list[tuple[str, str]]:
         """(id, title) of every meeting, newest first."""
-        async with self._reader.execute("SELECT id, title FROM meetings ORDER BY created_at DESC, rowid DESC") as cur:
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+        rows = await self.fetchall("SELECT id, title FROM meetings ORDER BY created_at DESC, rowid DESC")
+        return [(r[0], r[1]) for r in rows]
 
     # -- the log ---------------------------------------------------------------------------
 
     async def events(self, meeting_id: str, after: int = 0, upto: int | None = None) -> list[EventRow]:
         """Events of a meeting with ``after < seq <= upto``, in order."""
-        async with self._reader.execute(
+        rows = await self.fetchall(
             "SELECT seq, type, version, actor, ts, body FROM events WHERE meeting_id = ? AND seq > ? AND seq <= ? "
             "ORDER BY seq",
             (meeting_id, after, upto if upto is not None else 2**62),
-        ) as cur:
-            return [eventlog.stored(*row) for row in await cur.fetchall()]
+        )
+        return [eventlog.stored(*row) for row in rows]
 
     async def of_type(self, type_: str) -> list[tuple[str, EventRow]]:
         """(meeting, event) of every event of one type, by meeting, each meeting's in order."""
-        async with self._reader.execute(
+        rows = await self.fetchall(
             "SELECT meeting_id, seq, type, version, actor, ts, body FROM events WHERE type = ? ORDER BY meeting_id, seq",
             (type_,),
-        ) as cur:
-            return [(row[0], eventlog.stored(*row[1:])) for row in await cur.fetchall()]
+        )
+        return [(row[0], eventlog.stored(*row[1:])) for row in rows]
 
     async def stamps(self, meeting_id: str, types: Sequence[str]) -> list[tuple[str, int]]:
         """(type, time) of a meeting's events of these types, in order (a scan of the columns only)."""
         marks = ", ".join("?" for _ in types)
-        async with self._reader.execute(
+        rows = await self.fetchall(
             f"SELECT type, ts FROM events WHERE meeting_id = ? AND type IN ({marks}) ORDER BY seq",  # noqa: S608
             (meeting_id, *types),
-        ) as cur:
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+        )
+        return [(r[0], r[1]) for r in rows]
 
     async def outnumbered(self, opening: str, closing: str) -> list[str]:
         """The meetings whose log has more ``opening`` events than ``closing`` ones (a scan of the
         types only): e.g. those with a vote still open."""
-        async with self._reader.execute(
+        rows = await self.fetchall(
             "SELECT meeting_id FROM events WHERE type IN (?, ?) GROUP BY meeting_id HAVING sum(type = ?) > sum(type = ?)",
             (opening, closing, opening, closing),
-        ) as cur:
-            return [r[0] for r in await cur.fetchall()]
+        )
+        return [r[0] for r in rows]
 
     async def commands(self, meeting_id: str) -> dict[tuple[str, str], int]:
         """Every client command id already applied in a meeting, with the last seq it produced."""
-        async with self._reader.execute(
-            "SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,)
-        ) as cur:
-            return {(r[0], r[1]): r[2] for r in await cur.fetchall()}
+        rows = await self.fetchall("SELECT member_id, client_id, seq FROM commands WHERE meeting_id = ?", (meeting_id,))
+        return {(r[0], r[1]): r[2] for r in rows}
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Rows of a read-only query, on the reader connection."""
-        async with self._reader.execute(sql, params) as cur:
-            return [tuple(row) for row in await cur.fetchall()]
+        """Rows of a read-only query, on the reader connection: run and read to the end in one call
+        on its thread. (Run, then read in a second call, another coroutine's query could start
+        between the two, inside this one's snapshot, and miss a write committed just before it:
+        a link's session, written then looked up, would not be found.)"""
+        return [tuple(row) for row in await self._reader.execute_fetchall(sql, params)]
 
     async def ping(self) -> None:
-        async with self._reader.execute("SELECT 1") as cur:
-            await cur.fetchone()
+        await self.fetchall("SELECT 1")
