@@ -43,7 +43,7 @@ def main(frames: int = 100_000, seed: int | None = None) -> list[dict[str, Any]]
     """Fuzz a real ``emeeting serve`` (its own process, the demo meeting); one row, or
     RuntimeError listing what broke the rule (with the seed that reproduces it)."""
     from bench import fuzz_session
-    from bench.live import STARTUP, _wait_rendered
+    from bench.live import STARTUP, _wait_rendered, trade
     from bench.votes import start_server, stop_server
 
     seed = random.randrange(2**32) if seed is None else seed  # noqa: S311 (not a secret)
@@ -54,11 +54,11 @@ def main(frames: int = 100_000, seed: int | None = None) -> list[dict[str, Any]]
             capture_output=True, check=True, timeout=STARTUP,
         )  # fmt: skip
         made = json.loads(demo.stdout)
-        tokens = {link["member"]: link["token"] for link in made["links"]}
         env = {"EMEETING_LIMIT_FAILED_JOINS": RATES, "EMEETING_LIMIT_JOINS": RATES}
         proc, ws_url = start_server(data, env)
         url = ws_url.replace("ws://", "http://").removesuffix("/ws")
         try:
+            tokens = {link["member"]: trade(url, link["token"]) for link in made["links"]}
             _wait_rendered(f"{url}/api/meetings/{made['meeting']}/documents", tokens["chair"])
             rss_start = rss_mib(proc.pid)
             report = asyncio.run(

@@ -96,13 +96,22 @@ def start_product(data: Path, env: dict[str, str] | None = None) -> Server:
     links = [line.split() for line in lines if "/j/" in line]
     base = re.search(r"emeeting on http://(\S+)", "".join(lines))
     assert base is not None
-    tokens: dict[str, list[str]] = {parts[1]: [] for parts in links}  # role word -> tokens
-    for parts in links:
-        tokens[parts[1]].append(parts[-1].rsplit("/", 1)[1])
+    tokens: dict[str, list[str]] = {parts[1]: [] for parts in links}  # role word -> session tokens
+    for parts in links:  # each link traded once, for the device that the benchmark's clients share
+        tokens[parts[1]].append(trade(f"http://{base.group(1)}", parts[-1].rsplit("/", 1)[1]))
     meeting = re.search(r"^meeting (\S+): invitation links", "".join(lines), flags=re.MULTILINE)
     assert meeting is not None
     _wait_rendered(f"http://{base.group(1)}/api/meetings/{meeting.group(1)}/documents", tokens["chair"][0])
     return Server("emeeting", proc, f"ws://{base.group(1)}/ws", tokens["chair"][0], tokens["member"] + tokens["guest"])
+
+
+def trade(base: str, link: str) -> str:
+    """An invitation link's token traded for a device session (POST /api/sessions): its token."""
+    body = json.dumps({"token": link}).encode()
+    request = urllib.request.Request(f"{base}/api/sessions", data=body, method="POST")  # noqa: S310 (our server)
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return str(json.load(response)["session"])
 
 
 def _wait_rendered(url: str, token: str) -> None:

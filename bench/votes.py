@@ -51,15 +51,18 @@ async def make_meeting(data: Path, members: int) -> tuple[list[str], str]:
 
 
 async def store_meeting(data: Path, created: MeetingCreated) -> dict[str, str]:
-    """Store a new meeting in the data folder ``data``; each member's invitation token."""
+    """Store a new meeting in the data folder ``data``, each member's link bound to a first device
+    (the benchmark's client): each member's session token."""
     settings = from_env({"EMEETING_DATA": str(data)})
+    key = settings.signing_key()
     store = await Store.open(settings.database)
     try:
         await meetings.create(store, created)
-        links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+        links = await meetings.links(store, key, "", created.meeting, list(created.members))
+        tokens = await meetings.first_devices(store, key, created.meeting, links, "emeeting bench")
     finally:
         await store.close()
-    return {link.member.id: link.url.rsplit("/", 1)[1] for link in links}
+    return tokens
 
 
 def start_server(data: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:

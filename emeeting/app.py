@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, connrecord, fastsend, invitations, papers, records, schedule_pages, web, ws
+from emeeting import api, connrecord, devices, fastsend, invitations, papers, records, schedule_pages, web, ws
 from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
 from emeeting.budget import Budget
@@ -178,10 +178,16 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/j/{token}", web.invitation, methods=["GET", "POST"]),
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),
+        Route("/m/{meeting}/devices", devices.devices_page, methods=["GET", "POST"]),
         Route("/sw.js", web.service_worker),
         Mount("/static", revalidate(StaticFiles(directory=pages.STATIC)), name="static"),
         # Sarabun from its package, so every tablet shows the same Thai without fetching fonts.
         Mount("/fonts", revalidate(StaticFiles(directory=Path(fontpkg_sarabun.ROOT) / "files")), name="fonts"),
+        Route("/api/sessions", devices.trade_link, methods=["POST"]),
+        Route(f"{meeting}/session", devices.sign_out, methods=["DELETE"]),
+        Route(f"{meeting}/devices", devices.list_devices, methods=["GET"]),
+        Route(f"{meeting}/devices", devices.new_device_link, methods=["POST"]),
+        Route(f"{meeting}/devices/{{device}}", devices.end_device, methods=["DELETE"]),
         Route(f"{meeting}/documents", api.upload, methods=["POST"]),
         Route(f"{meeting}/documents", api.documents, methods=["GET"]),
         Route(f"{meeting}/documents/{{document}}/pages/{{page:int}}", api.page_image),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import gc
 import importlib
 import json
@@ -141,9 +142,15 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_links(meeting_id: str, links: list[meetings.Link]) -> None:
-    print(f"meeting {meeting_id}: invitation links")
+    print(f"meeting {meeting_id}: invitation links (each works on one device)")
     for link in links:
-        print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {link.url}")
+        shown = link.url if link.used_at is None else f"used on a device {_when(link.used_at)} / ใช้แล้ว"
+        print(f"  {_pad(ROLE_LABELS[link.member.role.value], 19)} {_pad(link.member.name, 24)} {shown}")
+
+
+def _when(ms: int) -> str:
+    """An instant in the server's local time, to the minute."""
+    return dt.datetime.fromtimestamp(ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _show(meeting_id: str, links: list[meetings.Link], as_json: bool, where: address.Address) -> None:
@@ -166,14 +173,15 @@ def _warn_unreachable(base: str, port: int | None, public_url: str | None) -> No
 
 def _link_json(link: meetings.Link) -> dict[str, object]:
     m = link.member
-    token = link.url.rsplit("/", 1)[-1]
+    unused = link.used_at is None
     return {
         "member": m.id,
         "name": m.name,
         "position": m.position,
         "role": m.role.value,
-        "url": link.url,
-        "token": token,
+        "url": link.url if unused else None,
+        "token": link.url.rsplit("/", 1)[-1] if unused else None,
+        "used_at": link.used_at,
     }
 
 

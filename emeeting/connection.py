@@ -56,7 +56,9 @@ class Connection:
         credits: int,
         on_drop: Callable[[], None] | None = None,
         direct: DirectSend | None = None,
+        session: str = "",
     ) -> None:
+        self.session = session  # the device session it joined with (emeeting/auth.py), to sign it out
         self._send = send
         self._direct = direct
         self._sender: asyncio.Task[None] | None = None  # only while the outbox is being drained

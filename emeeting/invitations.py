@@ -1,10 +1,15 @@
-"""The organisers' invitation links over HTTP: every member's link, revoking and reissuing one.
+"""The organisers' invitation links over HTTP: every member's link not yet used, revoking and
+reissuing one.
 
 ``GET /api/meetings/{meeting}/invitations``, ``DELETE``/``POST
 /api/meetings/{meeting}/members/{member}/invitation`` (docs/protocol.md), and the same changes
 from the invitation sheet's forms (emeeting/web.py). Who may is the access table's
 ``Access.INVITATIONS`` (rooms/permissions.py); the links themselves are made and revoked by
-emeeting/meetings.py, and a revoked member's devices are closed here.
+emeeting/meetings.py.
+
+A link traded on a device is the member's (emeeting/auth.py): the organisers see when it was
+used, never the link again, and can neither revoke nor replace it while the member has a device
+in the meeting (``link_in_use``), so they can neither stand in for a member nor lock one out.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emeeting import auth, meetings, protocol
+from emeeting import auth, meetings
 from emeeting.http.admission import permitted
 from emeeting.http.errors import ApiError, json_errors
 from emeeting.http.origin import origin_allowed
@@ -30,8 +35,15 @@ def base_url(request: Request) -> str:
     return (services.settings.public_url or str(request.base_url)).rstrip("/")
 
 
+IN_USE = (
+    "this member's link is in use on their device: nobody but the member can add or sign out their devices "
+    "(from the device: My devices); removing the member from the meeting ends their access"
+)
+
+
 async def change_invitation(request: Request, member_id: str, *, renew: bool) -> tuple[LiveRoom, Member, str | None]:
-    """Revoke a member's links (and, with ``renew``, issue a new one); their devices are closed.
+    """Revoke a member's unused links (and, with ``renew``, issue a new one); refused
+    (``link_in_use``, 409) while the member has a device in the meeting.
 
     Returns the meeting, the member and the new link (None when only revoking).
     """
@@ -47,22 +59,23 @@ async def change_invitation(request: Request, member_id: str, *, renew: bool) ->
             409, "own_invitation", "you cannot revoke your own invitation; ask the chair or the other secretary"
         )
     store = services.hub.store
+    if any(s.live for s in await store.sessions.of_member(room.id, member.id)):
+        raise ApiError(409, "link_in_use", IN_USE)
     link = None
     if renew:
         invitation = await meetings.reinvite(store, room.id, member.id)
         link = f"{base_url(request)}/j/{auth.make_token(services.key, invitation)}"
     else:
         await meetings.revoke(store, room.id, member.id)
-    room.disconnect(member.id, protocol.CloseCode.REVOKED, "this invitation was revoked")
     return room, member, link
 
 
-async def member_links(request: Request, room: LiveRoom) -> dict[str, str]:
-    """Each member's live invitation link (members without one are left out)."""
+async def member_links(request: Request, room: LiveRoom) -> dict[str, meetings.Link]:
+    """Each member's live invitation link, used or not (members without one are left out)."""
     services: Services = request.app.state.services
     members = list(room.committed.members.values())
     found = await meetings.links(services.hub.store, services.key, base_url(request), room.id, members)
-    return {link.member.id: link.url for link in found}
+    return {link.member.id: link for link in found}
 
 
 @json_errors
@@ -71,8 +84,17 @@ async def invitations(request: Request) -> Response:
     members = list(room.committed.members.values())
     links = await member_links(request, room)
     rows = [
-        {"member": m.id, "name": m.name, "position": m.position, "role": m.role.value, "url": links.get(m.id)}
+        {
+            "member": m.id,
+            "name": m.name,
+            "position": m.position,
+            "role": m.role.value,
+            "url": link.url if link is not None and link.used_at is None else None,
+            "used_at": link.used_at if link is not None else None,
+            "devices": link.devices if link is not None else 0,
+        }
         for m in members
+        for link in (links.get(m.id),)
     ]
     return JSONResponse({"invitations": rows})
 

@@ -274,9 +274,10 @@ class LiveRoom:
     def devices_of(self, member: str) -> list[Connection]:
         return self.channel.devices_of(member)
 
-    def disconnect(self, member: str, code: int, reason: str) -> int:
-        """Close every device of ``member`` (its invitation was revoked); how many there were."""
-        devices = self.channel.devices_of(member)
+    def disconnect(self, member: str, code: int, reason: str, *, session: str | None = None) -> int:
+        """Close every device of ``member`` (its invitation was revoked), or only those joined with
+        ``session`` (it was signed out); how many there were."""
+        devices = [c for c in self.channel.devices_of(member) if session is None or c.session == session]
         for conn in devices:
             conn.close_soon(code, reason)
         return len(devices)

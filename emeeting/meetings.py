@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 import secrets
 from dataclasses import dataclass
 
 from emeeting import auth
 from emeeting.storage import eventlog
 from emeeting.storage.interface import Storage
-from emeeting.storage.invitations import InvitationIssued, InvitationRevoked
+from emeeting.storage.invitations import Invitation, InvitationIssued, InvitationRevoked
 from emeeting.storage.writes import now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
@@ -19,6 +20,8 @@ class Link:
     member: Member
     invitation: str
     url: str
+    used_at: int | None = None  # when a device traded it (then it opens nothing more: emeeting/auth.py)
+    devices: int = 0  # the member's devices in the meeting now (live sessions, by any of their links)
 
 
 def new_meeting_id() -> str:
@@ -38,10 +41,20 @@ async def create(store: Storage, created: MeetingCreated) -> None:
 
 
 async def links(store: Storage, key: bytes, base_url: str, meeting_id: str, members: list[Member]) -> list[Link]:
-    """The live invitation link of each member, in the order of ``members``."""
+    """The live invitation link of each member, in the order of ``members``, with when a device
+    traded it and how many devices the member has in the meeting."""
     by_member = {inv.member_id: inv.id for inv in await store.invitations.of_meeting(meeting_id) if not inv.revoked}
+    sessions = await store.sessions.of_meeting(meeting_id)
+    traded = {s.invitation_id: s.created_at for s in sessions}
+    devices = collections.Counter(s.member_id for s in sessions if s.live)
     return [
-        Link(m, by_member[m.id], f"{base_url}/j/{auth.make_token(key, by_member[m.id])}")
+        Link(
+            m,
+            by_member[m.id],
+            f"{base_url}/j/{auth.make_token(key, by_member[m.id])}",
+            traded.get(by_member[m.id]),
+            devices[m.id],
+        )
         for m in members
         if m.id in by_member
     ]
@@ -69,3 +82,14 @@ async def reinvite(store: Storage, meeting_id: str, member_id: str) -> str:
     invitation = auth.new_invitation_id()
     await store.write(InvitationIssued(invitation, meeting_id, member_id, now_ms()))
     return invitation
+
+
+async def first_devices(store: Storage, key: bytes, meeting_id: str, links: list[Link], agent: str) -> dict[str, str]:
+    """Each of ``links`` bound to a first device (emeeting/auth.py ``bind``): member id -> that
+    device's session token. For tools that set a meeting up before any server runs and then act as
+    its members (the benchmarks, the tests); a person's device trades its link instead."""
+    tokens = {}
+    for link in links:
+        invitation = Invitation(link.invitation, meeting_id, link.member.id, revoked=False)
+        _, tokens[link.member.id] = await auth.bind(store, key, invitation, "127.0.0.1", agent)
+    return tokens

@@ -33,6 +33,9 @@ class ErrorCode(enum.StrEnum):
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
     TOKEN_EXPIRED = "token_expired"  # noqa: S105
     RATE_LIMITED = "rate_limited"
+    LINK_USED = "link_used"  # an invitation link traded on another device already
+    INVITATION_LINK = "invitation_link"  # a link where a device session is needed: trade it first
+    SESSION_ENDED = "session_ended"  # the device was signed out
     INTERNAL_ERROR = "internal_error"
 
 
@@ -48,6 +51,7 @@ class CloseCode(enum.IntEnum):
     JOIN_TIMEOUT = 4000  # no valid join within the time allowed
     AUTH_FAILED = 4001  # too many frames on one connection before a valid join
     REVOKED = 4003  # the member's invitation was revoked: do not reconnect with this token
+    SIGNED_OUT = 4004  # this device's session was ended: do not reconnect with this token
 
 
 class ServerType(enum.StrEnum):

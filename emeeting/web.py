@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-import segno
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from emeeting import dates, following, meetings, paper_counts, setup
 from emeeting.agenda_text import preview_agenda
+from emeeting.auth import LinkUsed
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
-from emeeting.http.admission import admit, page_member, permitted, set_member_cookie, signed_in_as
+from emeeting.http.admission import open_link, page_member, permitted, set_member_cookie, signed_in_as, trade
 from emeeting.http.errors import ApiError, error_page, refused_page
 from emeeting.http.origin import cross_site, origin_allowed
-from emeeting.http.pages import PAGE_HEADERS, STATIC, TEMPLATES
+from emeeting.http.pages import PAGE_HEADERS, STATIC, TEMPLATES, qr_svg
 from emeeting.invitations import MANAGE, base_url, change_invitation, member_links
 from emeeting.live import Accepted, LiveRoom
 from emeeting.reach import Unreachable
 from emeeting.services import Services
+from emeeting.storage.sessions import DeviceSession
 from rooms import offers
 from rooms.commands_minutes import CarryForward, NotePreviousAdopted
 from rooms.minutes_model import MAX_CARRIED, MinutesStatus
-from rooms.model import MeetingStatus
+from rooms.model import MeetingState, MeetingStatus, Member
 from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
 from rooms.permissions import SYSTEM, Access, may
-
-
-def qr_svg(link: str, *, scale: int) -> Markup:
-    """A QR code of an invitation link, as inline SVG (made by segno from our own URL: safe markup)."""
-    return Markup(segno.make(link, error="m").svg_inline(scale=scale, dark="#1d2433"))  # noqa: S704
 
 
 async def healthz(request: Request) -> Response:
@@ -44,10 +39,12 @@ async def home(request: Request) -> Response:
 
 
 async def invitation(request: Request) -> Response:
-    """What an invitation link shows: who you are in which meeting, and where it stands.
+    """What an invitation link shows: who you are in which meeting, where it stands, and "enter",
+    which trades the link for this device's session (a POST: a link previewer's GET binds
+    nothing). A link already traded on another device opens nothing and says when it was used.
 
-    A device already signed in as another member of the same meeting is asked first (a page
-    elsewhere may have sent it here); the user's answer is a POST from this page."""
+    A device already in the meeting as another member is asked first (a page elsewhere may have
+    sent it here); the user's answer is the same POST."""
     services: Services = request.app.state.services
     token = request.path_params["token"]
     if request.method == "POST" and (
@@ -56,19 +53,25 @@ async def invitation(request: Request) -> Response:
     ):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     try:
-        found, room = await admit(request, token)
+        opened = await open_link(request, token)
     except ApiError as exc:
         return refused_page(exc, not_found=True)
-    state = room.committed
-    member = state.members[found.member_id]
-    if request.method == "POST":
-        response: Response = RedirectResponse(request.url.path, status_code=303)
-        set_member_cookie(response, request, state.id, token)
+    state = opened.room.committed
+    member = state.members[opened.invitation.member_id]
+    mine = await signed_in_as(request, state.id)
+    if opened.traded is not None and (mine is None or mine.id != opened.traded.id):
+        return link_used(request, state, member, opened.traded)
+    if request.method == "POST" and opened.traded is None:
+        try:
+            _, session_token, _ = await trade(request, token)
+        except LinkUsed as exc:  # another device traded it a moment ago
+            return link_used(request, state, member, exc.used)
+        response: Response = RedirectResponse(f"/m/{state.id}", status_code=303)
+        set_member_cookie(response, request, state.id, session_token)
         return response
-    current = await signed_in_as(request, state.id)
-    if current is not None and current != member.id:
+    if mine is not None and mine.member_id != member.id:
         page = TEMPLATES.get_template("switch.html").render(
-            meeting=state, member=member, current=state.members[current]
+            meeting=state, member=member, current=state.members[mine.member_id]
         )
         return HTMLResponse(page, headers=PAGE_HEADERS)
     # The QR code must open on a tablet: the configured public address, else the one this
@@ -76,17 +79,29 @@ async def invitation(request: Request) -> Response:
     # Either way a name this server answers to: the Host was checked before any route.
     public = services.settings.public_url
     link = f"{public.rstrip('/')}/j/{token}" if public else str(request.url.replace(query="", fragment=""))
+    entered = opened.traded is not None  # by this device
     page = TEMPLATES.get_template("invitation.html").render(
         meeting=state,
         member=member,
         current=state.item(state.current_item or ""),
-        qr=qr_svg(link, scale=4),
-        unreachable=unreachable(request, link),
+        entered=entered,
+        device_link=opened.invitation.kind == "device",
+        qr=None if entered else qr_svg(link, scale=4),
+        unreachable=None if entered else unreachable(request, link),
     )
-    response = HTMLResponse(page, headers=PAGE_HEADERS)
-    # The pages of this meeting (page images, uploads) authenticate with this cookie from now on.
-    set_member_cookie(response, request, state.id, token)
-    return response
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+def link_used(request: Request, meeting: MeetingState, member: Member, traded: DeviceSession) -> Response:
+    """The page of a link another device has traded: when, and what the member can do."""
+    page = TEMPLATES.get_template("link_used.html").render(
+        meeting=meeting,
+        member=member,
+        used=dates.local(
+            traded.created_at, dates.meeting_zone(meeting.info.timezone, request.app.state.services.settings.timezone)
+        ),
+    )
+    return HTMLResponse(page, status_code=409, headers=PAGE_HEADERS)
 
 
 def unreachable(request: Request, base: str) -> Unreachable | None:
@@ -157,8 +172,9 @@ async def service_worker(request: Request) -> Response:
 
 
 async def invitation_sheet(request: Request) -> Response:
-    """The secretary's sheet of invitations: a QR code per member to print for the room, and
-    buttons to revoke a link or issue a new one (plain forms: the page needs no script)."""
+    """The secretary's sheet of invitations: a QR code per member whose link no device has used
+    yet, to print for the room, and buttons to revoke a link or issue a new one (plain forms: the
+    page needs no script). A used link shows only when it was used."""
     services: Services = request.app.state.services
     try:
         if request.method == "POST":
@@ -169,9 +185,16 @@ async def invitation_sheet(request: Request) -> Response:
     except ApiError as exc:
         return error_page(exc.code, exc.status)
     links = await member_links(request, room)
+    zone = zone_of(request, room)
     rows = [
-        (m, links.get(m.id), qr_svg(links[m.id], scale=3) if m.id in links else None)
+        (
+            m,
+            link,
+            qr_svg(link.url, scale=3) if link is not None and link.used_at is None else None,
+            dates.local(link.used_at, zone) if link is not None and link.used_at is not None else None,
+        )
         for m in room.committed.members.values()
+        for link in (links.get(m.id),)
     ]
     year = await paper_counts.year_total(services.hub.store, room.committed.info.year, services.hub)
     paper = {"meeting": sheets_saved(room.committed), "year": year}
@@ -217,8 +240,10 @@ async def new_meeting(request: Request) -> Response:
                 await carry_forward(services, room, created.meeting)
             mine = next(m for m in created.members if m.name == me.name)
             (link,) = await meetings.links(store, services.key, "", created.meeting, [mine])
+            # The creator's own link is traded on this device at once: no sheet ever shows it.
+            _, session_token, _ = await trade(request, link.url.rsplit("/", 1)[1])
             response = RedirectResponse(f"/m/{created.meeting}/invitations", status_code=303)
-            set_member_cookie(response, request, created.meeting, link.url.rsplit("/", 1)[1])
+            set_member_cookie(response, request, created.meeting, session_token)
             return response
     page = TEMPLATES.get_template("new_meeting.html").render(
         meeting=room.committed,

@@ -29,7 +29,7 @@ from emeeting.http.origin import origin_allowed
 from emeeting.live import Accepted, LiveRoom
 from emeeting.protocol import CloseCode, ErrorCode, ProtocolError
 from emeeting.services import Services
-from emeeting.storage.invitations import Invitation
+from emeeting.storage.sessions import DeviceSession
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 class Joined:
     room: LiveRoom
     member: str
+    session: str  # the device session it joined with
     since: int | None
     ink_since: int | None = None
 
@@ -89,6 +90,7 @@ class Device:
             credits=self.limits.in_flight,
             on_drop=self.services.hub.count_drop,
             direct=self.direct,
+            session=joined.session,
         )
         try:
             peer = Peer(self._address(), self.ws.headers.get("user-agent", "")[:500])
@@ -107,8 +109,8 @@ class Device:
                 frame = protocol.parse_client_frame(await self._receive_frame())
                 if not isinstance(frame, protocol.Join):
                     raise ProtocolError(ErrorCode.NOT_JOINED, "send a join frame first", id=frame.id)
-                invitation, room = await _through_the_door(services, self._token(frame), self._address())
-                if frame.token is None and invitation.meeting_id != frame.meeting:
+                session, room = await _through_the_door(services, self._token(frame), self._address())
+                if frame.token is None and session.meeting_id != frame.meeting:
                     raise ProtocolError(ErrorCode.INVALID_TOKEN, INVALID, field="token")
             except ProtocolError as exc:
                 frame_bytes = protocol.error(
@@ -117,8 +119,8 @@ class Device:
                 await self.ws.send_bytes(frame_bytes)
                 continue
             if frame.epoch is not None and frame.epoch != room.store.epoch:
-                return Joined(room, invitation.member_id, None)  # a position in another log is none here
-            return Joined(room, invitation.member_id, frame.since, frame.ink_since)
+                return Joined(room, session.member_id, session.id, None)  # a position in another log is none here
+            return Joined(room, session.member_id, session.id, frame.since, frame.ink_since)
         return None
 
     async def _receive_loop(self, room: LiveRoom, member: str, conn: Connection) -> None:
@@ -146,8 +148,9 @@ class Device:
                 conn.push_reply(protocol.error(outcome.code, outcome.message, id=frame.id))
 
     def _token(self, join: protocol.Join) -> object:
-        """The join's token; without one, the cookie that the meeting's invitation page set in this
-        browser (sent with the handshake, which the Origin check has limited to our own pages)."""
+        """The join's token (a device session's); without one, the session cookie that the meeting's
+        invitation page set in this browser (sent with the handshake, which the Origin check has
+        limited to our own pages)."""
         if join.token is None and join.meeting is not None:
             return self.ws.cookies.get(COOKIE.format(meeting=join.meeting))
         return join.token
@@ -175,7 +178,7 @@ class Device:
             await self.ws.close(code=code, reason=reason)
 
 
-async def _through_the_door(services: Services, token: object, address: str) -> tuple[Invitation, LiveRoom]:
+async def _through_the_door(services: Services, token: object, address: str) -> tuple[DeviceSession, LiveRoom]:
     """The door's admission of a join; its refusal said as this transport's error frame."""
     try:
         return await services.door.join(token, address)

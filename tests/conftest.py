@@ -15,7 +15,7 @@ from emeeting.demo_meeting import AGENDA, INFO, MEMBERS
 from emeeting.storage.store import Store
 from rooms.model import DocumentRef
 from rooms.room import define
-from tests.support import RunningServer, ServerHandle, joined, make_settings, serving, start_server
+from tests.support import RunningServer, ServerHandle, first_devices, joined, make_settings, serving, start_server
 from tests.support import create_demo as create_demo_meeting
 
 # Hypothesis fails an example that takes over 200 ms by default. On a loaded two-core CI machine a
@@ -83,20 +83,24 @@ async def server(
     its own links, as the ``demo`` fixture does. A module says so only when none of its tests
     looks at the whole data folder or database, changes the server, or spends a per-address
     budget (failed joins) that the next test would find spent; a test marked ``own_server`` in
-    such a module still gets a server of its own."""
+    such a module still gets a server of its own.
+
+    Every member's link is traded for a first device (``running.tokens``), unless the module
+    names the members whose links are (``TRADED``): the others' links stay unused."""
     mode = getattr(request, "param", "direct")
+    traded = getattr(request.module, "TRADED", None)
     settings = make_settings(tmp_path)
     if mode == "asgi":
         settings = dataclasses.replace(settings, fast_send=False)
     if not getattr(request.module, "SHARE_SERVER", False) or request.node.get_closest_marker("own_server"):
-        async with serving(settings) as running:
+        async with serving(settings, traded=traded) as running:
             yield running
         return
     if mode not in module_servers:
         shared = dataclasses.replace(settings, data=tmp_path_factory.mktemp("shared"))
         module_servers[mode] = await asyncio.to_thread(start_server, shared)
     base = module_servers[mode].running
-    meeting, tokens, invitations = await create_demo_meeting(base.settings)
+    meeting, tokens, invitations = await create_demo_meeting(base.settings, traded)
     running = dataclasses.replace(base, meeting=meeting, tokens=tokens, invitations=invitations, devices=[])
     try:
         yield running
@@ -121,9 +125,9 @@ def rendered_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rendered
         try:
             created = await create_demo(store, settings)
             links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+            return created.meeting, await first_devices(store, settings.signing_key(), created.meeting, links)
         finally:
             await store.close()
-        return created.meeting, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
 
     async def documents(running: RunningServer) -> tuple[DocumentRef, ...]:
         await all_rendered(running)
@@ -151,10 +155,13 @@ async def demo(rendered_demo: RenderedDemo) -> AsyncIterator[RunningServer]:
         created = define(meetings.new_meeting_id(), INFO, MEMBERS, AGENDA, rendered_demo.documents)
         await meetings.create(store, created)
         links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+        tokens = await first_devices(store, settings.signing_key(), created.meeting, links)
     finally:
         await store.close()
-    tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
-    running = dataclasses.replace(rendered_demo.running, meeting=created.meeting, tokens=tokens, devices=[])
+    invitations = {link.member.id: link.invitation for link in links}
+    running = dataclasses.replace(
+        rendered_demo.running, meeting=created.meeting, tokens=tokens, invitations=invitations, devices=[]
+    )
     # As on a server that has just rendered the demo: the secretary's device (that watched the
     # rendering, all_rendered) has joined, and so checked the secretary in.
     secretary, _ = await joined(running, "secretary")

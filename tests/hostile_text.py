@@ -21,7 +21,16 @@ from emeeting.storage.store import Store
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
-from tests.support import TIMEOUT, Device, RunningServer, joined, make_settings, open_device, start_server
+from tests.support import (
+    TIMEOUT,
+    Device,
+    RunningServer,
+    first_devices,
+    joined,
+    make_settings,
+    open_device,
+    start_server,
+)
 
 PWNED = "window.__pwned = (window.__pwned || 0) + 1"  # what a payload does if it ever runs
 
@@ -136,8 +145,7 @@ def hostile_server(data: Path) -> Iterator[Served]:
     """A real server (its own thread) with the hostile meeting, populated through the real API."""
     settings = make_settings(data)
     meeting = "hostile"
-    links = asyncio.run(_create(settings, meeting))
-    tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
+    links, tokens = asyncio.run(_create(settings, meeting))
     handle = start_server(settings, demo=(meeting, tokens, {link.member.id: link.invitation for link in links}))
     try:
         yield asyncio.run(_populate(handle.running, data))
@@ -145,12 +153,13 @@ def hostile_server(data: Path) -> Iterator[Served]:
         handle.stop()
 
 
-async def _create(settings: Settings, meeting: str) -> list[meetings.Link]:
+async def _create(settings: Settings, meeting: str) -> tuple[list[meetings.Link], dict[str, str]]:
     store = await Store.open(settings.database, sync=settings.sync)
     try:
         created = hostile_meeting(meeting)
         await meetings.create(store, created)
-        return await meetings.links(store, settings.signing_key(), "", meeting, list(created.members))
+        links = await meetings.links(store, settings.signing_key(), "", meeting, list(created.members))
+        return links, await first_devices(store, settings.signing_key(), meeting, links)
     finally:
         await store.close()
 

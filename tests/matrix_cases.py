@@ -9,7 +9,7 @@ a case costs one transaction instead of a dozen round trips.
 Every meeting has the same people, named after the role they play in the matrix: ``chair``,
 ``secretary``, ``member`` (a voting member), ``guest``, ``recused`` (a voting member with a
 conflict of interest on item ``x`` declared with ``hide_documents``), ``revoked`` (a member
-whose invitation the test revokes over HTTP) and ``other`` (a member who never joins: the
+whose device the test signs out over HTTP: its session is revoked) and ``other`` (a member who never joins: the
 "someone else" of the commands a member may send about themselves only).
 """
 
@@ -34,6 +34,7 @@ from rooms.permissions import SYSTEM
 from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
 from rooms.strokes import encode_points
+from tests.support import first_devices
 
 # The columns of the matrix, in order.
 ROLES = ("chair", "secretary", "member", "guest", "recused", "revoked", "no invitation")
@@ -316,4 +317,4 @@ async def store_meeting(store: Store, key: bytes, case: Case) -> Built:
     ink = [InkRow(meeting_id, member, n, f"setup-{n}", ts, frame) for member, n, frame in ink_rows]
     await store.submit(WriteJob(meeting_id, events=rows, writes=ink))
     links = await meetings.links(store, key, "", meeting_id, list(created.members))
-    return Built(meeting_id, {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}, 1 + len(rows))
+    return Built(meeting_id, await first_devices(store, key, meeting_id, links), 1 + len(rows))

@@ -10,19 +10,21 @@ import os
 import socket
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 import msgpack
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
-from emeeting import meetings
+from emeeting import auth, meetings
 from emeeting.app import create_app, server_config
 from emeeting.config import Limits, Settings
 from emeeting.demo_meeting import demo_meeting
 from emeeting.documents import Caps
+from emeeting.storage.interface import Storage
 from emeeting.storage.store import Store
 
 TIMEOUT = 10.0  # every wait in the tests is bounded by this
@@ -45,8 +47,8 @@ class _Server(uvicorn.Server):
 class RunningServer:
     settings: Settings
     meeting: str
-    tokens: dict[str, str]  # member id -> invitation token
-    invitations: dict[str, str]  # member id -> invitation id
+    tokens: dict[str, str]  # member id -> the session token of the member's first device (the test's)
+    invitations: dict[str, str]  # member id -> invitation id (its link was traded for that session)
     port: int
     devices: list[Device] = dataclasses.field(default_factory=list)  # closed when the test ends
 
@@ -58,17 +60,58 @@ class RunningServer:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws"
 
+    def link(self, member: str) -> str:
+        """The path of the member's invitation link, ``/j/<token>`` (traded already when the member
+        is in ``tokens``: then it opens nothing more)."""
+        return f"/j/{auth.make_token(self.settings.signing_key(), self.invitations[member])}"
 
-async def create_demo(settings: Settings) -> tuple[str, dict[str, str], dict[str, str]]:
+
+async def create_demo(
+    settings: Settings, traded: Collection[str] | None = None
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The demo meeting, with the links of ``traded`` (default: every member) traded for a first
+    device each, whose session tokens the tests act with."""
     store = await Store.open(settings.database, sync=settings.sync)
     try:
         created = demo_meeting(meetings.new_meeting_id())
         await meetings.create(store, created)
         links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
+        first = [link for link in links if traded is None or link.member.id in traded]
+        tokens = await first_devices(store, settings.signing_key(), created.meeting, first)
     finally:
         await store.close()
-    tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
     return created.meeting, tokens, {link.member.id: link.invitation for link in links}
+
+
+async def first_devices(store: Storage, key: bytes, meeting: str, links: Sequence[meetings.Link]) -> dict[str, str]:
+    """Each member's link bound to a first device (the test's), as trading it does
+    (emeeting/auth.py ``bind``, without a running server): member id -> session token."""
+    return await meetings.first_devices(store, key, meeting, list(links), "the test's device")
+
+
+async def device_link(running: RunningServer, member: str) -> str:
+    """A new one-time link for another device of ``member``, made from the member's first device
+    as "Add a device" does (``POST /api/meetings/{meeting}/devices``): its path, ``/j/<token>``."""
+    async with httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http:
+        made = await http.post(
+            f"/api/meetings/{running.meeting}/devices", headers={"Authorization": f"Bearer {running.tokens[member]}"}
+        )
+    assert made.status_code == 201, made.text
+    return "/j/" + str(made.json()["url"]).rsplit("/j/", 1)[1]
+
+
+async def traded(running: RunningServer, link: str) -> str:
+    """The session token a new device gets for an invitation link (a URL or its path), traded over
+    HTTP as a client that is not a browser does (``POST /api/sessions``)."""
+    async with httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http:
+        answer = await http.post("/api/sessions", json={"token": link.rsplit("/", 1)[1]})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["session"])
+
+
+async def session_for(running: RunningServer, member: str) -> str:
+    """The session token of a new device of ``member``: a device link made and traded over HTTP."""
+    return await traded(running, await device_link(running, member))
 
 
 # TH Sarabun New built once for every server the tests start (documents/thaifont.py): a
@@ -117,8 +160,9 @@ def start_server(
     sndbuf: int | None = None,
     demo: tuple[str, dict[str, str], dict[str, str]] | None = None,
     log_level: str = "warning",
+    traded: Collection[str] | None = None,
 ) -> ServerHandle:
-    meeting, tokens, invitations = demo or asyncio.run(create_demo(settings))
+    meeting, tokens, invitations = demo or asyncio.run(create_demo(settings, traded))
     sock = listening_socket(sndbuf)
     port = sock.getsockname()[1]
     settings = dataclasses.replace(settings, port=port)

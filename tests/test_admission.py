@@ -19,6 +19,9 @@ HTTP_STATUS = {
     DoorCode.TOKEN_REVOKED: 403,
     DoorCode.TOKEN_EXPIRED: 403,
     DoorCode.RATE_LIMITED: 429,
+    DoorCode.LINK_USED: 409,  # the link was traded on another device
+    DoorCode.INVITATION_LINK: 401,  # a link where a device's session is needed
+    DoorCode.SESSION_ENDED: 403,  # the device was signed out
 }
 
 

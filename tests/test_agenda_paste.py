@@ -93,7 +93,7 @@ async def test_the_form_previews_the_pasted_agenda_before_creating_anything(serv
         "preview": "1",
     }
     async with httpx.AsyncClient(base_url=server.url) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         page = await http.post(f"/m/{server.meeting}/new", data=form)
         assert page.status_code == 200 and "location" not in page.headers  # nothing was created
         text = page.text

@@ -22,7 +22,7 @@ from rooms.model import MeetingInfo, Member, Role, number_agenda
 from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
 from tests.minutes.test_docx import reopen
-from tests.support import RunningServer, open_device
+from tests.support import RunningServer, open_device, traded
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
@@ -116,7 +116,7 @@ async def _ok(device: Any, kind: str, **fields: Any) -> None:
 async def test_the_form_over_http_and_the_minutes_list_each_title(server: RunningServer) -> None:
     form = {"title": "ประชุมคณะกรรมการบริหาร", "date": "2024-02-15", "time": "09:00", "members": COMMITTEE}
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         created = await http.post(f"/m/{server.meeting}/new", data=form, follow_redirects=True)
         assert created.status_code == 200, created.text
         meeting = str(created.url).split("/m/")[1].split("/")[0]
@@ -127,7 +127,7 @@ async def test_the_form_over_http_and_the_minutes_list_each_title(server: Runnin
         assert '<bdi>รองประธานกรรมการ</bdi> <span class="en">· Member</span>' in sheet
         roles = {row["name"]: row["role"] for row in listed}
         assert roles["นางสาวผู้ช่วย ขยัน"] == "secretary" and roles["นางรอง สุขใจ"] == "member"
-        token = next(r["url"] for r in listed if r["name"] == "นายเลขา ดีมาก").rsplit("/", 1)[1]
+        token = await traded(server, next(r["url"] for r in listed if r["name"] == "นายเลขา ดีมาก"))
         secretary = await open_device(server)
         welcome = await secretary.join(token)
         for member in welcome["snapshot"]["state"]["members"]:

@@ -21,6 +21,8 @@ from emeeting.ratelimit import Rate, RateLimit
 from emeeting.storage.store import Store
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
+TRADED = ("chair", "secretary", "deputy")  # the server fixture's members with a device; the others' links are unused
+
 
 async def get(server: RunningServer, path: str, member: str = "deputy") -> httpx.Response:
     async with httpx.AsyncClient() as http:
@@ -54,9 +56,9 @@ async def test_links_open_a_closed_meeting_for_the_days_set_then_expire(tmp_path
         response = await get(server, f"/api/meetings/{server.meeting}/documents")
         assert response.status_code == 403 and response.json()["code"] == "token_expired"
         async with httpx.AsyncClient() as http:
-            page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+            page = await http.get(f"{server.url}{server.link('deputy')}")
         assert page.status_code == 403 and "set-cookie" not in page.headers
-        assert "ลิงก์คำเชิญหมดอายุ" in page.text and "its links have expired" in page.text
+        assert "ลิงก์นี้หมดอายุแล้ว" in page.text and "This link has expired" in page.text
         device = await open_device(server)
         await device.send({"type": "join", "token": server.tokens["chair"]})
         error = await device.expect("error")
@@ -139,7 +141,7 @@ async def test_a_valid_link_is_never_refused_whatever_its_address_sent_before(tm
         assert (await device.join(server.tokens["chair"]))["member"] == "chair"
         cookies = {f"emeeting_{server.meeting}": server.tokens["deputy"]}
         async with httpx.AsyncClient(cookies=cookies) as http:
-            assert (await http.get(f"{server.url}/j/{server.tokens['deputy']}")).status_code == 200
+            assert (await http.get(f"{server.url}{server.link('deputy')}")).status_code == 200
             assert (await http.get(f"{server.url}/m/{server.meeting}")).status_code == 200
             assert (await http.get(f"{server.url}/api/meetings/{server.meeting}/documents")).status_code == 200
 
@@ -175,10 +177,10 @@ async def test_another_sites_requests_do_not_count_against_the_tablets_address(
 
 
 async def test_a_guesser_who_says_cross_site_is_still_slowed_down(tmp_path: Path) -> None:
-    async with serving(make_settings(tmp_path, failed_joins=Rate(3, 1))) as server:
+    async with serving(make_settings(tmp_path, failed_joins=Rate(3, 1)), traded=()) as server:
         async with httpx.AsyncClient(headers={"Sec-Fetch-Site": "cross-site"}) as http:
             answers = [(await http.get(f"{server.url}/j/v1.guess{n}.guess")).status_code for n in range(5)]
-            valid = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+            valid = await http.get(f"{server.url}{server.link('deputy')}")
         assert answers == [404, 404, 404, 429, 429]
         assert valid.status_code == 200
 
@@ -210,19 +212,21 @@ async def test_uploads_beyond_the_rate_get_429_with_retry_after(tmp_path: Path) 
 
 
 async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(tmp_path: Path) -> None:
-    async with serving(make_settings(tmp_path)) as server:
+    """The session cookie that entering sets (each link enters once: one member per answer)."""
+    async with serving(make_settings(tmp_path), traded=()) as server:
         async with httpx.AsyncClient() as http:
-            plain = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
-            proxied = await http.get(
-                f"{server.url}/j/{server.tokens['deputy']}", headers={"X-Forwarded-Proto": "https"}
+            plain = await http.post(f"{server.url}{server.link('deputy')}", headers={"Origin": server.url})
+            proxied = await http.post(
+                f"{server.url}{server.link('guest')}",
+                headers={"X-Forwarded-Proto": "https", "Origin": server.url.replace("http:", "https:")},
             )
         cookie = plain.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
         # uvicorn believes a proxy on this host that says the browser came over HTTPS.
         assert "secure" in proxied.headers["set-cookie"].lower()
     public = dataclasses.replace(make_settings(tmp_path / "b"), public_url="https://meet.example.go.th")
-    async with serving(public) as server, httpx.AsyncClient() as http:
-        page = await http.get(f"{server.url}/j/{server.tokens['deputy']}")
+    async with serving(public, traded=()) as server, httpx.AsyncClient() as http:
+        page = await http.post(f"{server.url}{server.link('deputy')}")
         assert "secure" in page.headers["set-cookie"].lower()
 
 
@@ -244,9 +248,8 @@ async def test_a_link_for_another_member_asks_before_the_device_switches(
 ) -> None:
     """A page elsewhere navigating the deputy's tablet to the guest's link must not make the
     deputy's notes go into the guest's ink: the tablet asks, in Thai and English."""
-    async with httpx.AsyncClient() as http:
-        assert (await http.get(f"{server.url}/j/{server.tokens['deputy']}")).status_code == 200
-        link = f"{server.url}/j/{server.tokens['guest']}"
+    async with httpx.AsyncClient(cookies={f"emeeting_{server.meeting}": server.tokens["deputy"]}) as http:
+        link = f"{server.url}{server.link('guest')}"
         asked = await http.get(link, headers={"Sec-Fetch-Site": fetch_site})
         assert asked.status_code == 200 and "set-cookie" not in asked.headers
         assert asked.headers["cache-control"] == "no-store"
@@ -262,24 +265,24 @@ async def test_a_link_for_another_member_asks_before_the_device_switches(
         switched = await http.post(link, headers={"Origin": server.url})
         assert switched.status_code == 303 and "set-cookie" in switched.headers
         assert await member_of_the_pages(http, server) == "guest"
-        # The same member's link again asks nothing.
+        # The same member's link again asks nothing: this device is in as the guest.
         again = await http.get(link)
-        assert again.status_code == 200 and "<svg" in again.text
+        assert again.status_code == 200 and f'href="/m/{server.meeting}"' in again.text
 
 
 async def test_no_question_when_the_device_has_no_live_identity_in_that_meeting(server: RunningServer) -> None:
     name = f"emeeting_{server.meeting}"
     for cookies in ({}, {name: "v1.not.valid"}, {"emeeting_elsewhere": server.tokens["deputy"]}):
         async with httpx.AsyncClient(cookies=cookies) as http:
-            page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
-            assert page.status_code == 200 and "<svg" in page.text and "set-cookie" in page.headers
+            page = await http.get(f"{server.url}{server.link('guest')}")
+            assert page.status_code == 200 and "<svg" in page.text and "set-cookie" not in page.headers
     store = await Store.open(server.settings.database)
     try:
         await meetings.revoke_invitation(store, server.invitations["deputy"])
     finally:
         await store.close()
     async with httpx.AsyncClient(cookies={name: server.tokens["deputy"]}) as http:
-        page = await http.get(f"{server.url}/j/{server.tokens['guest']}")
+        page = await http.get(f"{server.url}{server.link('guest')}")
         assert page.status_code == 200 and "<svg" in page.text
 
 
@@ -315,10 +318,14 @@ def every_log_line() -> Iterator[list[str]]:
 
 
 async def test_no_token_reaches_a_log_line(tmp_path: Path, every_log_line: list[str]) -> None:
-    async with serving(make_settings(tmp_path, failed_joins=Rate(2, 1)), log_level="debug") as server:
+    traded = ("chair", "secretary", "deputy", "guest")  # the other links are used in the test
+    async with serving(make_settings(tmp_path, failed_joins=Rate(2, 1)), log_level="debug", traded=traded) as server:
+        links = [server.link(member).rsplit("/", 1)[1] for member in ("assistant", "esa-p1")]
         async with httpx.AsyncClient() as http:
-            await http.get(f"{server.url}/j/{server.tokens['deputy']}")
-            await http.get(f"{server.url}/j/{server.tokens['deputy']}x")  # a mangled link
+            await http.get(f"{server.url}/j/{links[0]}")  # an unused link, looked at
+            await http.post(f"{server.url}/j/{links[0]}", headers={"Origin": server.url})  # and entered
+            await http.post(f"{server.url}/api/sessions", json={"token": links[1]})  # traded by a client
+            await http.get(f"{server.url}/j/{links[1]}x")  # a mangled link
         async with httpx.AsyncClient(cookies={f"emeeting_{server.meeting}": server.tokens["guest"]}) as http:
             await http.get(f"{server.url}/m/{server.meeting}")
         await get(server, f"/api/meetings/{server.meeting}/documents", member="secretary")
@@ -329,17 +336,17 @@ async def test_no_token_reaches_a_log_line(tmp_path: Path, every_log_line: list[
             await bad.expect("error")  # the last is refused by the rate limit
         assert (await bad.join(server.tokens["guest"]))["member"] == "guest"
         async with httpx.AsyncClient() as http:
-            revoked = await http.delete(
-                f"{server.url}/api/meetings/{server.meeting}/members/deputy/invitation",
-                headers={"Authorization": f"Bearer {server.tokens['secretary']}"},
+            signed_out = await http.delete(
+                f"{server.url}/api/meetings/{server.meeting}/session",
+                headers={"Authorization": f"Bearer {server.tokens['deputy']}"},
             )
-        assert revoked.status_code == 200
+        assert signed_out.status_code == 204
         await device.ws.wait_closed()
     text = "\n".join(every_log_line)
-    assert "GET /j/[token]" in text  # the access log was on, and redacted
-    for member, token in server.tokens.items():
+    assert "GET /j/[token]" in text and "POST /j/[token]" in text  # the access log was on, and redacted
+    for member, token in [*server.tokens.items(), *zip(("assistant", "esa-p1"), links, strict=True)]:
         assert token not in text, f"{member}'s token is in the log"
-        assert token.split(".")[1] not in text, f"{member}'s invitation id is in the log"
+        assert token.split(".")[1] not in text, f"{member}'s invitation or session id is in the log"
         assert token.split(".")[2] not in text, f"{member}'s signature is in the log"
 
 
@@ -398,7 +405,7 @@ def test_tokens_carry_128_random_bits_and_a_signature_that_any_change_breaks() -
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null"])
 async def test_another_sites_forms_and_requests_are_refused_and_change_nothing(tmp_path: Path, origin: str) -> None:
-    async with serving(make_settings(tmp_path)) as server:
+    async with serving(make_settings(tmp_path), traded=("chair", "secretary", "deputy")) as server:
         base = f"{server.url}/m/{server.meeting}"
         api = f"{server.url}/api/meetings/{server.meeting}"
         cookies = {f"emeeting_{server.meeting}": server.tokens["secretary"]}
@@ -407,12 +414,14 @@ async def test_another_sites_forms_and_requests_are_refused_and_change_nothing(t
             papers = (await http.get(f"{api}/documents")).json()["documents"]
         async with httpx.AsyncClient(cookies=cookies, headers=foreign) as http:
             answers = [
-                await http.post(f"{base}/invitations", data={"member": "deputy", "action": "revoke"}),
+                await http.post(f"{base}/invitations", data={"member": "guest", "action": "revoke"}),
                 await http.post(f"{base}/new", data={"title": "ประชุมปลอม", "date": "2024-02-01", "time": "09:00"}),
-                await http.delete(f"{api}/members/deputy/invitation"),
+                await http.delete(f"{api}/members/guest/invitation"),
+                await http.post(f"{api}/devices"),
+                await http.delete(f"{api}/session"),
                 await http.post(f"{api}/documents", files={"file": ("a.pdf", b"%PDF-1.4")}, data={"item": "policy"}),
             ]
-        assert [r.status_code for r in answers] == [403, 403, 403, 403]
+        assert [r.status_code for r in answers] == [403] * 6
         assert all("forbidden_origin" in r.text for r in answers)
         # Nothing happened: the deputy's link still works, the papers and the meetings are as they were.
         _, welcome = await joined(server, "deputy")
@@ -425,7 +434,8 @@ async def test_another_sites_forms_and_requests_are_refused_and_change_nothing(t
         async with httpx.AsyncClient(cookies=cookies) as http:
             assert (await http.get(f"{api}/documents")).json()["documents"] == papers
             # The same form from the server's own page goes through.
+            assert (await http.get(f"{api}/invitations")).json()["invitations"][-1]["url"]  # the guest's, unused
             ours = await http.post(
-                f"{base}/invitations", data={"member": "deputy", "action": "revoke"}, headers={"Origin": server.url}
+                f"{base}/invitations", data={"member": "guest", "action": "revoke"}, headers={"Origin": server.url}
             )
         assert ours.status_code == 303

@@ -154,7 +154,8 @@ async def test_every_page_shows_people_s_text_as_text(served: tuple[Served, list
     agenda = [payload(index) for index in range(len(PAYLOADS))]
     for member in (CHAIR, MEMBER, GUEST):
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-            invitation = await http.get(f"{running.url}/j/{running.tokens[member]}")
+            http.cookies.set(f"emeeting_{running.meeting}", running.tokens[member])  # the member's device
+            invitation = await http.get(f"{running.url}{running.link(member)}")  # its link, once entered
             assert invitation.status_code == 200
             index = MEMBERS.index(member) if member in MEMBERS else None
             person = (member_name(index), payload(index + 7)) if index is not None else (payload(11), payload(12))
@@ -163,7 +164,7 @@ async def test_every_page_shows_people_s_text_as_text(served: tuple[Served, list
             assert page.status_code == 200
             assert boot(inert_page(page.text, TITLE))["name"] == person[0]  # the exact name, NUL and all
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-        await http.get(f"{running.url}/j/{running.tokens[SECRETARY]}")  # the cookie of the pages
+        http.cookies.set(f"emeeting_{running.meeting}", running.tokens[SECRETARY])  # this device's session
         minutes = await http.get(f"{running.url}/m/{running.meeting}/minutes")
         assert minutes.status_code == 200 and boot(inert_page(minutes.text, TITLE))["name"] == member_name(1)
         sheet = await http.get(f"{running.url}/m/{running.meeting}/invitations")
@@ -192,7 +193,7 @@ async def test_the_new_meeting_form_comes_back_with_its_text_escaped(
         "members": "\n".join(f"{p.replace(chr(10), ' ').replace('|', '/')} | x | <b>nobody</b>" for p in PAYLOADS),
     }
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-        await http.get(f"{running.url}/j/{running.tokens[SECRETARY]}")
+        http.cookies.set(f"emeeting_{running.meeting}", running.tokens[SECRETARY])  # this device's session
         page = await http.post(f"{running.url}/m/{running.meeting}/new", data=fields)
     assert page.status_code == 422
     scan = inert_page(page.text, fields["members"], fields["agenda"])

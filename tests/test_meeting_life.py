@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from emeeting import files
 from emeeting.demo_meeting import INFO
-from tests.support import RunningServer, open_device
+from tests.support import RunningServer, open_device, traded
 from tests.test_uploads import make_pdf
 
 TITLE = "การประชุมคณะกรรมการติดตามและประเมินผลการจัดการศึกษาจังหวัดขอนแก่น"
@@ -25,20 +25,27 @@ TABLES = ("events", "commands", "invitations", "ink", "ballots", "sealed_ballots
 
 
 async def new_meeting(server: RunningServer, http: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
-    """A meeting made on the form by the demo's secretary: its id and each member's token."""
-    await http.get(f"/j/{server.tokens['secretary']}")
+    """A meeting made on the form by the demo's secretary: its id and each member's device session
+    (the secretary's is her laptop's; every other member's link traded by a device of theirs)."""
+    http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
     form = {"title": TITLE, "date": "2024-03-14", "time": "09:00", "place": "ห้องประชุม 1", "members": MEMBERS}
     created = await http.post(f"/m/{server.meeting}/new", data=form, follow_redirects=True)
     assert created.status_code == 200, created.text
     meeting = str(created.url).split("/m/")[1].split("/")[0]
     listed = (await http.get(f"/api/meetings/{meeting}/invitations")).json()["invitations"]
-    return meeting, {row["name"]: row["url"].rsplit("/", 1)[1] for row in listed}
+    LINKS[meeting] = {row["name"]: row["url"] for row in listed if row["url"]}
+    sessions = {name: await traded(server, url) for name, url in LINKS[meeting].items()}
+    (mine,) = [row["name"] for row in listed if not row["url"]]
+    return meeting, {**sessions, mine: http.cookies[f"emeeting_{meeting}"]}
 
 
-async def invitation_page(server: RunningServer, token: str) -> httpx.Response:
-    """The invitation page as the member's own browser sees it (no one else signed in)."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=60) as fresh:
-        return await fresh.get(f"/j/{token}")
+LINKS: dict[str, dict[str, str]] = {}  # each meeting made here: each member's link (but the secretary's)
+
+
+async def invitation_page(server: RunningServer, meeting: str, name: str, session: str) -> httpx.Response:
+    """The invitation page as the member's own device sees it: the link it entered with, opened again."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=60, cookies={f"emeeting_{meeting}": session}) as device:
+        return await device.get(LINKS[meeting][name])
 
 
 async def until_event(device: Any, kind: str) -> dict[str, Any]:
@@ -67,7 +74,7 @@ async def test_a_changed_time_reaches_a_tablet_and_the_invitation_page(server: R
         assert changed.status_code == 303, changed.text
         event = await until_event(tablet, "meeting_details_changed")
         assert (event["time"], event["place"], event["title"]) == ("13:30", "ห้องประชุมใหญ่ ชั้น 3", TITLE)
-        page = (await invitation_page(server, tokens["นางวิไลวรรณ คำแสน"])).text
+        page = (await invitation_page(server, meeting, "นางวิไลวรรณ คำแสน", tokens["นางวิไลวรรณ คำแสน"])).text
         assert "13.30 น." in page and "ห้องประชุมใหญ่ ชั้น 3" in page
         postponed = await http.post(
             f"/m/{meeting}/schedule",
@@ -75,7 +82,7 @@ async def test_a_changed_time_reaches_a_tablet_and_the_invitation_page(server: R
         )
         assert postponed.status_code == 303
         assert (await until_event(tablet, "meeting_postponed"))["from_date"] == "2024-03-14"
-        page = (await invitation_page(server, tokens["นางวิไลวรรณ คำแสน"])).text
+        page = (await invitation_page(server, meeting, "นางวิไลวรรณ คำแสน", tokens["นางวิไลวรรณ คำแสน"])).text
         assert "เลื่อนการประชุม" in page and "Postponed to 2024-03-21, 09:00" in page and REASON in page
 
 
@@ -84,7 +91,7 @@ async def test_a_cancelled_meeting_says_so_and_cannot_be_opened(server: RunningS
         meeting, tokens = await new_meeting(server, http)
         cancelled = await http.post(f"/m/{meeting}/schedule", data={"action": "cancel", "reason": REASON})
         assert cancelled.status_code == 303
-        page = (await invitation_page(server, tokens["นายสมชาย ใจดี"])).text
+        page = (await invitation_page(server, meeting, "นายสมชาย ใจดี", tokens["นายสมชาย ใจดี"])).text
         assert "ยกเลิกการประชุมนี้แล้ว" in page and "This meeting has been cancelled" in page and REASON in page
         again = await http.post(f"/m/{meeting}/schedule", data={"action": "details", "time": "10:00"})
         assert again.status_code == 409 and "การประชุมนี้ถูกยกเลิกแล้ว" in again.text and "meeting_cancelled" in again.text
@@ -129,9 +136,12 @@ async def test_a_deleted_meeting_leaves_nothing_behind_and_its_links_stop_workin
         with pytest.raises(ConnectionClosed) as closed:  # the meeting's devices are closed
             await device.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
-        for token in tokens.values():
-            link = await invitation_page(server, token)
-            assert link.status_code == 404 and "ลิงก์คำเชิญไม่ถูกต้อง" in link.text
+        for name, token in tokens.items():
+            if name in LINKS[meeting]:
+                link = await invitation_page(server, meeting, name, token)
+                assert link.status_code == 404 and "ลิงก์คำเชิญไม่ถูกต้อง" in link.text
+            answer = await http.get(f"/api/meetings/{meeting}/documents", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 401 and answer.json()["code"] == "invalid_token"
         assert (
             await http.get(f"/api/meetings/{meeting}/invitations")
         ).status_code == 401  # no such meeting: its cookie names nothing
@@ -139,7 +149,7 @@ async def test_a_deleted_meeting_leaves_nothing_behind_and_its_links_stop_workin
         chair = await open_device(server)
         await chair.join(server.tokens["chair"])
         assert (await reply(chair, "open_meeting"))["type"] == "ack"
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         kept = await http.post(f"/m/{server.meeting}/schedule", data={"action": "delete", "confirm": INFO.title})
         assert kept.status_code == 409 and "meeting_opened" in kept.text and "เคยเปิดประชุมแล้ว" in kept.text
     with sqlite3.connect(server.settings.database) as db:

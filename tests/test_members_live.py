@@ -14,7 +14,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.support import Device, RunningServer, joined, open_device
+from tests.support import Device, RunningServer, joined, open_device, traded
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
@@ -37,7 +37,8 @@ async def drain(device: Device) -> None:
 
 
 async def link_of(server: RunningServer, member: str) -> str | None:
-    """The member's link as the secretary's invitation list gives it (None: no live link)."""
+    """The member's link as the secretary's invitation list gives it, traded by a device of theirs:
+    its session (None: no live link)."""
     async with httpx.AsyncClient() as http:
         response = await http.get(
             f"{server.url}/api/meetings/{server.meeting}/invitations",
@@ -45,7 +46,7 @@ async def link_of(server: RunningServer, member: str) -> str | None:
         )
     rows = {row["member"]: row for row in response.json()["invitations"]}
     url = rows[member]["url"] if member in rows else None
-    return url.rsplit("/", 1)[1] if url else None
+    return await traded(server, url) if url else None
 
 
 async def test_a_member_added_is_invited_heard_everywhere_and_removed_at_once(server: RunningServer) -> None:

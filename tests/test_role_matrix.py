@@ -36,7 +36,7 @@ from tests.support import Device, RunningServer, make_settings, open_device, sta
 
 OK = "ok"
 NO = "forbidden"
-NJ = "not_joined"  # revoked or no invitation: the join is refused, and so is the command after it
+NJ = "not_joined"  # signed out or no invitation: the join is refused, and so is the command after it
 
 # fmt: off
 #                                         chair             secretary         member            guest             recused            revoked  no invitation
@@ -91,7 +91,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "remove_member":                      (OK,               OK,               NO,               NO,               NO,                NJ,      NJ),
 }
 # fmt: on
-JOIN_REFUSAL = {"revoked": "token_revoked", "no invitation": "invalid_token"}
+JOIN_REFUSAL = {"revoked": "session_ended", "no invitation": "invalid_token"}
 
 Frame = dict[str, Any]
 
@@ -137,13 +137,13 @@ class Matrix:
             assert (await device.expect("ink"))["n"] == n
         return device
 
-    async def revoke(self, built: Built, member: str) -> None:
-        """Revoke ``member``'s invitation the way the secretary does: DELETE over HTTP."""
+    async def sign_out(self, built: Built, member: str) -> None:
+        """End ``member``'s device session the way the member does: DELETE over HTTP. (No organiser
+        can: a link in use is the member's alone, tests/test_privacy.py.)"""
         response = await self.http.delete(
-            f"/api/meetings/{built.meeting}/members/{member}/invitation",
-            headers={"Authorization": f"Bearer {built.tokens['secretary']}"},
+            f"/api/meetings/{built.meeting}/session", headers={"Authorization": f"Bearer {built.tokens[member]}"}
         )
-        assert response.status_code == 200, response.text
+        assert response.status_code == 204, response.text
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ async def refused(m: Matrix, case: Case, roles: list[str]) -> dict[str, str]:
     with what leaked (an event, an ink or pointer frame, a sequence number moved) if anything."""
     built = await m.meeting(case)
     if "revoked" in roles:
-        await m.revoke(built, "revoked")
+        await m.sign_out(built, "revoked")
     devices = {role: await m.join(built, role) for role in JOINABLE}
     seq = built.seq
     observed = {}
@@ -246,9 +246,9 @@ async def refused(m: Matrix, case: Case, roles: list[str]) -> dict[str, str]:
 
 
 async def outsider(m: Matrix, built: Built, role: str, case: Case) -> str:
-    """A device without a valid invitation: its join is refused, then its command."""
+    """A device signed out, or without a valid invitation: its join is refused, then its command."""
     device = await m.device()
-    token = built.tokens["revoked"] if role == "revoked" else auth.make_token(m.key, "no-such-invitation-id")
+    token = built.tokens["revoked"] if role == "revoked" else auth.make_session_token(m.key, "no-such-session")
     await device.send({"type": "join", "token": token})
     joined = await device.recv()
     if joined["type"] != "error" or joined["code"] != JOIN_REFUSAL[role]:
@@ -292,14 +292,14 @@ def test_the_matrix_has_every_command_of_the_protocol() -> None:
     assert len(COMMAND_TYPES) == 44  # docs/protocol.md section 6: "forty-four commands"
 
 
-async def test_a_device_joined_before_its_invitation_is_revoked_is_closed(matrix: Matrix) -> None:
-    """Revoking closes the member's devices with 4003; what they send afterwards is not applied."""
+async def test_a_device_joined_before_it_is_signed_out_is_closed(matrix: Matrix) -> None:
+    """Signing out closes the device's connections with 4004; what they send afterwards is not applied."""
     built = await matrix.meeting(CASES["set_quorum"])
     chair = await matrix.join(built, "chair")
     member = await matrix.join(built, "member")
-    await matrix.revoke(built, "member")
+    await matrix.sign_out(built, "member")
     await member.ws.wait_closed()
-    assert member.ws.close_code == 4003
+    assert member.ws.close_code == 4004
     with pytest.raises(ConnectionClosed):
         await member.command("leave_meeting")
     _, heard = await barrier({"chair": chair}, built.seq)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from emeeting import auth, meetings
+from emeeting import meetings
 from emeeting.config import Settings, from_env
 from emeeting.demo_meeting import AGENDA, INFO, MEMBERS, demo_meeting
 from emeeting.documents.mupdf import load
@@ -31,7 +31,7 @@ from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Presence
 from rooms.refusals import Rejection
 from rooms.room import apply, decide, define, start
-from tests.support import TIMEOUT, RunningServer, make_settings
+from tests.support import TIMEOUT, RunningServer, first_devices, make_settings
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
 
@@ -72,9 +72,8 @@ async def write_meeting(settings: Settings, info: MeetingInfo, zone: str) -> tup
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (f"c-{state.id}", state.id, "deputy", joined, left, "192.0.2.7", "tablet"),
         )
-        tokens = {
-            i.member_id: auth.make_token(SECRET.encode(), i.id) for i in await store.invitations.of_meeting(state.id)
-        }
+        links = await meetings.links(store, SECRET.encode(), "", state.id, list(state.members.values()))
+        tokens = await first_devices(store, SECRET.encode(), state.id, links)
     finally:
         await store.close()
     return state.id, tokens
@@ -201,7 +200,7 @@ async def test_the_new_meeting_form_takes_a_zone_and_refuses_an_unknown_one_keep
     server: RunningServer,
 ) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         blank = await http.get(f"/m/{server.meeting}/new")
         assert 'name="timezone" value="Asia/Bangkok"' in blank.text  # the server's zone, to change if need be
         form = {

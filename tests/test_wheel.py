@@ -90,8 +90,9 @@ async def test_an_installed_wheel_serves_the_demo_meeting(venv: Path, tmp_path: 
         async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=True) as http:
             invitation = await http.get(serve.links["member"])
             assert invitation.status_code == 200 and "สำนักงานศึกษาธิการจังหวัด" in invitation.text
-            found = re.search(r'href="/m/([^"/]+)"', invitation.text)
-            assert found is not None
+            entered = await http.post(serve.links["member"], headers={"Origin": serve.url})  # "enter"
+            found = re.search(r"/m/([^/]+)$", str(entered.url))
+            assert found is not None, entered.url
             meeting = found.group(1)
             page = await http.get(f"{serve.url}/m/{meeting}")
             assert page.status_code == 200

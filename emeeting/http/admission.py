@@ -1,11 +1,11 @@
-"""Who an HTTP request is from: its invitation link, bearer token or cookie, through the door.
+"""Who an HTTP request is from: its device session (bearer token or cookie), through the door.
 
 Every way in goes through :class:`emeeting.auth.Door` (signature, revocation, expiry, rate
 limits); this module finds the token in the request, says the door's refusal as an HTTP error
 (:func:`refused`), and asks the one access table (rooms/permissions.py) what the member may
-have (:func:`permitted`). It also owns the cookie the invitation page sets, which the pages,
-page images, uploads and the WebSocket join read. It decides nothing about what a request
-does; the route modules do.
+have (:func:`permitted`). It also owns the session cookie the invitation page sets when a link is
+traded, which the pages, page images, uploads and the WebSocket join read. It decides nothing
+about what a request does; the route modules do.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from emeeting import auth
 from emeeting.auth import COOKIE, DoorCode, Refused
 from emeeting.http.errors import ApiError, error_page, refused_page
 from emeeting.http.origin import cross_site
-from emeeting.storage.invitations import Invitation
+from emeeting.storage.sessions import DeviceSession
 from rooms.model import Member
 from rooms.permissions import Access, may
 
@@ -28,9 +28,15 @@ if TYPE_CHECKING:
     from emeeting.services import Services
 
 COOKIE_DAYS = 180
-# A link the door refused, as HTTP: an unknown or forged one is unauthorised, too many a 429,
-# a revoked or expired one forbidden.
-STATUS = {DoorCode.INVALID_TOKEN: 401, DoorCode.RATE_LIMITED: 429}
+# A token the door refused, as HTTP: an unknown or forged one (or a link where a session is
+# needed) is unauthorised, too many a 429, a link already traded a conflict, a revoked or expired
+# one (or a signed-out session) forbidden.
+STATUS = {
+    DoorCode.INVALID_TOKEN: 401,
+    DoorCode.INVITATION_LINK: 401,
+    DoorCode.RATE_LIMITED: 429,
+    DoorCode.LINK_USED: 409,
+}
 
 
 def client_address(request: Request) -> str:
@@ -42,32 +48,68 @@ def refused(exc: Refused) -> ApiError:
     return ApiError(STATUS.get(exc.code, 403), exc.code, exc.message, exc.retry_after)
 
 
-async def admit(request: Request, token: str) -> tuple[Invitation, LiveRoom]:
-    """The door for an HTTP request (ApiError when it refuses): a browser's request for another
-    site's page counts apart."""
+def _foreign(request: Request) -> bool:
+    """A browser's request for another site's page: its bad tokens count apart."""
     services: Services = request.app.state.services
-    foreign = cross_site(request.headers, services.settings.origins)
+    return cross_site(request.headers, services.settings.origins)
+
+
+async def admit(request: Request, token: str) -> tuple[DeviceSession, LiveRoom]:
+    """The door for an HTTP request by its device session (ApiError when it refuses)."""
+    services: Services = request.app.state.services
     try:
-        return await services.door.admit(token, client_address(request), foreign=foreign)
+        return await services.door.admit(token, client_address(request), foreign=_foreign(request))
     except Refused as exc:
         raise refused(exc) from None
 
 
-async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
-    """The meeting and the member an API request is from: ``Authorization: Bearer <token>``, else
+async def open_link(request: Request, token: str) -> auth.Opened:
+    """What an invitation link opens (ApiError when the door refuses it)."""
+    services: Services = request.app.state.services
+    try:
+        return await services.door.open_link(token, client_address(request), foreign=_foreign(request))
+    except Refused as exc:
+        raise refused(exc) from None
+
+
+async def trade(request: Request, token: str) -> tuple[DeviceSession, str, LiveRoom]:
+    """An invitation link traded for this device's session: the session, its token, the room.
+    :class:`emeeting.auth.LinkUsed` (raised as is, so that the caller can say when) when a device
+    traded it already."""
+    services: Services = request.app.state.services
+    agent = request.headers.get("user-agent", "")
+    try:
+        return await services.door.trade(token, client_address(request), agent, foreign=_foreign(request))
+    except auth.LinkUsed:
+        raise
+    except Refused as exc:
+        raise refused(exc) from None
+
+
+def presented(request: Request, meeting_id: str) -> str | None:
+    """The session token a request presents for a meeting: ``Authorization: Bearer <token>``, else
     the meeting's cookie."""
     header = request.headers.get("authorization", "")
-    token = (
-        header[7:].strip()
-        if header[:7].lower() == "bearer "
-        else request.cookies.get(COOKIE.format(meeting=meeting_id))
-    )
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.cookies.get(COOKIE.format(meeting=meeting_id))
+
+
+async def session_of(request: Request, meeting_id: str) -> tuple[LiveRoom, Member, DeviceSession]:
+    """The meeting, the member and the device session an API request is from."""
+    token = presented(request, meeting_id)
     if not token:
-        raise ApiError(401, "unauthorized", "send the invitation token (Authorization: Bearer …)")
-    invitation, room = await admit(request, token)
-    if invitation.meeting_id != meeting_id:
-        raise ApiError(403, "forbidden", "this invitation is for another meeting")
-    return room, room.committed.members[invitation.member_id]
+        raise ApiError(401, "unauthorized", "send this device's session token (Authorization: Bearer …)")
+    session, room = await admit(request, token)
+    if session.meeting_id != meeting_id:
+        raise ApiError(403, "forbidden", "this session is for another meeting")
+    return room, room.committed.members[session.member_id], session
+
+
+async def authorize(request: Request, meeting_id: str) -> tuple[LiveRoom, Member]:
+    """The meeting and the member an API request is from (:func:`session_of`)."""
+    room, member, _ = await session_of(request, meeting_id)
+    return room, member
 
 
 async def permitted(request: Request, access: Access, doing: str) -> tuple[LiveRoom, Member]:
@@ -80,7 +122,7 @@ async def permitted(request: Request, access: Access, doing: str) -> tuple[LiveR
 
 
 async def page_member(request: Request) -> tuple[LiveRoom, Member] | Response:
-    """The meeting and the member whose invitation cookie this page request carries, or the
+    """The meeting and the member whose session cookie this page request carries, or the
     error page."""
     meeting_id = request.path_params["meeting"]
     token = request.cookies.get(COOKIE.format(meeting=meeting_id), "")
@@ -93,8 +135,8 @@ async def page_member(request: Request) -> tuple[LiveRoom, Member] | Response:
     return room, room.committed.members[found.member_id]
 
 
-async def signed_in_as(request: Request, meeting_id: str) -> str | None:
-    """The member this device's cookie for the meeting names, while that invitation is live."""
+async def signed_in_as(request: Request, meeting_id: str) -> DeviceSession | None:
+    """The live session this device's cookie for the meeting holds, if any."""
     services: Services = request.app.state.services
     cookie = request.cookies.get(COOKIE.format(meeting=meeting_id))
     if not cookie:
@@ -103,11 +145,11 @@ async def signed_in_as(request: Request, meeting_id: str) -> str | None:
         found, _ = await auth.admit(services.hub, services.key, cookie, services.settings.link_days)
     except Refused:
         return None
-    return found.member_id if found.meeting_id == meeting_id else None
+    return found if found.meeting_id == meeting_id else None
 
 
 def set_member_cookie(response: Response, request: Request, meeting_id: str, token: str) -> None:
-    """The cookie a meeting's pages, page images and uploads authenticate with."""
+    """The session cookie a meeting's pages, page images and uploads authenticate with."""
     public = request.app.state.services.settings.public_url
     response.set_cookie(
         COOKIE.format(meeting=meeting_id),

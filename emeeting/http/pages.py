@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from emeeting import dates
 from emeeting.inert import plain
@@ -39,3 +41,8 @@ TEMPLATES = Environment(
 TEMPLATES.filters["thai_date"] = dates.thai_date
 TEMPLATES.filters["thai_time"] = dates.thai_time
 TEMPLATES.filters["plain"] = plain  # for <title>, which cannot hold a <bdi>: no bidi override there
+
+
+def qr_svg(link: str, *, scale: int) -> Markup:
+    """A QR code of a link, as inline SVG (made by segno from our own URL: safe markup)."""
+    return Markup(segno.make(link, error="m").svg_inline(scale=scale, dark="#1d2433"))  # noqa: S704

@@ -2,8 +2,8 @@
 
 The rule: **only adapters write SQL.** The rest of ``emeeting`` holds storage by interfaces
 (``interface.py``): an ``EventLog`` (the log and its one writer) or a ``Storage`` (the log and one
-interface per concern: records, ink, ballots, the catalogue, invitations, paper counts, deletion,
-and soon accounts). Each concern's interface is a ``typing.Protocol`` in its module, beside its
+interface per concern: records, ink, ballots, the catalogue, invitations, device sessions,
+paper counts, deletion, and soon accounts). Each concern's interface is a ``typing.Protocol`` in its module, beside its
 typed rows and writes (frozen dataclasses) and its SQLite adapter, the only code that names a
 table. Only the composition roots (``app.py``, ``cli.py``, ``minutes/export.py``) name the SQLite
 adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
@@ -28,7 +28,7 @@ Here:
 - one module per concern, each its interface (a Protocol), its rows, its writes and its SQLite
   adapter: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed ballot
   rows), ``catalogue.py`` (files, pages, failures, page text, meeting files), ``invitations.py``,
-  ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
+  ``sessions.py`` (the devices links were traded for), ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
 
 This package does not own the rules (``rooms/``) or what a room does with the rows.
 """

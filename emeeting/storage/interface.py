@@ -29,6 +29,7 @@ from emeeting.storage.ink import InkLog
 from emeeting.storage.invitations import Invitations
 from emeeting.storage.paper_counts import PaperCounts
 from emeeting.storage.records import Records
+from emeeting.storage.sessions import Sessions
 from emeeting.storage.writes import Write, WriteJob
 
 
@@ -103,6 +104,9 @@ class Storage(EventLog, Protocol):
 
     @property
     def invitations(self) -> Invitations: ...
+
+    @property
+    def sessions(self) -> Sessions: ...
 
     @property
     def paper_counts(self) -> PaperCounts: ...

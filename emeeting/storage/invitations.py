@@ -8,7 +8,7 @@ writes and their SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from emeeting.storage.sql import Reader, Statement, statements_of
 from emeeting.storage.writes import Write
@@ -20,6 +20,8 @@ class Invitation:
     meeting_id: str
     member_id: str
     revoked: bool
+    kind: str = "invitation"  # the organisers' link to a member; "device": one a member made to add a device
+    expires_at: int | None = None  # a device link's end (ms since the epoch); None for the others
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,17 @@ class InvitationIssued(Write):
     meeting_id: str
     member_id: str
     at: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLinkIssued(Write):
+    """A link a member made on a bound device to add another, good until ``expires_at``."""
+
+    invitation_id: str
+    meeting_id: str
+    member_id: str
+    at: int
+    expires_at: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +64,30 @@ class Invitations(Protocol):
     async def find(self, invitation_id: str) -> Invitation | None: ...
 
     async def of_meeting(self, meeting_id: str) -> list[Invitation]:
-        """A meeting's invitations, revoked ones included, in the order they were issued."""
+        """A meeting's invitations (the organisers' links, not the device links), revoked ones
+        included, in the order they were issued."""
         ...
 
 
 ISSUE = "INSERT INTO invitations (id, meeting_id, member_id, created_at) VALUES (?, ?, ?, ?)"
+ISSUE_DEVICE = (
+    "INSERT INTO invitations (id, meeting_id, member_id, created_at, kind, expires_at) VALUES (?, ?, ?, ?, 'device', ?)"
+)
 REVOKE = "UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
 REVOKE_MEMBER = "UPDATE invitations SET revoked_at = ? WHERE meeting_id = ? AND member_id = ? AND revoked_at IS NULL"
-FIND = "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE id = ?"
-OF_MEETING = "SELECT id, meeting_id, member_id, revoked_at FROM invitations WHERE meeting_id = ? ORDER BY rowid"
+COLUMNS = "id, meeting_id, member_id, revoked_at, kind, expires_at"
+FIND = f"SELECT {COLUMNS} FROM invitations WHERE id = ?"  # noqa: S608
+OF_MEETING = f"SELECT {COLUMNS} FROM invitations WHERE meeting_id = ? AND kind = 'invitation' ORDER BY rowid"  # noqa: S608
 
 
 @statements_of(InvitationIssued)
 def _issue(w: InvitationIssued) -> tuple[Statement, ...]:
     return ((ISSUE, (w.invitation_id, w.meeting_id, w.member_id, w.at)),)
+
+
+@statements_of(DeviceLinkIssued)
+def _issue_device(w: DeviceLinkIssued) -> tuple[Statement, ...]:
+    return ((ISSUE_DEVICE, (w.invitation_id, w.meeting_id, w.member_id, w.at, w.expires_at)),)
 
 
 @statements_of(InvitationRevoked)
@@ -83,10 +106,11 @@ class SqliteInvitations:
 
     async def find(self, invitation_id: str) -> Invitation | None:
         rows = await self._reader.fetchall(FIND, (invitation_id,))
-        return None if not rows else Invitation(rows[0][0], rows[0][1], rows[0][2], rows[0][3] is not None)
+        return None if not rows else _row(rows[0])
 
     async def of_meeting(self, meeting_id: str) -> list[Invitation]:
-        return [
-            Invitation(r[0], r[1], r[2], r[3] is not None)
-            for r in await self._reader.fetchall(OF_MEETING, (meeting_id,))
-        ]
+        return [_row(r) for r in await self._reader.fetchall(OF_MEETING, (meeting_id,))]
+
+
+def _row(r: tuple[Any, ...]) -> Invitation:
+    return Invitation(r[0], r[1], r[2], r[3] is not None, r[4], r[5])

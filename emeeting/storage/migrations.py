@@ -228,6 +228,26 @@ MIGRATIONS: tuple[str | Step, ...] = (
     """,
     # 9: the log stores bodies and versions (a function: it decodes every stored event).
     _bodies,
+    # 10: a link is traded once for a device session (emeeting/auth.py). ``device_sessions`` has
+    # one row per trade; its invitation is UNIQUE, so two devices racing to open one link cannot
+    # both win. An invitation's ``kind`` is ``invitation`` (the organisers' link to a member) or
+    # ``device`` (a link a member made on a bound device to add another, until ``expires_at``).
+    """
+    ALTER TABLE invitations ADD COLUMN kind TEXT NOT NULL DEFAULT 'invitation';
+    ALTER TABLE invitations ADD COLUMN expires_at INTEGER;
+    CREATE TABLE device_sessions (
+        id TEXT PRIMARY KEY,
+        invitation_id TEXT NOT NULL UNIQUE REFERENCES invitations(id),
+        meeting_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        ended_at INTEGER,
+        ended_by TEXT
+    );
+    CREATE INDEX device_sessions_by_member ON device_sessions(meeting_id, member_id);
+    """,
 )
 
 

@@ -42,6 +42,7 @@ from emeeting.storage.invitations import InvitationIssued, Invitations, SqliteIn
 from emeeting.storage.migrations import migrate
 from emeeting.storage.paper_counts import PaperCounts, SqlitePaperCounts
 from emeeting.storage.records import Records, SqliteRecords
+from emeeting.storage.sessions import Sessions, SqliteSessions
 from emeeting.storage.sql import Statement
 from emeeting.storage.writes import StoreClosed, Write, WriteJob, now_ms
 
@@ -73,6 +74,7 @@ class Store:
         self.ballots: BallotRows = SqliteBallots(self)
         self.catalogue: CatalogueRows = SqliteCatalogue(self)
         self.invitations: Invitations = SqliteInvitations(self)
+        self.sessions: Sessions = SqliteSessions(self)
         self.paper_counts: PaperCounts = SqlitePaperCounts(self)
         self.deletion: Deletion = SqliteDeletion(self)
 

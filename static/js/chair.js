@@ -7,7 +7,7 @@ import { AttendancePanel } from "./attendance.js";
 import { MembersEditor } from "./members_editor.js";
 import { isOffice, refusalText, upload } from "./upload.js";
 import { mountPresenterInk } from "./chair_ink.js";
-import { MeetingClient } from "./client.js";
+import { FATAL_JOIN, MeetingClient } from "./client.js";
 import { agendaLabel, applyI18n, errorText, formatDate, formatTime, shown, t } from "./i18n.js";
 import { can } from "./offers.js";
 import { mountPanels } from "./panels.js";
@@ -408,7 +408,7 @@ client.addEventListener("state", draw);
 client.addEventListener("presence", draw);
 client.addEventListener("status", draw);
 client.addEventListener("fatal", (e) => {
-  if (["token_revoked", "invalid_token", "token_expired", "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
+  if ([...FATAL_JOIN, "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
   view.el.hidden = true;
   nothing.hidden = false;
   fill(nothing, h("p", { class: "fatal", text: errorText(e.detail.code) }));

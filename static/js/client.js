@@ -18,8 +18,7 @@
 //   reply     {id, ok, ack|error} for every command reply
 //   error     {code, message, id, field, command}: errors of commands and of the connection
 //   presence  {members: {member_id: number_of_devices}} when the server sends it
-//   fatal     {code}: invalid_token, token_revoked, token_expired, identity_changed or protocol: the
-//             client has stopped
+//   fatal     {code}: one of FATAL_JOIN, identity_changed or protocol: the client has stopped
 //   outdated  {type}: the server sent an event type this page does not know (resynchronising)
 //   ink       an ink frame ({n, ts, event}): this member's own ink (ink.js folds it)
 //   pointer   a pointer frame ({member, document, page, x, y}): the presenter's laser pointer
@@ -28,6 +27,11 @@ import { decode, encode } from "../vendor/msgpack/dist.esm/index.mjs";
 import { KNOWN_EVENTS, applyEvent, startState } from "./state.js";
 
 export { KNOWN_EVENTS, applyEvent, startState };
+
+/** The join errors after which this device's session cannot be used: the client stops (docs/protocol.md
+ * section 11). A device signed out or a member removed is closed (4004, 4003) and gets one of these
+ * on its next join. */
+export const FATAL_JOIN = ["invalid_token", "token_revoked", "token_expired", "session_ended", "invitation_link"];
 
 export const PROTOCOL = 1;
 const IN_FLIGHT = 32; // Limits.in_flight: frames without a reply per connection
@@ -392,7 +396,7 @@ export class MeetingClient extends EventTarget {
   _onError(frame, conn) {
     if (conn && !conn.joined) {
       // An answer to a failed join attempt.
-      if (frame.code === "invalid_token" || frame.code === "token_revoked" || frame.code === "token_expired") {
+      if (FATAL_JOIN.includes(frame.code)) {
         conn.tokenError = frame.code;
         this._fail(frame.code);
       } else if (frame.code === "rate_limited") {

@@ -1,7 +1,7 @@
 // The attendee's tablet: the presenter's page full screen, following the chair; browsing on
 // one's own (swipe, thumbnails, documents), pinch zoom, and a way back to the presenter.
 
-import { MeetingClient } from "./client.js";
+import { FATAL_JOIN, MeetingClient } from "./client.js";
 import { Gestures } from "./gestures.js";
 import { mountInk } from "./ink_tools.js";
 import { mountMinutes } from "./tablet_minutes.js";
@@ -256,7 +256,7 @@ client.addEventListener("event", (e) => {
 client.addEventListener("fatal", (e) => {
   prefetcher.stop();
   // A revoked (or unknown) link: the papers of this meeting are not kept on the device.
-  if (["token_revoked", "invalid_token", "token_expired", "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
+  if ([...FATAL_JOIN, "identity_changed"].includes(e.detail.code)) forgetImages(boot.meeting);
   fill(waiting, h("div", { class: "fatal" }, h("p", { text: errorText(e.detail.code) })));
   waiting.hidden = false;
   view.el.hidden = true;

@@ -74,6 +74,10 @@ export function mountVoting(client, { layer, menuButton, menu }) {
     parts.push(h("hr"), h("a", {
       class: "btn", href: client.apiUrl("/my-annotations.pdf"), download: "", "data-testid": "my-annotations",
       text: t("ink.download"), onclick: () => close(),
+    }), h("a", {
+      // This member's devices: add one (a one-time link), sign one out (docs/protocol.md 14.11).
+      class: "btn", href: `/m/${encodeURIComponent(client.meetingId || s.id)}/devices`, "data-testid": "my-devices",
+      text: t("devices.open"),
     }));
     if (left || can(s, "leave_meeting")) parts.push(h("hr"), left
       ? h("button", { class: "btn primary", type: "button", text: t("leave.rejoin"), onclick: () => { left = false; client.start(); close(); } })

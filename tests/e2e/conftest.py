@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from tests.support import RunningServer, joined
+from tests.support import RunningServer, device_link, joined
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -65,3 +65,12 @@ async def same_as_the_server(server: RunningServer, *pages: Page, joiner: str = 
         assert await page.evaluate("() => emeeting.client.state") == snapshot
     await second.close()
     await first.close()
+
+
+async def enter(page: Page, server: RunningServer, member: str) -> None:
+    """This browser enters the meeting as ``member``, as a further device of theirs does: a device
+    link made on the member's first device ("Add a device"), opened here, and "Enter" pressed.
+    Returns on the meeting's page."""
+    await page.goto(f"{server.url}{await device_link(server, member)}")
+    await page.click("button.enter")
+    await page.wait_for_url(f"{server.url}/m/{server.meeting}", timeout=30_000)

@@ -37,5 +37,6 @@ async def test_the_form_lists_the_titles_refuses_an_unknown_one_and_keeps_the_te
     await page.fill("textarea[name=members]", MEMBERS.replace("หัวหน้าทีม", "กรรมการและผู้ช่วยเลขานุการ"))
     await page.get_by_role("button", name="สร้างการประชุม").click()
     await page.wait_for_url("**/invitations")
-    assert await page.locator("div.invite svg").count() == 3
+    # A code per member but the secretary who made it (her link was traded on this laptop).
+    assert await page.locator("div.invite svg").count() == 2
     await context.close()

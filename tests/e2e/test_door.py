@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, Page, async_playwright
 
-from tests.e2e.conftest import CHROMIUM, FLAGS
-from tests.support import RunningServer
+from tests.e2e.conftest import CHROMIUM, FLAGS, enter
+from tests.support import RunningServer, device_link
 
 WAIT = 30_000
 
@@ -14,7 +14,8 @@ WAIT = 30_000
 async def live_as(page: Page, member: str) -> None:
     await page.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'", timeout=WAIT)
     assert await page.evaluate("() => emeeting.client.memberId") == member
-    assert "v1." not in await page.content()  # the page holds no token
+    content = await page.content()
+    assert "v1." not in content and "s1." not in content  # the page holds no token
 
 
 async def test_a_tablet_asks_before_another_members_link_takes_it_over(browser: Browser, server: RunningServer) -> None:
@@ -22,18 +23,17 @@ async def test_a_tablet_asks_before_another_members_link_takes_it_over(browser: 
     page = await context.new_page()
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    await page.goto(f"{server.url}/j/{server.tokens['deputy']}")
-    await page.click("a.enter")
+    await enter(page, server, "deputy")
     await live_as(page, "deputy")
     # A page elsewhere sends the tablet to the guest's link: the tablet asks, and staying stays.
-    await page.goto(f"{server.url}/j/{server.tokens['guest']}", referer="https://evil.example/")
+    guest = await device_link(server, "guest")
+    await page.goto(f"{server.url}{guest}", referer="https://evil.example/")
     assert "This tablet is signed in as" in await page.inner_text("main")
     await page.click("a.stay")
     await live_as(page, "deputy")
     # The user who means it switches.
-    await page.goto(f"{server.url}/j/{server.tokens['guest']}")
-    await page.click("button.switch")
-    await page.click("a.enter")
+    await page.goto(f"{server.url}{guest}")
+    await page.click("button.switch")  # the link is traded on this tablet, which goes to the meeting
     await live_as(page, "guest")
     assert violations == []
     await context.close()

@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Browser, Dialog, Page
 
 from tests.hostile_text import CHAIR, MEMBER, PAYLOADS, SECRETARY, TITLE, Served, hostile_server, payload, visible
+from tests.support import device_link
 
 WAIT = 30_000  # ms
 
@@ -40,7 +41,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 async def open_as(browser: Browser, served: Served, member: str, dialogs: list[str]) -> Page:
-    """A page with the CSP off that has opened ``member``'s invitation link (which sets the cookie)."""
+    """A page with the CSP off that has entered the meeting with a device link of ``member`` and
+    opened the link again: the invitation page of a device that is in."""
     context = await browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
     page = await context.new_page()
     page.set_default_timeout(WAIT)
@@ -50,8 +52,11 @@ async def open_as(browser: Browser, served: Served, member: str, dialogs: list[s
         await shown.dismiss()
 
     page.on("dialog", dialog)
-    running = served.running
-    await page.goto(f"{running.url}/j/{running.tokens[member]}")
+    link = f"{served.running.url}{await device_link(served.running, member)}"
+    await page.goto(link)
+    await page.click("button.enter")
+    await page.wait_for_url(f"{served.running.url}/m/{served.running.meeting}")
+    await page.goto(link)
     return page
 
 

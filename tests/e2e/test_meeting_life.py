@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page
 
 from tests.e2e.conftest import same_as_the_server
 from tests.e2e.test_pages import WAIT, open_page
-from tests.support import RunningServer
+from tests.support import RunningServer, device_link
 
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (docs/screenshots)
 REASON = "ประธานกรรมการต้องเข้าร่วมประชุมด่วนกับปลัดกระทรวงศึกษาธิการที่กรุงเทพมหานครในวันเดียวกัน"
@@ -25,8 +25,8 @@ async def shot(page: Page, name: str) -> None:
 
 
 async def organiser(server: RunningServer, action: str, **fields: str) -> None:
-    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+    cookies = {f"emeeting_{server.meeting}": server.tokens["secretary"]}  # the secretary's device
+    async with httpx.AsyncClient(base_url=server.url, timeout=60, cookies=cookies) as http:
         sent = await http.post(f"/m/{server.meeting}/schedule", data={"action": action, **fields})
         assert sent.status_code == 303, sent.text
 
@@ -58,7 +58,7 @@ async def test_a_cancelled_meetings_invitation_page_says_so(browser: Browser, se
     await organiser(server, "cancel", reason=REASON)
     context = await browser.new_context(viewport={"width": 1024, "height": 768})
     page = await context.new_page()
-    await page.goto(f"{server.url}/j/{server.tokens['deputy']}")
+    await page.goto(f"{server.url}{await device_link(server, 'deputy')}")
     notice = page.locator(".notice.cancelled")
     text = await notice.inner_text()
     assert "ยกเลิกการประชุมนี้แล้ว" in text and "This meeting has been cancelled" in text and REASON in text

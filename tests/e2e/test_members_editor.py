@@ -57,7 +57,7 @@ async def test_a_member_added_on_the_laptop_is_invited_and_shown_on_the_tablets(
     context = await browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     tablet = await context.new_page()
     await tablet.goto(f"{server.url}/j/{url.rsplit('/', 1)[1]}")
-    await tablet.click("a.enter")
+    await tablet.click("button.enter")
     await tablet.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'", timeout=WAIT)
     assert await tablet.evaluate(f"() => emeeting.client.state.members.some((m) => m.name === {NAME!r})")
     await chair.locator(f'#members li.on[data-member="{member}"]').wait_for()

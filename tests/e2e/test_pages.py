@@ -12,8 +12,8 @@ from emeeting import meetings
 from emeeting.storage.store import Store
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
-from tests.e2e.conftest import same_as_the_server
-from tests.support import RunningServer, make_settings, serving
+from tests.e2e.conftest import enter, same_as_the_server
+from tests.support import RunningServer, first_devices, make_settings, serving
 
 WAIT = 30_000  # ms: the longest any condition below may take (generous: a busy 2-core machine)
 SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots there (for the README)
@@ -22,13 +22,12 @@ SHOTS = os.environ.get("EMEETING_SHOTS")  # a folder: also save screenshots ther
 async def open_page(
     browser: Browser, server: RunningServer, member: str, width: int, height: int, *, touch: bool = False
 ) -> tuple[BrowserContext, Page]:
-    """Open the member's invitation link (it sets the cookie), then the meeting's page."""
+    """Enter the meeting as a device of the member (tests/e2e/conftest.py ``enter``)."""
     context = await browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    await page.goto(f"{server.url}/j/{server.tokens[member]}")
-    await page.click("a.enter")
+    await enter(page, server, member)
     await page.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'", timeout=WAIT)
     page.set_default_timeout(WAIT)
     page.errors = errors  # type: ignore[attr-defined]
@@ -138,9 +137,9 @@ async def test_user_text_is_shown_as_text(browser: Browser, tmp_path: Path) -> N
         )
         await meetings.create(store, created)
         links = await meetings.links(store, settings.signing_key(), "", "hostile", list(created.members))
+        tokens = await first_devices(store, settings.signing_key(), "hostile", links)
     finally:
         await store.close()
-    tokens = {link.member.id: link.url.rsplit("/", 1)[-1] for link in links}
     async with serving(dataclasses.replace(settings), demo=("hostile", tokens, {})) as server:
         dialogs: list[str] = []
         for member in ("chair", "m1"):

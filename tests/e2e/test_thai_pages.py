@@ -22,7 +22,7 @@ import httpx
 from playwright.async_api import Browser, Page
 
 from emeeting.http.pages import STATIC
-from tests.support import RunningServer, joined
+from tests.support import RunningServer, device_link, joined
 from tests.test_ballots import reply
 
 WAIT = 30_000
@@ -34,6 +34,8 @@ ALLOWED = frozenset(
         *("emeeting", "QR", "HTTP", "English", "PageUp", "PageDown", "Ctrl+C", "F"),
         *("PDF", "PNG", "JPEG", "CSV", "DOCX", "Markdown", "OpenDocument"),
         *("Word", "Excel", "PowerPoint", "LibreOffice"),
+        # The browsers and systems "My devices" names (emeeting/devices.py describe).
+        *("Chrome · Linux", "Chrome · Android", "Safari · iPad", "Edge · Windows", "Firefox · Linux"),
     }
 )
 ADDRESS = re.compile(r"(?:https?|wss?)://\S+")
@@ -114,12 +116,24 @@ class Pages:
             self.found[name] = bad
 
     async def as_member(self, member: str, width: int = 1366, height: int = 768) -> Page:
-        """A browser of ``member``: their invitation page read, its cookie set."""
+        """A browser of ``member``: a device link's invitation page read, and the meeting entered."""
         context = await self.browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
         page = await context.new_page()
         page.set_default_timeout(WAIT)
-        await page.goto(f"{self.server.url}/j/{self.server.tokens[member]}")
+        link = await device_link(self.server, member)
+        await page.goto(f"{self.server.url}{link}")
         await self.read(f"invitation ({member})", page)
+        await page.click("button.enter")
+        await page.wait_for_url(f"{self.server.url}/m/{self.server.meeting}")
+        # The link again, once used ("used on another device"), and the member's devices.
+        used = await page.context.browser.new_page()  # type: ignore[union-attr]
+        await used.goto(f"{self.server.url}{link}")
+        await self.read("link used", used)
+        await used.close()
+        await page.goto(f"{self.server.url}/j/{link.rsplit('/', 1)[1]}")
+        await self.read(f"invitation, entered ({member})", page)
+        await page.goto(f"{self.server.url}/m/{self.server.meeting}/devices")
+        await self.read(f"my devices ({member})", page)
         return page
 
     async def live(self, name: str, page: Page) -> None:
@@ -141,7 +155,7 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     await home.goto(f"{url}/j/v1.not-a-real-invitation")
     await pages.read("invalid link", home)
     # The chair's browser opening the deputy's link: asked before it switches.
-    await home.goto(f"{url}/j/{demo.tokens['deputy']}")
+    await home.goto(f"{url}{await device_link(demo, 'deputy')}")
     await pages.read("switch member", home)
     async with httpx.AsyncClient() as http:
         refused = await http.get(url, headers={"Host": "meet.attacker.example"})

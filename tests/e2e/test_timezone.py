@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, expect
 
+from tests.e2e.conftest import enter
 from tests.e2e.test_pages import WAIT
 from tests.e2e.test_votes import shot
 from tests.support import RunningServer, joined
@@ -30,8 +31,7 @@ async def test_a_device_in_new_york_shows_the_bangkok_meetings_times(browser: Br
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    await page.goto(f"{server.url}/j/{server.tokens['secretary']}")
-    await page.click("a.enter")
+    await enter(page, server, "secretary")
     await page.wait_for_function("() => window.emeeting && emeeting.client.status === 'live'", timeout=WAIT)
     page.set_default_timeout(WAIT)
     assert await page.evaluate("() => new Date(0).getTimezoneOffset()") == 300  # the device is in New York
@@ -47,8 +47,7 @@ async def test_a_device_in_new_york_shows_the_bangkok_meetings_times(browser: Br
         viewport={"width": 1024, "height": 768}, has_touch=True, timezone_id="America/New_York"
     )
     tablet = await tablet_context.new_page()
-    await tablet.goto(f"{server.url}/j/{server.tokens['esa-s']}")
-    await tablet.click("a.enter")
+    await enter(tablet, server, "esa-s")
     await expect(tablet.locator(".meeting-card")).to_contain_text("เวลา 09.00 น.", timeout=WAIT)
     await shot(tablet, "tablet-new-york-device-1024x768")
     await tablet_context.close()

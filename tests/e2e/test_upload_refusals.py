@@ -46,7 +46,7 @@ def upload_refusal_codes() -> set[str]:
     """Every code an upload can fail with: the document codes, the route's and the multipart
     reader's own (read from their source, so that a new one is not forgotten), the door's, the
     meeting's rules for a new document, and the page's own (network, aborted)."""
-    source = inspect.getsource(api.upload) + inspect.getsource(admission.authorize) + inspect.getsource(multipart)
+    source = inspect.getsource(api.upload) + inspect.getsource(admission.session_of) + inspect.getsource(multipart)
     route = set(re.findall(r'(?:ApiError\(\s*\d+\s*,|UploadError\()\s*"(\w+)"', source))
     door = {code.lower() for code in re.findall(r"DoorCode\.(\w+)", inspect.getsource(auth))}
     return {c.value for c in Code} | route | door | set(api.REFUSAL_STATUS) | {"network", "aborted"}

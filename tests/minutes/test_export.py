@@ -16,7 +16,7 @@ import httpx
 
 from emeeting.config import Settings
 from emeeting.documents.mupdf import load
-from tests.support import Device, RunningServer, joined, make_settings, serving
+from tests.support import Device, RunningServer, joined, make_settings, serving, traded
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
@@ -119,12 +119,12 @@ async def test_the_next_meeting_certifies_the_minutes_and_carries_the_action_ite
         "follows": "1",
     }
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         created = await http.post(f"/m/{server.meeting}/new", data=form, follow_redirects=True)
         assert created.status_code == 200
         following = str(created.url).split("/m/")[1].split("/")[0]
         listed = (await http.get(f"/api/meetings/{following}/invitations")).json()["invitations"]
-        chair_token = next(row["url"] for row in listed if row["role"] == "chair").rsplit("/", 1)[1]
+        chair_token = await traded(server, next(row["url"] for row in listed if row["role"] == "chair"))
     chair, welcome = await _join(server, chair_token)
     minutes = welcome["snapshot"]["state"]["minutes"]
     assert minutes["previous"] == server.meeting

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from tests.minutes.test_export import _join, ok
-from tests.support import Device, RunningServer, joined
+from tests.support import Device, RunningServer, joined, traded
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
@@ -168,7 +168,7 @@ async def test_minutes_adopted_by_circulation_are_not_certified_again(server: Ru
 
 
 async def next_meeting(server: RunningServer) -> str:
-    """The next meeting, made from the closed one's page: its chair's token."""
+    """The next meeting, made from the closed one's page: its chair's link, traded for a device."""
     form = {
         "title": "ประชุมคณะกรรมการบริหาร",
         "number": "2",
@@ -180,9 +180,9 @@ async def next_meeting(server: RunningServer) -> str:
         "follows": "1",
     }
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
-        await http.get(f"/j/{server.tokens['secretary']}")
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         created = await http.post(f"/m/{server.meeting}/new", data=form, follow_redirects=True)
         assert created.status_code == 200
         meeting = str(created.url).split("/m/")[1].split("/")[0]
         listed = (await http.get(f"/api/meetings/{meeting}/invitations")).json()["invitations"]
-    return str(next(row["url"] for row in listed if row["role"] == "chair").rsplit("/", 1)[1])
+    return await traded(server, next(row["url"] for row in listed if row["role"] == "chair"))
