@@ -18,7 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, connrecord, devices, fastsend, invitations, papers, records, schedule_pages, web, ws
+from emeeting import api, connrecord, devices, fastsend, invitations, papers, records, schedule_pages, signin, web, ws
+from emeeting.accounts import SignIns
 from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
 from emeeting.budget import Budget
@@ -153,8 +154,20 @@ def create_app(settings: Settings | None = None) -> App:
             upload_bytes = Budget(limits.upload_bytes, limits.all_upload_bytes)
             upload_pages = Budget(limits.upload_pages, limits.all_upload_pages)
             office = await asyncio.to_thread(can_convert, settings)
+            sign_ins = SignIns(store, key, limits.failed_sign_ins, limits.address_sign_ins)
             services = Services(
-                settings, hub, key, catalogue, pool, renderer, door, uploads, upload_bytes, upload_pages, office
+                settings,
+                hub,
+                key,
+                catalogue,
+                pool,
+                renderer,
+                door,
+                uploads,
+                upload_bytes,
+                upload_pages,
+                sign_ins,
+                office,
             )
             app.state.services = services
             tidy = asyncio.create_task(hub.keep_tidy(), name="emeeting-unload-idle")
@@ -174,7 +187,12 @@ def create_app(settings: Settings | None = None) -> App:
     meeting = "/api/meetings/{meeting}"
     routes = [
         Route("/healthz", web.healthz),
-        Route("/", web.home),
+        Route("/", signin.home),
+        Route("/signin", signin.signin_page, methods=["GET", "POST"]),
+        Route("/signout", signin.signout, methods=["POST"]),
+        Route("/account", signin.account_page, methods=["GET", "POST"]),
+        Route("/setup", signin.setup_page, methods=["GET", "POST"]),
+        Route("/m/{meeting}/enter", signin.enter, methods=["POST"]),
         Route("/j/{token}", web.invitation, methods=["GET", "POST"]),
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),

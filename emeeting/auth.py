@@ -88,19 +88,21 @@ def new_invitation_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _signature(key: bytes, prefix: str, ident: str) -> str:
+def signature(key: bytes, prefix: str, ident: str) -> str:
+    """The signature of ``<prefix>.<ident>``: each kind of token signs its own prefix, so that one
+    kind is never taken for another."""
     mac = hmac.new(key, f"{prefix}.{ident}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def make_token(key: bytes, invitation_id: str) -> str:
     """An invitation link's token."""
-    return f"{PREFIX}.{invitation_id}.{_signature(key, PREFIX, invitation_id)}"
+    return f"{PREFIX}.{invitation_id}.{signature(key, PREFIX, invitation_id)}"
 
 
 def make_session_token(key: bytes, session_id: str) -> str:
     """A device session's token."""
-    return f"{SESSION_PREFIX}.{session_id}.{_signature(key, SESSION_PREFIX, session_id)}"
+    return f"{SESSION_PREFIX}.{session_id}.{signature(key, SESSION_PREFIX, session_id)}"
 
 
 def well_formed(token: object) -> str | None:
@@ -111,26 +113,28 @@ def well_formed(token: object) -> str | None:
     return None
 
 
-def _read(key: bytes, token: object, prefix: str) -> str | None:
+def read_signed(key: bytes, token: object, prefix: str) -> str | None:
+    """The id a token of kind ``prefix`` carries, or None when it is malformed, of another kind or
+    not signed with ``key``."""
     token = well_formed(token)
     if token is None:
         return None
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != prefix or not parts[1]:
         return None
-    if not hmac.compare_digest(parts[2], _signature(key, prefix, parts[1])):
+    if not hmac.compare_digest(parts[2], signature(key, prefix, parts[1])):
         return None
     return parts[1]
 
 
 def read_token(key: bytes, token: object) -> str | None:
     """The invitation id a link's token carries, or None when it is not one signed with ``key``."""
-    return _read(key, token, PREFIX)
+    return read_signed(key, token, PREFIX)
 
 
 def read_session(key: bytes, token: object) -> str | None:
     """The session id a device session's token carries, or None when it is not one signed with ``key``."""
-    return _read(key, token, SESSION_PREFIX)
+    return read_signed(key, token, SESSION_PREFIX)
 
 
 def signed(key: bytes, token: object) -> bool:

@@ -298,6 +298,10 @@ def _main(argv: Sequence[str] | None) -> int:
     bench.add_argument("--frames", type=int, default=100_000, help="frames the fuzz scenario sends (default 100000)")
     bench.add_argument("--seed", type=int, help="seed of the crash and fuzz scenarios (default: random, printed)")
 
+    from emeeting import admin_cli  # (argon2 and pyotp: only for the commands that need them)
+
+    admin_cli.register(commands)
+
     export = commands.add_parser("export", help="write a meeting's minutes as PDF, DOCX or Markdown")
     export.add_argument(
         "meeting", help="the meeting's id (in its links: /m/MEETING); one that starts with '-' goes last, after --"
@@ -317,6 +321,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _export(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     private_umask()
+    if args.command == "admin":
+        return admin_cli.run(args)
 
     if args.command == "meetings":
         settings = from_env(data=args.data)
@@ -362,6 +368,9 @@ def _main(argv: Sequence[str] | None) -> int:
     _warn_unreachable(settings.base_url, settings.port, settings.public_url)
     # Links are passwords. They are printed for someone at a terminal, or once for the demo
     # meeting just made; never again into what may be a service's log.
+    if created:
+        login, password = asyncio.run(admin_cli.demo_administrator(settings, meeting_id))
+        print(f"sign in at {settings.base_url}/signin as {login}, password {password} (the demo's administrator)")
     if created or sys.stdout.isatty():
         _print_links(meeting_id, links)
     else:

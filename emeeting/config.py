@@ -20,6 +20,8 @@
 | EMEETING_FONTS | DATA/fonts | folder where TH Sarabun New is built for LibreOffice at start-up (documents/thaifont.py), once per source and recipe |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
+| EMEETING_LIMIT_FAILED_SIGN_INS | 5/0.2 | failed sign-ins per login from one client address: burst/per minute (someone elsewhere cannot use up a person's budget) |
+| EMEETING_LIMIT_ADDRESS_SIGN_INS | 30/5 | failed sign-ins per client address, whatever the login: burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
 | EMEETING_LIMIT_UPLOAD_MB | 1000/200 | megabytes uploaded per member: burst/per minute |
 | EMEETING_LIMIT_UPLOAD_PAGES | 5000/1000 | pages queued for rendering by one member's uploads: burst/per minute |
@@ -58,6 +60,8 @@ class SettingError(ValueError):
 
 FAILED_JOINS = Rate(20, 10)  # a bad, revoked or expired link, by client address
 JOINS = Rate(60, 60)  # joins by one member's devices
+FAILED_SIGN_INS = Rate(5, 0.2)  # failed sign-ins of one login from one client address (emeeting/accounts.py)
+ADDRESS_SIGN_INS = Rate(30, 5)  # failed sign-ins from one client address, whatever the login
 UPLOADS = Rate(200, 100)  # uploads by one member: each costs a request and an inspection
 # What uploads cost (emeeting/budget.py): a meeting pack (50 files, 200 MB, 1,500 pages) fits
 # one member's burst; a flood waits for the refill.
@@ -91,6 +95,8 @@ class Limits:
     failed_joins: Rate = FAILED_JOINS
     throttled_delay: float = 1.0  # seconds before a throttled address hears that its bad link is rate_limited
     joins: Rate = JOINS
+    failed_sign_ins: Rate = FAILED_SIGN_INS
+    address_sign_ins: Rate = ADDRESS_SIGN_INS
     uploads: Rate = UPLOADS
     upload_bytes: Rate = UPLOAD_BYTES  # per member
     upload_pages: Rate = UPLOAD_PAGES  # per member
@@ -226,7 +232,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         values["render_workers"] = max(1, int(env["EMEETING_RENDER_WORKERS"]))
     limits: dict[str, object] = {
         name: _rate(env[f"EMEETING_LIMIT_{name.upper()}"])
-        for name in ("failed_joins", "joins", "uploads")
+        for name in ("failed_joins", "joins", "failed_sign_ins", "address_sign_ins", "uploads")
         if env.get(f"EMEETING_LIMIT_{name.upper()}")
     }
     for name, unit in (("upload_mb", MB), ("upload_pages", 1), ("all_upload_mb", MB), ("all_upload_pages", 1)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emeeting.accounts import SignIns
 from emeeting.auth import Door
 from emeeting.budget import Budget
 from emeeting.config import Settings
@@ -26,4 +27,5 @@ class Services:
     uploads: RateLimit  # by member
     upload_bytes: Budget  # bytes received, by member and overall
     upload_pages: Budget  # pages queued for rendering, by member and overall
+    sign_ins: SignIns  # accounts signing in, with the failures' limits
     office: bool = False  # office files can be converted here (decided once, at start-up: office.unavailable)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import dates, following, meetings, paper_counts, setup
+from emeeting import accounts, dates, following, meetings, paper_counts, setup, signin
 from emeeting.agenda_text import preview_agenda
 from emeeting.auth import LinkUsed
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
-from emeeting.http.admission import open_link, page_member, permitted, set_member_cookie, signed_in_as, trade
+from emeeting.http.admission import (
+    client_address,
+    open_link,
+    page_member,
+    permitted,
+    set_member_cookie,
+    signed_in_as,
+    trade,
+)
 from emeeting.http.errors import ApiError, error_page, refused_page
 from emeeting.http.origin import cross_site, origin_allowed
 from emeeting.http.pages import PAGE_HEADERS, STATIC, TEMPLATES, qr_svg
@@ -34,10 +42,6 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "connections": hub.connections, "drops": hub.drops, "meetings": hub.loaded})
 
 
-async def home(request: Request) -> Response:
-    return HTMLResponse(TEMPLATES.get_template("home.html").render())
-
-
 async def invitation(request: Request) -> Response:
     """What an invitation link shows: who you are in which meeting, where it stands, and "enter",
     which trades the link for this device's session (a POST: a link previewer's GET binds
@@ -60,12 +64,15 @@ async def invitation(request: Request) -> Response:
     member = state.members[opened.invitation.member_id]
     mine = await signed_in_as(request, state.id)
     if opened.traded is not None and (mine is None or mine.id != opened.traded.id):
-        return link_used(request, state, member, opened.traded)
+        return await link_used(request, state, member, opened.traded)
     if request.method == "POST" and opened.traded is None:
         try:
             _, session_token, _ = await trade(request, token)
         except LinkUsed as exc:  # another device traded it a moment ago
-            return link_used(request, state, member, exc.used)
+            return await link_used(request, state, member, exc.used)
+        person = await signin.current(request)
+        if person is not None:  # this browser's person is this member: from now on they sign in to enter
+            await accounts.link_member(services.hub.store, person[0], state.id, member.id, client_address(request))
         response: Response = RedirectResponse(f"/m/{state.id}", status_code=303)
         set_member_cookie(response, request, state.id, session_token)
         return response
@@ -92,11 +99,17 @@ async def invitation(request: Request) -> Response:
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
-def link_used(request: Request, meeting: MeetingState, member: Member, traded: DeviceSession) -> Response:
-    """The page of a link another device has traded: when, and what the member can do."""
+async def link_used(request: Request, meeting: MeetingState, member: Member, traded: DeviceSession) -> Response:
+    """The page of a link another device has traded: when, and what the member can do (signed in
+    as the member's person: enter on this device)."""
+    person = await signin.current(request)
+    services: Services = request.app.state.services
+    theirs = person is not None and await services.hub.store.accounts.account_of(meeting.id, member.id) == person[0].id
     page = TEMPLATES.get_template("link_used.html").render(
         meeting=meeting,
         member=member,
+        signed_in=person[0] if person is not None else None,
+        theirs=theirs,
         used=dates.local(
             traded.created_at, dates.meeting_zone(meeting.info.timezone, request.app.state.services.settings.timezone)
         ),

@@ -37,7 +37,7 @@ SQL = re.compile(
     r"|\bCREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|TRIGGER|VIEW)\b"
 )
 # The only modules that name the SQLite adapter: they open it and hand it on as an interface.
-COMPOSITION_ROOTS = {"emeeting/app.py", "emeeting/cli.py", "emeeting/minutes/export.py"}
+COMPOSITION_ROOTS = {"emeeting/app.py", "emeeting/cli.py", "emeeting/admin_cli.py", "emeeting/minutes/export.py"}
 
 
 def literals(tree: ast.AST) -> list[tuple[int, str]]:

@@ -3,10 +3,10 @@
 The rule: **only adapters write SQL.** The rest of ``emeeting`` holds storage by interfaces
 (``interface.py``): an ``EventLog`` (the log and its one writer) or a ``Storage`` (the log and one
 interface per concern: records, ink, ballots, the catalogue, invitations, device sessions,
-paper counts, deletion, and soon accounts). Each concern's interface is a ``typing.Protocol`` in its module, beside its
-typed rows and writes (frozen dataclasses) and its SQLite adapter, the only code that names a
-table. Only the composition roots (``app.py``, ``cli.py``, ``minutes/export.py``) name the SQLite
-adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
+accounts, paper counts, deletion). Each concern's interface is a ``typing.Protocol`` in its
+module, beside its typed rows and writes (frozen dataclasses) and its SQLite adapter, the only
+code that names a table. Only the composition roots (``app.py``, ``cli.py``, ``admin_cli.py``,
+``minutes/export.py``) name the SQLite adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
 ``tests/test_storage_seam.py`` lists any SQL, statement or SQLite adapter outside this package.
 
 Writes keep the one guarantee the log depends on: nothing commits on its own. A caller builds
@@ -28,7 +28,8 @@ Here:
 - one module per concern, each its interface (a Protocol), its rows, its writes and its SQLite
   adapter: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed ballot
   rows), ``catalogue.py`` (files, pages, failures, page text, meeting files), ``invitations.py``,
-  ``sessions.py`` (the devices links were traded for), ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
+  ``sessions.py`` (the devices links were traded for), ``accounts.py`` (people, their
+  signed-in browsers, the members they are, the audit record), ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
 
 This package does not own the rules (``rooms/``) or what a room does with the rows.
 """

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from emeeting.storage.accounts import Accounts
 from emeeting.storage.ballots import BallotRows
 from emeeting.storage.catalogue import CatalogueRows
 from emeeting.storage.deletion import Deletion
@@ -107,6 +108,9 @@ class Storage(EventLog, Protocol):
 
     @property
     def sessions(self) -> Sessions: ...
+
+    @property
+    def accounts(self) -> Accounts: ...
 
     @property
     def paper_counts(self) -> PaperCounts: ...

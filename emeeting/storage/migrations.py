@@ -248,6 +248,50 @@ MIGRATIONS: tuple[str | Step, ...] = (
     );
     CREATE INDEX device_sessions_by_member ON device_sessions(meeting_id, member_id);
     """,
+    # 11: people of the office with accounts (emeeting/accounts.py): a password hash (argon2id),
+    # maybe a second factor (its TOTP secret sealed with the server's key, never in the clear),
+    # their signed-in browsers, which meeting members they are (a member is linked to an account
+    # when a device signed in to it trades the member's link), and the audit record.
+    """
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        position TEXT NOT NULL,
+        email TEXT NOT NULL,
+        language TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        totp_sealed BLOB,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE account_sessions (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        created_at INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        ended_at INTEGER
+    );
+    CREATE INDEX account_sessions_by_account ON account_sessions(account_id);
+    CREATE TABLE member_accounts (
+        meeting_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        linked_at INTEGER NOT NULL,
+        PRIMARY KEY (meeting_id, member_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX member_accounts_by_account ON member_accounts(account_id);
+    CREATE TABLE audit (
+        n INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        address TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    """,
 )
 
 

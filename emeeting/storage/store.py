@@ -33,6 +33,7 @@ from typing import Any
 import aiosqlite
 
 from emeeting.storage import eventlog, sql
+from emeeting.storage.accounts import Accounts, SqliteAccounts
 from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
 from emeeting.storage.deletion import Deletion, SqliteDeletion
@@ -75,6 +76,7 @@ class Store:
         self.catalogue: CatalogueRows = SqliteCatalogue(self)
         self.invitations: Invitations = SqliteInvitations(self)
         self.sessions: Sessions = SqliteSessions(self)
+        self.accounts: Accounts = SqliteAccounts(self)
         self.paper_counts: PaperCounts = SqlitePaperCounts(self)
         self.deletion: Deletion = SqliteDeletion(self)
 

@@ -21,7 +21,9 @@ import re
 import httpx
 from playwright.async_api import Browser, Page
 
+from emeeting import accounts
 from emeeting.http.pages import STATIC
+from emeeting.storage.store import Store
 from tests.support import RunningServer, device_link, joined
 from tests.test_ballots import reply
 
@@ -161,6 +163,29 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
         refused = await http.get(url, headers={"Host": "meet.attacker.example"})
     await home.set_content(refused.text)
     await pages.read("bad host", home)
+    # Accounts: signing in (and failing), the account page, the home page of a person signed in.
+    login = f"thai-pages-{meeting}"
+    store = await Store.open(demo.settings.database)
+    try:
+        await accounts.create(store, login=login, name="นางสาวพรทิพย์ ศรีสุข", password="ความลับยาวพอ-2567", actor="test")
+    finally:
+        await store.close()
+    person = await (await pages.browser.new_context(locale="th-TH")).new_page()
+    for path in ("/signin", "/setup"):
+        await person.goto(f"{url}{path}")
+        await pages.read(path, person)
+    await person.fill("input[name=login]", login)
+    await person.fill("input[name=password]", "ไม่ใช่รหัสผ่าน-1234")
+    await person.click("button.enter")
+    await pages.read("sign-in failed", person)
+    await person.fill("input[name=password]", "ความลับยาวพอ-2567")
+    await person.click("button.enter")
+    await person.wait_for_url(f"{url}/")
+    await pages.read("home, signed in", person)
+    await person.goto(f"{url}/account")
+    await pages.read("my account", person)
+    await person.click("form:has(input[value=totp_start]) button")
+    await pages.read("my account, a second factor", person)
 
     # The organisers' pages, the new-meeting form and its refusals.
     await secretary.goto(f"{url}/m/{meeting}/invitations")

@@ -1,0 +1,248 @@
+"""Signing in over HTTP: the sign-in page, signing out, the person's account page (browsers,
+password, second factor), the first-run page that makes the first administrator, and the home
+page of a person signed in: their meetings, each entered on this browser without a link.
+
+The rules are emeeting/accounts.py's; the forms here are plain (no script), each POST checked
+for this server's own ``Origin``, each answer in Thai and English.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from emeeting import accounts, auth, dates, reading
+from emeeting.accounts import COOKIE, AccountError
+from emeeting.http.admission import client_address, set_member_cookie
+from emeeting.http.errors import error_page
+from emeeting.http.origin import cross_site, origin_allowed
+from emeeting.http.pages import PAGE_HEADERS, TEMPLATES, qr_svg
+from emeeting.services import Services
+from emeeting.storage.accounts import Account, AccountSession
+from emeeting.storage.invitations import DeviceLinkIssued, Invitation
+from emeeting.storage.writes import now_ms
+from rooms.model import MeetingState
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _ours(request: Request) -> bool:
+    origins = _services(request).settings.origins
+    return origin_allowed(request.headers, origins) and not cross_site(request.headers, origins)
+
+
+async def current(request: Request) -> tuple[Account, AccountSession] | None:
+    """The account this browser is signed in to, if any."""
+    services = _services(request)
+    return await accounts.signed_in(services.hub.store, services.key, request.cookies.get(COOKIE))
+
+
+def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)
+
+
+def set_account_cookie(response: Response, request: Request, token: str) -> None:
+    public = _services(request).settings.public_url or ""
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=accounts.SESSION_DAYS * 86_400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https" or public.startswith("https://"),
+    )
+
+
+# -- signing in and out ------------------------------------------------------------------------
+
+
+async def signin_page(request: Request) -> Response:
+    """GET: the form. POST: login, password and (with a second factor) the code."""
+    if request.method == "GET":
+        return _page("signin.html", login="", error=None)
+    if not _ours(request):
+        return error_page("forbidden_origin", 403, PAGE_HEADERS)
+    form = await request.form()
+    login, password, code = (str(form.get(name, "")) for name in ("login", "password", "code"))
+    services = _services(request)
+    agent = request.headers.get("user-agent", "")
+    try:
+        done = await services.sign_ins.sign_in(login, password, code, client_address(request), agent)
+    except AccountError as exc:
+        headers = {**PAGE_HEADERS, **({"Retry-After": str(exc.retry_after)} if exc.retry_after else {})}
+        page = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc)
+        return HTMLResponse(page, status_code=429 if exc.retry_after else 401, headers=headers)
+    response = RedirectResponse("/", status_code=303)
+    set_account_cookie(response, request, done.token)
+    return response
+
+
+async def signout(request: Request) -> Response:
+    if not _ours(request):
+        return error_page("forbidden_origin", 403, PAGE_HEADERS)
+    found = await current(request)
+    if found is not None:
+        await accounts.sign_out(_services(request).hub.store, *found, client_address(request))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# -- the account page ----------------------------------------------------------------------------
+
+
+async def account_page(request: Request) -> Response:
+    """The person's browsers (sign out everywhere), password and second factor."""
+    found = await current(request)
+    if found is None:
+        return RedirectResponse("/signin", status_code=303)
+    account, session = found
+    services = _services(request)
+    store, key, address = services.hub.store, services.key, client_address(request)
+    message, error, enrolling = None, None, None
+    if request.method == "POST":
+        if not _ours(request):
+            return error_page("forbidden_origin", 403, PAGE_HEADERS)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        action = form.get("action", "")
+        try:
+            if action == "everywhere":
+                await accounts.sign_out_everywhere(store, account, account.id, address)
+                response = RedirectResponse("/signin", status_code=303)
+                response.delete_cookie(COOKIE)
+                return response
+            if action == "password":
+                if not await accounts.password_matches(account, form.get("current", "")):
+                    raise AccountError("wrong_password", "รหัสผ่านปัจจุบันไม่ถูกต้อง", "The current password is not right.")
+                await accounts.reset_password(store, account, form.get("new", ""), account.id, address)
+                response = RedirectResponse("/signin", status_code=303)
+                response.delete_cookie(COOKIE)
+                return response
+            if action == "totp_start":
+                enrolling = accounts.new_totp_secret()
+            elif action == "totp_confirm":
+                secret = form.get("secret", "")
+                if not accounts.code_matches(secret, form.get("code", "")):
+                    enrolling = secret
+                    raise AccountError("wrong_code", "รหัสยืนยันไม่ถูกต้อง ลองอีกครั้ง", "The code is not right; try again.")
+                await accounts.set_second_factor(store, key, account, secret, account.id, address)
+                message = ("เปิดใช้การยืนยันตัวตนสองขั้นตอนแล้ว", "Two-step sign-in is on.")
+            elif action == "totp_remove":
+                sealed = account.totp_sealed
+                if sealed is None or not accounts.code_matches(accounts.unseal(key, sealed), form.get("code", "")):
+                    raise AccountError("wrong_code", "รหัสยืนยันไม่ถูกต้อง", "The code is not right.")
+                await accounts.set_second_factor(store, key, account, None, account.id, address)
+                message = ("ปิดการยืนยันตัวตนสองขั้นตอนแล้ว", "Two-step sign-in is off.")
+        except AccountError as exc:
+            error = exc
+        account = await store.accounts.find(account.id) or account
+    browsers = await store.accounts.sessions_of(account.id)
+    zone = dates.meeting_zone("", services.settings.timezone)
+    return _page(
+        "account.html",
+        status=422 if error else 200,
+        account=account,
+        browsers=[(dates.local(b.created_at, zone), b.agent, b.id == session.id) for b in browsers],
+        message=message,
+        error=error,
+        enrolling=enrolling,
+        qr=qr_svg(accounts.totp_uri(enrolling, account), scale=4) if enrolling else None,
+    )
+
+
+# -- the first run ---------------------------------------------------------------------------------
+
+
+def _local(request: Request) -> bool:
+    """A request from this machine itself (the first-run page is the operator's, at the server)."""
+    try:
+        return ipaddress.ip_address(client_address(request)).is_loopback
+    except ValueError:
+        return False
+
+
+async def setup_page(request: Request) -> Response:
+    """The first administrator of an empty server, from the server's own machine only."""
+    services = _services(request)
+    store = services.hub.store
+    if await store.accounts.count() > 0:
+        return RedirectResponse("/signin", status_code=303)
+    if not _local(request):
+        return _page("setup.html", status=403, local=False, form={}, error=None)
+    if request.method == "GET":
+        return _page("setup.html", local=True, form={}, error=None)
+    if not _ours(request):
+        return error_page("forbidden_origin", 403, PAGE_HEADERS)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        if form.get("password", "") != form.get("again", ""):
+            raise AccountError("passwords_differ", "รหัสผ่านสองช่องไม่ตรงกัน", "The two passwords differ.")
+        await accounts.create(
+            store, login=form.get("login", ""), name=form.get("name", ""), password=form.get("password", ""),
+            role="administrator", position=form.get("position", ""), email=form.get("email", ""),
+            actor="", address=client_address(request), first=True,
+        )  # fmt: skip
+    except AccountError as exc:
+        shown = {k: v for k, v in form.items() if k in ("login", "name", "position", "email")}
+        return _page("setup.html", status=422, local=True, form=shown, error=exc)
+    return RedirectResponse("/signin", status_code=303)
+
+
+# -- home: a person's meetings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MyMeeting:
+    state: MeetingState
+    member: str  # the member this person is in it
+
+
+async def my_meetings(services: Services, account: Account) -> list[MyMeeting]:
+    """The meetings whose member this person is, the latest date first."""
+    found = []
+    for meeting_id, member_id in await services.hub.store.accounts.members_of(account.id):
+        state = await reading.state_of(services.hub.store, meeting_id, services.hub)
+        if state is not None and member_id in state.members:
+            found.append(MyMeeting(state, member_id))
+    return sorted(found, key=lambda m: (m.state.info.date, m.state.info.time), reverse=True)
+
+
+async def home(request: Request) -> Response:
+    services = _services(request)
+    found = await current(request)
+    if found is None:
+        first_run = await services.hub.store.accounts.count() == 0
+        return _page("home.html", account=None, meetings=[], first_run=first_run and _local(request))
+    account, _ = found
+    return _page("home.html", account=account, meetings=await my_meetings(services, account), first_run=False)
+
+
+async def enter(request: Request) -> Response:
+    """POST /m/{meeting}/enter: a person signed in enters a meeting they are a member of on this
+    browser: a device link made and traded at once (emeeting/auth.py), no link typed."""
+    if not _ours(request):
+        return error_page("forbidden_origin", 403, PAGE_HEADERS)
+    found = await current(request)
+    if found is None:
+        return RedirectResponse("/signin", status_code=303)
+    account, _ = found
+    services = _services(request)
+    store, meeting_id, address = services.hub.store, request.path_params["meeting"], client_address(request)
+    member = next((m.member for m in await my_meetings(services, account) if m.state.id == meeting_id), None)
+    if member is None:
+        return error_page("forbidden", 403, PAGE_HEADERS)
+    at = now_ms()
+    invitation = Invitation(auth.new_invitation_id(), meeting_id, member, revoked=False, kind="device")
+    await store.write(DeviceLinkIssued(invitation.id, meeting_id, member, at, at + 60_000))
+    agent = request.headers.get("user-agent", "")
+    _, token = await auth.bind(store, services.key, invitation, address, agent)
+    await accounts.audit(store, accounts.Action.DEVICE_BOUND, account.id, f"{meeting_id}/{member}", address, agent)
+    response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
+    set_member_cookie(response, request, meeting_id, token)
+    return response
