@@ -18,7 +18,20 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emeeting import api, connrecord, devices, fastsend, invitations, papers, records, schedule_pages, signin, web, ws
+from emeeting import (
+    api,
+    connrecord,
+    devices,
+    fastsend,
+    home,
+    invitations,
+    papers,
+    records,
+    schedule_pages,
+    signin,
+    web,
+    ws,
+)
 from emeeting.accounts import SignIns
 from emeeting.annotations import JOBS as ANNOTATION_JOBS
 from emeeting.auth import Door
@@ -187,12 +200,13 @@ def create_app(settings: Settings | None = None) -> App:
     meeting = "/api/meetings/{meeting}"
     routes = [
         Route("/healthz", web.healthz),
-        Route("/", signin.home),
+        Route("/", home.home),
+        Route("/archive", home.archive),
         Route("/signin", signin.signin_page, methods=["GET", "POST"]),
         Route("/signout", signin.signout, methods=["POST"]),
         Route("/account", signin.account_page, methods=["GET", "POST"]),
         Route("/setup", signin.setup_page, methods=["GET", "POST"]),
-        Route("/m/{meeting}/enter", signin.enter, methods=["POST"]),
+        Route("/m/{meeting}/enter", home.enter, methods=["POST"]),
         Route("/j/{token}", web.invitation, methods=["GET", "POST"]),
         Route("/m/{meeting}", web.meeting_page),
         Route("/m/{meeting}/minutes", web.minutes_page),

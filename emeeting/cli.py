@@ -24,8 +24,7 @@ from emeeting import address, meetings, reading
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.reach import Unreachable
 from emeeting.storage.store import Store
-from rooms.minutes_model import MinutesStatus
-from rooms.model import MeetingState, MeetingStatus
+from rooms.standing import WORDS, standing
 
 URL_HELP = (
     "the address the links name, e.g. http://192.168.1.20:8000 (default: EMEETING_PUBLIC_URL, else the"
@@ -88,24 +87,7 @@ async def _latest_links(
     return *await _create_demo(settings, base), True
 
 
-STATUS_LABELS = {
-    "scheduled": "นัดประชุมแล้ว scheduled",
-    "postponed": "เลื่อนการประชุม postponed",
-    "cancelled": "ยกเลิก cancelled",
-    "open": "กำลังประชุม open",
-    "closed": "ปิดการประชุม closed",
-    "circulated": "เวียนรายงานแล้ว minutes circulated",
-    "adopted": "รับรองรายงานแล้ว minutes adopted",
-}
-
-
-def _status(state: MeetingState) -> str:
-    """Where the meeting stands, one word: its status, or how far its minutes went once closed."""
-    if state.status is MeetingStatus.SCHEDULED and state.postponed is not None:
-        return "postponed"
-    if state.status is MeetingStatus.CLOSED and state.minutes.status is not MinutesStatus.DRAFT:
-        return state.minutes.status.value
-    return state.status.value
+STATUS_LABELS = {word: f"{thai} {english}" for word, (thai, english) in WORDS.items()}
 
 
 async def _meetings(settings: Settings) -> list[dict[str, str]]:
@@ -121,7 +103,7 @@ async def _meetings(settings: Settings) -> list[dict[str, str]]:
             zone = info.timezone or settings.timezone
             listed.append(
                 {"meeting": meeting_id, "date": info.date, "time": info.time, "timezone": zone,
-                 "status": _status(state), "title": info.title}
+                 "status": standing(state), "title": info.title}
             )  # fmt: skip
         return listed
     finally:

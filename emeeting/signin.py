@@ -1,6 +1,6 @@
 """Signing in over HTTP: the sign-in page, signing out, the person's account page (browsers,
-password, second factor), the first-run page that makes the first administrator, and the home
-page of a person signed in: their meetings, each entered on this browser without a link.
+password, second factor) and the first-run page that makes the first administrator. (A
+person's meetings, and entering one signed in: emeeting/office.py.)
 
 The rules are emeeting/accounts.py's; the forms here are plain (no script), each POST checked
 for this server's own ``Origin``, each answer in Thai and English.
@@ -9,22 +9,18 @@ for this server's own ``Origin``, each answer in Thai and English.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emeeting import accounts, auth, dates, reading
+from emeeting import accounts, dates
 from emeeting.accounts import COOKIE, AccountError
-from emeeting.http.admission import client_address, set_member_cookie
+from emeeting.http.admission import client_address
 from emeeting.http.errors import error_page
 from emeeting.http.origin import cross_site, origin_allowed
 from emeeting.http.pages import PAGE_HEADERS, TEMPLATES, qr_svg
 from emeeting.services import Services
 from emeeting.storage.accounts import Account, AccountSession
-from emeeting.storage.invitations import DeviceLinkIssued, Invitation
-from emeeting.storage.writes import now_ms
-from rooms.model import MeetingState
 
 
 def _services(request: Request) -> Services:
@@ -32,9 +28,14 @@ def _services(request: Request) -> Services:
     return services
 
 
-def _ours(request: Request) -> bool:
+def ours(request: Request) -> bool:
+    """A form from this server's own page (not another site's)."""
     origins = _services(request).settings.origins
     return origin_allowed(request.headers, origins) and not cross_site(request.headers, origins)
+
+
+def to_signin() -> Response:
+    return RedirectResponse("/signin", status_code=303)
 
 
 async def current(request: Request) -> tuple[Account, AccountSession] | None:
@@ -66,7 +67,7 @@ async def signin_page(request: Request) -> Response:
     """GET: the form. POST: login, password and (with a second factor) the code."""
     if request.method == "GET":
         return _page("signin.html", login="", error=None)
-    if not _ours(request):
+    if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     form = await request.form()
     login, password, code = (str(form.get(name, "")) for name in ("login", "password", "code"))
@@ -84,7 +85,7 @@ async def signin_page(request: Request) -> Response:
 
 
 async def signout(request: Request) -> Response:
-    if not _ours(request):
+    if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     found = await current(request)
     if found is not None:
@@ -107,7 +108,7 @@ async def account_page(request: Request) -> Response:
     store, key, address = services.hub.store, services.key, client_address(request)
     message, error, enrolling = None, None, None
     if request.method == "POST":
-        if not _ours(request):
+        if not ours(request):
             return error_page("forbidden_origin", 403, PAGE_HEADERS)
         form = {k: str(v) for k, v in (await request.form()).items()}
         action = form.get("action", "")
@@ -159,7 +160,7 @@ async def account_page(request: Request) -> Response:
 # -- the first run ---------------------------------------------------------------------------------
 
 
-def _local(request: Request) -> bool:
+def is_local(request: Request) -> bool:
     """A request from this machine itself (the first-run page is the operator's, at the server)."""
     try:
         return ipaddress.ip_address(client_address(request)).is_loopback
@@ -173,11 +174,11 @@ async def setup_page(request: Request) -> Response:
     store = services.hub.store
     if await store.accounts.count() > 0:
         return RedirectResponse("/signin", status_code=303)
-    if not _local(request):
+    if not is_local(request):
         return _page("setup.html", status=403, local=False, form={}, error=None)
     if request.method == "GET":
         return _page("setup.html", local=True, form={}, error=None)
-    if not _ours(request):
+    if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
@@ -192,57 +193,3 @@ async def setup_page(request: Request) -> Response:
         shown = {k: v for k, v in form.items() if k in ("login", "name", "position", "email")}
         return _page("setup.html", status=422, local=True, form=shown, error=exc)
     return RedirectResponse("/signin", status_code=303)
-
-
-# -- home: a person's meetings -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MyMeeting:
-    state: MeetingState
-    member: str  # the member this person is in it
-
-
-async def my_meetings(services: Services, account: Account) -> list[MyMeeting]:
-    """The meetings whose member this person is, the latest date first."""
-    found = []
-    for meeting_id, member_id in await services.hub.store.accounts.members_of(account.id):
-        state = await reading.state_of(services.hub.store, meeting_id, services.hub)
-        if state is not None and member_id in state.members:
-            found.append(MyMeeting(state, member_id))
-    return sorted(found, key=lambda m: (m.state.info.date, m.state.info.time), reverse=True)
-
-
-async def home(request: Request) -> Response:
-    services = _services(request)
-    found = await current(request)
-    if found is None:
-        first_run = await services.hub.store.accounts.count() == 0
-        return _page("home.html", account=None, meetings=[], first_run=first_run and _local(request))
-    account, _ = found
-    return _page("home.html", account=account, meetings=await my_meetings(services, account), first_run=False)
-
-
-async def enter(request: Request) -> Response:
-    """POST /m/{meeting}/enter: a person signed in enters a meeting they are a member of on this
-    browser: a device link made and traded at once (emeeting/auth.py), no link typed."""
-    if not _ours(request):
-        return error_page("forbidden_origin", 403, PAGE_HEADERS)
-    found = await current(request)
-    if found is None:
-        return RedirectResponse("/signin", status_code=303)
-    account, _ = found
-    services = _services(request)
-    store, meeting_id, address = services.hub.store, request.path_params["meeting"], client_address(request)
-    member = next((m.member for m in await my_meetings(services, account) if m.state.id == meeting_id), None)
-    if member is None:
-        return error_page("forbidden", 403, PAGE_HEADERS)
-    at = now_ms()
-    invitation = Invitation(auth.new_invitation_id(), meeting_id, member, revoked=False, kind="device")
-    await store.write(DeviceLinkIssued(invitation.id, meeting_id, member, at, at + 60_000))
-    agent = request.headers.get("user-agent", "")
-    _, token = await auth.bind(store, services.key, invitation, address, agent)
-    await accounts.audit(store, accounts.Action.DEVICE_BOUND, account.id, f"{meeting_id}/{member}", address, agent)
-    response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
-    set_member_cookie(response, request, meeting_id, token)
-    return response

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 import httpx
 from playwright.async_api import Browser, Page
@@ -182,6 +183,8 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     await person.click("button.enter")
     await person.wait_for_url(f"{url}/")
     await pages.read("home, signed in", person)
+    await person.goto(f"{url}/archive?q=" + quote("เรียนดี"))
+    await pages.read("archive, searched", person)
     await person.goto(f"{url}/account")
     await pages.read("my account", person)
     await person.click("form:has(input[value=totp_start]) button")
