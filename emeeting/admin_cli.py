@@ -21,11 +21,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from emeeting import accounts
+from emeeting import accounts, reading
 from emeeting.accounts import AccountError
 from emeeting.config import Settings, from_env
+from emeeting.following import member_line
 from emeeting.inert import csv_cell
 from emeeting.storage.accounts import Account, MemberLinked
+from emeeting.storage.committees import Committee, CommitteeMeeting, CommitteeMeetingAdded, CommitteeSaved
 from emeeting.storage.store import Store
 from emeeting.storage.writes import now_ms
 
@@ -160,15 +162,27 @@ ACTIONS: dict[str, Callable[[Store, Settings, argparse.Namespace], Awaitable[int
 
 async def demo_administrator(settings: Settings, meeting_id: str) -> tuple[str, str]:
     """The demo's administrator (login ``admin``, a random password), who is the demo meeting's
-    secretary: signed in, they find the meeting on their home page. (login, password)."""
+    secretary, and the demo's committee, whose first meeting it is: signed in, they find the
+    meeting on their home page and the committee's next meeting one click away. (login, password)."""
     password = accounts.random_password()
 
     async def make(store: Store) -> int:
+        state = await reading.folded(store, meeting_id)
+        assert state is not None
+        secretary = state.members["secretary"]
         made = await accounts.create(
-            store, login="admin", name="ผู้ดูแลระบบ (สาธิต)", password=password, role="administrator",
-            actor=accounts.CLI, first=True,
+            store, login="admin", name=secretary.name, position=secretary.position, password=password,
+            role="administrator", actor=accounts.CLI, first=True,
         )  # fmt: skip
         await store.write(MemberLinked(meeting_id, "secretary", made.id, now_ms()))
+        info = state.info
+        name = info.title.removeprefix("การประชุม")
+        lines = "\n".join(member_line(m) for m in state.members.values())
+        committee = Committee("demo", name, info.organisation, "fiscal", lines, now_ms())
+        await store.write(CommitteeSaved(committee))
+        await store.write(
+            CommitteeMeetingAdded(CommitteeMeeting(meeting_id, "demo", info.number, info.year, info.date))
+        )
         return 0
 
     await _with_store(settings, make)

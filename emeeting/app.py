@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket
 
 from emeeting import (
     api,
+    committees,
     connrecord,
     devices,
     fastsend,
@@ -202,6 +203,8 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/healthz", web.healthz),
         Route("/", home.home),
         Route("/archive", home.archive),
+        Route("/committees", committees.committees_page, methods=["GET", "POST"]),
+        Route("/committees/{committee}", committees.committee_page, methods=["GET", "POST"]),
         Route("/signin", signin.signin_page, methods=["GET", "POST"]),
         Route("/signout", signin.signout, methods=["POST"]),
         Route("/account", signin.account_page, methods=["GET", "POST"]),

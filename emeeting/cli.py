@@ -101,9 +101,12 @@ async def _meetings(settings: Settings) -> list[dict[str, str]]:
                 continue
             info = state.info
             zone = info.timezone or settings.timezone
+            held = await store.committees.of_meeting(meeting_id)
+            committee = await store.committees.find(held.committee_id) if held is not None else None
             listed.append(
                 {"meeting": meeting_id, "date": info.date, "time": info.time, "timezone": zone,
-                 "status": standing(state), "title": info.title}
+                 "status": standing(state), "number": f"{info.number}/{info.year}",
+                 "committee": committee.name if committee is not None else "", "title": info.title}
             )  # fmt: skip
         return listed
     finally:
@@ -112,7 +115,11 @@ async def _meetings(settings: Settings) -> list[dict[str, str]]:
 
 def _print_meetings(listed: list[dict[str, str]]) -> None:
     for m in listed:
-        print(f"{m['date']} {m['time']}  {m['meeting']}  {_pad(STATUS_LABELS[m['status']], 34)} {m['title']}")
+        committee = f"  [{m['committee']}]" if m["committee"] else ""
+        print(
+            f"{m['date']} {m['time']}  {m['meeting']}  {_pad(STATUS_LABELS[m['status']], 34)} "
+            f"{_pad(m['number'], 9)} {m['title']}{committee}"
+        )
     if not listed:
         print("no meeting yet / ยังไม่มีการประชุม: `emeeting demo` makes one")
 

@@ -111,19 +111,27 @@ async def enter(request: Request) -> Response:
         return RedirectResponse("/signin", status_code=303)
     account, _ = found
     services: Services = request.app.state.services
-    store, meeting_id, address = services.hub.store, request.path_params["meeting"], client_address(request)
+    meeting_id = request.path_params["meeting"]
     member = next((m.member for m in await my_meetings(services, account) if m.state.id == meeting_id), None)
     if member is None:
         return error_page("forbidden", 403, PAGE_HEADERS)
-    at = now_ms()
-    invitation = Invitation(auth.new_invitation_id(), meeting_id, member, revoked=False, kind="device")
-    await store.write(DeviceLinkIssued(invitation.id, meeting_id, member, at, at + 60_000))
-    agent = request.headers.get("user-agent", "")
-    _, token = await auth.bind(store, services.key, invitation, address, agent)
-    await accounts.audit(store, accounts.Action.DEVICE_BOUND, account.id, f"{meeting_id}/{member}", address, agent)
+    token = await bind_device(request, account, meeting_id, member)
     response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
     set_member_cookie(response, request, meeting_id, token)
     return response
+
+
+async def bind_device(request: Request, account: Account, meeting_id: str, member: str) -> str:
+    """This browser bound as another device of ``member`` (the person of ``account``): a device
+    link made and traded at once (emeeting/auth.py), recorded in the audit. The session's token."""
+    services: Services = request.app.state.services
+    store, address, agent = services.hub.store, client_address(request), request.headers.get("user-agent", "")
+    at = now_ms()
+    invitation = Invitation(auth.new_invitation_id(), meeting_id, member, revoked=False, kind="device")
+    await store.write(DeviceLinkIssued(invitation.id, meeting_id, member, at, at + 60_000))
+    _, token = await auth.bind(store, services.key, invitation, address, agent)
+    await accounts.audit(store, accounts.Action.DEVICE_BOUND, account.id, f"{meeting_id}/{member}", address, agent)
+    return token
 
 
 # -- the archive -----------------------------------------------------------------------------------

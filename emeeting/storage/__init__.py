@@ -3,7 +3,7 @@
 The rule: **only adapters write SQL.** The rest of ``emeeting`` holds storage by interfaces
 (``interface.py``): an ``EventLog`` (the log and its one writer) or a ``Storage`` (the log and one
 interface per concern: records, ink, ballots, the catalogue, invitations, device sessions,
-accounts, paper counts, deletion). Each concern's interface is a ``typing.Protocol`` in its
+accounts, committees, paper counts, deletion). Each concern's interface is a ``typing.Protocol`` in its
 module, beside its typed rows and writes (frozen dataclasses) and its SQLite adapter, the only
 code that names a table. Only the composition roots (``app.py``, ``cli.py``, ``admin_cli.py``,
 ``minutes/export.py``) name the SQLite adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
@@ -29,7 +29,7 @@ Here:
   adapter: ``records.py`` (connections), ``ink.py``, ``ballots.py`` (named and sealed ballot
   rows), ``catalogue.py`` (files, pages, failures, page text, meeting files), ``invitations.py``,
   ``sessions.py`` (the devices links were traded for), ``accounts.py`` (people, their
-  signed-in browsers, the members they are, the audit record), ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
+  signed-in browsers, the members they are, the audit record), ``committees.py``, ``paper_counts.py``, ``deletion.py`` (a never-opened meeting's rows).
 
 This package does not own the rules (``rooms/``) or what a room does with the rows.
 """

@@ -34,6 +34,7 @@ BY_MEETING = tuple(
     f"DELETE FROM {table} WHERE meeting_id = ?"  # noqa: S608 (our own table names)
     for table in (
         "commands",
+        "committee_meetings",
         "member_accounts",
         "device_sessions",
         "invitations",

@@ -24,6 +24,7 @@ from typing import Protocol
 from emeeting.storage.accounts import Accounts
 from emeeting.storage.ballots import BallotRows
 from emeeting.storage.catalogue import CatalogueRows
+from emeeting.storage.committees import Committees
 from emeeting.storage.deletion import Deletion
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog
@@ -111,6 +112,9 @@ class Storage(EventLog, Protocol):
 
     @property
     def accounts(self) -> Accounts: ...
+
+    @property
+    def committees(self) -> Committees: ...
 
     @property
     def paper_counts(self) -> PaperCounts: ...

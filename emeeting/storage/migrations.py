@@ -292,6 +292,27 @@ MIGRATIONS: tuple[str | Step, ...] = (
         detail TEXT NOT NULL
     );
     """,
+    # 12: committees (emeeting/committees.py): their standing members (as the new-meeting form's
+    # member lines), how their meetings are numbered, and which meetings are theirs, with the
+    # number and year each got.
+    """
+    CREATE TABLE committees (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        numbering TEXT NOT NULL CHECK (numbering IN ('fiscal', 'calendar')),
+        members TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE committee_meetings (
+        meeting_id TEXT PRIMARY KEY,
+        committee_id TEXT NOT NULL REFERENCES committees(id),
+        number INTEGER NOT NULL,
+        year INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        UNIQUE (committee_id, year, number)
+    );
+    """,
 )
 
 

@@ -36,6 +36,7 @@ from emeeting.storage import eventlog, sql
 from emeeting.storage.accounts import Accounts, SqliteAccounts
 from emeeting.storage.ballots import BallotRows, SqliteBallots
 from emeeting.storage.catalogue import CatalogueRows, SqliteCatalogue
+from emeeting.storage.committees import Committees, SqliteCommittees
 from emeeting.storage.deletion import Deletion, SqliteDeletion
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.ink import InkLog, SqliteInk
@@ -77,6 +78,7 @@ class Store:
         self.invitations: Invitations = SqliteInvitations(self)
         self.sessions: Sessions = SqliteSessions(self)
         self.accounts: Accounts = SqliteAccounts(self)
+        self.committees: Committees = SqliteCommittees(self)
         self.paper_counts: PaperCounts = SqlitePaperCounts(self)
         self.deletion: Deletion = SqliteDeletion(self)
 

@@ -1,0 +1,224 @@
+"""Committees (คณะกรรมการ): standing members, how their meetings are numbered, and their
+meetings, each made with the members, the next number, the standard Thai agenda, the previous
+meeting's minutes under item 2 and its action items under item 3.
+
+A committee keeps its standing members as the new-meeting form's lines (``name | position |
+title``, emeeting/setup.py), so each title gives a member's permissions and vote as it does on
+the form. Its meetings are numbered ครั้งที่ N/ปี within a year of the Buddhist Era: the Thai fiscal
+year (from 1 October: a meeting on 15 October 2024 is in fiscal 2568) or the calendar year.
+
+A member's identity carries from one of a committee's meetings to the next: whoever is a
+member's person (an account, emeeting/accounts.py) in the previous meeting is the same-named
+member's in the new one, so their home page lists it at once. Organisers and administrators of
+the office (an account's role) make committees and their meetings, on ``/committees``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+import unicodedata
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from emeeting import home, meetings, reading, setup, signin
+from emeeting.http.admission import set_member_cookie
+from emeeting.http.errors import error_page
+from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
+from emeeting.services import Services
+from emeeting.setup import Problem
+from emeeting.storage.accounts import Account, MemberLinked
+from emeeting.storage.committees import Committee, CommitteeMeeting, CommitteeMeetingAdded, CommitteeSaved
+from emeeting.storage.interface import Storage
+from emeeting.storage.writes import now_ms
+from rooms.model import Member, Role
+from rooms.standing import WORDS, standing
+
+NUMBERINGS = {"fiscal": ("ปีงบประมาณ", "fiscal year"), "calendar": ("ปีปฏิทิน", "calendar year")}
+MAX_NAME = 200
+ORGANISERS = ("administrator", "organiser")
+_numbering = asyncio.Lock()  # one new meeting numbered at a time (one process: see docs/architecture.md)
+
+
+def year_of(date: dt.date, numbering: str) -> int:
+    """The year of the Buddhist Era a meeting on ``date`` counts in."""
+    year = date.year + 543
+    return year + 1 if numbering == "fiscal" and date.month >= 10 else year
+
+
+async def next_number(store: Storage, committee: Committee, date: dt.date) -> tuple[int, int]:
+    """ครั้งที่ N and the year for a new meeting of ``committee`` on ``date``."""
+    year = year_of(date, committee.numbering)
+    taken = [m.number for m in await store.committees.meetings_of(committee.id) if m.year == year]
+    return max(taken, default=0) + 1, year
+
+
+def check(name: str, organisation: str, numbering: str, members: str) -> tuple[Committee | None, list[str]]:
+    """A committee from its form, or its mistakes (Thai and English each)."""
+    errors: list[str] = []
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    if not name or len(name) > MAX_NAME:
+        errors.append(Problem(f"ต้องมีชื่อคณะกรรมการ ไม่เกิน {MAX_NAME} ตัวอักษร", f"a name, at most {MAX_NAME} characters"))
+    if numbering not in NUMBERINGS:
+        errors.append(Problem("เลือกการนับครั้งที่ตามปีงบประมาณหรือปีปฏิทิน", "numbering: fiscal or calendar"))
+    parsed = setup.parse_members(members, errors)
+    if not any(m.role is Role.CHAIR for m in parsed):
+        errors.append(Problem("คณะกรรมการต้องมีประธานกรรมการ", "a committee needs a chair (ประธานกรรมการ)"))
+    committee = Committee("", name, organisation.strip()[:MAX_NAME], numbering, members.strip("\r\n"), now_ms())
+    return (None if errors else committee), errors
+
+
+async def new_meeting(
+    services: Services, committee: Committee, creator: Account, date: str, time: str, place: str
+) -> tuple[str | None, setup.Form]:
+    """A new meeting of ``committee``: its id (None with the form's mistakes)."""
+    store = services.hub.store
+    async with _numbering:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            day = None
+        number, year = await next_number(store, committee, day) if day else (1, 0)
+        form = setup.Form(
+            title=f"การประชุม{committee.name}", number=str(number), year=str(year) if year else "", date=date,
+            time=time, place=place, organisation=committee.organisation, members=committee.members,
+        )  # fmt: skip
+        me = Member("m0", creator.name, creator.position, Role.SECRETARY, voting=False)
+        created = setup.build(form, meetings.new_meeting_id(), me)
+        if created is None:
+            return None, form
+        held = await store.committees.meetings_of(committee.id)
+        await meetings.create(store, created)
+        await store.write(CommitteeMeetingAdded(CommitteeMeeting(created.meeting, committee.id, number, year, date)))
+    previous = max(held, key=lambda m: (m.date, m.year, m.number), default=None)
+    if previous is not None and (room := await services.hub.room(previous.meeting_id)) is not None:
+        from emeeting.web import carry_forward  # (the next-meeting form's: the same carrying)
+
+        await carry_forward(services, room, created.meeting)
+    await _carry_people(store, previous, created.meeting, created.members, creator)
+    return created.meeting, form
+
+
+async def _carry_people(
+    store: Storage, previous: CommitteeMeeting | None, meeting_id: str, members: tuple[Member, ...], creator: Account
+) -> None:
+    """Each member of the new meeting is the person their same-named member of the previous
+    meeting was; the creator is their own member."""
+    before = await reading.folded(store, previous.meeting_id) if previous is not None else None
+    at = now_ms()
+    for member in members:
+        account = creator.id if member.name == creator.name else None
+        if account is None and before is not None and previous is not None:
+            same = next((m for m in before.members.values() if m.name == member.name), None)
+            account = None if same is None else await store.accounts.account_of(previous.meeting_id, same.id)
+        if account is not None:
+            await store.write(MemberLinked(meeting_id, member.id, account, at))
+
+
+# -- pages -------------------------------------------------------------------------------------------
+
+
+async def _organiser(request: Request) -> Account | Response:
+    found = await signin.current(request)
+    if found is None:
+        return signin.to_signin()
+    if found[0].role not in ORGANISERS:
+        return error_page("forbidden", 403, PAGE_HEADERS)
+    return found[0]
+
+
+def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)
+
+
+async def committees_page(request: Request) -> Response:
+    """GET: the committees; POST: a new one (name, organisation, numbering, members)."""
+    account = await _organiser(request)
+    if isinstance(account, Response):
+        return account
+    services: Services = request.app.state.services
+    store = services.hub.store
+    form: dict[str, str] = {"numbering": "fiscal", "members": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        if not signin.ours(request):
+            return error_page("forbidden_origin", 403, PAGE_HEADERS)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        made, errors = check(
+            form.get("name", ""), form.get("organisation", ""), form.get("numbering", ""), form.get("members", "")
+        )
+        if made is not None:
+            committee_id = secrets.token_urlsafe(6).replace("-", "x")
+            await store.write(
+                CommitteeSaved(
+                    Committee(committee_id, made.name, made.organisation, made.numbering, made.members, made.created_at)
+                )
+            )
+            return RedirectResponse(f"/committees/{committee_id}", status_code=303)
+    listed = [(c, await store.committees.meetings_of(c.id)) for c in await store.committees.every()]
+    return _page(
+        "committees.html", status=422 if errors else 200, account=account, committees=listed, form=form,
+        errors=errors, numberings=NUMBERINGS,
+    )  # fmt: skip
+
+
+async def committee_page(request: Request) -> Response:
+    """GET: a committee, its members and meetings; POST ``action=meeting`` (date, time, place): its
+    next meeting, entered on this browser as the creator's member, at its invitation sheet;
+    ``action=members``: its standing members changed."""
+    account = await _organiser(request)
+    if isinstance(account, Response):
+        return account
+    services: Services = request.app.state.services
+    store = services.hub.store
+    committee = await store.committees.find(request.path_params["committee"])
+    if committee is None:
+        return error_page("not_found", 404, PAGE_HEADERS)
+    errors: list[str] = []
+    meeting_form = {"date": "", "time": "09:00", "place": ""}
+    if request.method == "POST":
+        if not signin.ours(request):
+            return error_page("forbidden_origin", 403, PAGE_HEADERS)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        if form.get("action") == "members":
+            changed, errors = check(
+                committee.name, committee.organisation, committee.numbering, form.get("members", "")
+            )
+            if changed is not None:
+                await store.write(
+                    CommitteeSaved(
+                        Committee(
+                            committee.id,
+                            committee.name,
+                            committee.organisation,
+                            committee.numbering,
+                            changed.members,
+                            committee.created_at,
+                        )
+                    )
+                )
+                return RedirectResponse(request.url.path, status_code=303)
+        else:
+            meeting_form = {k: form.get(k, "") for k in ("date", "time", "place")}
+            meeting_id, made = await new_meeting(services, committee, account, **meeting_form)
+            errors = made.errors
+            if meeting_id is not None:
+                state = await reading.state_of(store, meeting_id, services.hub)
+                assert state is not None
+                mine = next(m.id for m in state.members.values() if m.name == account.name)
+                token = await home.bind_device(request, account, meeting_id, mine)
+                response = RedirectResponse(f"/m/{meeting_id}/invitations", status_code=303)
+                set_member_cookie(response, request, meeting_id, token)
+                return response
+    held = []
+    for m in await store.committees.meetings_of(committee.id):
+        state = await reading.state_of(store, m.meeting_id, services.hub)
+        if state is not None:
+            held.append((m, state, WORDS[standing(state)]))
+    return _page(
+        "committee.html", status=422 if errors else 200, account=account, committee=committee, meetings=held,
+        errors=errors, meeting_form=meeting_form, numbering=NUMBERINGS[committee.numbering],
+        members=[line for line in committee.members.splitlines() if line.strip()],
+    )  # fmt: skip

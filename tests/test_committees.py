@@ -1,0 +1,125 @@
+"""Committees (issue 19 item 5): standing members, ครั้งที่ N/ปี by fiscal or calendar year, and a
+new meeting that starts with the members, the next number, the standard agenda, the previous
+minutes and actions, and each member's person carried from the previous meeting. Over HTTP,
+as an organiser signed in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from emeeting import accounts, reading
+from emeeting.committees import year_of
+from emeeting.storage.accounts import MemberLinked
+from emeeting.storage.store import Store
+from emeeting.storage.writes import now_ms
+from tests.support import RunningServer
+
+SHARE_SERVER = True
+PASSWORD = "ความลับยาวพอ-2567"
+SECRETARY = "นางสาวเลขา ขยันยิ่ง"
+MEMBERS = "\n".join(
+    (
+        "นายสมชาย ใจดี | ศึกษาธิการจังหวัดขอนแก่น | ประธานกรรมการ",
+        "นางวิไลวรรณ คำแสน | ผู้อำนวยการ | กรรมการ",
+        f"{SECRETARY} | นักวิเคราะห์นโยบายและแผน | กรรมการและเลขานุการ",
+    )
+)
+
+
+async def account(running: RunningServer, login: str, name: str, role: str) -> str:
+    store = await Store.open(running.settings.database)
+    try:
+        return (await accounts.create(store, login=login, name=name, password=PASSWORD, role=role, actor="test")).id
+    finally:
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def signed_in(running: RunningServer, login: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=running.url, headers={"Origin": running.url}, timeout=60) as http:
+        assert (await http.post("/signin", data={"login": login, "password": PASSWORD})).status_code == 303
+        yield http
+
+
+async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_actions(server: RunningServer) -> None:
+    login = f"organiser-{server.meeting}"
+    await account(server, login, SECRETARY, "organiser")
+    async with signed_in(server, login) as http:
+        bad = await http.post(
+            "/committees", data={"name": "คณะทำงาน", "numbering": "fiscal", "members": "นายหนึ่ง | | กรรมการ"}
+        )
+        assert bad.status_code == 422 and "คณะกรรมการต้องมีประธานกรรมการ" in bad.text and "needs a chair" in bad.text
+        form = {
+            "name": f"คณะกรรมการติดตามงบประมาณ {server.meeting}",
+            "organisation": "สพจ.ขอนแก่น",
+            "numbering": "fiscal",
+        }
+        made = await http.post("/committees", data={**form, "members": MEMBERS})
+        assert made.status_code == 303
+        page = made.headers["location"]
+        first = await http.post(
+            page, data={"action": "meeting", "date": "2024-10-15", "time": "09:30", "place": "ห้อง 1"}
+        )
+        assert first.status_code == 303 and first.headers["location"].endswith("/invitations")
+        first_id = first.headers["location"].split("/")[2]
+        assert (await http.get(first.headers["location"])).status_code == 200  # the creator is in, as its secretary
+    store = await Store.open(server.settings.database)
+    try:
+        state = await reading.folded(store, first_id)
+        assert state is not None
+        assert (state.info.number, state.info.year, state.info.title) == (1, 2568, f"การประชุม{form['name']}")
+        assert [m.name for m in state.members.values()] == ["นายสมชาย ใจดี", "นางวิไลวรรณ คำแสน", SECRETARY]
+        assert [i.title for i in state.agenda if i.depth == 0][:2] == [
+            "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ", "รับรองรายงานการประชุมครั้งที่แล้ว",
+        ]  # fmt: skip
+        # The chair's person: an account whose member was linked in the first meeting.
+        chair_account = await account(server, f"chair-{server.meeting}", "นายสมชาย ใจดี", "member")
+        await store.write(MemberLinked(first_id, "m1", chair_account, now_ms()))
+    finally:
+        await store.close()
+    async with signed_in(server, login) as http:
+        second = await http.post(page, data={"action": "meeting", "date": "2024-11-20", "time": "09:30", "place": ""})
+        second_id = second.headers["location"].split("/")[2]
+        listed = await http.get(page)
+        assert "ครั้งที่ 2/2568" in listed.text and "ครั้งที่ 1/2568" in listed.text
+    store = await Store.open(server.settings.database)
+    try:
+        state = await reading.folded(store, second_id)
+        assert state is not None and (state.info.number, state.info.year) == (2, 2568)
+        assert state.minutes.previous == first_id  # it certifies the first meeting's minutes
+        assert await store.accounts.account_of(second_id, "m1") == chair_account  # the same person
+    finally:
+        await store.close()
+    async with signed_in(server, f"chair-{server.meeting}") as http:  # the chair finds it at home
+        assert f'action="/m/{second_id}/enter"' in (await http.get("/")).text
+        assert (await http.get("/committees")).status_code == 403  # a member makes no committee
+    listing = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "emeeting", "meetings", "--json", "--data", str(server.settings.data)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    rows = {m["meeting"]: m for m in json.loads(listing.stdout)["meetings"]}
+    assert (rows[second_id]["committee"], rows[second_id]["number"]) == (form["name"], "2/2568")
+
+
+@pytest.mark.parametrize(
+    ("date", "numbering", "year"),
+    [
+        ("2024-09-30", "fiscal", 2567),
+        ("2024-10-01", "fiscal", 2568),
+        ("2024-10-01", "calendar", 2567),
+        ("2025-01-05", "fiscal", 2568),
+        ("2025-01-05", "calendar", 2568),
+    ],
+)
+def test_a_meeting_counts_in_the_fiscal_or_the_calendar_year(date: str, numbering: str, year: int) -> None:
+    assert year_of(dt.date.fromisoformat(date), numbering) == year
