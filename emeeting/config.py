@@ -20,6 +20,9 @@
 | EMEETING_FONTS | DATA/fonts | folder where TH Sarabun New is built for LibreOffice at start-up (documents/thaifont.py), once per source and recipe |
 | EMEETING_LIMIT_FAILED_JOINS | 20/10 | joins with a bad link per client address: burst/per minute |
 | EMEETING_LIMIT_JOINS | 60/60 | joins per member (all their devices): burst/per minute |
+| EMEETING_OIDC_ISSUER | (none) | the organisation's OpenID Connect provider (https; http only on this machine): a "sign in with" button on the sign-in page (emeeting/oidc.py) |
+| EMEETING_OIDC_CLIENT_ID, EMEETING_OIDC_CLIENT_SECRET | (none) | this server's client at that provider; its redirect URI is PUBLIC_URL/signin/oidc/callback |
+| EMEETING_OIDC_NAME | บัญชีของหน่วยงาน | the provider's name on the button |
 | EMEETING_LIMIT_FAILED_SIGN_INS | 5/0.2 | failed sign-ins per login from one client address: burst/per minute (someone elsewhere cannot use up a person's budget) |
 | EMEETING_LIMIT_ADDRESS_SIGN_INS | 30/5 | failed sign-ins per client address, whatever the login: burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Mapping
@@ -105,6 +109,17 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class OidcSettings:
+    """The organisation's OpenID Connect provider: its issuer, this server's client there, and
+    the words of the sign-in button."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    name: str = "บัญชีของหน่วยงาน"
+
+
+@dataclass(frozen=True)
 class Settings:
     data: Path = Path("data")
     host: str = "127.0.0.1"
@@ -125,6 +140,7 @@ class Settings:
     # The zone of a meeting that names none (all made before meetings had one): emeeting/dates.py.
     timezone: str = DEFAULT_TIMEZONE
     fonts: Path | None = None  # where TH Sarabun New is built (documents/thaifont.py); None: DATA/fonts
+    oidc: OidcSettings | None = None  # sign-in with the organisation's identity provider (emeeting/oidc.py)
 
     @property
     def database(self) -> Path:
@@ -219,6 +235,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "secret_min_ballots": int(env.get("EMEETING_SECRET_MIN_BALLOTS", str(DEFAULT_MIN_BALLOTS))),
         "timezone": env.get("EMEETING_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
         "fonts": Path(env["EMEETING_FONTS"]) if env.get("EMEETING_FONTS") else None,
+        "oidc": _oidc(env),
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
@@ -256,6 +273,19 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     except ValueError as exc:
         raise SettingError(f"EMEETING_TIMEZONE: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
+    issuer = env.get("EMEETING_OIDC_ISSUER", "").strip().rstrip("/")
+    if not issuer:
+        return None
+    if not re.fullmatch(r"https://\S+|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?", issuer):
+        raise SettingError("EMEETING_OIDC_ISSUER must be an https address (http only for a provider on this machine)")
+    client_id = env.get("EMEETING_OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise SettingError("EMEETING_OIDC_CLIENT_ID is needed with EMEETING_OIDC_ISSUER")
+    name = env.get("EMEETING_OIDC_NAME", "").strip() or OidcSettings.name
+    return OidcSettings(issuer, client_id, env.get("EMEETING_OIDC_CLIENT_SECRET", ""), name)
 
 
 def public_url(value: str, name: str = "EMEETING_PUBLIC_URL") -> str | None:

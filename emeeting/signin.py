@@ -65,8 +65,9 @@ def set_account_cookie(response: Response, request: Request, token: str) -> None
 
 async def signin_page(request: Request) -> Response:
     """GET: the form. POST: login, password and (with a second factor) the code."""
+    oidc = _services(request).settings.oidc
     if request.method == "GET":
-        return _page("signin.html", login="", error=None)
+        return _page("signin.html", login="", error=None, oidc=oidc)
     if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     form = await request.form()
@@ -77,7 +78,7 @@ async def signin_page(request: Request) -> Response:
         done = await services.sign_ins.sign_in(login, password, code, client_address(request), agent)
     except AccountError as exc:
         headers = {**PAGE_HEADERS, **({"Retry-After": str(exc.retry_after)} if exc.retry_after else {})}
-        page = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc)
+        page = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc, oidc=oidc)
         return HTMLResponse(page, status_code=429 if exc.retry_after else 401, headers=headers)
     response = RedirectResponse("/", status_code=303)
     set_account_cookie(response, request, done.token)

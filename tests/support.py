@@ -161,9 +161,11 @@ def start_server(
     demo: tuple[str, dict[str, str], dict[str, str]] | None = None,
     log_level: str = "warning",
     traded: Collection[str] | None = None,
+    sock: socket.socket | None = None,
 ) -> ServerHandle:
+    """A server on ``sock`` (default: a new one on an OS-chosen port of 127.0.0.1)."""
     meeting, tokens, invitations = demo or asyncio.run(create_demo(settings, traded))
-    sock = listening_socket(sndbuf)
+    sock = sock or listening_socket(sndbuf)
     port = sock.getsockname()[1]
     settings = dataclasses.replace(settings, port=port)
     started = threading.Event()
