@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import csv
+import datetime as dt
 import enum
 import functools
 import hashlib
 import hmac
+import io
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ import argon2
 import pyotp
 
 from emeeting import auth
+from emeeting.inert import csv_cell
 from emeeting.ratelimit import Rate, RateLimit, retry_after
 from emeeting.storage.accounts import (
     Account,
@@ -48,6 +52,7 @@ from emeeting.storage.accounts import (
     AccountSessionsEnded,
     AccountSessionStarted,
     Audited,
+    AuditRow,
     FirstAccountCreated,
     MemberLinked,
     PasswordSet,
@@ -188,6 +193,14 @@ def code_matches(secret: str, code: str) -> bool:
     return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
+def must_enrol(account: Account, session: AccountSession, policy: str) -> bool:
+    """Whether the office's policy (``EMEETING_SECOND_FACTOR``) wants a second factor of this
+    person, who has none, signed in with a password: then they turn it on before anything else.
+    (A sign-in through the organisation's OpenID Connect provider counts as its own.)"""
+    wanted = policy == "everyone" or (policy == "organisers" and account.role in ("administrator", "organiser"))
+    return wanted and account.totp_sealed is None and session.method == "password"
+
+
 def session_token(key: bytes, session_id: str) -> str:
     return f"{PREFIX}.{session_id}.{auth.signature(key, PREFIX, session_id)}"
 
@@ -270,7 +283,9 @@ class SignIns:
             self.per_address.take(address)
             await audit(self.store, Action.SIGN_IN_FAILED, "", login, address)
             raise FAILED
-        session = AccountSession(secrets.token_urlsafe(16), account.id, now_ms(), address, agent[:MAX_FIELD], None)
+        session = AccountSession(
+            secrets.token_urlsafe(16), account.id, now_ms(), address, agent[:MAX_FIELD], "password", None
+        )
         await self.store.write(AccountSessionStarted(session))
         await audit(self.store, Action.SIGN_IN, account.id, session.id[:8], address, agent[:MAX_FIELD])
         return SignedIn(account, session, session_token(self.key, session.id))
@@ -330,3 +345,17 @@ async def link_member(store: Storage, account: Account, meeting_id: str, member_
 def random_password() -> str:
     """A password for a demo or a reset: 16 characters a person can type."""
     return base64.b32encode(secrets.token_bytes(10)).decode().lower()
+
+
+def audit_csv(rows: list[AuditRow], zone: dt.tzinfo | None) -> str:
+    """The audit record as CSV (a header, then a row per entry, the time in ``zone``), every cell
+    made inert (emeeting/inert.py): a login typed by a guesser is shown, never run."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["n", "at", "action", "actor", "subject", "address", "detail"])
+    for row in rows:
+        at = dt.datetime.fromtimestamp(row.at / 1000, tz=zone).isoformat(timespec="seconds")
+        writer.writerow(
+            [csv_cell(str(c)) for c in (row.n, at, row.action, row.actor, row.subject, row.address, row.detail)]
+        )
+    return out.getvalue()

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import datetime as dt
 import getpass
-import io
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -25,7 +23,6 @@ from emeeting import accounts, reading
 from emeeting.accounts import AccountError
 from emeeting.config import Settings, from_env
 from emeeting.following import member_line
-from emeeting.inert import csv_cell
 from emeeting.storage.accounts import Account, MemberLinked
 from emeeting.storage.committees import Committee, CommitteeMeeting, CommitteeMeetingAdded, CommitteeSaved
 from emeeting.storage.store import Store
@@ -138,16 +135,7 @@ async def _reset_second_factor(store: Store, settings: Settings, args: argparse.
 
 
 async def _audit(store: Store, settings: Settings, args: argparse.Namespace) -> int:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["n", "at", "action", "actor", "subject", "address", "detail"])
-    zone = dt.datetime.now().astimezone().tzinfo
-    for row in await store.accounts.audit():
-        at = dt.datetime.fromtimestamp(row.at / 1000, tz=zone).isoformat(timespec="seconds")
-        writer.writerow(
-            [csv_cell(str(c)) for c in (row.n, at, row.action, row.actor, row.subject, row.address, row.detail)]
-        )
-    sys.stdout.write(out.getvalue())
+    sys.stdout.write(accounts.audit_csv(await store.accounts.audit(), dt.datetime.now().astimezone().tzinfo))
     return 0
 
 

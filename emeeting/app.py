@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from emeeting import (
+    admin_pages,
     api,
     committees,
     connrecord,
@@ -204,6 +205,8 @@ def create_app(settings: Settings | None = None) -> App:
         Route("/healthz", web.healthz),
         Route("/", home.home),
         Route("/archive", home.archive),
+        Route("/admin", admin_pages.admin_page, methods=["GET", "POST"]),
+        Route("/admin/audit.csv", admin_pages.audit_csv),
         Route("/committees", committees.committees_page, methods=["GET", "POST"]),
         Route("/committees/{committee}", committees.committee_page, methods=["GET", "POST"]),
         Route("/signin", signin.signin_page, methods=["GET", "POST"]),

@@ -23,6 +23,7 @@
 | EMEETING_OIDC_ISSUER | (none) | the organisation's OpenID Connect provider (https; http only on this machine): a "sign in with" button on the sign-in page (emeeting/oidc.py) |
 | EMEETING_OIDC_CLIENT_ID, EMEETING_OIDC_CLIENT_SECRET | (none) | this server's client at that provider; its redirect URI is PUBLIC_URL/signin/oidc/callback |
 | EMEETING_OIDC_NAME | บัญชีของหน่วยงาน | the provider's name on the button |
+| EMEETING_SECOND_FACTOR | optional | who must sign in with a code from an authenticator app too: `optional`, `organisers` (administrators and organisers) or `everyone`; a person it asks who has none is sent to turn it on before anything else (a sign-in with the organisation's OpenID Connect provider counts as the provider's own) |
 | EMEETING_LIMIT_FAILED_SIGN_INS | 5/0.2 | failed sign-ins per login from one client address: burst/per minute (someone elsewhere cannot use up a person's budget) |
 | EMEETING_LIMIT_ADDRESS_SIGN_INS | 30/5 | failed sign-ins per client address, whatever the login: burst/per minute |
 | EMEETING_LIMIT_UPLOADS | 200/100 | uploads per member (requests, whatever their size): burst/per minute |
@@ -141,6 +142,7 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     fonts: Path | None = None  # where TH Sarabun New is built (documents/thaifont.py); None: DATA/fonts
     oidc: OidcSettings | None = None  # sign-in with the organisation's identity provider (emeeting/oidc.py)
+    second_factor: str = "optional"  # who must sign in with a code too: optional, organisers, everyone
 
     @property
     def database(self) -> Path:
@@ -236,6 +238,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "timezone": env.get("EMEETING_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
         "fonts": Path(env["EMEETING_FONTS"]) if env.get("EMEETING_FONTS") else None,
         "oidc": _oidc(env),
+        "second_factor": env.get("EMEETING_SECOND_FACTOR", "optional").strip().lower() or "optional",
         "caps": Caps(
             max_bytes=int(env.get("EMEETING_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
             max_pages=int(env.get("EMEETING_MAX_PAGES", "500")),
@@ -264,6 +267,8 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     if limits:
         values["limits"] = Limits(**limits)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values["second_factor"] not in ("optional", "organisers", "everyone"):
+        raise SettingError("EMEETING_SECOND_FACTOR must be optional, organisers or everyone")
     if values["sync"] not in ("FULL", "NORMAL"):
         raise ValueError("EMEETING_SYNC must be FULL or NORMAL")
     if int(values["secret_min_ballots"]) < 1:  # type: ignore[call-overload]

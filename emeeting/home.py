@@ -85,6 +85,8 @@ def waiting(meeting: MyMeeting, on: str) -> list[tuple[str, str]]:
 async def home(request: Request) -> Response:
     services: Services = request.app.state.services
     found = await signin.current(request)
+    if found is None and await signin.must_enrol(request):
+        return RedirectResponse("/account", status_code=303)
     if found is None:
         first_run = await services.hub.store.accounts.count() == 0 and signin.is_local(request)
         return _page("home.html", account=None, first_run=first_run)

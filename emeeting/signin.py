@@ -38,10 +38,26 @@ def to_signin() -> Response:
     return RedirectResponse("/signin", status_code=303)
 
 
-async def current(request: Request) -> tuple[Account, AccountSession] | None:
-    """The account this browser is signed in to, if any."""
+async def signed_in(request: Request) -> tuple[Account, AccountSession] | None:
+    """The account this browser is signed in to, if any, whether or not it must turn a second
+    factor on first (the account page, signing out)."""
     services = _services(request)
     return await accounts.signed_in(services.hub.store, services.key, request.cookies.get(COOKIE))
+
+
+async def current(request: Request) -> tuple[Account, AccountSession] | None:
+    """The account this browser is signed in to, unless the office's policy wants a second factor
+    it has not turned on yet: until then it is nobody anywhere but on its account page."""
+    found = await signed_in(request)
+    if found is None or accounts.must_enrol(*found, _services(request).settings.second_factor):
+        return None
+    return found
+
+
+async def must_enrol(request: Request) -> bool:
+    """This browser is signed in, but must turn a second factor on before anything else."""
+    found = await signed_in(request)
+    return found is not None and accounts.must_enrol(*found, _services(request).settings.second_factor)
 
 
 def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
@@ -80,7 +96,8 @@ async def signin_page(request: Request) -> Response:
         headers = {**PAGE_HEADERS, **({"Retry-After": str(exc.retry_after)} if exc.retry_after else {})}
         page = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc, oidc=oidc)
         return HTMLResponse(page, status_code=429 if exc.retry_after else 401, headers=headers)
-    response = RedirectResponse("/", status_code=303)
+    policy = services.settings.second_factor
+    response = RedirectResponse("/account" if accounts.must_enrol(done.account, done.session, policy) else "/", 303)
     set_account_cookie(response, request, done.token)
     return response
 
@@ -88,7 +105,7 @@ async def signin_page(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
-    found = await current(request)
+    found = await signed_in(request)
     if found is not None:
         await accounts.sign_out(_services(request).hub.store, *found, client_address(request))
     response = RedirectResponse("/", status_code=303)
@@ -101,7 +118,7 @@ async def signout(request: Request) -> Response:
 
 async def account_page(request: Request) -> Response:
     """The person's browsers (sign out everywhere), password and second factor."""
-    found = await current(request)
+    found = await signed_in(request)
     if found is None:
         return RedirectResponse("/signin", status_code=303)
     account, session = found
@@ -144,6 +161,7 @@ async def account_page(request: Request) -> Response:
         except AccountError as exc:
             error = exc
         account = await store.accounts.find(account.id) or account
+    required = accounts.must_enrol(account, session, services.settings.second_factor)
     browsers = await store.accounts.sessions_of(account.id)
     zone = dates.meeting_zone("", services.settings.timezone)
     return _page(
@@ -154,6 +172,7 @@ async def account_page(request: Request) -> Response:
         message=message,
         error=error,
         enrolling=enrolling,
+        required=required,
         qr=qr_svg(accounts.totp_uri(enrolling, account), scale=4) if enrolling else None,
     )
 

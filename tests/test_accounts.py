@@ -6,6 +6,7 @@ A real server over HTTP; the command line as users run it."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import subprocess
@@ -27,11 +28,13 @@ PASSWORD = "ความลับยาวพอ-2567"  # a Thai password: typed
 
 
 async def make_account(
-    server: RunningServer, login: str, *, name: str = "นางสาวพรทิพย์ ศรีสุข", position: str = ""
+    server: RunningServer, login: str, *, name: str = "นางสาวพรทิพย์ ศรีสุข", position: str = "", role: str = "member"
 ) -> None:
     store = await Store.open(server.settings.database)
     try:
-        await accounts.create(store, login=login, name=name, password=PASSWORD, position=position, actor="test")
+        await accounts.create(
+            store, login=login, name=name, password=PASSWORD, position=position, role=role, actor="test"
+        )
     finally:
         await store.close()
 
@@ -199,3 +202,62 @@ def test_a_sealed_second_factor_opens_only_with_its_key() -> None:
     assert accounts.unseal(b"k" * 32, sealed) == "JBSWY3DPEHPK3PXP" and b"JBSWY3DP" not in sealed
     with pytest.raises(ValueError, match="another key"):
         accounts.unseal(b"j" * 32, sealed)
+
+
+async def test_an_administrator_makes_and_resets_accounts_and_exports_the_audit(server: RunningServer) -> None:
+    store = await Store.open(server.settings.database)
+    try:
+        boss = await accounts.create(
+            store, login=f"boss-{server.meeting}", name="ผู้ดูแล", password=PASSWORD, role="administrator", actor="test"
+        )
+    finally:
+        await store.close()
+    async with browser(server) as admin, browser(server) as person:
+        assert (await sign_in(admin, boss.login)).status_code == 303
+        login = f"clerk-{server.meeting}"
+        made = await admin.post(
+            "/admin", data={"action": "create", "login": login, "name": "นายเสมียน", "role": "member"}
+        )
+        shown = re.search(r'<code class="password">([^<]+)</code>', made.text)
+        assert made.status_code == 200 and shown is not None and "shown once" in made.text
+        assert (await sign_in(person, login, shown.group(1))).status_code == 303
+        reset = await admin.post("/admin", data={"action": "reset_password", "login": login})
+        again = re.search(r'<code class="password">([^<]+)</code>', reset.text)
+        assert again is not None and again.group(1) != shown.group(1)
+        assert "Signed in as" not in (await person.get("/")).text  # the reset signed every browser out
+        assert (await sign_in(person, login, shown.group(1))).status_code == 401
+        assert (await sign_in(person, login, again.group(1))).status_code == 303
+        await sign_in(person, '=HYPERLINK("http://evil.example")', "a guess")  # a hostile login, typed
+        taken = await admin.post("/admin", data={"action": "create", "login": login, "name": "x"})
+        assert taken.status_code == 422 and "login_taken" in taken.text
+        audit = await admin.get("/admin/audit.csv")
+        assert audit.status_code == 200 and audit.headers["content-type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(audit.content.decode("utf-8-sig"))))
+        mine = [row for row in rows[1:] if row[3] == boss.id]
+        assert {row[2] for row in mine} >= {"account_created", "password_reset", "sign_in"}
+        assert not any(cell.startswith("=") for row in rows for cell in row)
+        # Nobody but an administrator.
+        assert (await person.get("/admin")).status_code == 403
+        assert (await person.get("/admin/audit.csv")).status_code == 403
+
+
+async def test_an_office_that_requires_a_second_factor_asks_for_it_before_anything_else(tmp_path: Path) -> None:
+    settings = dataclasses.replace(make_settings(tmp_path), second_factor="organisers")
+    async with serving(settings, traded=()) as running:
+        await make_account(running, "organiser", role="organiser")
+        await make_account(running, "member")
+        async with browser(running) as http:
+            signed = await sign_in(http, "organiser")
+            assert signed.status_code == 303 and signed.headers["location"] == "/account"
+            assert (await http.get("/")).headers.get("location") == "/account"
+            assert (await http.get("/archive")).status_code == 303  # nothing else until it is on
+            page = await http.get("/account")
+            assert "second_factor_required" in page.text
+            started = await http.post("/account", data={"action": "totp_start"})
+            secret = re.search(r'name="secret" value="([A-Z2-7]+)"', started.text)
+            assert secret is not None
+            code = pyotp.TOTP(secret.group(1)).now()
+            await http.post("/account", data={"action": "totp_confirm", "secret": secret.group(1), "code": code})
+            assert "Signed in as" in (await http.get("/")).text
+        async with browser(running) as http:  # a member is not asked
+            assert (await sign_in(http, "member")).headers["location"] == "/"

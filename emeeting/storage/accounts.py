@@ -35,6 +35,7 @@ class AccountSession:
     created_at: int
     address: str
     agent: str
+    method: str  # how the person signed in: "password" (and maybe a code) or "oidc"
     ended_at: int | None
 
 
@@ -154,7 +155,7 @@ CREATE_FIRST = (
 )
 SET_PASSWORD = "UPDATE accounts SET password_hash = ? WHERE id = ?"  # noqa: S105 (SQL)
 SET_SECOND_FACTOR = "UPDATE accounts SET totp_sealed = ? WHERE id = ?"
-START = "INSERT INTO account_sessions (id, account_id, created_at, address, agent) VALUES (?, ?, ?, ?, ?)"
+START = "INSERT INTO account_sessions (id, account_id, created_at, address, agent, method) VALUES (?, ?, ?, ?, ?, ?)"
 END = "UPDATE account_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"
 END_ALL = "UPDATE account_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL"
 LINK = "INSERT OR IGNORE INTO member_accounts (meeting_id, member_id, account_id, linked_at) VALUES (?, ?, ?, ?)"
@@ -163,9 +164,9 @@ FIND = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"  # noqa: S608
 BY_LOGIN = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?"  # noqa: S608
 COUNT = "SELECT count(*) FROM accounts"
 EVERY = f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY created_at, rowid"  # noqa: S608
-SESSION = "SELECT id, account_id, created_at, address, agent, ended_at FROM account_sessions WHERE id = ?"
+SESSION = "SELECT id, account_id, created_at, address, agent, method, ended_at FROM account_sessions WHERE id = ?"
 SESSIONS_OF = (
-    "SELECT id, account_id, created_at, address, agent, ended_at FROM account_sessions "
+    "SELECT id, account_id, created_at, address, agent, method, ended_at FROM account_sessions "
     "WHERE account_id = ? AND ended_at IS NULL ORDER BY created_at, rowid"
 )
 MEMBERS_OF = "SELECT meeting_id, member_id FROM member_accounts WHERE account_id = ? ORDER BY linked_at"
@@ -211,7 +212,7 @@ def _second_factor(w: SecondFactorSet) -> tuple[Statement, ...]:
 @statements_of(AccountSessionStarted)
 def _start(w: AccountSessionStarted) -> tuple[Statement, ...]:
     s = w.session
-    return ((START, (s.id, s.account_id, s.created_at, s.address, s.agent)),)
+    return ((START, (s.id, s.account_id, s.created_at, s.address, s.agent, s.method)),)
 
 
 @statements_of(AccountSessionEnded)

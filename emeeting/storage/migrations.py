@@ -271,6 +271,7 @@ MIGRATIONS: tuple[str | Step, ...] = (
         created_at INTEGER NOT NULL,
         address TEXT NOT NULL,
         agent TEXT NOT NULL,
+        method TEXT NOT NULL,
         ended_at INTEGER
     );
     CREATE INDEX account_sessions_by_account ON account_sessions(account_id);
