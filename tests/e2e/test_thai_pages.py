@@ -168,7 +168,14 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     login = f"thai-pages-{meeting}"
     store = await Store.open(demo.settings.database)
     try:
-        await accounts.create(store, login=login, name="นางสาวพรทิพย์ ศรีสุข", password="ความลับยาวพอ-2567", actor="test")
+        await accounts.create(
+            store,
+            login=login,
+            name="นางสาวพรทิพย์ ศรีสุข",
+            password="ความลับยาวพอ-2567",
+            role="administrator",
+            actor="test",
+        )
     finally:
         await store.close()
     person = await (await pages.browser.new_context(locale="th-TH")).new_page()
@@ -185,6 +192,14 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     await pages.read("home, signed in", person)
     await person.goto(f"{url}/archive?q=" + quote("เรียนดี"))
     await pages.read("archive, searched", person)
+    await person.goto(f"{url}/committees")
+    await pages.read("committees", person)
+    await person.fill("input[name=name]", "คณะกรรมการติดตามงบประมาณ")
+    await person.fill("textarea[name=members]", "นายสมชาย ใจดี | ศึกษาธิการจังหวัด | ประธานกรรมการ")
+    await person.click("form.form button.enter")
+    await pages.read("a committee", person)
+    await person.goto(f"{url}/admin")
+    await pages.read("administration", person)
     await person.goto(f"{url}/account")
     await pages.read("my account", person)
     await person.click("form:has(input[value=totp_start]) button")
