@@ -16,6 +16,7 @@ the office (an account's role) make committees and their meetings, on ``/committ
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import secrets
 import unicodedata
@@ -27,12 +28,14 @@ from emeeting import home, meetings, reading, setup, signin
 from emeeting.http.admission import set_member_cookie
 from emeeting.http.errors import error_page
 from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
+from emeeting.live import Accepted
 from emeeting.services import Services
 from emeeting.setup import Problem
 from emeeting.storage.accounts import Account, MemberLinked
 from emeeting.storage.committees import Committee, CommitteeMeeting, CommitteeMeetingAdded, CommitteeSaved
 from emeeting.storage.interface import Storage
 from emeeting.storage.writes import now_ms
+from rooms.commands import SetQuorum
 from rooms.model import Member, Role
 from rooms.standing import WORDS, standing
 
@@ -55,9 +58,16 @@ async def next_number(store: Storage, committee: Committee, date: dt.date) -> tu
     return max(taken, default=0) + 1, year
 
 
-def check(name: str, organisation: str, numbering: str, members: str) -> tuple[Committee | None, list[str]]:
-    """A committee from its form, or its mistakes (Thai and English each)."""
+def check(
+    name: str, organisation: str, numbering: str, members: str, quorum: str = "1/2"
+) -> tuple[Committee | None, list[str]]:
+    """A committee from its form, or its mistakes (Thai and English each). ``quorum``: ``N/D``, at
+    least N/D of the voting members (the Thai default: half, 1/2)."""
     errors: list[str] = []
+    num, _, den = quorum.replace(" ", "").partition("/")
+    if not (num.isdigit() and den.isdigit() and 0 < int(num) <= int(den) <= 100):
+        errors.append(Problem("องค์ประชุมเขียนเป็นสัดส่วน เช่น 1/2 หรือ 2/3", "quorum: a fraction such as 1/2 or 2/3"))
+        num, den = "1", "2"
     name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name or len(name) > MAX_NAME:
         errors.append(Problem(f"ต้องมีชื่อคณะกรรมการ ไม่เกิน {MAX_NAME} ตัวอักษร", f"a name, at most {MAX_NAME} characters"))
@@ -66,7 +76,9 @@ def check(name: str, organisation: str, numbering: str, members: str) -> tuple[C
     parsed = setup.parse_members(members, errors)
     if not any(m.role is Role.CHAIR for m in parsed):
         errors.append(Problem("คณะกรรมการต้องมีประธานกรรมการ", "a committee needs a chair (ประธานกรรมการ)"))
-    committee = Committee("", name, organisation.strip()[:MAX_NAME], numbering, members.strip("\r\n"), now_ms())
+    committee = Committee(
+        "", name, organisation.strip()[:MAX_NAME], numbering, int(num), int(den), members.strip("\r\n"), now_ms()
+    )
     return (None if errors else committee), errors
 
 
@@ -98,7 +110,21 @@ async def new_meeting(
 
         await carry_forward(services, room, created.meeting)
     await _carry_people(store, previous, created.meeting, created.members, creator)
+    await _quorum(services, committee, created.meeting, creator)
     return created.meeting, form
+
+
+async def _quorum(services: Services, committee: Committee, meeting_id: str, creator: Account) -> None:
+    """The committee's quorum rule, set by the organiser who made the meeting (its secretary in
+    it) when it is not the default half."""
+    if (committee.quorum_num, committee.quorum_den) == (1, 2):
+        return
+    room = await services.hub.room(meeting_id)
+    assert room is not None
+    me = next(m.id for m in room.committed.members.values() if m.name == creator.name)
+    accepted = room.execute(me, SetQuorum(num=committee.quorum_num, den=committee.quorum_den))
+    if isinstance(accepted, Accepted):
+        await accepted.seq
 
 
 async def _carry_people(
@@ -140,22 +166,19 @@ async def committees_page(request: Request) -> Response:
         return account
     services: Services = request.app.state.services
     store = services.hub.store
-    form: dict[str, str] = {"numbering": "fiscal", "members": ""}
+    form: dict[str, str] = {"numbering": "fiscal", "members": "", "quorum": "1/2"}
     errors: list[str] = []
     if request.method == "POST":
         if not signin.ours(request):
             return error_page("forbidden_origin", 403, PAGE_HEADERS)
         form = {k: str(v) for k, v in (await request.form()).items()}
         made, errors = check(
-            form.get("name", ""), form.get("organisation", ""), form.get("numbering", ""), form.get("members", "")
-        )
+            form.get("name", ""), form.get("organisation", ""), form.get("numbering", ""), form.get("members", ""),
+            form.get("quorum", "1/2"),
+        )  # fmt: skip
         if made is not None:
             committee_id = secrets.token_urlsafe(6).replace("-", "x")
-            await store.write(
-                CommitteeSaved(
-                    Committee(committee_id, made.name, made.organisation, made.numbering, made.members, made.created_at)
-                )
-            )
+            await store.write(CommitteeSaved(dataclasses.replace(made, id=committee_id)))
             return RedirectResponse(f"/committees/{committee_id}", status_code=303)
     listed = [(c, await store.committees.meetings_of(c.id)) for c in await store.committees.every()]
     return _page(
@@ -183,22 +206,13 @@ async def committee_page(request: Request) -> Response:
             return error_page("forbidden_origin", 403, PAGE_HEADERS)
         form = {k: str(v) for k, v in (await request.form()).items()}
         if form.get("action") == "members":
+            quorum = form.get("quorum", f"{committee.quorum_num}/{committee.quorum_den}")
             changed, errors = check(
-                committee.name, committee.organisation, committee.numbering, form.get("members", "")
+                committee.name, committee.organisation, committee.numbering, form.get("members", ""), quorum
             )
             if changed is not None:
-                await store.write(
-                    CommitteeSaved(
-                        Committee(
-                            committee.id,
-                            committee.name,
-                            committee.organisation,
-                            committee.numbering,
-                            changed.members,
-                            committee.created_at,
-                        )
-                    )
-                )
+                kept = dataclasses.replace(changed, id=committee.id, created_at=committee.created_at)
+                await store.write(CommitteeSaved(kept))
                 return RedirectResponse(request.url.path, status_code=303)
         else:
             meeting_form = {k: form.get(k, "") for k in ("date", "time", "place")}

@@ -40,6 +40,7 @@ MAX_QUERY = 200
 class MyMeeting:
     state: MeetingState
     member: str  # the member this person is in it
+    committee: tuple[str, str] | None = None  # (id, name) of its committee, if it has one
 
     @property
     def role(self) -> Role:
@@ -54,11 +55,16 @@ class MyMeeting:
 
 async def my_meetings(services: Services, account: Account) -> list[MyMeeting]:
     """The meetings whose member this person is, the latest date first."""
-    found = []
-    for meeting_id, member_id in await services.hub.store.accounts.members_of(account.id):
-        state = await reading.state_of(services.hub.store, meeting_id, services.hub)
-        if state is not None and member_id in state.members:
-            found.append(MyMeeting(state, member_id))
+    store, found, names = services.hub.store, [], {}
+    for meeting_id, member_id in await store.accounts.members_of(account.id):
+        state = await reading.state_of(store, meeting_id, services.hub)
+        if state is None or member_id not in state.members:
+            continue
+        held = await store.committees.of_meeting(meeting_id)
+        if held is not None and held.committee_id not in names:
+            committee = await store.committees.find(held.committee_id)
+            names[held.committee_id] = committee.name if committee is not None else ""
+        found.append(MyMeeting(state, member_id, (held.committee_id, names[held.committee_id]) if held else None))
     return sorted(found, key=lambda m: (m.state.info.date, m.state.info.time), reverse=True)
 
 
@@ -197,8 +203,13 @@ async def archive(request: Request) -> Response:
     on = today(services)
     past = [m for m in await my_meetings(services, account) if m.state.info.date <= on]
     years = sorted({m.state.info.year for m in past}, reverse=True)
-    year = request.query_params.get("year", "")
-    shown = [m for m in past if not year or str(m.state.info.year) == year]
+    committees = sorted({m.committee for m in past if m.committee is not None}, key=lambda c: c[1])
+    year, committee = request.query_params.get("year", ""), request.query_params.get("committee", "")
+    shown = [
+        m
+        for m in past
+        if (not year or str(m.state.info.year) == year) and (not committee or (m.committee or ("",))[0] == committee)
+    ]
     query = request.query_params.get("q", "").strip()[:MAX_QUERY]
     error = None
     results = None
@@ -214,6 +225,8 @@ async def archive(request: Request) -> Response:
         meetings=shown,
         years=years,
         year=year,
+        committees=committees,
+        committee=committee,
         query=query,
         results=results,
         error=error,

@@ -63,7 +63,9 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
             "organisation": "สพจ.ขอนแก่น",
             "numbering": "fiscal",
         }
-        made = await http.post("/committees", data={**form, "members": MEMBERS})
+        wrong = await http.post("/committees", data={**form, "members": MEMBERS, "quorum": "3/2"})
+        assert wrong.status_code == 422 and "a fraction such as 1/2" in wrong.text
+        made = await http.post("/committees", data={**form, "members": MEMBERS, "quorum": "2/3"})
         assert made.status_code == 303
         page = made.headers["location"]
         first = await http.post(
@@ -77,6 +79,7 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
         state = await reading.folded(store, first_id)
         assert state is not None
         assert (state.info.number, state.info.year, state.info.title) == (1, 2568, f"การประชุม{form['name']}")
+        assert (state.quorum.num, state.quorum.den) == (2, 3)  # the committee's rule
         assert [m.name for m in state.members.values()] == ["นายสมชาย ใจดี", "นางวิไลวรรณ คำแสน", SECRETARY]
         assert [i.title for i in state.agenda if i.depth == 0][:2] == [
             "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ", "รับรองรายงานการประชุมครั้งที่แล้ว",
@@ -101,6 +104,10 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
         await store.close()
     async with signed_in(server, f"chair-{server.meeting}") as http:  # the chair finds it at home
         assert f'action="/m/{second_id}/enter"' in (await http.get("/")).text
+        committee_id = page.rsplit("/", 1)[1]
+        archive = await http.get("/archive", params={"committee": committee_id})
+        assert f'action="/m/{second_id}/enter"' in archive.text and form["name"] in archive.text
+        assert f'action="/m/{second_id}/enter"' not in (await http.get("/archive", params={"committee": "other"})).text
         assert (await http.get("/committees")).status_code == 403  # a member makes no committee
     listing = await asyncio.to_thread(
         subprocess.run,

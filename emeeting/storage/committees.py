@@ -17,6 +17,8 @@ class Committee:
     name: str
     organisation: str
     numbering: str  # "fiscal" (the Thai fiscal year, from 1 October) or "calendar"
+    quorum_num: int  # its meetings' quorum: at least num/den of the voting members
+    quorum_den: int
     members: str  # the standing members, one "name | position | title" line each (emeeting/setup.py)
     created_at: int
 
@@ -59,12 +61,13 @@ class Committees(Protocol):
 
 
 SAVE = (
-    "INSERT INTO committees (id, name, organisation, numbering, members, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, organisation = excluded.organisation, "
-    "numbering = excluded.numbering, members = excluded.members"
+    "INSERT INTO committees (id, name, organisation, numbering, quorum_num, quorum_den, members, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+    "organisation = excluded.organisation, numbering = excluded.numbering, quorum_num = excluded.quorum_num, "
+    "quorum_den = excluded.quorum_den, members = excluded.members"
 )
 ADD_MEETING = "INSERT INTO committee_meetings (meeting_id, committee_id, number, year, date) VALUES (?, ?, ?, ?, ?)"
-COLUMNS = "id, name, organisation, numbering, members, created_at"
+COLUMNS = "id, name, organisation, numbering, quorum_num, quorum_den, members, created_at"
 FIND = f"SELECT {COLUMNS} FROM committees WHERE id = ?"  # noqa: S608
 EVERY = f"SELECT {COLUMNS} FROM committees ORDER BY name"  # noqa: S608
 MEETING_COLUMNS = "meeting_id, committee_id, number, year, date"
@@ -75,7 +78,7 @@ OF_MEETING = f"SELECT {MEETING_COLUMNS} FROM committee_meetings WHERE meeting_id
 @statements_of(CommitteeSaved)
 def _save(w: CommitteeSaved) -> tuple[Statement, ...]:
     c = w.committee
-    return ((SAVE, (c.id, c.name, c.organisation, c.numbering, c.members, c.created_at)),)
+    return ((SAVE, (c.id, c.name, c.organisation, c.numbering, c.quorum_num, c.quorum_den, c.members, c.created_at)),)
 
 
 @statements_of(CommitteeMeetingAdded)

@@ -302,6 +302,8 @@ MIGRATIONS: tuple[str | Step, ...] = (
         name TEXT NOT NULL,
         organisation TEXT NOT NULL,
         numbering TEXT NOT NULL CHECK (numbering IN ('fiscal', 'calendar')),
+        quorum_num INTEGER NOT NULL CHECK (quorum_num > 0),
+        quorum_den INTEGER NOT NULL CHECK (quorum_den >= quorum_num),
         members TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );
