@@ -58,6 +58,7 @@ from emeeting.storage.accounts import (
     PasswordSet,
     SecondFactorSet,
 )
+from emeeting.storage.committees import Committee
 from emeeting.storage.interface import Storage
 from emeeting.storage.writes import now_ms
 
@@ -65,6 +66,7 @@ PREFIX = "a1"  # an account session's token
 COOKIE = "emeeting_account"
 SESSION_DAYS = 30
 ROLES = ("administrator", "organiser", "member")
+OFFICE_ORGANISERS = ("administrator", "organiser")  # who may make committees
 LANGUAGES = ("th", "en")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000
@@ -359,3 +361,14 @@ def audit_csv(rows: list[AuditRow], zone: dt.tzinfo | None) -> str:
             [csv_cell(str(c)) for c in (row.n, at, row.action, row.actor, row.subject, row.address, row.detail)]
         )
     return out.getvalue()
+
+
+def organises(account: Account, committee: Committee | None) -> bool:
+    """Whether ``account`` makes the meetings of ``committee`` (None: may make a committee): an
+    administrator always; one of its named organisers; an office organiser when it names none."""
+    if account.role == "administrator":
+        return True
+    if committee is None:
+        return account.role in OFFICE_ORGANISERS
+    named = committee.organisers.split()
+    return account.login in named if named else account.role in OFFICE_ORGANISERS

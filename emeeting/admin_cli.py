@@ -166,7 +166,7 @@ async def demo_administrator(settings: Settings, meeting_id: str) -> tuple[str, 
         info = state.info
         name = info.title.removeprefix("การประชุม")
         lines = "\n".join(member_line(m) for m in state.members.values())
-        committee = Committee("demo", name, info.organisation, "fiscal", 1, 2, lines, now_ms())
+        committee = Committee("demo", name, info.organisation, "fiscal", 1, 2, "", False, lines, now_ms())
         await store.write(CommitteeSaved(committee))
         await store.write(
             CommitteeMeetingAdded(CommitteeMeeting(meeting_id, "demo", info.number, info.year, info.date))

@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import re
 import secrets
 import unicodedata
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emeeting import home, meetings, reading, setup, signin
+from emeeting import accounts, home, meetings, reading, setup, signin
 from emeeting.http.admission import set_member_cookie
 from emeeting.http.errors import error_page
 from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
@@ -41,7 +42,6 @@ from rooms.standing import WORDS, standing
 
 NUMBERINGS = {"fiscal": ("ปีงบประมาณ", "fiscal year"), "calendar": ("ปีปฏิทิน", "calendar year")}
 MAX_NAME = 200
-ORGANISERS = ("administrator", "organiser")
 _numbering = asyncio.Lock()  # one new meeting numbered at a time (one process: see docs/architecture.md)
 
 
@@ -58,11 +58,23 @@ async def next_number(store: Storage, committee: Committee, date: dt.date) -> tu
     return max(taken, default=0) + 1, year
 
 
-def check(
-    name: str, organisation: str, numbering: str, members: str, quorum: str = "1/2"
-) -> tuple[Committee | None, list[str]]:
-    """A committee from its form, or its mistakes (Thai and English each). ``quorum``: ``N/D``, at
-    least N/D of the voting members (the Thai default: half, 1/2)."""
+def check(form: dict[str, str], base: Committee | None = None) -> tuple[Committee | None, list[str]]:
+    """A committee from its form (``name``, ``organisation``, ``numbering``, ``quorum``: ``N/D``,
+    at least N/D of the voting members, the Thai default half; ``organisers``: logins, one a
+    line; ``second_factor``: a checkbox; ``members``), each field missing taken from ``base``; or
+    its mistakes (Thai and English each)."""
+
+    def field(name: str, default: str) -> str:
+        return form.get(name, default)
+
+    name = field("name", base.name if base else "")
+    organisation = field("organisation", base.organisation if base else "")
+    numbering = field("numbering", base.numbering if base else "fiscal")
+    quorum = field("quorum", f"{base.quorum_num}/{base.quorum_den}" if base else "1/2")
+    members = field("members", base.members if base else "")
+    listed = field("organisers", base.organisers if base else "")
+    logins = [accounts.normal_login(x) for x in re.split(r"[\s,]+", listed) if x]
+    second = bool(form.get("second_factor")) if "members" in form else bool(base and base.second_factor)
     errors: list[str] = []
     num, _, den = quorum.replace(" ", "").partition("/")
     if not (num.isdigit() and den.isdigit() and 0 < int(num) <= int(den) <= 100):
@@ -76,9 +88,13 @@ def check(
     parsed = setup.parse_members(members, errors)
     if not any(m.role is Role.CHAIR for m in parsed):
         errors.append(Problem("คณะกรรมการต้องมีประธานกรรมการ", "a committee needs a chair (ประธานกรรมการ)"))
+    organisers = "\n".join(logins)
+    if len(organisers) > 2000:
+        errors.append(Problem("รายชื่อผู้จัดการประชุมยาวเกินไป", "too many organisers"))
     committee = Committee(
-        "", name, organisation.strip()[:MAX_NAME], numbering, int(num), int(den), members.strip("\r\n"), now_ms()
-    )
+        base.id if base else "", name, organisation.strip()[:MAX_NAME], numbering, int(num), int(den), organisers,
+        second, members.strip("\r\n"), base.created_at if base else now_ms(),
+    )  # fmt: skip
     return (None if errors else committee), errors
 
 
@@ -146,13 +162,9 @@ async def _carry_people(
 # -- pages -------------------------------------------------------------------------------------------
 
 
-async def _organiser(request: Request) -> Account | Response:
+async def _signed_in(request: Request) -> Account | Response:
     found = await signin.current(request)
-    if found is None:
-        return signin.to_signin()
-    if found[0].role not in ORGANISERS:
-        return error_page("forbidden", 403, PAGE_HEADERS)
-    return found[0]
+    return signin.to_signin() if found is None else found[0]
 
 
 def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
@@ -160,45 +172,49 @@ def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
 
 
 async def committees_page(request: Request) -> Response:
-    """GET: the committees; POST: a new one (name, organisation, numbering, members)."""
-    account = await _organiser(request)
+    """GET: the committees this person organises; POST: a new one (an administrator or an office
+    organiser)."""
+    account = await _signed_in(request)
     if isinstance(account, Response):
         return account
     services: Services = request.app.state.services
     store = services.hub.store
+    mine = [c for c in await store.committees.every() if accounts.organises(account, c)]
+    if not mine and not accounts.organises(account, None):
+        return error_page("forbidden", 403, PAGE_HEADERS)
     form: dict[str, str] = {"numbering": "fiscal", "members": "", "quorum": "1/2"}
     errors: list[str] = []
     if request.method == "POST":
         if not signin.ours(request):
             return error_page("forbidden_origin", 403, PAGE_HEADERS)
+        if not accounts.organises(account, None):
+            return error_page("forbidden", 403, PAGE_HEADERS)
         form = {k: str(v) for k, v in (await request.form()).items()}
-        made, errors = check(
-            form.get("name", ""), form.get("organisation", ""), form.get("numbering", ""), form.get("members", ""),
-            form.get("quorum", "1/2"),
-        )  # fmt: skip
+        made, errors = check(form)
         if made is not None:
             committee_id = secrets.token_urlsafe(6).replace("-", "x")
             await store.write(CommitteeSaved(dataclasses.replace(made, id=committee_id)))
             return RedirectResponse(f"/committees/{committee_id}", status_code=303)
-    listed = [(c, await store.committees.meetings_of(c.id)) for c in await store.committees.every()]
+    listed = [(c, await store.committees.meetings_of(c.id)) for c in mine]
     return _page(
         "committees.html", status=422 if errors else 200, account=account, committees=listed, form=form,
-        errors=errors, numberings=NUMBERINGS,
+        errors=errors, numberings=NUMBERINGS, may_create=accounts.organises(account, None),
     )  # fmt: skip
 
 
 async def committee_page(request: Request) -> Response:
     """GET: a committee, its members and meetings; POST ``action=meeting`` (date, time, place): its
     next meeting, entered on this browser as the creator's member, at its invitation sheet;
-    ``action=members``: its standing members changed."""
-    account = await _organiser(request)
+    ``action=members`` (members, quorum, organisers, second_factor): the committee changed. For
+    its organisers (see :func:`organises`)."""
+    account = await _signed_in(request)
     if isinstance(account, Response):
         return account
     services: Services = request.app.state.services
     store = services.hub.store
     committee = await store.committees.find(request.path_params["committee"])
-    if committee is None:
-        return error_page("not_found", 404, PAGE_HEADERS)
+    if committee is None or not accounts.organises(account, committee):
+        return error_page("forbidden", 403, PAGE_HEADERS)
     errors: list[str] = []
     meeting_form = {"date": "", "time": "09:00", "place": ""}
     if request.method == "POST":
@@ -206,13 +222,9 @@ async def committee_page(request: Request) -> Response:
             return error_page("forbidden_origin", 403, PAGE_HEADERS)
         form = {k: str(v) for k, v in (await request.form()).items()}
         if form.get("action") == "members":
-            quorum = form.get("quorum", f"{committee.quorum_num}/{committee.quorum_den}")
-            changed, errors = check(
-                committee.name, committee.organisation, committee.numbering, form.get("members", ""), quorum
-            )
+            changed, errors = check(form, committee)
             if changed is not None:
-                kept = dataclasses.replace(changed, id=committee.id, created_at=committee.created_at)
-                await store.write(CommitteeSaved(kept))
+                await store.write(CommitteeSaved(changed))
                 return RedirectResponse(request.url.path, status_code=303)
         else:
             meeting_form = {k: form.get(k, "") for k in ("date", "time", "place")}

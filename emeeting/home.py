@@ -103,7 +103,12 @@ async def home(request: Request) -> Response:
     upcoming = [m for m in reversed(mine) if m.state.info.date > on and m not in todays]
     past = [m for m in mine if m.state.info.date < on and m not in todays][:10]
     tasks = [(m, what) for m in mine for what in waiting(m, on)]
-    return _page("home.html", account=account, today=todays, upcoming=upcoming, past=past, tasks=tasks, first_run=False)
+    every = await services.hub.store.committees.every()
+    organiser = accounts.organises(account, None) or any(accounts.organises(account, c) for c in every)
+    return _page(
+        "home.html", account=account, today=todays, upcoming=upcoming, past=past, tasks=tasks, first_run=False,
+        organiser=organiser,
+    )  # fmt: skip
 
 
 # -- entering a meeting, signed in ------------------------------------------------------------------
@@ -117,12 +122,21 @@ async def enter(request: Request) -> Response:
     found = await signin.current(request)
     if found is None:
         return RedirectResponse("/signin", status_code=303)
-    account, _ = found
+    account, session = found
     services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
     member = next((m.member for m in await my_meetings(services, account) if m.state.id == meeting_id), None)
     if member is None:
         return error_page("forbidden", 403, PAGE_HEADERS)
+    held = await services.hub.store.committees.of_meeting(meeting_id)
+    committee = await services.hub.store.committees.find(held.committee_id) if held is not None else None
+    if (
+        committee is not None
+        and committee.second_factor
+        and account.totp_sealed is None
+        and session.method == "password"
+    ):
+        return error_page("second_factor_required", 403, PAGE_HEADERS)
     token = await bind_device(request, account, meeting_id, member)
     response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
     set_member_cookie(response, request, meeting_id, token)

@@ -130,3 +130,33 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
 )
 def test_a_meeting_counts_in_the_fiscal_or_the_calendar_year(date: str, numbering: str, year: int) -> None:
     assert year_of(dt.date.fromisoformat(date), numbering) == year
+
+
+async def test_a_committee_names_its_organisers_and_may_require_a_second_factor(server: RunningServer) -> None:
+    boss, clerk, other = (f"{who}-{server.meeting}" for who in ("boss", "clerk", "other"))
+    await account(server, boss, "ผู้ดูแล", "administrator")
+    await account(server, clerk, SECRETARY, "member")  # the committee's own secretary, no office role
+    await account(server, other, "นายผู้จัดอื่น", "organiser")
+    form = {"name": f"คณะทำงานเฉพาะกิจ {server.meeting}", "numbering": "calendar", "members": MEMBERS}
+    async with signed_in(server, boss) as http:
+        made = await http.post("/committees", data={**form, "organisers": clerk, "second_factor": "1"})
+        page = made.headers["location"]
+    async with signed_in(server, other) as http:  # an office organiser, but not this committee's
+        assert (await http.get(page)).status_code == 403
+        assert form["name"] not in (await http.get("/committees")).text
+    async with signed_in(server, clerk) as http:
+        assert "Committees" in (await http.get("/")).text  # she organises one
+        listed = await http.get("/committees")
+        assert form["name"] in listed.text and 'action="/committees"' not in listed.text  # makes no new one
+        created = await http.post(page, data={"action": "meeting", "date": "2024-10-15", "time": "09:00", "place": ""})
+        assert created.status_code == 303
+        meeting = created.headers["location"].split("/")[2]
+        # Entering it signed in, from another browser, needs her second factor: she has none.
+        refused = await http.post(f"/m/{meeting}/enter")
+        assert refused.status_code == 403 and "second_factor_required" in refused.text
+    store = await Store.open(server.settings.database)
+    try:
+        state = await reading.folded(store, meeting)
+        assert state is not None and (state.info.number, state.info.year) == (1, 2567)  # the calendar year
+    finally:
+        await store.close()

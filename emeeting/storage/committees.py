@@ -19,6 +19,8 @@ class Committee:
     numbering: str  # "fiscal" (the Thai fiscal year, from 1 October) or "calendar"
     quorum_num: int  # its meetings' quorum: at least num/den of the voting members
     quorum_den: int
+    organisers: str  # the logins of the accounts that make its meetings, one a line ("": every office organiser)
+    second_factor: bool  # entering its meetings signed in needs a second factor
     members: str  # the standing members, one "name | position | title" line each (emeeting/setup.py)
     created_at: int
 
@@ -61,13 +63,14 @@ class Committees(Protocol):
 
 
 SAVE = (
-    "INSERT INTO committees (id, name, organisation, numbering, quorum_num, quorum_den, members, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+    "INSERT INTO committees (id, name, organisation, numbering, quorum_num, quorum_den, organisers, second_factor, "
+    "members, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
     "organisation = excluded.organisation, numbering = excluded.numbering, quorum_num = excluded.quorum_num, "
-    "quorum_den = excluded.quorum_den, members = excluded.members"
+    "quorum_den = excluded.quorum_den, organisers = excluded.organisers, second_factor = excluded.second_factor, "
+    "members = excluded.members"
 )
 ADD_MEETING = "INSERT INTO committee_meetings (meeting_id, committee_id, number, year, date) VALUES (?, ?, ?, ?, ?)"
-COLUMNS = "id, name, organisation, numbering, quorum_num, quorum_den, members, created_at"
+COLUMNS = "id, name, organisation, numbering, quorum_num, quorum_den, organisers, second_factor, members, created_at"
 FIND = f"SELECT {COLUMNS} FROM committees WHERE id = ?"  # noqa: S608
 EVERY = f"SELECT {COLUMNS} FROM committees ORDER BY name"  # noqa: S608
 MEETING_COLUMNS = "meeting_id, committee_id, number, year, date"
@@ -78,7 +81,8 @@ OF_MEETING = f"SELECT {MEETING_COLUMNS} FROM committee_meetings WHERE meeting_id
 @statements_of(CommitteeSaved)
 def _save(w: CommitteeSaved) -> tuple[Statement, ...]:
     c = w.committee
-    return ((SAVE, (c.id, c.name, c.organisation, c.numbering, c.quorum_num, c.quorum_den, c.members, c.created_at)),)
+    params = (c.id, c.name, c.organisation, c.numbering, c.quorum_num, c.quorum_den, c.organisers)
+    return ((SAVE, (*params, int(c.second_factor), c.members, c.created_at)),)
 
 
 @statements_of(CommitteeMeetingAdded)
@@ -87,16 +91,20 @@ def _add(w: CommitteeMeetingAdded) -> tuple[Statement, ...]:
     return ((ADD_MEETING, (m.meeting_id, m.committee_id, m.number, m.year, m.date)),)
 
 
+def _committee(r: tuple[Any, ...]) -> Committee:
+    return Committee(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
+
+
 class SqliteCommittees:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
 
     async def find(self, committee_id: str) -> Committee | None:
         rows = await self._reader.fetchall(FIND, (committee_id,))
-        return Committee(*rows[0]) if rows else None
+        return _committee(rows[0]) if rows else None
 
     async def every(self) -> list[Committee]:
-        return [Committee(*r) for r in await self._reader.fetchall(EVERY)]
+        return [_committee(r) for r in await self._reader.fetchall(EVERY)]
 
     async def meetings_of(self, committee_id: str) -> list[CommitteeMeeting]:
         return [CommitteeMeeting(*r) for r in await self._reader.fetchall(MEETINGS_OF, (committee_id,))]

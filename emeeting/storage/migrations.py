@@ -304,6 +304,8 @@ MIGRATIONS: tuple[str | Step, ...] = (
         numbering TEXT NOT NULL CHECK (numbering IN ('fiscal', 'calendar')),
         quorum_num INTEGER NOT NULL CHECK (quorum_num > 0),
         quorum_den INTEGER NOT NULL CHECK (quorum_den >= quorum_num),
+        organisers TEXT NOT NULL,
+        second_factor INTEGER NOT NULL,
         members TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );
