@@ -91,8 +91,11 @@ class Serve:
                     links.setdefault(role, url)
                     if len(links) == 4:
                         break
-                while b"Application startup complete" not in await proc.stderr.readline():
-                    pass
+                said = []
+                while b"Application startup complete" not in (line := await proc.stderr.readline()):
+                    if not line:  # it stopped: say why, rather than wait for the test's time-out
+                        raise RuntimeError("emeeting serve stopped:\n" + b"".join(said).decode(errors="replace"))
+                    said.append(line)
         except BaseException:
             proc.kill()  # a server that did not start must not outlive the test
             await proc.wait()
