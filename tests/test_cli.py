@@ -91,11 +91,11 @@ class Serve:
                     links.setdefault(role, url)
                     if len(links) == 4:
                         break
-                said = []
-                while b"Application startup complete" not in (line := await proc.stderr.readline()):
-                    if not line:  # it stopped: say why, rather than wait for the test's time-out
+                said: list[bytes] = []
+                while b"Application startup complete" not in (heard := await proc.stderr.readline()):
+                    if not heard:  # it stopped: say why, rather than wait for the test's time-out
                         raise RuntimeError("emeeting serve stopped:\n" + b"".join(said).decode(errors="replace"))
-                    said.append(line)
+                    said.append(heard)
         except BaseException:
             proc.kill()  # a server that did not start must not outlive the test
             await proc.wait()
