@@ -187,7 +187,7 @@ async def callback(request: Request) -> Response:
         english = f"There is no account for {email or 'this identity'}; ask the office's administrator."
         return failed(OidcError("no_account", thai, english), 403)
     agent = request.headers.get("user-agent", "")[: accounts.MAX_FIELD]
-    session = AccountSession(secrets.token_urlsafe(16), account.id, now_ms(), address, agent, "oidc", None)
+    session = AccountSession(accounts.new_id(16), account.id, now_ms(), address, agent, "oidc", None)
     await store.write(AccountSessionStarted(session))
     await accounts.audit(store, accounts.Action.SIGN_IN, account.id, session.id[:8], address, f"oidc {agent}")
     response = RedirectResponse("/", status_code=303)
