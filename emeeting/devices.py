@@ -19,11 +19,10 @@ import json
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import auth, dates, protocol
+from emeeting import auth, dates, protocol, signin
 from emeeting.auth import COOKIE, LinkUsed
 from emeeting.http.admission import session_of, trade
 from emeeting.http.errors import ApiError, error_page, json_errors, refused_page
-from emeeting.http.origin import cross_site, origin_allowed
 from emeeting.http.pages import PAGE_HEADERS, TEMPLATES, qr_svg
 from emeeting.invitations import base_url
 from emeeting.live import LiveRoom
@@ -42,9 +41,7 @@ def handle(session: DeviceSession) -> str:
 
 
 def _from_our_pages(request: Request) -> None:
-    services: Services = request.app.state.services
-    origins = services.settings.origins
-    if not origin_allowed(request.headers, origins) or cross_site(request.headers, origins):
+    if not signin.ours(request):
         raise ApiError(403, "forbidden_origin", "devices are managed only from this server's own pages or a client")
 
 
@@ -98,8 +95,8 @@ async def end(room: LiveRoom, services: Services, session: DeviceSession, by: st
     room.disconnect(session.member_id, protocol.CloseCode.SIGNED_OUT, SIGNED_OUT, session=session.id)
 
 
-async def _mine(request: Request, room: LiveRoom, session: DeviceSession, device: str) -> DeviceSession:
-    services: Services = request.app.state.services
+async def _mine(services: Services, session: DeviceSession, device: str) -> DeviceSession:
+    """The member's live device named ``device``; 404 when it is none of theirs."""
     for other in await devices_of(services, session):
         if handle(other) == device:
             return other
@@ -150,7 +147,7 @@ async def new_device_link(request: Request) -> Response:
 async def end_device(request: Request) -> Response:
     _from_our_pages(request)
     room, member, session = await session_of(request, request.path_params["meeting"])
-    other = await _mine(request, room, session, request.path_params["device"])
+    other = await _mine(request.app.state.services, session, request.path_params["device"])
     await end(room, request.app.state.services, other, member.id)
     return Response(status_code=204)
 
@@ -188,7 +185,7 @@ async def devices_page(request: Request) -> Response:
             added = (url, dates.local(expires, _zone(services, room)))
         elif action == "end":
             try:
-                other = await _mine(request, room, session, str(form.get("device", "")))
+                other = await _mine(services, session, str(form.get("device", "")))
             except ApiError:
                 return RedirectResponse(request.url.path, status_code=303)  # ended already
             await end(room, services, other, member.id)
