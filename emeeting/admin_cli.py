@@ -148,30 +148,36 @@ ACTIONS: dict[str, Callable[[Store, Settings, argparse.Namespace], Awaitable[int
 }
 
 
-async def demo_administrator(settings: Settings, meeting_id: str) -> tuple[str, str]:
-    """The demo's administrator (login ``admin``, a random password), who is the demo meeting's
-    secretary, and the demo's committee, whose first meeting it is: signed in, they find the
-    meeting on their home page and the committee's next meeting one click away. (login, password)."""
+async def demo_administrator(settings: Settings, meeting_id: str) -> tuple[str, str] | None:
+    """The demo's committee, whose first meeting it is, and, on a server with no account yet, the
+    demo's administrator (login ``admin``, a random password), who is the demo meeting's
+    secretary: signed in, they find the meeting on their home page and the committee's next
+    meeting one click away. (login, password), or None when the server had an account already
+    (made with ``emeeting admin create-user`` before the first start)."""
     password = accounts.random_password()
+    made: list[bool] = []
 
     async def make(store: Store) -> int:
         state = await reading.folded(store, meeting_id)
         assert state is not None
-        secretary = state.members["secretary"]
-        made = await accounts.create(
-            store, login="admin", name=secretary.name, position=secretary.position, password=password,
-            role="administrator", actor=accounts.CLI, first=True,
-        )  # fmt: skip
-        await store.write(MemberLinked(meeting_id, "secretary", made.id, now_ms()))
+        if await store.accounts.count() == 0:
+            secretary = state.members["secretary"]
+            admin = await accounts.create(
+                store, login="admin", name=secretary.name, position=secretary.position, password=password,
+                role="administrator", actor=accounts.CLI, first=True,
+            )  # fmt: skip
+            await store.write(MemberLinked(meeting_id, "secretary", admin.id, now_ms()))
+            made.append(True)
         info = state.info
         name = info.title.removeprefix("การประชุม")
         lines = "\n".join(member_line(m) for m in state.members.values())
-        committee = Committee("demo", name, info.organisation, "fiscal", 1, 2, "", False, lines, now_ms())
+        committee_id = f"demo-{meeting_id}"
+        committee = Committee(committee_id, name, info.organisation, "fiscal", 1, 2, "", False, lines, now_ms())
         await store.write(CommitteeSaved(committee))
         await store.write(
-            CommitteeMeetingAdded(CommitteeMeeting(meeting_id, "demo", info.number, info.year, info.date))
+            CommitteeMeetingAdded(CommitteeMeeting(meeting_id, committee_id, info.number, info.year, info.date))
         )
         return 0
 
     await _with_store(settings, make)
-    return "admin", password
+    return ("admin", password) if made else None

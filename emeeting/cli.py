@@ -357,8 +357,8 @@ def _main(argv: Sequence[str] | None) -> int:
     _warn_unreachable(settings.base_url, settings.port, settings.public_url)
     # Links are passwords. They are printed for someone at a terminal, or once for the demo
     # meeting just made; never again into what may be a service's log.
-    if created:
-        login, password = asyncio.run(admin_cli.demo_administrator(settings, meeting_id))
+    if created and (admin := asyncio.run(admin_cli.demo_administrator(settings, meeting_id))) is not None:
+        login, password = admin
         print(f"sign in at {settings.base_url}/signin as {login}, password {password} (the demo's administrator)")
     if created or sys.stdout.isatty():
         _print_links(meeting_id, links)

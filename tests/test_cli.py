@@ -292,3 +292,20 @@ def test_meetings_lists_every_meeting_newest_first_with_where_it_stands(tmp_path
     )  # fmt: skip
     assert nowhere.returncode == 1 and "there is no data folder at" in nowhere.stderr
     assert not (tmp_path / "nowhere").exists()  # listing makes nothing
+
+
+async def test_serve_starts_on_a_folder_whose_administrator_was_made_first(tmp_path: Path) -> None:
+    """`emeeting admin create-user` before the first start: the demo is made without a demo
+    administrator of its own (the server has one), and the server starts."""
+    made = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "emeeting", "admin", "create-user", "boss", "--name", "ผู้ดูแล", "--password-stdin",
+         "--data", str(tmp_path)],
+        input="ความลับยาวพอ-2567", capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    serve = await Serve.start(tmp_path)
+    try:
+        assert "sign in at" not in serve.stdout and "/j/v1." in serve.stdout
+    finally:
+        assert await serve.terminate()
