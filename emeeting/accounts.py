@@ -96,6 +96,7 @@ class Action(enum.StrEnum):
     SECOND_FACTOR_RESET = "second_factor_reset"
     MEMBER_LINKED = "member_linked"
     DEVICE_BOUND = "device_bound"
+    DEVICES_ENDED = "devices_ended"  # an administrator signed a member's devices out
 
 
 class AccountError(Exception):
@@ -200,7 +201,10 @@ def totp_uri(secret: str, account: Account) -> str:
 def code_matches(secret: str, code: str) -> bool:
     """A 6-digit code of now, or of the 30 seconds either side (a phone's clock may drift)."""
     code = "".join(ch for ch in code if not ch.isspace())
-    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    try:
+        return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    except ValueError:  # a secret that is no base32 (a form's hidden field tampered with)
+        return False
 
 
 def must_enrol(account: Account, session: AccountSession, policy: str) -> bool:
@@ -276,27 +280,53 @@ class SignIns:
         self.per_login = RateLimit(per_login)
         self.per_address = RateLimit(per_address)
 
+    def _spend(self, login: str, address: str) -> None:
+        """A try at a password, paid for before it is checked (so that many at once cannot all pass
+        before the first failure is counted), and given back if it was right."""
+        wait = self.per_login.take(f"{login}/{address}")
+        if wait:
+            raise _limited(wait)
+        wait = self.per_address.take(address)
+        if wait:
+            self.per_login.refund(f"{login}/{address}", 1)
+            raise _limited(wait)
+
+    def _give_back(self, login: str, address: str) -> None:
+        self.per_login.refund(f"{login}/{address}", 1)
+        self.per_address.refund(address, 1)
+
+    async def check_password(self, account: Account, password: str, address: str) -> bool:
+        """The account page's "current password", under the sign-in limits and in the audit: a
+        browser left signed in is no unlimited oracle of its password."""
+        self._spend(account.login, address)
+        if await password_matches(account, password):
+            self._give_back(account.login, address)
+            return True
+        await audit(self.store, Action.SIGN_IN_FAILED, account.id, account.login, address, "current password")
+        return False
+
     async def sign_in(self, login: str, password: str, code: str, address: str, agent: str) -> SignedIn:
         login = normal_login(login)[:MAX_FIELD]
-        wait = self.per_login.peek(f"{login}/{address}") or self.per_address.peek(address)
-        if wait:
-            raise AccountError(
-                "rate_limited", f"ลองเข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป โปรดรอ {retry_after(wait)} วินาที",
-                f"Too many failed sign-ins; wait {retry_after(wait)} s.", retry_after=retry_after(wait),
-            )  # fmt: skip
+        self._spend(login, address)
         account = await self.store.accounts.by_login(login)
         good = await password_matches(account, password)
         if good and account is not None and account.totp_sealed is not None:
             good = code_matches(unseal(self.key, account.totp_sealed), code)
         if not good or account is None:
-            self.per_login.take(f"{login}/{address}")
-            self.per_address.take(address)
             await audit(self.store, Action.SIGN_IN_FAILED, "", login, address)
             raise FAILED
+        self._give_back(login, address)
         session = AccountSession(new_id(16), account.id, now_ms(), address, agent[:MAX_FIELD], "password", None)
         await self.store.write(AccountSessionStarted(session))
         await audit(self.store, Action.SIGN_IN, account.id, session.id[:8], address, agent[:MAX_FIELD])
         return SignedIn(account, session, session_token(self.key, session.id))
+
+
+def _limited(wait: float) -> AccountError:
+    return AccountError(
+        "rate_limited", f"ลองเข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป โปรดรอ {retry_after(wait)} วินาที",
+        f"Too many failed sign-ins; wait {retry_after(wait)} s.", retry_after=retry_after(wait),
+    )  # fmt: skip
 
 
 async def signed_in(store: Storage, key: bytes, token: object) -> tuple[Account, AccountSession] | None:
@@ -339,6 +369,17 @@ async def set_second_factor(
     else:
         action = Action.SECOND_FACTOR_REMOVED if actor == account.id else Action.SECOND_FACTOR_RESET
     await audit(store, action, actor, account.id, address)
+
+
+def same_person(account: Account, member_name: str) -> bool:
+    """Whether a meeting's member of that name is this account's person: the names the same (NFC,
+    spaces, case). A browser signed in to someone else (a shared tablet the secretary set up)
+    never makes its account the member's."""
+
+    def said(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+    return said(account.name) == said(member_name)
 
 
 async def link_member(store: Storage, account: Account, meeting_id: str, member_id: str, address: str) -> None:

@@ -208,8 +208,9 @@ async def admit(hub: Hub, key: bytes, token: object, link_days: float) -> tuple[
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A live link as opened: its invitation, its meeting, and the session it was traded for (None
-    while no device has traded it)."""
+    """A live link as opened: its invitation, its meeting, and the session it was traded for, or
+    for an organisers' link whose member has a device in by another way, that device's (None
+    while it is free to trade)."""
 
     invitation: Invitation
     room: LiveRoom
@@ -220,7 +221,13 @@ async def open_link(hub: Hub, key: bytes, token: object, link_days: float) -> Op
     """What a link's ``token`` opens (the invitation page shows it); Refused as :func:`admit`."""
     invitation = await check_invitation(hub.store, key, token)
     room = await _room(hub, invitation.meeting_id, invitation.member_id, link_days)
-    return Opened(invitation, room, await hub.store.sessions.of_invitation(invitation.id))
+    traded = await hub.store.sessions.of_invitation(invitation.id)
+    if traded is None and invitation.kind == "invitation":
+        # A member with a device in the meeting (entered signed in, or through a device link) adds
+        # the next one from it: the organisers' link, unused, is in use all the same.
+        live = [s for s in await hub.store.sessions.of_member(room.id, invitation.member_id) if s.live]
+        traded = live[0] if live else None
+    return Opened(invitation, room, traded)
 
 
 async def trade(

@@ -132,7 +132,8 @@ async def new_meeting(
 
 async def _quorum(services: Services, committee: Committee, meeting_id: str, creator: Account) -> None:
     """The committee's quorum rule, set by the organiser who made the meeting (its secretary in
-    it) when it is not the default half."""
+    it) when it is not the default half. An organiser who is a plain member of it may not set a
+    quorum: the meeting then keeps the half until its chair or a secretary sets it."""
     if (committee.quorum_num, committee.quorum_den) == (1, 2):
         return
     room = await services.hub.room(meeting_id)
@@ -233,9 +234,12 @@ async def committee_page(request: Request) -> Response:
             if meeting_id is not None:
                 state = await reading.state_of(store, meeting_id, services.hub)
                 assert state is not None
-                mine = next(m.id for m in state.members.values() if m.name == account.name)
-                token = await home.bind_device(request, account, meeting_id, mine)
-                response = RedirectResponse(f"/m/{meeting_id}/invitations", status_code=303)
+                mine = next(m for m in state.members.values() if m.name == account.name)
+                token = await home.bind_device(request, account, meeting_id, mine.id)
+                # Its sheet is for a chair or secretary; an organiser listed as a plain member lands
+                # in the meeting itself.
+                sheet = "/invitations" if mine.role in (Role.CHAIR, Role.SECRETARY) else ""
+                response = RedirectResponse(f"/m/{meeting_id}{sheet}", status_code=303)
                 set_member_cookie(response, request, meeting_id, token)
                 return response
     held = []

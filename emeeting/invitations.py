@@ -70,6 +70,28 @@ async def change_invitation(request: Request, member_id: str, *, renew: bool) ->
     return room, member, link
 
 
+async def end_member_devices(request: Request, member_id: str) -> None:
+    """An administrator, signed in on this browser, signs out every device of a member (a printed
+    link someone else used first; a lost tablet): recorded in the audit, the devices closed
+    (4004). Then the organisers may issue the member a new link."""
+    from emeeting import accounts, devices, signin  # (the accounts' side, which imports this module's)
+
+    services: Services = request.app.state.services
+    if not origin_allowed(request.headers, services.settings.origins):
+        raise ApiError(403, "forbidden_origin", "invitations are managed only from this server's own pages")
+    room, _ = await permitted(request, Access.INVITATIONS, MANAGE)
+    person = await signin.current(request)
+    if person is None or person[0].role != "administrator":
+        raise ApiError(403, "forbidden", "only an administrator, signed in, signs a member's devices out")
+    if member_id not in room.committed.members:
+        raise ApiError(404, "not_found", "there is no such member in this meeting")
+    store = services.hub.store
+    for session in [s for s in await store.sessions.of_member(room.id, member_id) if s.live]:
+        await devices.end(room, services, session, f"@admin:{person[0].id}")
+    address = request.client.host if request.client else ""
+    await accounts.audit(store, accounts.Action.DEVICES_ENDED, person[0].id, f"{room.id}/{member_id}", address)
+
+
 async def member_links(request: Request, room: LiveRoom) -> dict[str, meetings.Link]:
     """Each member's live invitation link, used or not (members without one are left out)."""
     services: Services = request.app.state.services

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from emeeting import auth
 from emeeting.storage import eventlog
 from emeeting.storage.interface import Storage
-from emeeting.storage.invitations import Invitation, InvitationIssued, InvitationRevoked
+from emeeting.storage.invitations import Invitation, InvitationIssued, InvitationRevoked, MemberUninvited
 from emeeting.storage.writes import now_ms
 from rooms.events import MeetingCreated
 from rooms.model import Member
@@ -47,12 +47,17 @@ async def links(store: Storage, key: bytes, base_url: str, meeting_id: str, memb
     sessions = await store.sessions.of_meeting(meeting_id)
     traded = {s.invitation_id: s.created_at for s in sessions}
     devices = collections.Counter(s.member_id for s in sessions if s.live)
+    first_live: dict[str, int] = {}
+    for s in sessions:
+        if s.live:
+            first_live.setdefault(s.member_id, s.created_at)
     return [
         Link(
             m,
             by_member[m.id],
             f"{base_url}/j/{auth.make_token(key, by_member[m.id])}",
-            traded.get(by_member[m.id]),
+            # A member with a device, in by any way, has used their link's place: it opens nothing.
+            traded.get(by_member[m.id]) or first_live.get(m.id),
             devices[m.id],
         )
         for m in members
@@ -61,10 +66,10 @@ async def links(store: Storage, key: bytes, base_url: str, meeting_id: str, memb
 
 
 async def revoke(store: Storage, meeting_id: str, member_id: str) -> int:
-    """Revoke every live invitation of a member; how many there were."""
+    """Revoke every live invitation of a member, device links included; how many organisers'
+    links there were."""
     live = [i for i in await store.invitations.of_meeting(meeting_id) if i.member_id == member_id and not i.revoked]
-    for invitation in live:
-        await revoke_invitation(store, invitation.id)
+    await store.write(MemberUninvited(meeting_id, member_id, now_ms()))
     return len(live)
 
 

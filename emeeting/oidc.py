@@ -143,7 +143,7 @@ async def identity(config: OidcSettings, request: Request, waiting: dict[str, An
     decoded = jwt.decode(token.json()["id_token"], KeySet.import_key_set(keys.json()))
     claims: dict[str, Any] = decoded.claims
     jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": config.issuer},
+        iss={"essential": True, "value": meta["issuer"]},  # as the provider writes it (a "/" at the end or not)
         aud={"essential": True, "value": config.client_id},
         sub={"essential": True},
         exp={"essential": True},
@@ -162,7 +162,8 @@ async def callback(request: Request) -> Response:
     if config is None:
         return RedirectResponse("/signin", status_code=303)
     waiting = _open(services.key, request.cookies.get(COOKIE))
-    if waiting is None or not hmac.compare_digest(request.query_params.get("state", ""), waiting["state"]):
+    state = request.query_params.get("state", "").encode()
+    if waiting is None or not hmac.compare_digest(state, str(waiting["state"]).encode()):
         return failed(FAILED, 400)
     if "code" not in request.query_params:
         return failed(FAILED, 401)  # the person cancelled, or the provider refused

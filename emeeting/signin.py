@@ -9,6 +9,7 @@ for this server's own ``Origin``, each answer in Thai and English.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -137,7 +138,7 @@ async def account_page(request: Request) -> Response:
                 response.delete_cookie(COOKIE)
                 return response
             if action == "password":
-                if not await accounts.password_matches(account, form.get("current", "")):
+                if not await services.sign_ins.check_password(account, form.get("current", ""), address):
                     raise AccountError("wrong_password", "รหัสผ่านปัจจุบันไม่ถูกต้อง", "The current password is not right.")
                 await accounts.reset_password(store, account, form.get("new", ""), account.id, address)
                 response = RedirectResponse("/signin", status_code=303)
@@ -147,6 +148,8 @@ async def account_page(request: Request) -> Response:
                 enrolling = accounts.new_totp_secret()
             elif action == "totp_confirm":
                 secret = form.get("secret", "")
+                if not re.fullmatch(r"[A-Z2-7]{16,64}", secret):  # not one we made: start again
+                    raise AccountError("wrong_code", "รหัสยืนยันไม่ถูกต้อง ลองอีกครั้ง", "The code is not right; try again.")
                 if not accounts.code_matches(secret, form.get("code", "")):
                     enrolling = secret
                     raise AccountError("wrong_code", "รหัสยืนยันไม่ถูกต้อง ลองอีกครั้ง", "The code is not right; try again.")

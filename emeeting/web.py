@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emeeting import accounts, dates, following, meetings, paper_counts, setup, signin
+from emeeting import accounts, dates, devices, following, meetings, paper_counts, setup, signin
 from emeeting.agenda_text import preview_agenda
 from emeeting.auth import LinkUsed
 from emeeting.documents.intake import OFFICE_PICKER, PICKER
@@ -21,7 +21,7 @@ from emeeting.http.admission import (
 from emeeting.http.errors import ApiError, error_page, refused_page
 from emeeting.http.origin import cross_site, origin_allowed
 from emeeting.http.pages import PAGE_HEADERS, STATIC, TEMPLATES, qr_svg
-from emeeting.invitations import MANAGE, base_url, change_invitation, member_links
+from emeeting.invitations import MANAGE, base_url, change_invitation, end_member_devices, member_links
 from emeeting.live import Accepted, LiveRoom
 from emeeting.reach import Unreachable
 from emeeting.services import Services
@@ -63,15 +63,21 @@ async def invitation(request: Request) -> Response:
     state = opened.room.committed
     member = state.members[opened.invitation.member_id]
     mine = await signed_in_as(request, state.id)
-    if opened.traded is not None and (mine is None or mine.id != opened.traded.id):
+    same = mine is not None and mine.member_id == member.id  # this browser is in as this member already
+    if opened.traded is not None and not same:
         return await link_used(request, state, member, opened.traded)
+    if request.method == "POST" and same:
+        return RedirectResponse(f"/m/{state.id}", status_code=303)
     if request.method == "POST" and opened.traded is None:
         try:
             _, session_token, _ = await trade(request, token)
         except LinkUsed as exc:  # another device traded it a moment ago
             return await link_used(request, state, member, exc.used)
+        if mine is not None:  # the session this browser held (a switch): ended, not left behind
+            await devices.end(opened.room, services, mine, "@switch")
         person = await signin.current(request)
-        if person is not None:  # this browser's person is this member: from now on they sign in to enter
+        if person is not None and accounts.same_person(person[0], member.name):
+            # This browser's person is this member: from now on they sign in to enter.
             await accounts.link_member(services.hub.store, person[0], state.id, member.id, client_address(request))
         response: Response = RedirectResponse(f"/m/{state.id}", status_code=303)
         set_member_cookie(response, request, state.id, session_token)
@@ -86,7 +92,7 @@ async def invitation(request: Request) -> Response:
     # Either way a name this server answers to: the Host was checked before any route.
     public = services.settings.public_url
     link = f"{public.rstrip('/')}/j/{token}" if public else str(request.url.replace(query="", fragment=""))
-    entered = opened.traded is not None  # by this device
+    entered = same
     page = TEMPLATES.get_template("invitation.html").render(
         meeting=state,
         member=member,
@@ -192,7 +198,10 @@ async def invitation_sheet(request: Request) -> Response:
     try:
         if request.method == "POST":
             form = await request.form()
-            await change_invitation(request, str(form.get("member", "")), renew=form.get("action") == "renew")
+            if form.get("action") == "end_devices":
+                await end_member_devices(request, str(form.get("member", "")))
+            else:
+                await change_invitation(request, str(form.get("member", "")), renew=form.get("action") == "renew")
             return RedirectResponse(request.url.path, status_code=303)
         room, me = await permitted(request, Access.INVITATIONS, MANAGE)
     except ApiError as exc:
@@ -211,8 +220,10 @@ async def invitation_sheet(request: Request) -> Response:
     ]
     year = await paper_counts.year_total(services.hub.store, room.committed.info.year, services.hub)
     paper = {"meeting": sheets_saved(room.committed), "year": year}
+    person = await signin.current(request)
     page = TEMPLATES.get_template("invitations.html").render(
         meeting=room.committed,
+        administrator=person is not None and person[0].role == "administrator",
         rows=rows,
         me=me,
         paper=paper,

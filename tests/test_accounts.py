@@ -5,6 +5,7 @@ A real server over HTTP; the command line as users run it."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import io
@@ -266,3 +267,39 @@ async def test_an_office_that_requires_a_second_factor_asks_for_it_before_anythi
 def test_no_account_id_starts_like_a_formula() -> None:
     """Ids go into the audit's CSV as they are: one starting with "-" would come out quoted."""
     assert not any(accounts.new_id(12).startswith("-") for _ in range(5000))
+
+
+async def test_a_browser_signed_in_to_someone_else_does_not_make_them_the_member(server: RunningServer) -> None:
+    """Review finding: a shared tablet still signed in to the secretary who set it up made her
+    account the person of whoever entered on it next."""
+    await make_account(server, f"setter-{server.meeting}", name="นายผู้ตั้งเครื่อง")
+    async with browser(server) as tablet:
+        await sign_in(tablet, f"setter-{server.meeting}")
+        assert (await tablet.post(server.link("guest"))).status_code == 303  # the guest enters on it
+        assert f'action="/m/{server.meeting}/enter"' not in (await tablet.get("/")).text
+
+
+async def test_guesses_sent_all_at_once_are_limited_as_one_after_another(server: RunningServer) -> None:
+    """Review finding: the limit was looked at before the ~0.2 s hash and paid after it, so a
+    burst of parallel guesses all passed."""
+    login = f"parallel-{server.meeting}"
+    await make_account(server, login)
+    async with browser(server, "127.0.0.5") as guesser:
+        answers = await asyncio.gather(*(sign_in(guesser, login, f"guess {n}") for n in range(12)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes.count(401) == 5 and codes.count(429) == 7, codes
+
+
+async def test_the_account_page_is_no_unlimited_oracle_of_the_password(server: RunningServer) -> None:
+    """Review finding: a browser left signed in could try the "current password" without limit."""
+    login = f"oracle-{server.meeting}"
+    await make_account(server, login)
+    async with browser(server, "127.0.0.6") as http:
+        assert (await sign_in(http, login)).status_code == 303
+        said = [
+            (await http.post("/account", data={"action": "password", "current": f"guess {n}", "new": "x"})).text
+            for n in range(6)
+        ]
+        assert all("wrong_password" in page for page in said[:4]) and "rate_limited" in said[-1]
+        bad_secret = await http.post("/account", data={"action": "totp_confirm", "secret": "abc!", "code": "123456"})
+        assert bad_secret.status_code == 422  # a tampered form, answered, not a 500

@@ -9,9 +9,11 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from emeeting import auth
+from emeeting import accounts, auth
 from emeeting.devices import describe
+from emeeting.storage.invitations import DeviceLinkIssued, Invitation
 from emeeting.storage.store import Store
+from emeeting.storage.writes import now_ms
 from tests.support import RunningServer, device_link, joined, open_device, traded
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
@@ -178,3 +180,78 @@ async def test_the_devices_page_adds_a_device_and_signs_one_out(server: RunningS
 )  # fmt: skip
 def test_a_device_is_named_by_its_browser_and_system(agent: str, said: str) -> None:
     assert describe(agent) == said
+
+
+async def bind_outside_the_link(server: RunningServer, member: str) -> str:
+    """A device of ``member`` bound another way than their link (as entering signed in does)."""
+    store = await Store.open(server.settings.database)
+    try:
+        invitation = Invitation(auth.new_invitation_id(), server.meeting, member, revoked=False, kind="device")
+        await store.write(DeviceLinkIssued(invitation.id, server.meeting, member, now_ms(), now_ms() + 60_000))
+        _, token = await auth.bind(store, server.settings.signing_key(), invitation, "127.0.0.1", "a tablet")
+        return token
+    finally:
+        await store.close()
+
+
+async def test_a_member_in_by_another_way_leaves_the_organisers_link_useless(server: RunningServer) -> None:
+    """Review finding: a member who entered signed in never traded the organisers' link, which
+    the sheet still showed, and which anyone could then trade as her."""
+    await bind_outside_the_link(server, "guest")
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        sheet = await http.get(
+            f"/api/meetings/{server.meeting}/invitations", headers=bearer(server.tokens["secretary"])
+        )
+        (row,) = [r for r in sheet.json()["invitations"] if r["member"] == "guest"]
+        assert row["url"] is None and row["devices"] == 1
+        stand_in = await http.post("/api/sessions", json={"token": server.link("guest").rsplit("/", 1)[1]})
+        assert stand_in.status_code == 409 and stand_in.json()["code"] == "link_used"
+
+
+async def test_switching_a_shared_tablet_signs_the_previous_member_out(server: RunningServer) -> None:
+    """Review finding: switching left the previous member's session live with no device holding
+    it, so neither she nor the organisers could ever end it."""
+    async with httpx.AsyncClient(base_url=server.url, headers={"Origin": server.url}) as tablet:
+        tablet.cookies.set(f"emeeting_{server.meeting}", server.tokens["deputy"])
+        assert (await tablet.post(server.link("guest"))).status_code == 303  # "switch"
+        gone = await tablet.get(f"/api/meetings/{server.meeting}/documents", headers=bearer(server.tokens["deputy"]))
+        assert (gone.status_code, gone.json()["code"]) == (403, "session_ended")
+        # The same member's original link on a device of hers: she is in, no alarm.
+        again = await tablet.get(server.link("guest"))
+        assert again.status_code == 200 and f'href="/m/{server.meeting}"' in again.text
+
+
+async def test_an_administrator_signs_a_members_devices_out_and_a_new_link_can_follow(server: RunningServer) -> None:
+    """Review finding: someone who grabbed a printed link could never be removed."""
+    store = await Store.open(server.settings.database)
+    try:
+        boss = await accounts.create(
+            store, login=f"admin-{server.meeting}", name="ผู้ดูแล", password="ความลับยาวพอ-2567", role="administrator",
+            actor="test",
+        )  # fmt: skip
+    finally:
+        await store.close()
+    grabber = await open_device(server)
+    assert (await grabber.join(server.tokens["deputy"]))["member"] == "deputy"
+    async with httpx.AsyncClient(base_url=server.url, headers={"Origin": server.url}) as http:
+        http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])
+        sheet = f"/m/{server.meeting}/invitations"
+        assert "Sign out all their devices" not in (await http.get(sheet)).text  # an organiser alone cannot
+        refused = await http.post(sheet, data={"member": "deputy", "action": "end_devices"})
+        assert refused.status_code == 403
+        assert (
+            await http.post("/signin", data={"login": boss.login, "password": "ความลับยาวพอ-2567"})
+        ).status_code == 303
+        assert "Sign out all their devices" in (await http.get(sheet)).text
+        assert (await http.post(sheet, data={"member": "deputy", "action": "end_devices"})).status_code == 303
+        await grabber.ws.wait_closed()
+        assert grabber.ws.close_code == 4004
+        renewed = await http.post(
+            f"/api/meetings/{server.meeting}/members/deputy/invitation", headers=bearer(server.tokens["secretary"])
+        )
+        assert renewed.status_code == 201
+    store = await Store.open(server.settings.database)
+    try:
+        assert any(r.action == "devices_ended" and r.actor == boss.id for r in await store.accounts.audit())
+    finally:
+        await store.close()
