@@ -23,12 +23,12 @@ import secrets
 import unicodedata
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from emeeting import accounts, home, meetings, reading, setup, signin
 from emeeting.http.admission import set_member_cookie
 from emeeting.http.errors import error_page
-from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
+from emeeting.http.pages import PAGE_HEADERS, page
 from emeeting.live import Accepted
 from emeeting.services import Services
 from emeeting.setup import Problem
@@ -168,10 +168,6 @@ async def _signed_in(request: Request) -> Account | Response:
     return signin.to_signin() if found is None else found[0]
 
 
-def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)
-
-
 async def committees_page(request: Request) -> Response:
     """GET: the committees this person organises; POST: a new one (an administrator or an office
     organiser)."""
@@ -197,7 +193,7 @@ async def committees_page(request: Request) -> Response:
             await store.write(CommitteeSaved(dataclasses.replace(made, id=committee_id)))
             return RedirectResponse(f"/committees/{committee_id}", status_code=303)
     listed = [(c, await store.committees.meetings_of(c.id)) for c in mine]
-    return _page(
+    return page(
         "committees.html", status=422 if errors else 200, account=account, committees=listed, form=form,
         errors=errors, numberings=NUMBERINGS, may_create=accounts.organises(account, None),
     )  # fmt: skip
@@ -247,7 +243,7 @@ async def committee_page(request: Request) -> Response:
         state = await reading.state_of(store, m.meeting_id, services.hub)
         if state is not None:
             held.append((m, state, WORDS[standing(state)]))
-    return _page(
+    return page(
         "committee.html", status=422 if errors else 200, account=account, committee=committee, meetings=held,
         errors=errors, meeting_form=meeting_form, numbering=NUMBERINGS[committee.numbering],
         members=[line for line in committee.members.splitlines() if line.strip()],

@@ -16,13 +16,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from emeeting import accounts, auth, dates, reading, signin
 from emeeting.files import Hit
 from emeeting.http.admission import client_address, set_member_cookie
 from emeeting.http.errors import error_page
-from emeeting.http.pages import PAGE_HEADERS, TEMPLATES
+from emeeting.http.pages import PAGE_HEADERS, page
 from emeeting.services import Services
 from emeeting.storage.accounts import Account
 from emeeting.storage.invitations import DeviceLinkIssued, Invitation
@@ -95,7 +95,7 @@ async def home(request: Request) -> Response:
         return RedirectResponse("/account", status_code=303)
     if found is None:
         first_run = await services.hub.store.accounts.count() == 0 and signin.is_local(request)
-        return _page("home.html", account=None, first_run=first_run)
+        return page("home.html", account=None, first_run=first_run)
     account, _ = found
     on = today(services)
     mine = await my_meetings(services, account)
@@ -105,7 +105,7 @@ async def home(request: Request) -> Response:
     tasks = [(m, what) for m in mine for what in waiting(m, on)]
     every = await services.hub.store.committees.every()
     organiser = accounts.organises(account, None) or any(accounts.organises(account, c) for c in every)
-    return _page(
+    return page(
         "home.html", account=account, today=todays, upcoming=upcoming, past=past, tasks=tasks, first_run=False,
         organiser=organiser,
     )  # fmt: skip
@@ -125,8 +125,10 @@ async def enter(request: Request) -> Response:
     account, session = found
     services: Services = request.app.state.services
     meeting_id = request.path_params["meeting"]
-    member = next((m.member for m in await my_meetings(services, account) if m.state.id == meeting_id), None)
-    if member is None:
+    store = services.hub.store
+    member = next((m for meeting, m in await store.accounts.members_of(account.id) if meeting == meeting_id), None)
+    state = await reading.state_of(store, meeting_id, services.hub) if member is not None else None
+    if member is None or state is None or member not in state.members:
         return error_page("forbidden", 403, PAGE_HEADERS)
     held = await services.hub.store.committees.of_meeting(meeting_id)
     committee = await services.hub.store.committees.find(held.committee_id) if held is not None else None
@@ -232,7 +234,7 @@ async def archive(request: Request) -> Response:
             error = (f"พิมพ์คำค้นอย่างน้อย {MIN_QUERY} ตัวอักษร", f"Search for at least {MIN_QUERY} characters.")
         else:
             results = await search(services, shown, query)
-    return _page(
+    return page(
         "archive.html",
         status=422 if error else 200,
         account=account,
@@ -245,7 +247,3 @@ async def archive(request: Request) -> Response:
         results=results,
         error=error,
     )
-
-
-def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)

@@ -19,7 +19,7 @@ from emeeting.accounts import COOKIE, AccountError
 from emeeting.http.admission import client_address
 from emeeting.http.errors import error_page
 from emeeting.http.origin import cross_site, origin_allowed
-from emeeting.http.pages import PAGE_HEADERS, TEMPLATES, qr_svg
+from emeeting.http.pages import PAGE_HEADERS, TEMPLATES, page, qr_svg
 from emeeting.services import Services
 from emeeting.storage.accounts import Account, AccountSession
 
@@ -61,10 +61,6 @@ async def must_enrol(request: Request) -> bool:
     return found is not None and accounts.must_enrol(*found, _services(request).settings.second_factor)
 
 
-def _page(name: str, status: int = 200, **values: object) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)
-
-
 def set_account_cookie(response: Response, request: Request, token: str) -> None:
     public = _services(request).settings.public_url or ""
     response.set_cookie(
@@ -84,7 +80,7 @@ async def signin_page(request: Request) -> Response:
     """GET: the form. POST: login, password and (with a second factor) the code."""
     oidc = _services(request).settings.oidc
     if request.method == "GET":
-        return _page("signin.html", login="", error=None, oidc=oidc)
+        return page("signin.html", login="", error=None, oidc=oidc)
     if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     form = await request.form()
@@ -95,8 +91,8 @@ async def signin_page(request: Request) -> Response:
         done = await services.sign_ins.sign_in(login, password, code, client_address(request), agent)
     except AccountError as exc:
         headers = {**PAGE_HEADERS, **({"Retry-After": str(exc.retry_after)} if exc.retry_after else {})}
-        page = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc, oidc=oidc)
-        return HTMLResponse(page, status_code=429 if exc.retry_after else 401, headers=headers)
+        shown = TEMPLATES.get_template("signin.html").render(login=login[:200], error=exc, oidc=oidc)
+        return HTMLResponse(shown, status_code=429 if exc.retry_after else 401, headers=headers)
     policy = services.settings.second_factor
     response = RedirectResponse("/account" if accounts.must_enrol(done.account, done.session, policy) else "/", 303)
     set_account_cookie(response, request, done.token)
@@ -167,7 +163,7 @@ async def account_page(request: Request) -> Response:
     required = accounts.must_enrol(account, session, services.settings.second_factor)
     browsers = await store.accounts.sessions_of(account.id)
     zone = dates.meeting_zone("", services.settings.timezone)
-    return _page(
+    return page(
         "account.html",
         status=422 if error else 200,
         account=account,
@@ -198,9 +194,9 @@ async def setup_page(request: Request) -> Response:
     if await store.accounts.count() > 0:
         return RedirectResponse("/signin", status_code=303)
     if not is_local(request):
-        return _page("setup.html", status=403, local=False, form={}, error=None)
+        return page("setup.html", status=403, local=False, form={}, error=None)
     if request.method == "GET":
-        return _page("setup.html", local=True, form={}, error=None)
+        return page("setup.html", local=True, form={}, error=None)
     if not ours(request):
         return error_page("forbidden_origin", 403, PAGE_HEADERS)
     form = {k: str(v) for k, v in (await request.form()).items()}
@@ -214,5 +210,5 @@ async def setup_page(request: Request) -> Response:
         )  # fmt: skip
     except AccountError as exc:
         shown = {k: v for k, v in form.items() if k in ("login", "name", "position", "email")}
-        return _page("setup.html", status=422, local=True, form=shown, error=exc)
+        return page("setup.html", status=422, local=True, form=shown, error=exc)
     return RedirectResponse("/signin", status_code=303)

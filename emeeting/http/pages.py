@@ -12,6 +12,7 @@ from pathlib import Path
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.responses import HTMLResponse
 
 from emeeting import dates
 from emeeting.inert import plain
@@ -46,3 +47,8 @@ TEMPLATES.filters["plain"] = plain  # for <title>, which cannot hold a <bdi>: no
 def qr_svg(link: str, *, scale: int) -> Markup:
     """A QR code of a link, as inline SVG (made by segno from our own URL: safe markup)."""
     return Markup(segno.make(link, error="m").svg_inline(scale=scale, dark="#1d2433"))  # noqa: S704
+
+
+def page(name: str, status: int = 200, **values: object) -> HTMLResponse:
+    """A template rendered as a page, with the pages' headers (no-store, CSP)."""
+    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status, headers=PAGE_HEADERS)
