@@ -25,6 +25,7 @@ from emeeting.config import Settings, from_env
 from emeeting.following import member_line
 from emeeting.storage.accounts import Account, MemberLinked
 from emeeting.storage.committees import Committee, CommitteeMeeting, CommitteeMeetingAdded, CommitteeSaved
+from emeeting.storage.opening import open_storage
 from emeeting.storage.store import Store
 from emeeting.storage.writes import now_ms
 
@@ -52,6 +53,7 @@ def register(commands: Any) -> None:
     actions.add_parser("audit", help="the audit record as CSV")
     for parser in (create, users, reset, second, actions.choices["audit"]):
         parser.add_argument("--data", type=Path, help=DATA_HELP)
+        parser.add_argument("--database", help="a PostgreSQL database, postgresql://… (or $EMEETING_DATABASE)")
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -66,7 +68,7 @@ def _password(from_stdin: bool) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = from_env(data=args.data)
+    settings = from_env(data=args.data, database_url=args.database)
     try:
         return asyncio.run(_with_store(settings, lambda store: ACTIONS[args.action](store, settings, args)))
     except AccountError as exc:
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _with_store(settings: Settings, body: Callable[[Store], Awaitable[int]]) -> int:
     settings.private_data()
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         return await body(store)
     finally:

@@ -52,7 +52,7 @@ from emeeting.protocol import CloseCode
 from emeeting.ratelimit import RateLimit, Slots
 from emeeting.rendering import RenderQueue
 from emeeting.services import Services
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 
 WS_PATH = "/ws"
 
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> App:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         settings.private_data()
         settings.clear_scratch()  # what a killed server left half-received or half-converted
-        store = await Store.open(settings.database, sync=settings.sync)
+        store = await open_storage(settings)
         caps = await asyncio.to_thread(office_caps, settings)
         minutes_fonts.use(minutes_fonts.from_build(caps.office_fonts))  # the DOCX is made here, the PDF in the workers
         # The export endpoints' PDFs run on the same sandbox workers as the documents' jobs.

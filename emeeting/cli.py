@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from emeeting import address, meetings, reading
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.reach import Unreachable
-from emeeting.storage.store import Store
+from emeeting.storage.opening import has_data, open_storage
 from rooms.standing import WORDS, standing
 
 URL_HELP = (
@@ -57,7 +57,7 @@ async def _create_demo(settings: Settings, base: str) -> tuple[str, list[meeting
     from emeeting.demo import create_demo  # (the documents' libraries: only when a demo is made)
 
     settings.private_data()
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         created = await create_demo(store, settings)
         key = settings.signing_key()
@@ -72,7 +72,7 @@ async def _latest_links(
     """The links of ``meeting`` (default the newest) on ``base``, and whether it was made now:
     the demo meeting, on an empty data folder."""
     settings.private_data()
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         found = [m for m, _ in await store.meetings() if meeting in (None, m)]
         if found:
@@ -92,7 +92,7 @@ STATUS_LABELS = {word: f"{thai} {english}" for word, (thai, english) in WORDS.it
 
 async def _meetings(settings: Settings) -> list[dict[str, str]]:
     """Every meeting of the data folder, newest first: its id, date, time, zone, status, title."""
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         listed = []
         for meeting_id, _ in await store.meetings():
@@ -219,9 +219,9 @@ def _bench(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from emeeting.minutes.export import export
 
-    data = from_env(data=args.data).data
+    settings = from_env(data=args.data, database_url=args.database)
     try:
-        name, body = asyncio.run(export(data, args.meeting, args.format, args.lang, args.thai_digits))
+        name, body = asyncio.run(export(settings, args.meeting, args.format, args.lang, args.thai_digits))
     except LookupError as exc:
         print(f"emeeting export: {exc}", file=sys.stderr)
         return 1
@@ -229,6 +229,9 @@ def _export(args: argparse.Namespace) -> int:
     out.write_bytes(body)
     print(out)
     return 0
+
+
+DATABASE_HELP = "a PostgreSQL database, postgresql://… (default: SQLite in the data folder, or $EMEETING_DATABASE)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -247,19 +250,23 @@ def _main(argv: Sequence[str] | None) -> int:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1, or $HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
     serve.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    serve.add_argument("--database", help=DATABASE_HELP)
 
     demo = commands.add_parser("demo", help="create a new demo meeting and print its invitation links")
     demo.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    demo.add_argument("--database", help=DATABASE_HELP)
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
     demo.add_argument("--url", help=URL_HELP)
 
     listing = commands.add_parser("meetings", help="list the meetings, newest first: date, id, status, title")
     listing.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    listing.add_argument("--database", help=DATABASE_HELP)
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     show = commands.add_parser("links", help="print the invitation links of the newest meeting (or of MEETING)")
     show.add_argument("meeting", nargs="?", help="the meeting's id (default: the newest)")
     show.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    show.add_argument("--database", help=DATABASE_HELP)
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.add_argument("--url", help=URL_HELP)
 
@@ -302,6 +309,7 @@ def _main(argv: Sequence[str] | None) -> int:
     export.add_argument("--thai-digits", action="store_true", help="write every number with Thai digits (๐-๙)")
     export.add_argument("-o", "--output", type=Path, help="the file to write (default: named after the meeting)")
     export.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+    export.add_argument("--database", help=DATABASE_HELP)
 
     args = parser.parse_args(argv)
     if args.command == "bench":
@@ -314,8 +322,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return admin_cli.run(args)
 
     if args.command == "meetings":
-        settings = from_env(data=args.data)
-        if not settings.database.exists():
+        settings = from_env(data=args.data, database_url=args.database)
+        if not has_data(settings):
             print(f"emeeting meetings: there is no data folder at {settings.data}", file=sys.stderr)
             return 1
         listed = asyncio.run(_meetings(settings))
@@ -326,7 +334,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
 
     if args.command == "links":
-        settings = from_env(data=args.data)
+        settings = from_env(data=args.data, database_url=args.database)
         where = address.of(settings, args.url)
         try:
             meeting_id, links, _ = asyncio.run(_latest_links(settings, where.url, args.meeting))
@@ -337,13 +345,13 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
 
     if args.command == "demo":
-        settings = from_env(data=args.data)
+        settings = from_env(data=args.data, database_url=args.database)
         where = address.of(settings, args.url)
         meeting_id, links = asyncio.run(_create_demo(settings, where.url))
         _show(meeting_id, links, args.json, where)
         return 0
 
-    settings = from_env(data=args.data, host=args.host, port=args.port)
+    settings = from_env(data=args.data, database_url=args.database, host=args.host, port=args.port)
     more_files()
     # Bind first, so that the links name the real port (also when --port 0 lets the OS choose).
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET

@@ -8,7 +8,8 @@
 | EMEETING_ORIGINS | (none) | extra allowed WebSocket origins, comma separated |
 | EMEETING_HOSTS | (none) | host names the server answers to besides localhost, IP addresses and the public URL's host, comma separated |
 | EMEETING_LINK_DAYS | 90 | days after a meeting closes that its invitation links still open it |
-| EMEETING_SYNC | FULL | SQLite synchronous mode: FULL survives power loss, NORMAL only crashes |
+| EMEETING_DATABASE | (none: SQLite in DATA) | a PostgreSQL database instead, `postgresql://user:password@host:port/name` (or `?host=/socket/folder`); DATA still keeps the signing secret and the open secret votes' keys |
+| EMEETING_SYNC | FULL | durability of each commit: FULL survives power loss, NORMAL only the server's crash (SQLite's synchronous mode; PostgreSQL's synchronous_commit on or off) |
 | EMEETING_FAST_SEND | 1 | 0 sends every frame through ASGI instead of straight to uvicorn's socket |
 | EMEETING_RENDER_WORKERS | cores - 1 (at least 1) | processes that render document pages |
 | EMEETING_MAX_UPLOAD_MB | 50 | largest file accepted |
@@ -131,6 +132,7 @@ class Settings:
     secret: bytes | None = None
     link_days: float = 90.0  # links open a closed meeting this long (minutes to read, to certify)
     sync: str = "FULL"
+    database_url: str | None = None  # PostgreSQL instead of SQLite in the data folder (storage/postgres.py)
     sndbuf_kb: int = 0  # 0: the kernel sizes each socket's send buffer itself
     fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
@@ -191,7 +193,7 @@ class Settings:
         -shm (0600; SQLite gives those the database file's mode, so an empty one is made first)."""
         self.data.mkdir(parents=True, exist_ok=True)
         self.data.chmod(0o700)
-        if not self.database.exists():
+        if not self.database_url and not self.database.exists():
             os.close(os.open(self.database, os.O_WRONLY | os.O_CREAT, 0o600))
         for suffix in ("", "-wal", "-shm", "-journal"):
             path = self.database.with_name(self.database.name + suffix)
@@ -232,6 +234,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         "secret": env["EMEETING_SECRET"].encode() if env.get("EMEETING_SECRET") else None,
         "link_days": float(env.get("EMEETING_LINK_DAYS", "90")),
         "sync": env.get("EMEETING_SYNC", "FULL").upper(),
+        "database_url": database_url(env.get("EMEETING_DATABASE", "")),
         "sndbuf_kb": int(env.get("EMEETING_SNDBUF_KB", "0")),
         "fast_send": env.get("EMEETING_FAST_SEND", "1") not in ("0", "false", "no"),
         "secret_min_ballots": int(env.get("EMEETING_SECRET_MIN_BALLOTS", str(DEFAULT_MIN_BALLOTS))),
@@ -267,6 +270,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     if limits:
         values["limits"] = Limits(**limits)  # type: ignore[arg-type]
     values.update({k: v for k, v in overrides.items() if v is not None})
+    values["database_url"] = database_url(str(values["database_url"] or ""))
     if values["second_factor"] not in ("optional", "organisers", "everyone"):
         raise SettingError("EMEETING_SECOND_FACTOR must be optional, organisers or everyone")
     if values["sync"] not in ("FULL", "NORMAL"):
@@ -278,6 +282,18 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     except ValueError as exc:
         raise SettingError(f"EMEETING_TIMEZONE: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def database_url(value: str) -> str | None:
+    """A PostgreSQL address (``postgresql://`` or ``postgres://``), or None for SQLite."""
+    value = value.strip()
+    if not value:
+        return None
+    if not re.match(r"postgres(ql)?://", value):
+        raise SettingError(
+            "EMEETING_DATABASE must be a postgresql:// address (leave it out for SQLite in the data folder)"
+        )
+    return value
 
 
 def _oidc(env: Mapping[str, str]) -> OidcSettings | None:

@@ -78,8 +78,7 @@ class Catalogue:
         """Pages of ``files`` whose text contains ``query`` (at least three characters), best first."""
         if not files:
             return []
-        phrase = '"' + query.replace('"', '""') + '"'  # one phrase: no FTS syntax from users
-        found = await self.rows.search(files, phrase, (SNIPPET_START, SNIPPET_END), limit)
+        found = await self.rows.search(files, query, (SNIPPET_START, SNIPPET_END), limit)
         return [Hit(hit.sha256, hit.page, _parts(hit.text)) for hit in found]
 
 

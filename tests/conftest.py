@@ -12,9 +12,10 @@ from hypothesis import settings as hypothesis_settings
 from emeeting import meetings
 from emeeting.demo import create_demo
 from emeeting.demo_meeting import AGENDA, INFO, MEMBERS
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.model import DocumentRef
 from rooms.room import define
+from tests.pg import Cluster, cluster
 from tests.support import RunningServer, ServerHandle, first_devices, joined, make_settings, serving, start_server
 from tests.support import create_demo as create_demo_meeting
 
@@ -55,6 +56,40 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return ByModule(config, log)
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for this test process (tests/pg.py), started on first use."""
+    with cluster() as made:
+        yield made
+
+
+@pytest.fixture
+def database() -> str:
+    """Which database the test's server keeps its data in: "sqlite" (the embedded default), or in
+    a module that sets ``BOTH_DATABASES = True``, each of "sqlite" and "postgresql" in turn."""
+    return "sqlite"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_DATABASES", False):
+        metafunc.parametrize("database", ["sqlite", "postgresql"])
+
+
+def new_database(request: pytest.FixtureRequest, database: str) -> str | None:
+    """A new, empty PostgreSQL database's address when ``database`` is "postgresql"."""
+    if database != "postgresql":
+        return None
+    made: Cluster = request.getfixturevalue("pg_cluster")
+    return made.new_database()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, database: str) -> str | None:
+    """For a test that starts its own servers (``make_settings(..., database_url=database_url)``):
+    a new PostgreSQL database when the test's ``database`` is "postgresql", else None (SQLite)."""
+    return new_database(request, database)
+
+
 @pytest.fixture(scope="module")
 def module_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerHandle]]:
     """The servers a SHARE_SERVER module's tests share (see ``server``), by mode, started on first
@@ -73,8 +108,10 @@ async def server(
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
     module_servers: dict[str, ServerHandle],
+    database: str,
 ) -> AsyncIterator[RunningServer]:
-    """A real uvicorn server on an OS-chosen port, with the demo meeting in a fresh SQLite file.
+    """A real uvicorn server on an OS-chosen port, with the demo meeting in a fresh SQLite file
+    (or PostgreSQL database: ``database``).
 
     Parametrize it indirectly with "asgi" to send every frame through ASGI (no fast path).
 
@@ -93,13 +130,16 @@ async def server(
     if mode == "asgi":
         settings = dataclasses.replace(settings, fast_send=False)
     if not getattr(request.module, "SHARE_SERVER", False) or request.node.get_closest_marker("own_server"):
+        settings = dataclasses.replace(settings, database_url=new_database(request, database))
         async with serving(settings, traded=traded) as running:
             yield running
         return
-    if mode not in module_servers:
-        shared = dataclasses.replace(settings, data=tmp_path_factory.mktemp("shared"))
-        module_servers[mode] = await asyncio.to_thread(start_server, shared)
-    base = module_servers[mode].running
+    if f"{mode} {database}" not in module_servers:
+        shared = dataclasses.replace(
+            settings, data=tmp_path_factory.mktemp("shared"), database_url=new_database(request, database)
+        )
+        module_servers[f"{mode} {database}"] = await asyncio.to_thread(start_server, shared)
+    base = module_servers[f"{mode} {database}"].running
     meeting, tokens, invitations = await create_demo_meeting(base.settings, traded)
     running = dataclasses.replace(base, meeting=meeting, tokens=tokens, invitations=invitations, devices=[])
     try:
@@ -121,7 +161,7 @@ def rendered_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rendered
     settings = make_settings(tmp_path_factory.mktemp("demo"))
 
     async def create() -> tuple[str, dict[str, str]]:
-        store = await Store.open(settings.database)
+        store = await open_storage(settings)
         try:
             created = await create_demo(store, settings)
             links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
@@ -150,7 +190,7 @@ async def demo(rendered_demo: RenderedDemo) -> AsyncIterator[RunningServer]:
     """The real demo meeting (four Thai PDFs, every page rendered), a new one for each test, on
     the test process's demo server (rendered_demo): the documents are rendered once, not per test."""
     settings = rendered_demo.running.settings
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         created = define(meetings.new_meeting_id(), INFO, MEMBERS, AGENDA, rendered_demo.documents)
         await meetings.create(store, created)

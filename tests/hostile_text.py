@@ -17,7 +17,7 @@ from emeeting import meetings
 from emeeting.config import Settings
 from emeeting.demo_files import write_pdf
 from emeeting.demo_meeting import DemoFile
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
@@ -154,7 +154,7 @@ def hostile_server(data: Path) -> Iterator[Served]:
 
 
 async def _create(settings: Settings, meeting: str) -> tuple[list[meetings.Link], dict[str, str]]:
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         created = hostile_meeting(meeting)
         await meetings.create(store, created)

@@ -8,12 +8,14 @@ import dataclasses
 import itertools
 import os
 import socket
+import sqlite3
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import msgpack
 import uvicorn
@@ -25,7 +27,8 @@ from emeeting.config import Limits, Settings
 from emeeting.demo_meeting import demo_meeting
 from emeeting.documents import Caps
 from emeeting.storage.interface import Storage
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
+from emeeting.storage.postgres import dialect
 
 TIMEOUT = 10.0  # every wait in the tests is bounded by this
 
@@ -71,7 +74,7 @@ async def create_demo(
 ) -> tuple[str, dict[str, str], dict[str, str]]:
     """The demo meeting, with the links of ``traded`` (default: every member) traded for a first
     device each, whose session tokens the tests act with."""
-    store = await Store.open(settings.database, sync=settings.sync)
+    store = await open_storage(settings)
     try:
         created = demo_meeting(meetings.new_meeting_id())
         await meetings.create(store, created)
@@ -119,9 +122,12 @@ async def session_for(running: RunningServer, member: str) -> str:
 FONTS = Path(tempfile.gettempdir()) / f"emeeting-test-fonts-{os.getuid()}"
 
 
-def make_settings(data: Path, caps: Caps | None = None, **limits: Any) -> Settings:
+def make_settings(data: Path, caps: Caps | None = None, *, database_url: str | None = None, **limits: Any) -> Settings:
+    """Settings for a test's server on ``data``; SQLite there unless ``database_url`` names a
+    PostgreSQL database (the ``database_url`` fixture makes one when the test's ``database`` is)."""
     return Settings(
         data=data,
+        database_url=database_url,
         secret=b"test-secret-not-for-production",
         sync="NORMAL",
         limits=Limits(**limits),
@@ -322,3 +328,68 @@ async def joined(
 
 def frames_of(device_frames: list[dict[str, Any]], kind: str) -> Iterator[dict[str, Any]]:
     return (f for f in device_frames if f["type"] == kind)
+
+
+# Integrity errors of either database: a constraint refused a row.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+
+
+async def sql_rows(settings: Settings, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``statement`` (written for both databases, ``?`` placeholders) read straight from
+    the settings' database, as another program would: not through the server's store."""
+    if settings.database_url:
+        db = await asyncpg.connect(settings.database_url)
+        try:
+            return [tuple(row) for row in await db.fetch(dialect(statement), *params)]
+        finally:
+            await db.close()
+    with contextlib.closing(sqlite3.connect(settings.database)) as lite:
+        return [tuple(row) for row in lite.execute(statement, tuple(params)).fetchall()]
+
+
+async def sql_execute(settings: Settings, statement: str, params: Sequence[Any] = ()) -> None:
+    """Run one statement on the settings' database, committed, as another program would."""
+    if settings.database_url:
+        db = await asyncpg.connect(settings.database_url)
+        try:
+            await db.execute(dialect(statement), *params)
+        finally:
+            await db.close()
+        return
+    with contextlib.closing(sqlite3.connect(settings.database)) as lite, lite:
+        lite.execute(statement, tuple(params))
+
+
+async def table_columns(settings: Settings, table: str) -> list[str]:
+    """The columns of ``table`` in order (PostgreSQL's own ``rowid`` left out, as SQLite's is hidden)."""
+    if settings.database_url:
+        rows = await sql_rows(
+            settings,
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [name for (name,) in rows if name != "rowid"]
+    return [row[1] for row in await sql_rows(settings, f"PRAGMA table_info({table})")]
+
+
+async def every_row(settings: Settings) -> list[tuple[str, list[str], tuple[Any, ...]]]:
+    """(table, columns, values) of every row of every table of the settings' database."""
+    if settings.database_url:
+        db = await asyncpg.connect(settings.database_url)
+        try:
+            tables = [t for (t,) in await db.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+            found = []
+            for table in tables:
+                for record in await db.fetch(f'SELECT * FROM "{table}"'):
+                    found.append((table, list(record.keys()), tuple(record.values())))
+            return found
+        finally:
+            await db.close()
+    with contextlib.closing(sqlite3.connect(settings.database)) as lite:
+        tables = [t for (t,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        found = []
+        for table in tables:
+            cursor = lite.execute(f'SELECT * FROM "{table}"')
+            columns = [c[0] for c in cursor.description]
+            found += [(table, columns, tuple(values)) for values in cursor]
+        return found

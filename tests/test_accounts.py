@@ -20,7 +20,7 @@ import pytest
 
 from emeeting import accounts
 from emeeting.ratelimit import Rate
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.support import RunningServer, make_settings, serving
 
 SHARE_SERVER = True  # one server, a new meeting per test; each test its own logins
@@ -31,7 +31,7 @@ PASSWORD = "ความลับยาวพอ-2567"  # a Thai password: typed
 async def make_account(
     server: RunningServer, login: str, *, name: str = "นางสาวพรทิพย์ ศรีสุข", position: str = "", role: str = "member"
 ) -> None:
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         await accounts.create(
             store, login=login, name=name, password=PASSWORD, position=position, role=role, actor="test"
@@ -101,7 +101,7 @@ async def test_a_second_factor_is_enrolled_and_then_asked_for(server: RunningSer
         await http.post("/signout")
         assert (await sign_in(http, "twostep")).status_code == 401  # the password alone is not enough
         assert (await sign_in(http, "twostep", code=pyotp.TOTP(secret.group(1)).now())).status_code == 303
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         account = await store.accounts.by_login("twostep")
         assert account is not None and account.totp_sealed is not None
@@ -206,7 +206,7 @@ def test_a_sealed_second_factor_opens_only_with_its_key() -> None:
 
 
 async def test_an_administrator_makes_and_resets_accounts_and_exports_the_audit(server: RunningServer) -> None:
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         boss = await accounts.create(
             store, login=f"boss-{server.meeting}", name="ผู้ดูแล", password=PASSWORD, role="administrator", actor="test"

@@ -13,6 +13,7 @@ from tests.support import Device, RunningServer, joined
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 URGENT = "เรื่องอื่น ๆ กรณีเร่งด่วน: ขออนุมัติใช้งบกลางช่วยเหลือผู้ประสบอุทกภัยในพื้นที่อำเภอชุมแพและอำเภอภูเวียง"
 EDITS = ("agenda_item_added", "agenda_item_renamed", "agenda_item_moved", "agenda_item_removed", "agenda_item_kind_set")

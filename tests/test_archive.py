@@ -11,10 +11,12 @@ import httpx
 
 from emeeting import accounts
 from emeeting.storage.accounts import MemberLinked
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from emeeting.storage.writes import now_ms
 from tests.support import RunningServer, joined
 from tests.test_privacy import HIDDEN_TEXT, ok
+
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 PASSWORD = "ความลับยาวพอ-2567"
 
@@ -22,7 +24,7 @@ PASSWORD = "ความลับยาวพอ-2567"
 async def person(running: RunningServer, login: str, member: str) -> None:
     """An account whose person is ``member`` of the meeting (as entering with the link signed in
     makes it: tests/test_accounts.py)."""
-    store = await Store.open(running.settings.database)
+    store = await open_storage(running.settings)
     try:
         made = await accounts.create(store, login=login, name="ผู้ทดสอบ", password=PASSWORD, actor="test")
         await store.write(MemberLinked(running.meeting, member, made.id, now_ms()))

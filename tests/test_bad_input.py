@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from emeeting import meetings
 from emeeting.auth import make_token
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
@@ -235,7 +235,7 @@ async def test_a_token_signed_with_another_key_is_refused(server: RunningServer)
 
 @pytest.mark.own_server  # spends the address's failed joins
 async def test_a_revoked_token_is_refused(server: RunningServer) -> None:
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         assert await meetings.revoke_invitation(store, server.invitations["deputy"])
         assert not await meetings.revoke_invitation(store, "no-such-invitation")

@@ -4,7 +4,6 @@ nobody holding the database file can link to a voter."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,21 @@ import msgpack
 import pytest
 
 from emeeting import votekeys
-from tests.support import Device, RunningServer, joined, make_settings, open_device, serving
+from tests.support import (
+    INTEGRITY_ERRORS,
+    Device,
+    RunningServer,
+    joined,
+    make_settings,
+    open_device,
+    serving,
+    sql_execute,
+    sql_rows,
+    table_columns,
+)
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 VOTERS = ("chair", "deputy", "esa-s", "supervision", "secretary")
 
@@ -60,10 +71,6 @@ async def closed(chair: Device, vote: str) -> dict[str, Any]:
             assert frame["type"] == "ack", frame
             assert result is not None
             return result
-
-
-def database(server: RunningServer) -> sqlite3.Connection:
-    return sqlite3.connect(server.settings.database)
 
 
 async def test_a_named_vote_counts_each_ballot_and_shows_no_choice_until_it_closes(server: RunningServer) -> None:
@@ -116,9 +123,12 @@ async def test_the_database_refuses_a_second_ballot_row_for_a_member(server: Run
     devices = await open_room(server, *VOTERS)
     await vote_opened(devices["chair"], vote="v1", item="plan", secret=True)
     assert (await cast(devices["deputy"], "v1", 1))["type"] == "ack"
-    with database(server) as db, pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO ballots (meeting_id, vote_id, member_id, choice) VALUES (?, 'v1', 'deputy', NULL)",
-                   (server.meeting,))  # fmt: skip
+    with pytest.raises(INTEGRITY_ERRORS):
+        await sql_execute(
+            server.settings,
+            "INSERT INTO ballots (meeting_id, vote_id, member_id, choice) VALUES (?, 'v1', 'deputy', NULL)",
+            (server.meeting,),
+        )
 
 
 async def test_opening_a_vote_without_quorum_is_refused_with_the_numbers(server: RunningServer) -> None:
@@ -168,9 +178,8 @@ async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the
     devices = await open_room(server, *VOTERS)
     chair = devices["chair"]
     await vote_opened(chair, vote="s1", item="plan", secret=True)
-    with database(server) as db:
-        columns = [row[1] for row in db.execute("PRAGMA table_info(sealed_ballots)")]
-        before = dict(db.execute("SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'").fetchall())
+    columns = await table_columns(server.settings, "sealed_ballots")
+    before = dict(await sql_rows(server.settings, "SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'"))
     # No voter, no time, no order: a slot only the key names, a sealed value, the vote.
     assert columns == ["meeting_id", "vote_id", "slot", "sealed"]
     assert len(before) == len(VOTERS) and all(len(v) == 33 for v in before.values())
@@ -181,10 +190,9 @@ async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the
     choices = {"chair": 0, "deputy": 1, "esa-s": 0, "supervision": 0, "secretary": 1}
     for member, choice in choices.items():
         assert (await cast(devices[member], "s1", choice))["type"] == "ack"
-    with database(server) as db:
-        after = dict(db.execute("SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'").fetchall())
-        roll = db.execute("SELECT member_id, choice FROM ballots WHERE vote_id = 's1'").fetchall()
-        bodies = [b for (b,) in db.execute("SELECT body FROM events WHERE type = 'ballot_cast'")]
+    after = dict(await sql_rows(server.settings, "SELECT slot, sealed FROM sealed_ballots WHERE vote_id = 's1'"))
+    roll = await sql_rows(server.settings, "SELECT member_id, choice FROM ballots WHERE vote_id = 's1'")
+    bodies = [b for (b,) in await sql_rows(server.settings, "SELECT body FROM events WHERE type = 'ballot_cast'")]
     # Each row rewritten in place, sealed afresh: three equal choices look nothing alike.
     assert sorted(after) == sorted(before) and all(after[slot] != before[slot] for slot in before)
     assert len(set(after.values())) == len(VOTERS)
@@ -196,12 +204,11 @@ async def test_a_secret_choice_is_stored_only_sealed_with_a_key_destroyed_at_the
     assert result["counts"] == [3, 2, 0]
     # Once the result is recorded, the key and the sealed rows are gone: nothing left opens them.
     assert key_files(server) == [] and not key.exists()
-    with database(server) as db:
-        assert db.execute("SELECT count(*) FROM sealed_ballots").fetchone() == (0,)
+    assert await sql_rows(server.settings, "SELECT count(*) FROM sealed_ballots") == [(0,)]
 
 
-async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path, database_url: str | None) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
     async with serving(settings) as server:
         devices = await open_room(server, *VOTERS)
         await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
@@ -219,9 +226,9 @@ async def test_an_open_secret_vote_survives_a_restart(tmp_path: Path) -> None:
 
 
 async def test_a_missing_vote_key_fails_loudly_and_a_closed_votes_key_is_destroyed_at_start(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, database_url: str | None
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, database_url=database_url)
     async with serving(settings) as server:
         devices = await open_room(server, *VOTERS)
         await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
@@ -307,9 +314,9 @@ async def test_ballots_sent_together_are_each_acked_with_the_event_that_names_th
 
 
 async def test_a_secret_vote_left_open_by_an_earlier_version_is_named_as_such(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, database_url: str | None
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, database_url=database_url)
     async with serving(settings) as server:
         devices = await open_room(server, *VOTERS)
         await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
@@ -317,8 +324,7 @@ async def test_a_secret_vote_left_open_by_an_earlier_version_is_named_as_such(
         demo = (server.meeting, server.tokens, server.invitations)
     # What an earlier server left: no key file, a plain slot in secret_ballots.
     key.unlink()
-    with sqlite3.connect(settings.database) as db:
-        db.execute("INSERT INTO secret_ballots VALUES (?, 's1', ?, x'00')", (demo[0], bytes(16)))
+    await sql_execute(settings, "INSERT INTO secret_ballots VALUES (?, 's1', ?, ?)", (demo[0], bytes(16), b"\x00"))
     with caplog.at_level(logging.CRITICAL, logger="emeeting.hub"):
         async with serving(settings, demo=demo):
             pass

@@ -15,7 +15,7 @@ import httpx
 
 from emeeting import meetings
 from emeeting.config import Settings
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.matrix_cases import INFO, Case, by, store_meeting
 from tests.support import TIMEOUT, Device, RunningServer, open_device, traded
 
@@ -260,7 +260,7 @@ async def _meetings_in_four_states(data: Path) -> list[str]:
     its minutes circulated, cancelled. Their ids, in that order."""
     settings = Settings(data=data)
     settings.private_data()
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:
         steps = [
             (),

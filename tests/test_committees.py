@@ -19,11 +19,12 @@ import pytest
 from emeeting import accounts, reading
 from emeeting.committees import year_of
 from emeeting.storage.accounts import MemberLinked
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from emeeting.storage.writes import now_ms
 from tests.support import RunningServer
 
 SHARE_SERVER = True
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 PASSWORD = "ความลับยาวพอ-2567"
 SECRETARY = "นางสาวเลขา ขยันยิ่ง"
 MEMBERS = "\n".join(
@@ -36,7 +37,7 @@ MEMBERS = "\n".join(
 
 
 async def account(running: RunningServer, login: str, name: str, role: str) -> str:
-    store = await Store.open(running.settings.database)
+    store = await open_storage(running.settings)
     try:
         return (await accounts.create(store, login=login, name=name, password=PASSWORD, role=role, actor="test")).id
     finally:
@@ -74,7 +75,7 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
         assert first.status_code == 303 and first.headers["location"].endswith("/invitations")
         first_id = first.headers["location"].split("/")[2]
         assert (await http.get(first.headers["location"])).status_code == 200  # the creator is in, as its secretary
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         state = await reading.folded(store, first_id)
         assert state is not None
@@ -94,7 +95,7 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
         second_id = second.headers["location"].split("/")[2]
         listed = await http.get(page)
         assert "ครั้งที่ 2/2568" in listed.text and "ครั้งที่ 1/2568" in listed.text
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         state = await reading.folded(store, second_id)
         assert state is not None and (state.info.number, state.info.year) == (2, 2568)
@@ -111,7 +112,8 @@ async def test_a_committee_numbers_its_meetings_and_carries_people_minutes_and_a
         assert (await http.get("/committees")).status_code == 403  # a member makes no committee
     listing = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "emeeting", "meetings", "--json", "--data", str(server.settings.data)],
+        [sys.executable, "-m", "emeeting", "meetings", "--json", "--data", str(server.settings.data),
+         *(["--database", server.settings.database_url] if server.settings.database_url else [])],
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     rows = {m["meeting"]: m for m in json.loads(listing.stdout)["meetings"]}
@@ -154,7 +156,7 @@ async def test_a_committee_names_its_organisers_and_may_require_a_second_factor(
         # Entering it signed in, from another browser, needs her second factor: she has none.
         refused = await http.post(f"/m/{meeting}/enter")
         assert refused.status_code == 403 and "second_factor_required" in refused.text
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         state = await reading.folded(store, meeting)
         assert state is not None and (state.info.number, state.info.year) == (1, 2567)  # the calendar year

@@ -12,11 +12,12 @@ from websockets.exceptions import ConnectionClosed
 from emeeting import accounts, auth
 from emeeting.devices import describe
 from emeeting.storage.invitations import DeviceLinkIssued, Invitation
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from emeeting.storage.writes import now_ms
 from tests.support import RunningServer, device_link, joined, open_device, traded
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 TRADED = ("chair", "secretary", "deputy")  # the others' links are unused
 
 
@@ -122,7 +123,7 @@ async def test_a_device_link_expires_and_is_not_on_the_sheet(server: RunningServ
         )
         assert path not in sheet.text
     invitation = auth.read_token(server.settings.signing_key(), path.rsplit("/", 1)[1])
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         await store.execute("UPDATE invitations SET expires_at = 1 WHERE id = ?", (invitation,))
     finally:
@@ -184,7 +185,7 @@ def test_a_device_is_named_by_its_browser_and_system(agent: str, said: str) -> N
 
 async def bind_outside_the_link(server: RunningServer, member: str) -> str:
     """A device of ``member`` bound another way than their link (as entering signed in does)."""
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         invitation = Invitation(auth.new_invitation_id(), server.meeting, member, revoked=False, kind="device")
         await store.write(DeviceLinkIssued(invitation.id, server.meeting, member, now_ms(), now_ms() + 60_000))
@@ -223,7 +224,7 @@ async def test_switching_a_shared_tablet_signs_the_previous_member_out(server: R
 
 async def test_an_administrator_signs_a_members_devices_out_and_a_new_link_can_follow(server: RunningServer) -> None:
     """Review finding: someone who grabbed a printed link could never be removed."""
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         boss = await accounts.create(
             store, login=f"admin-{server.meeting}", name="ผู้ดูแล", password="ความลับยาวพอ-2567", role="administrator",
@@ -250,7 +251,7 @@ async def test_an_administrator_signs_a_members_devices_out_and_a_new_link_can_f
             f"/api/meetings/{server.meeting}/members/deputy/invitation", headers=bearer(server.tokens["secretary"])
         )
         assert renewed.status_code == 201
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         assert any(r.action == "devices_ended" and r.actor == boss.id for r in await store.accounts.audit())
     finally:

@@ -18,7 +18,7 @@ import pytest
 from emeeting import meetings
 from emeeting.auth import make_token, new_invitation_id, read_token
 from emeeting.ratelimit import Rate, RateLimit
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.support import RunningServer, joined, make_settings, open_device, serving
 
 TRADED = ("chair", "secretary", "deputy")  # the server fixture's members with a device; the others' links are unused
@@ -276,7 +276,7 @@ async def test_no_question_when_the_device_has_no_live_identity_in_that_meeting(
         async with httpx.AsyncClient(cookies=cookies) as http:
             page = await http.get(f"{server.url}{server.link('guest')}")
             assert page.status_code == 200 and "<svg" in page.text and "set-cookie" not in page.headers
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         await meetings.revoke_invitation(store, server.invitations["deputy"])
     finally:
@@ -426,7 +426,7 @@ async def test_another_sites_forms_and_requests_are_refused_and_change_nothing(t
         # Nothing happened: the deputy's link still works, the papers and the meetings are as they were.
         _, welcome = await joined(server, "deputy")
         assert welcome["member"] == "deputy"
-        store = await Store.open(server.settings.database)
+        store = await open_storage(server.settings)
         try:
             assert len(await store.meetings()) == 1
         finally:

@@ -3,17 +3,17 @@ once when a device resends; the presenter's pen for everyone; the pointer, not s
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rooms.strokes import Stroke, Tool, decode_points, encode_points
-from tests.support import Device, RunningServer, joined, make_settings, serving
+from tests.support import Device, RunningServer, joined, make_settings, serving, sql_rows
 from tests.test_ballots import open_room, reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 LINE = [(1000 + 5 * i, 2000 + 3 * i, 100 + i) for i in range(40)]
 
@@ -95,8 +95,8 @@ async def test_ink_is_caught_up_after_a_reconnect_from_where_the_device_was(serv
     assert [f["n"] for f in await ink_frames(fresh, 5)] == [1, 2, 3, 4, 5]
 
 
-async def test_a_resent_stroke_counts_once_and_ink_survives_a_restart(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+async def test_a_resent_stroke_counts_once_and_ink_survives_a_restart(tmp_path: Path, database_url: str | None) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
     async with serving(settings) as server:
         deputy, _ = await joined(server, "deputy")
         await deputy.send({"type": "draw", "id": "offline-1", "stroke": stroke("s1")})
@@ -106,10 +106,9 @@ async def test_a_resent_stroke_counts_once_and_ink_survives_a_restart(tmp_path: 
         assert sorted(a["duplicate"] for a in answers) == [False, True]
         await drawn(deputy, "draw", stroke=stroke("s2", page=2))
         demo = (server.meeting, server.tokens, server.invitations)
-    with sqlite3.connect(settings.database) as db:
-        assert db.execute("SELECT member_id, n, client_id FROM ink ORDER BY n").fetchall()[:1] == [
-            ("deputy", 1, "offline-1")
-        ]
+    assert (await sql_rows(settings, "SELECT member_id, n, client_id FROM ink ORDER BY n"))[:1] == [
+        ("deputy", 1, "offline-1")
+    ]
     async with serving(settings, demo=demo) as server:
         deputy, _ = await joined(server, "deputy", ink_since=0)
         frames = await ink_frames(deputy, 2)
@@ -158,8 +157,10 @@ async def test_the_presenter_pen_is_seen_by_everyone_and_cleared_by_the_chair(se
     assert event["event"] == {"type": "presenter_cleared", "document": "q1-report", "page": 1}
 
 
-async def test_the_pointer_reaches_every_device_throttled_and_is_not_stored(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+async def test_the_pointer_reaches_every_device_throttled_and_is_not_stored(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
     async with serving(settings) as server:
         devices = await open_room(server, "chair", "deputy")
         chair, deputy = devices["chair"], devices["deputy"]
@@ -192,6 +193,5 @@ async def test_the_pointer_reaches_every_device_throttled_and_is_not_stored(tmp_
         assert hidden["x"] is None
         refused = await reply(deputy, await deputy.command("point", document="q1-report", page=1, x=1, y=1))
         assert refused["code"] == "forbidden"
-    with sqlite3.connect(settings.database) as db:
-        types = {row[0] for row in db.execute("SELECT type FROM events")}
-        assert not any("point" in t for t in types)
+    types = {row[0] for row in await sql_rows(settings, "SELECT type FROM events")}
+    assert not any("point" in t for t in types)

@@ -9,6 +9,7 @@ from tests.support import RunningServer, joined, open_device
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 TRADED = ("chair", "secretary", "deputy")  # their links were used on a device; the others' were not
 
 

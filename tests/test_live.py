@@ -13,6 +13,7 @@ from tests.support import TIMEOUT, Device, RunningServer, joined, open_device
 # Every test here runs twice: with frames written straight to uvicorn's socket, and through ASGI.
 pytestmark = pytest.mark.parametrize("server", ["direct", "asgi"], indirect=True)
 SHARE_SERVER = True  # one server per mode, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 
 async def open_meeting(chair: Device) -> None:

@@ -18,6 +18,7 @@ from tests.support import Device, RunningServer, joined, open_device, traded
 from tests.test_ballots import reply
 
 SHARE_SERVER = True  # one server, a new meeting per test (tests/conftest.py)
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 
 NAME = "นางสาวพิมพ์ชนก ศรีประเสริฐวงศ์"
 POSITION = "ผู้อำนวยการกลุ่มนโยบายและแผนสำนักงานศึกษาธิการจังหวัดขอนแก่นปฏิบัติหน้าที่แทนศึกษาธิการภาค"

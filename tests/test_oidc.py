@@ -19,7 +19,7 @@ import pytest
 
 from emeeting import accounts
 from emeeting.config import OidcSettings
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.support import TIMEOUT, RunningServer, listening_socket, make_settings, start_server
 
 PROVIDER = Path(__file__).parent / "oidc"
@@ -61,7 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 async def account(running: RunningServer, login: str, email: str) -> None:
-    store = await Store.open(running.settings.database)
+    store = await open_storage(running.settings)
     try:
         await accounts.create(store, login=login, name="นางสมศรี มีสุข", email=email, password=PASSWORD, actor="test")
     finally:
@@ -112,7 +112,7 @@ async def test_a_person_signs_in_with_the_organisations_provider(served: Running
         assert "emeeting_account=a1." in done.headers["set-cookie"]
         home = await http.get("/")
         assert "นางสมศรี มีสุข" in home.text and "Signed in as" in home.text
-    store = await Store.open(served.settings.database)
+    store = await open_storage(served.settings)
     try:
         signed = [row for row in await store.accounts.audit() if row.action == "sign_in"]
         assert signed and signed[-1].detail.startswith("oidc")

@@ -14,6 +14,7 @@ from emeeting.config import Limits
 from emeeting.demo_meeting import demo_meeting
 from emeeting.hub import Hub
 from emeeting.live import Accepted
+from emeeting.storage.opening import open_storage
 from emeeting.storage.paper_counts import Counted
 from emeeting.storage.store import Store
 from rooms.commands_members import AddMember
@@ -60,7 +61,7 @@ async def test_a_year_is_counted_from_the_logs_and_recounted_only_where_a_log_gr
 async def test_the_invitation_sheet_shows_this_meeting_and_this_year(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     demo = await create_demo(settings)
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:  # last year's meeting and another of this year, in the same data folder
         for meeting_id, year in (("older", 2566), ("another", 2567)):
             made = demo_meeting(meeting_id)

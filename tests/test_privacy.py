@@ -23,7 +23,6 @@ import contextlib
 import csv
 import dataclasses
 import io
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -34,14 +33,24 @@ import msgpack
 import pytest
 
 from emeeting import auth, demo, demo_meeting, meetings
+from emeeting.config import Settings
 from emeeting.documents.mupdf import load
 from emeeting.ratelimit import Rate
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.model import DocumentRef
 from rooms.room import define
 from rooms.strokes import Stroke, Tool, encode_points
 from tests.conftest import all_rendered
-from tests.support import Device, RunningServer, first_devices, joined, make_settings, open_device, start_server
+from tests.support import (
+    Device,
+    RunningServer,
+    every_row,
+    first_devices,
+    joined,
+    make_settings,
+    open_device,
+    start_server,
+)
 from tests.test_ballots import reply
 
 Frame = dict[str, Any]
@@ -58,12 +67,14 @@ class Papers:
     documents: tuple[DocumentRef, ...]  # the demo's documents, every page rendered
 
 
-@pytest.fixture(scope="module")
-def papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Papers]:
-    settings = make_settings(tmp_path_factory.mktemp("privacy"), failed_joins=Rate(10_000, 10_000))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def papers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Papers]:
+    """The demo's papers rendered once per database: every test here runs on SQLite and on PostgreSQL."""
+    url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgresql" else None
+    settings = make_settings(tmp_path_factory.mktemp("privacy"), database_url=url, failed_joins=Rate(10_000, 10_000))
 
     async def create() -> tuple[str, dict[str, str]]:
-        store = await Store.open(settings.database)
+        store = await open_storage(settings)
         try:
             created = await demo.create_demo(store, settings)
             links = await meetings.links(store, settings.signing_key(), "", created.meeting, list(created.members))
@@ -91,7 +102,7 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Papers]:
 async def room(papers: Papers) -> AsyncIterator[RunningServer]:
     """A new demo meeting made of the rendered documents (nothing to render again)."""
     settings = papers.running.settings
-    store = await Store.open(settings.database, sync="NORMAL")
+    store = await open_storage(settings, sync="NORMAL")
     try:
         created = define(
             meetings.new_meeting_id(), demo_meeting.INFO, demo_meeting.MEMBERS, demo_meeting.AGENDA, papers.documents
@@ -265,23 +276,18 @@ def links_to_choices(found: Any, choices: dict[str, int]) -> list[str]:
     return evidence
 
 
-def database_rows(path: Any) -> list[dict[str, Any]]:
+async def database_rows(settings: Settings) -> list[dict[str, Any]]:
     """Every row of every table (the text index left out), frames decoded."""
     rows = []
-    with sqlite3.connect(path) as db:
-        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            if table.startswith("page_text"):
-                continue
-            cursor = db.execute(f'SELECT * FROM "{table}"')
-            columns = [c[0] for c in cursor.description]
-            for values in cursor:
-                row = {"@table": table, **dict(zip(columns, values, strict=True))}
-                for column, value in row.items():
-                    if isinstance(value, bytes) and value[:1] and value[0] & 0xF0 == 0x80:  # a msgpack map
-                        with contextlib.suppress(Exception):  # not msgpack after all: the bytes stay
-                            row[column] = msgpack.unpackb(value)
-                rows.append(row)
+    for table, columns, values in await every_row(settings):
+        if table.startswith("page_text"):
+            continue
+        row = {"@table": table, **dict(zip(columns, values, strict=True))}
+        for column, value in row.items():
+            if isinstance(value, bytes) and value[:1] and value[0] & 0xF0 == 0x80:  # a msgpack map
+                with contextlib.suppress(Exception):  # not msgpack after all: the bytes stay
+                    row[column] = msgpack.unpackb(value)
+        rows.append(row)
     return rows
 
 
@@ -351,7 +357,7 @@ async def test_nothing_sent_exported_or_stored_ties_a_member_to_a_secret_ballot(
         ]
 
     # The database file: a named vote's choices are there by member; a secret vote's are not.
-    stored = [r for r in database_rows(room.settings.database) if r.get("meeting_id") == room.meeting]
+    stored = [r for r in await database_rows(room.settings) if r.get("meeting_id") == room.meeting]
     assert links_to_choices([r for r in stored if r.get("vote_id") == "n1"], NAMED) != []
     assert links_to_choices(stored, SECRET) == []
     roll = sorted((r["member_id"], r["choice"]) for r in stored if r["@table"] == "ballots" and r["vote_id"] == "s1")

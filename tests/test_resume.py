@@ -6,9 +6,11 @@ from pathlib import Path
 
 from tests.support import joined, make_settings, serving
 
+BOTH_DATABASES = True  # on SQLite and on PostgreSQL
 
-async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path) -> None:
-    async with serving(make_settings(tmp_path, resume_window=3)) as server:
+
+async def test_resume_from_the_future_or_too_far_back_gets_a_snapshot(tmp_path: Path, database_url: str | None) -> None:
+    async with serving(make_settings(tmp_path, database_url=database_url, resume_window=3)) as server:
         chair, _ = await joined(server, "chair")
         await chair.settled("chair")  # its check-in, written a moment after joining, comes first
         await chair.command("open_meeting")

@@ -29,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 
 from emeeting import auth
 from emeeting.ratelimit import Rate
+from emeeting.storage.opening import open_storage
 from emeeting.storage.store import Store
 from rooms.commands import COMMAND_TYPES
 from tests.matrix_cases import CASES, JOINABLE, ROLES, Built, Case, store_meeting
@@ -96,11 +97,13 @@ JOIN_REFUSAL = {"revoked": "session_ended", "no invitation": "invalid_token"}
 Frame = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """One server for the whole matrix; every case makes its own meetings in its database."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One server for the whole matrix, on each database in turn; every case makes its own
+    meetings in its database."""
+    url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgresql" else None
     # Every case sends bad links from this one address: lift the limit meant for strangers.
-    settings = make_settings(tmp_path_factory.mktemp("matrix"), failed_joins=Rate(10_000, 10_000))
+    settings = make_settings(tmp_path_factory.mktemp("matrix"), database_url=url, failed_joins=Rate(10_000, 10_000))
     handle = start_server(settings, demo=("", {}, {}))
     try:
         yield handle.running
@@ -148,7 +151,7 @@ class Matrix:
 
 @pytest.fixture
 async def matrix(server: RunningServer) -> AsyncIterator[Matrix]:
-    store = await Store.open(server.settings.database, sync="NORMAL")
+    store = await open_storage(server.settings, sync="NORMAL")
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
             m = Matrix(server, store, http)

@@ -25,7 +25,8 @@ from emeeting.demo_meeting import AGENDA, INFO, MEMBERS, demo_meeting
 from emeeting.documents.mupdf import load
 from emeeting.minutes.build import Times, build
 from emeeting.storage import eventlog
-from emeeting.storage.store import INSERT_EVENT, Store
+from emeeting.storage.opening import open_storage
+from emeeting.storage.store import INSERT_EVENT
 from rooms.commands import CloseMeeting, OpenMeeting, RecordAttendance
 from rooms.events import MeetingCreated
 from rooms.model import MeetingInfo, Presence
@@ -48,7 +49,7 @@ async def write_meeting(settings: Settings, info: MeetingInfo, zone: str) -> tup
     """A meeting that opened at 09:00 in ``zone``, its deputy there from 09:05 to 10:15 (a
     device connected 09:02 to 10:15), closed at 11:30: the log written with those times."""
     opened, arrived, joined, left, closed = (at(zone, h, m) for h, m in TIMES)
-    store = await Store.open(settings.database, sync="NORMAL")
+    store = await open_storage(settings, sync="NORMAL")
     try:
         created = define(meetings.new_meeting_id(), info, list(MEMBERS), list(AGENDA))
         await meetings.create(store, created)

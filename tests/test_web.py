@@ -10,7 +10,7 @@ import httpx
 
 from emeeting import meetings
 from emeeting.app import RedactTokens
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.support import RunningServer, make_settings, serving
@@ -75,7 +75,7 @@ async def test_two_devices_racing_to_enter_with_one_link_cannot_both_win(server:
 
 
 async def test_a_bad_or_revoked_link_says_so(server: RunningServer) -> None:
-    store = await Store.open(server.settings.database)
+    store = await open_storage(server.settings)
     try:
         await meetings.revoke_invitation(store, server.invitations["guest"])
     finally:
@@ -89,7 +89,7 @@ async def test_a_bad_or_revoked_link_says_so(server: RunningServer) -> None:
 
 async def test_user_text_is_escaped(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:
         created = define(
             "hostile",

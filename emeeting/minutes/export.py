@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 
 import msgpack
 from starlette.requests import Request
 from starlette.responses import Response
 
 from emeeting.annotations import content_disposition
+from emeeting.config import Settings
 from emeeting.http.admission import authorize
 from emeeting.http.errors import ApiError, json_errors
 from emeeting.minutes import fonts
@@ -24,7 +24,7 @@ from emeeting.minutes.document import MinutesDocument, to_plain
 from emeeting.sandbox import Refused, SandboxError, remove, run_file_job, sentence
 from emeeting.services import Services
 from emeeting.storage.interface import EventLog
-from emeeting.storage.store import Store
+from emeeting.storage.opening import has_data, open_storage
 from rooms.events import MeetingClosed, MeetingOpened
 from rooms.minutes_model import MinutesStatus
 from rooms.model import MeetingState
@@ -115,15 +115,14 @@ async def _pdf_in_a_worker(services: Services, doc: MinutesDocument) -> bytes:
         remove(out)
 
 
-async def export(data: Path, meeting_id: str, fmt: str, lang: str, thai_digits: bool) -> tuple[str, bytes]:
-    """``emeeting export``: (a file name, the file) from the data folder, without a server."""
+async def export(settings: Settings, meeting_id: str, fmt: str, lang: str, thai_digits: bool) -> tuple[str, bytes]:
+    """``emeeting export``: (a file name, the file) from the settings' database, without a server."""
     from emeeting import reading
-    from emeeting.config import from_env
 
-    settings = from_env(data=data)
-    if not settings.database.exists():
+    data = settings.data
+    if not has_data(settings):
         raise LookupError(f"there is no emeeting data in {data}")
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:
         state = await reading.folded(store, meeting_id)
         if state is None:

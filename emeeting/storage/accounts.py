@@ -148,7 +148,7 @@ class Accounts(Protocol):
 
 
 ACCOUNT_COLUMNS = "id, login, name, position, email, language, role, password_hash, totp_sealed, created_at"
-CREATE = f"INSERT OR IGNORE INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+CREATE = f"INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"  # noqa: S608
 CREATE_FIRST = (
     f"INSERT INTO accounts ({ACCOUNT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "  # noqa: S608
     "WHERE NOT EXISTS (SELECT 1 FROM accounts)"
@@ -158,7 +158,10 @@ SET_SECOND_FACTOR = "UPDATE accounts SET totp_sealed = ? WHERE id = ?"
 START = "INSERT INTO account_sessions (id, account_id, created_at, address, agent, method) VALUES (?, ?, ?, ?, ?, ?)"
 END = "UPDATE account_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"
 END_ALL = "UPDATE account_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL"
-LINK = "INSERT OR IGNORE INTO member_accounts (meeting_id, member_id, account_id, linked_at) VALUES (?, ?, ?, ?)"
+LINK = (
+    "INSERT INTO member_accounts (meeting_id, member_id, account_id, linked_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
+)
 AUDIT = "INSERT INTO audit (at, action, actor, subject, address, detail) VALUES (?, ?, ?, ?, ?, ?)"
 FIND = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"  # noqa: S608
 BY_LOGIN = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?"  # noqa: S608

@@ -98,23 +98,32 @@ class CatalogueRows(Protocol):
         """Files some meeting uses whose pages are not all rendered or failed."""
         ...
 
-    async def search(self, files: Sequence[str], phrase: str, marks: tuple[str, str], limit: int) -> list[Snippet]:
-        """Pages of ``files`` whose text matches ``phrase`` (an FTS phrase), best first."""
+    async def search(self, files: Sequence[str], text: str, marks: tuple[str, str], limit: int) -> list[Snippet]:
+        """Pages of ``files`` whose text contains ``text`` (as typed: never a query language),
+        best first, each with a snippet around the match between ``marks``."""
         ...
 
 
 FILE = "SELECT sha256, kind, bytes, pages, sanitized FROM files WHERE sha256 = ?"
-ADD_FILE = "INSERT OR IGNORE INTO files (sha256, kind, bytes, pages, sanitized, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-LINK = "INSERT OR IGNORE INTO meeting_files (meeting_id, sha256) VALUES (?, ?)"
+ADD_FILE = (
+    "INSERT INTO files (sha256, kind, bytes, pages, sanitized, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
+)
+LINK = "INSERT INTO meeting_files (meeting_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING"
 IN_USE = "SELECT DISTINCT sha256 FROM meeting_files"
 USING = "SELECT meeting_id FROM meeting_files WHERE sha256 = ?"
 ADD_PAGE = (
-    "INSERT OR REPLACE INTO pages (sha256, page, width, height, image, image_type, thumb, thumb_type)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO pages (sha256, page, width, height, image, image_type, thumb, thumb_type)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256, page) DO UPDATE SET width = excluded.width,"
+    " height = excluded.height, image = excluded.image, image_type = excluded.image_type,"
+    " thumb = excluded.thumb, thumb_type = excluded.thumb_type"
 )
 FORGET_TEXT = "DELETE FROM page_text WHERE sha256 = ? AND page = ?"
 ADD_TEXT = "INSERT INTO page_text (sha256, page, text) VALUES (?, ?, ?)"
-ADD_FAILURE = "INSERT OR REPLACE INTO page_failures (sha256, page, code) VALUES (?, ?, ?)"
+ADD_FAILURE = (
+    "INSERT INTO page_failures (sha256, page, code) VALUES (?, ?, ?)"
+    " ON CONFLICT (sha256, page) DO UPDATE SET code = excluded.code"
+)
 PAGE = (
     "SELECT sha256, page, width, height, image, image_type, thumb, thumb_type FROM pages WHERE sha256 = ? AND page = ?"
 )
@@ -183,7 +192,8 @@ class SqliteCatalogue:
     async def unfinished(self) -> list[str]:
         return [r[0] for r in await self._reader.fetchall(UNFINISHED)]
 
-    async def search(self, files: Sequence[str], phrase: str, marks: tuple[str, str], limit: int) -> list[Snippet]:
+    async def search(self, files: Sequence[str], text: str, marks: tuple[str, str], limit: int) -> list[Snippet]:
+        phrase = '"' + text.replace('"', '""') + '"'  # one FTS5 phrase: no query syntax from users
         places = ", ".join("?" for _ in files)
         rows = await self._reader.fetchall(
             f"SELECT sha256, page, snippet(page_text, 2, ?, ?, '…', 32) FROM page_text"  # noqa: S608 (placeholders only)

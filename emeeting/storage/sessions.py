@@ -79,8 +79,8 @@ OF_INVITATION = f"{SELECT} WHERE s.invitation_id = ?"
 OF_MEMBER = f"{SELECT} WHERE s.meeting_id = ? AND s.member_id = ? ORDER BY s.created_at, s.rowid"
 OF_MEETING = f"{SELECT} WHERE s.meeting_id = ? ORDER BY s.created_at, s.rowid"
 BIND = (
-    "INSERT OR IGNORE INTO device_sessions (id, invitation_id, meeting_id, member_id, created_at, address, agent)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO device_sessions (id, invitation_id, meeting_id, member_id, created_at, address, agent)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 END = "UPDATE device_sessions SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL"
 

@@ -61,10 +61,14 @@ MAX_BATCH = 512
 
 class Store:
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection, epoch: str) -> None:
-        self.path = path
-        self.epoch = epoch  # the log's identity, sent in every welcome (docs/protocol.md section 4)
         self._writer = writer
         self._reader = reader
+        self._start(path, epoch)
+
+    def _start(self, path: Path, epoch: str) -> None:
+        """What every adapter of this writer shares: the queue, the writer task, the concerns."""
+        self.path = path
+        self.epoch = epoch  # the log's identity, sent in every welcome (docs/protocol.md section 4)
         self._queue: asyncio.Queue[tuple[WriteJob, list[Statement]]] = asyncio.Queue()
         self._closing = False
         self._task = asyncio.create_task(self._write_loop(), name="emeeting-store-writer")
@@ -111,6 +115,9 @@ class Store:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        await self._disconnect()
+
+    async def _disconnect(self) -> None:
         await self._reader.close()
         await self._writer.close()
 
@@ -179,6 +186,10 @@ class Store:
         except BaseException:
             await db.execute("ROLLBACK")
             raise
+        self._committed(batch)
+
+    def _committed(self, batch: list[tuple[WriteJob, list[Statement]]]) -> None:
+        """After a batch's commit: each job's ``on_commit`` in order, then its future."""
         self.batches += 1
         self.jobs += len(batch)
         for job, _ in batch:
@@ -245,7 +256,8 @@ class Store:
         """The meetings whose log has more ``opening`` events than ``closing`` ones (a scan of the
         types only): e.g. those with a vote still open."""
         rows = await self.fetchall(
-            "SELECT meeting_id FROM events WHERE type IN (?, ?) GROUP BY meeting_id HAVING sum(type = ?) > sum(type = ?)",
+            "SELECT meeting_id FROM events WHERE type IN (?, ?) GROUP BY meeting_id"
+            " HAVING count(*) FILTER (WHERE type = ?) > count(*) FILTER (WHERE type = ?)",
             (opening, closing, opening, closing),
         )
         return [r[0] for r in rows]

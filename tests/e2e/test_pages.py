@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Page
 
 from emeeting import meetings
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
 from tests.e2e.conftest import enter, same_as_the_server
@@ -124,7 +124,7 @@ async def test_user_text_is_shown_as_text(browser: Browser, tmp_path: Path) -> N
     hostile = "<img src=x onerror=alert(1)>"
     title = "ประชุม \"พิเศษ\" <b>ด่วน</b> & 'ทดสอบ'"
     settings = make_settings(tmp_path)
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:
         created = define(
             "hostile",

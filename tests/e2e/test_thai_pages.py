@@ -24,7 +24,7 @@ from playwright.async_api import Browser, Page
 
 from emeeting import accounts
 from emeeting.http.pages import STATIC
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from tests.support import RunningServer, device_link, joined
 from tests.test_ballots import reply
 
@@ -166,7 +166,7 @@ async def test_no_thai_page_shows_an_english_sentence(browser: Browser, demo: Ru
     await pages.read("bad host", home)
     # Accounts: signing in (and failing), the account page, the home page of a person signed in.
     login = f"thai-pages-{meeting}"
-    store = await Store.open(demo.settings.database)
+    store = await open_storage(demo.settings)
     try:
         await accounts.create(
             store,

@@ -1,0 +1,136 @@
+"""The event log and its neighbours on PostgreSQL (emeeting/storage/postgres.py): the same rules as
+SQLite's by the database itself, a schema several processes migrate once, Thai search by
+substring, and an office's SQLite data folder copied into PostgreSQL whole.
+
+The behaviour tests (log, resume, votes, ink, privacy, the role matrix, devices, committees…) run
+on both databases through the ``database`` fixture (tests/conftest.py, ``BOTH_DATABASES``)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from emeeting.storage.catalogue import FileAdded, FileLinked, FileRecord, PageAdded, PageRecord
+from emeeting.storage.eventlog import EventRow
+from emeeting.storage.postgres import MIGRATIONS, PgStore
+from emeeting.storage.writes import WriteJob
+from tests.pg import Cluster
+
+
+def row(seq: int) -> EventRow:
+    return EventRow(seq, "page_shown", 1, "chair", 0, f"body {seq}".encode(), f"frame {seq}".encode())
+
+
+async def new_store(cluster: Cluster, tmp_path: Path) -> PgStore:
+    store = await PgStore.connect(cluster.new_database(), tmp_path / "emeeting.sqlite3", sync="NORMAL")
+    await store.execute("INSERT INTO meetings (id, title, created_at) VALUES ('m', 'test', 0)")
+    return store
+
+
+async def test_several_processes_opening_one_database_migrate_it_once(pg_cluster: Cluster, tmp_path: Path) -> None:
+    url = pg_cluster.new_database()
+    stores = await asyncio.gather(*(PgStore.connect(url, tmp_path / "x") for _ in range(4)))
+    try:
+        assert len({s.epoch for s in stores}) == 1  # one log, one identity
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+    db = await asyncpg.connect(url)
+    try:
+        assert [r[0] for r in await db.fetch("SELECT version FROM schema_version")] == list(
+            range(1, len(MIGRATIONS) + 1)
+        )
+        await db.execute("INSERT INTO schema_version (version) VALUES ($1)", len(MIGRATIONS) + 1)
+    finally:
+        await db.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        await PgStore.connect(url, tmp_path / "x")
+
+
+async def test_a_burst_is_committed_in_few_transactions_and_in_order(pg_cluster: Cluster, tmp_path: Path) -> None:
+    store = await new_store(pg_cluster, tmp_path)
+    committed: list[int] = []
+    try:
+        before = store.batches
+        jobs = [
+            WriteJob("m", [row(seq)], [("chair", f"c{seq}", seq)], on_commit=functools.partial(committed.append, seq))
+            for seq in range(1, 501)
+        ]
+        await asyncio.gather(*(store.submit(job) for job in jobs))
+        assert committed == list(range(1, 501))  # announced in the log's order
+        assert store.batches - before < 50  # group commit
+        assert [r.seq for r in await store.events("m")] == list(range(1, 501))
+        assert [r.body for r in await store.events("m", after=10, upto=12)] == [b"body 11", b"body 12"]
+        assert (await store.commands("m"))[("chair", "c7")] == 7
+    finally:
+        await store.close()
+
+
+async def test_the_database_refuses_a_gap_and_a_rewrite(pg_cluster: Cluster, tmp_path: Path) -> None:
+    store = await new_store(pg_cluster, tmp_path)
+    try:
+        await store.submit(WriteJob("m", [row(1)]))
+        with pytest.raises(asyncpg.RaiseError, match="no gap"):
+            await store.submit(WriteJob("m", [row(3)]))
+        with pytest.raises(asyncpg.RaiseError, match="no gap"):
+            await store.submit(WriteJob("m", [row(1)]))  # a duplicate: the trigger refuses it first
+        for statement in ("UPDATE events SET body = '\\x00' WHERE seq = 1", "DELETE FROM events", "TRUNCATE events"):
+            with pytest.raises(asyncpg.RaiseError, match="append-only"):
+                await store.execute(statement)
+        # A job that fails commits nothing and the log goes on from where it was.
+        await store.submit(WriteJob("m", [row(2)]))
+        assert [r.seq for r in await store.events("m")] == [1, 2]
+    finally:
+        await store.close()
+
+
+async def test_two_writers_racing_for_one_sequence_number_cannot_both_win(pg_cluster: Cluster, tmp_path: Path) -> None:
+    """Two processes appending to one meeting's log at once (several workers): the database lets
+    one have each sequence number and refuses the other, whatever the timing."""
+    url = pg_cluster.new_database()
+    first = await PgStore.connect(url, tmp_path / "x")
+    second = await PgStore.connect(url, tmp_path / "x")
+    try:
+        await first.execute("INSERT INTO meetings (id, title, created_at) VALUES ('m', 'test', 0)")
+        outcomes = await asyncio.gather(
+            *(store.submit(WriteJob("m", [row(seq)])) for seq in range(1, 21) for store in (first, second)),
+            return_exceptions=True,
+        )
+        assert sum(o is None for o in outcomes) == 20
+        assert all(isinstance(o, asyncpg.PostgresError) for o in outcomes if o is not None)
+        assert [r.seq for r in await first.events("m")] == list(range(1, 21))
+    finally:
+        await first.close()
+        await second.close()
+
+
+THAI_PAGE = (
+    "ที่ประชุมพิจารณาแผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. ๒๕๖๘ ของสำนักงานเขตพื้นที่การศึกษา"
+    "ประถมศึกษาเชียงใหม่เขต ๑ แล้วมีมติเห็นชอบตามที่เสนอ โดยให้ปรับกรอบวงเงิน 100% ของโครงการ_พิเศษ"
+)
+
+
+async def test_thai_text_is_found_by_substring_and_nothing_typed_is_a_pattern(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    store = await new_store(pg_cluster, tmp_path)
+    try:
+        sha = "a" * 64
+        await store.write(
+            FileAdded(FileRecord(sha, "pdf", 10, 1, ()), 0),
+            FileLinked("m", sha),
+            PageAdded(PageRecord(sha, 1, 100, 100, "i", "image/webp", "t", "image/webp"), THAI_PAGE),
+        )
+        (found,) = await store.catalogue.search([sha], "ปฏิบัติราชการ", ("[", "]"), 10)
+        assert (found.sha256, found.page) == (sha, 1)
+        assert "[ปฏิบัติราชการ]" in found.text  # the match marked, the characters exactly as stored
+        assert await store.catalogue.search([sha], "100%", ("[", "]"), 10)  # a % typed is a %
+        assert await store.catalogue.search([sha], "%", ("[", "]"), 10)
+        assert not await store.catalogue.search([sha], "1_0", ("[", "]"), 10)  # "_" is no wildcard
+        assert not await store.catalogue.search([sha], "แผนงบ", ("[", "]"), 10)
+        assert not await store.catalogue.search(["b" * 64], "ปฏิบัติ", ("[", "]"), 10)  # only the files asked
+    finally:
+        await store.close()
