@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from emeeting import address, meetings, reading
 from emeeting.config import SettingError, Settings, from_env
 from emeeting.reach import Unreachable
-from emeeting.storage.opening import has_data, open_storage
+from emeeting.storage.opening import describe, has_data, open_storage
 from rooms.standing import WORDS, standing
 
 URL_HELP = (
@@ -216,6 +216,23 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_to_postgresql(args: argparse.Namespace) -> int:
+    from emeeting.storage import copying
+
+    settings = from_env(data=args.data, database_url=args.url)
+    if not settings.database.exists():
+        print(f"emeeting copy-to-postgresql: there is no SQLite database in {settings.data}", file=sys.stderr)
+        return 1
+    try:
+        copied = asyncio.run(copying.copy(settings.database, str(settings.database_url)))
+    except copying.NotEmpty as exc:
+        print(f"emeeting copy-to-postgresql: {exc}", file=sys.stderr)
+        return 1
+    print(f"copied into {describe(settings)}: " + ", ".join(f"{n} {table}" for table, n in copied.items() if n))
+    print(f"serve it with: emeeting serve --data {settings.data} --database <the same address>")
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from emeeting.minutes.export import export
 
@@ -270,6 +287,12 @@ def _main(argv: Sequence[str] | None) -> int:
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.add_argument("--url", help=URL_HELP)
 
+    copying = commands.add_parser(
+        "copy-to-postgresql", help="copy the data folder's SQLite database into an empty PostgreSQL database"
+    )
+    copying.add_argument("url", help="the PostgreSQL database, postgresql://…")
+    copying.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
+
     bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")
     bench.add_argument("scenarios", nargs="*", help="scenarios to run (default all; in bench/__init__.py)")
     bench.add_argument("--json", action="store_true", help="print JSON, one object per row")
@@ -321,6 +344,9 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "admin":
         return admin_cli.run(args)
 
+    if args.command == "copy-to-postgresql":
+        return _copy_to_postgresql(args)
+
     if args.command == "meetings":
         settings = from_env(data=args.data, database_url=args.database)
         if not has_data(settings):
@@ -361,7 +387,7 @@ def _main(argv: Sequence[str] | None) -> int:
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])
     meeting_id, links, created = asyncio.run(_latest_links(settings, settings.base_url))
     address.record(settings)  # for `emeeting links` and `demo`, run apart from the server
-    print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()})")
+    print(f"emeeting on {settings.base_url}  (data: {settings.data.resolve()}; {describe(settings)})")
     _warn_unreachable(settings.base_url, settings.port, settings.public_url)
     # Links are passwords. They are printed for someone at a terminal, or once for the demo
     # meeting just made; never again into what may be a service's log.

@@ -8,7 +8,10 @@ on both databases through the ``database`` fixture (tests/conftest.py, ``BOTH_DA
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
+import subprocess
+import sys
 from pathlib import Path
 
 import asyncpg
@@ -19,6 +22,9 @@ from emeeting.storage.eventlog import EventRow
 from emeeting.storage.postgres import MIGRATIONS, PgStore
 from emeeting.storage.writes import WriteJob
 from tests.pg import Cluster
+from tests.support import joined, make_settings, serving
+from tests.test_ballots import cast, closed, open_room, reply, vote_opened
+from tests.test_ink import ink_frames, stroke
 
 
 def row(seq: int) -> EventRow:
@@ -134,3 +140,41 @@ async def test_thai_text_is_found_by_substring_and_nothing_typed_is_a_pattern(
         assert not await store.catalogue.search(["b" * 64], "ปฏิบัติ", ("[", "]"), 10)  # only the files asked
     finally:
         await store.close()
+
+
+async def test_an_offices_sqlite_data_is_copied_whole_and_its_tablets_resume_on_postgresql(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    """The way an office moves: stop the server, run ``emeeting copy-to-postgresql``, start it on
+    the same data folder with ``--database``. An open secret vote, a member's ink and every
+    device's place in the log come along."""
+    settings = make_settings(tmp_path)
+    async with serving(settings) as server:
+        devices = await open_room(server, "chair", "deputy", "esa-s", "supervision")
+        await vote_opened(devices["chair"], vote="s1", item="plan", secret=True)
+        assert (await cast(devices["deputy"], "s1", 1))["type"] == "ack"
+        assert (await cast(devices["esa-s"], "s1", 1))["type"] == "ack"
+        assert (await reply(devices["deputy"], await devices["deputy"].command("draw", stroke=stroke("s1"))))[
+            "ink"
+        ] == 1
+        _, seen = await joined(server, "supervision")
+        demo = (server.meeting, server.tokens, server.invitations)
+    url = pg_cluster.new_database()
+    command = [sys.executable, "-m", "emeeting", "copy-to-postgresql", "--data", str(tmp_path), url]
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "events" in done.stdout and url not in done.stdout  # the address (a password) is not printed
+    again = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1 and "empty" in again.stderr  # nothing is merged into a database in use
+
+    async with serving(dataclasses.replace(settings, database_url=url), demo=demo) as server:
+        # The same log: a device that was here resumes from its place, with no snapshot.
+        supervision, welcome = await joined(server, "supervision", since=seen["seq"], epoch=seen["epoch"])
+        assert welcome["epoch"] == seen["epoch"] and "snapshot" not in welcome
+        chair, welcome = await joined(server, "chair")
+        (vote,) = welcome["snapshot"]["state"]["votes"]
+        assert vote["status"] == "open" and sorted(vote["voters"]) == ["deputy", "esa-s"]
+        assert (await cast(supervision, "s1", 0))["type"] == "ack"  # the key in the data folder still opens it
+        assert (await closed(chair, "s1"))["counts"] == [1, 2, 0]
+        deputy, _ = await joined(server, "deputy", ink_since=0)
+        assert [f["event"]["stroke"]["id"] for f in await ink_frames(deputy, 1)] == ["s1"]

@@ -26,11 +26,12 @@ Several processes may open one database at once: the migration runs under an adv
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,12 @@ class PgStore(Store):
     async def fetchall(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query written for both databases, on the read pool."""
         return [tuple(row) for row in await self._pool.fetch(dialect(statement), *params)]
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy[Any]]:
+        """A connection of the pool in a transaction of its own, beside the writer (a bulk copy)."""
+        async with self._pool.acquire() as db, db.transaction():
+            yield db
 
     async def fetch(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         """Rows of a query in PostgreSQL's own text (``$n``), for this package's PostgreSQL code."""
