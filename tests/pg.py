@@ -55,9 +55,25 @@ class Cluster:
             str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
             "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
+        self._serve()
+
+    def copy(self) -> Cluster:
+        """What an intruder or a backup tool takes: the data directory's files as they are this
+        moment (the WAL included, the server still running), started as a server of its own
+        (crash recovery replays the WAL; autovacuum off, so nothing it finds is cleaned away)."""
+        taken = Cluster(self.bin)
+        shutil.copytree(self.data, taken.data, symlinks=True)
+        (taken.data / "postmaster.pid").unlink(missing_ok=True)
+        if taken._as is not None:
+            for path in [taken.data, *taken.data.rglob("*")]:
+                os.chown(path, taken._as.pw_uid, taken._as.pw_gid, follow_symlinks=False)
+        taken._serve("-c autovacuum=off")
+        return taken
+
+    def _serve(self, more: str = "") -> None:
         options = (
             f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-            " -c max_connections=300 -c shared_buffers=64MB"
+            f" -c max_connections=300 -c shared_buffers=64MB {more}"
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "start"
