@@ -46,7 +46,7 @@ def _stalled(options: dict[str, Any]) -> list[Row]:
 def _crash(options: dict[str, Any]) -> list[Row]:
     from bench import crash
 
-    return crash.main(options.get("runs", crash.RUNS), options.get("seed"))
+    return crash.main(options.get("runs", crash.RUNS), options.get("seed"), database_url=options.get("database"))
 
 
 def _fuzz(options: dict[str, Any]) -> list[Row]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import msgpack
 
-from bench.crash_check import ORGANISERS, Log, Report, check_log, read_log, resend, resume
+from bench.crash_check import ORGANISERS, Log, Report, check_log, read_log, read_log_postgresql, resend, resume
 from bench.crash_device import DOCUMENT, FIELDS, ITEMS, PAGES, TIMEOUT, Device, Frame, Server
 from bench.votes import store_meeting
 from emeeting import meetings
@@ -81,7 +81,10 @@ class Campaign:
         report.pending.append(sum(len(d.sent) - len(d.replies) for d in devices))
 
         await server.start()
-        log = await asyncio.to_thread(read_log, server.data / "emeeting.sqlite3", self.meeting)
+        if server.database_url:
+            log = await read_log_postgresql(server.database_url, self.meeting)
+        else:
+            log = await asyncio.to_thread(read_log, server.data / "emeeting.sqlite3", self.meeting)
         check_log(log, devices, report)
         await asyncio.gather(*(resume(d, server.url, log, report) for d in devices))
         await asyncio.gather(*(resend(d, log, report) for d in devices))
@@ -153,11 +156,14 @@ async def _control(device: Device, kind: str, **fields: Any) -> Frame:
     return reply
 
 
-async def campaign(data: Path, delays: Sequence[float], seed: int, members: int = MEMBERS) -> Report:
-    """Make the meeting in ``data`` and serve it; one run per kill delay. What the checks found."""
-    meeting, tokens = await make_meeting(data, members)
+async def campaign(
+    data: Path, delays: Sequence[float], seed: int, members: int = MEMBERS, database_url: str | None = None
+) -> Report:
+    """Make the meeting in ``data`` (its database PostgreSQL's ``database_url`` when given) and
+    serve it; one run per kill delay. What the checks found."""
+    meeting, tokens = await make_meeting(data, members, database_url)
     devices = [Device(m, t, random.Random(f"{seed}/{m}")) for m, t in tokens.items()]  # noqa: S311 (not secrets)
-    runs = Campaign(Server(data), meeting, devices, Report(seed=seed, members=len(devices)))
+    runs = Campaign(Server(data, database_url), meeting, devices, Report(seed=seed, members=len(devices)))
     try:
         await runs.server.start()
         await asyncio.gather(*(d.join(runs.server.url, None) for d in devices))
@@ -173,7 +179,7 @@ async def campaign(data: Path, delays: Sequence[float], seed: int, members: int 
     return runs.report
 
 
-async def make_meeting(data: Path, members: int) -> tuple[str, dict[str, str]]:
+async def make_meeting(data: Path, members: int, database_url: str | None = None) -> tuple[str, dict[str, str]]:
     """A meeting of a chair, a secretary and ``members`` members, all voting, with a document to
     draw on; its id and each member's token, the chair's and the secretary's first."""
     people = [
@@ -185,22 +191,25 @@ async def make_meeting(data: Path, members: int) -> tuple[str, dict[str, str]]:
     agenda = [AgendaItem(item, str(n), f"วาระที่ {n}", None) for n, item in enumerate(ITEMS, 1)]
     paper = DocumentRef(DOCUMENT, "เอกสารประกอบ", PAGES, ITEMS[0])
     created = define(meetings.new_meeting_id(), info, people, agenda, [paper])
-    return created.meeting, await store_meeting(data, created)
+    return created.meeting, await store_meeting(data, created, database_url)
 
 
 class CrashLost(RuntimeError):  # something acknowledged was lost, or the log or a resume was wrong
     pass
 
 
-def main(runs: int = RUNS, seed: int | None = None, members: int = MEMBERS) -> list[dict[str, Any]]:
-    """``runs`` kills at seeded random moments; one row, or CrashLost with the seed to replay it."""
+def main(
+    runs: int = RUNS, seed: int | None = None, members: int = MEMBERS, database_url: str | None = None
+) -> list[dict[str, Any]]:
+    """``runs`` kills at seeded random moments (on SQLite, or on the PostgreSQL database at
+    ``database_url``); one row, or CrashLost with the seed to replay it."""
     seed = random.SystemRandom().randrange(2**32) if seed is None else seed
     rng = random.Random(seed)  # noqa: S311 (kill moments, not secrets)
     delays = [rng.uniform(*KILL_AFTER) for _ in range(runs)]
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="emeeting-crash-") as folder:
-        report = asyncio.run(campaign(Path(folder), delays, seed, members))
-    row = report.row(time.monotonic() - began)
+        report = asyncio.run(campaign(Path(folder), delays, seed, members, database_url))
+    row = {"database": "postgresql" if database_url else "sqlite", **report.row(time.monotonic() - began)}
     if report.failed:
         raise CrashLost(f"seed {seed}: {row}\n" + "\n".join(report.faults[:20]))
     return [row]

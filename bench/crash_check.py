@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgpack
 
 from bench.crash_device import IN_FLIGHT, Device, Frame
@@ -72,6 +73,27 @@ def read_log(database: Path, meeting: str) -> Log:
         commands = {(m, c): s for m, c, s in rows}
         rows = db.execute("SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = ?", (meeting,))
         ink = {(m, n): (c, f) for m, n, c, f in rows}
+    return Log(events, commands, ink, kinds)
+
+
+async def read_log_postgresql(url: str, meeting: str) -> Log:
+    """The same, read straight from a PostgreSQL database."""
+    db = await asyncpg.connect(url)
+    try:
+        stored = [
+            tuple(r)
+            for r in await db.fetch(
+                "SELECT seq, type, version, actor, ts, body FROM events WHERE meeting_id = $1", meeting
+            )
+        ]
+        events = {row[0]: eventlog.stored(*row).frame for row in stored}
+        kinds = {row[0]: row[1] for row in stored}
+        rows = await db.fetch("SELECT member_id, client_id, seq FROM commands WHERE meeting_id = $1", meeting)
+        commands = {(m, c): s for m, c, s in rows}
+        rows = await db.fetch("SELECT member_id, n, client_id, frame FROM ink WHERE meeting_id = $1", meeting)
+        ink = {(m, n): (c, f) for m, n, c, f in rows}
+    finally:
+        await db.close()
     return Log(events, commands, ink, kinds)
 
 

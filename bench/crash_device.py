@@ -37,8 +37,9 @@ Frame = dict[str, Any]
 class Server:
     """``emeeting serve --port 0`` on a data folder, in a process of its own."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, database_url: str | None = None) -> None:
         self.data = data
+        self.database_url = database_url  # PostgreSQL instead of SQLite in the folder
         self.url = ""
         self._proc: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[bytes] | None = None
@@ -48,6 +49,9 @@ class Server:
         env = dict(os.environ)
         env.pop("EMEETING_SECRET", None)  # the tokens were signed with the key kept in the folder
         env.pop("EMEETING_SYNC", None)  # the default, FULL, is what is under test
+        env.pop("EMEETING_DATABASE", None)
+        if self.database_url:
+            env["EMEETING_DATABASE"] = self.database_url
         log = await asyncio.to_thread((self.data / "serve.log").open, "ab")
         try:
             self._proc = proc = await asyncio.create_subprocess_exec(

@@ -29,7 +29,7 @@ from bench.chair import ChairDevice
 from bench.live import ONE_ADDRESS, STARTUP, ClientProcesses, _python, percentiles
 from emeeting import meetings
 from emeeting.config import from_env
-from emeeting.storage.store import Store
+from emeeting.storage.opening import open_storage
 from rooms.events import MeetingCreated
 from rooms.model import AgendaItem, MeetingInfo, Member, Role
 from rooms.room import define
@@ -50,12 +50,13 @@ async def make_meeting(data: Path, members: int) -> tuple[list[str], str]:
     return [tokens[p.id] for p in people[1:]], tokens["chair"]
 
 
-async def store_meeting(data: Path, created: MeetingCreated) -> dict[str, str]:
-    """Store a new meeting in the data folder ``data``, each member's link bound to a first device
-    (the benchmark's client): each member's session token."""
-    settings = from_env({"EMEETING_DATA": str(data)})
+async def store_meeting(data: Path, created: MeetingCreated, database_url: str | None = None) -> dict[str, str]:
+    """Store a new meeting in the data folder ``data`` (and PostgreSQL's ``database_url`` when
+    given), each member's link bound to a first device (the benchmark's client): each member's
+    session token."""
+    settings = from_env({"EMEETING_DATA": str(data), "EMEETING_DATABASE": database_url or ""})
     key = settings.signing_key()
-    store = await Store.open(settings.database)
+    store = await open_storage(settings)
     try:
         await meetings.create(store, created)
         links = await meetings.links(store, key, "", created.meeting, list(created.members))

@@ -210,6 +210,7 @@ def _bench(args: argparse.Namespace) -> int:
         "frames": args.frames,
         "seed": args.seed,
         "meetings": args.meetings,
+        "database": args.database,
     }
     rows = [row for name in args.scenarios or list(SCENARIOS) for row in SCENARIOS[name](options)]
     print(json.dumps(rows, indent=2) if args.json else table(rows))
@@ -314,6 +315,9 @@ def _main(argv: Sequence[str] | None) -> int:
         "--meetings", type=int, default=1000, help="stored meetings in the sheet scenario (default 1000)"
     )
     bench.add_argument("--runs", type=int, default=20, help="SIGKILLs in the crash scenario (default 20)")
+    bench.add_argument(
+        "--database", help="the crash scenario on this PostgreSQL database, postgresql://… (default SQLite)"
+    )
     bench.add_argument("--frames", type=int, default=100_000, help="frames the fuzz scenario sends (default 100000)")
     bench.add_argument("--seed", type=int, help="seed of the crash and fuzz scenarios (default: random, printed)")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -34,10 +37,19 @@ from rooms.offices import STANDARD
 from rooms.paper import sheets_saved
 from rooms.permissions import SYSTEM, Access, may
 
+log = logging.getLogger(__name__)
+HEALTH_SECONDS = 3.0  # a database slower than this to answer a trivial read is not ready
+
 
 async def healthz(request: Request) -> Response:
+    """This process is up and its database answers (a proxy's or an orchestrator's health and
+    readiness check, per worker): 200, else 503 with nothing about why but the word."""
     services: Services = request.app.state.services
-    await services.hub.store.ping()
+    try:
+        await asyncio.wait_for(services.hub.store.ping(), HEALTH_SECONDS)
+    except Exception:  # the database is down or unreachable: this worker cannot serve a room
+        log.warning("health check: the database does not answer")
+        return JSONResponse({"status": "database_unavailable"}, status_code=503)
     hub = services.hub
     return JSONResponse({"status": "ok", "connections": hub.connections, "drops": hub.drops, "meetings": hub.loaded})
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import msgpack
+import pytest
 
 from bench import crash, crash_check
 from bench.crash_device import Device
@@ -22,8 +23,12 @@ from bench.crash_device import Device
 KILLS = (0.06, 0.2, 0.4, 0.8, 1.2)  # seconds into the burst
 
 
-async def test_nothing_acknowledged_is_lost_when_the_server_is_killed(tmp_path: Path) -> None:
-    report = await crash.campaign(tmp_path, KILLS, seed=20240115, members=16)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_nothing_acknowledged_is_lost_when_the_server_is_killed(
+    tmp_path: Path, request: pytest.FixtureRequest, database: str
+) -> None:
+    url = request.getfixturevalue("pg_cluster").new_database() if database == "postgresql" else None
+    report = await crash.campaign(tmp_path, KILLS, seed=20240115, members=16, database_url=url)
     assert report.faults == [], "\n".join(report.faults[:20])
     assert (report.lost, report.gaps, report.phantoms) == (0, 0, 0)
     assert report.runs == len(KILLS)

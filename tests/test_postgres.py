@@ -15,13 +15,14 @@ import sys
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
 from emeeting.storage.catalogue import FileAdded, FileLinked, FileRecord, PageAdded, PageRecord
 from emeeting.storage.eventlog import EventRow
 from emeeting.storage.postgres import MIGRATIONS, PgStore
 from emeeting.storage.writes import WriteJob
-from tests.pg import Cluster
+from tests.pg import Cluster, cluster
 from tests.support import joined, make_settings, serving
 from tests.test_ballots import cast, closed, open_room, reply, vote_opened
 from tests.test_ink import ink_frames, stroke
@@ -178,3 +179,31 @@ async def test_an_offices_sqlite_data_is_copied_whole_and_its_tablets_resume_on_
         assert (await closed(chair, "s1"))["counts"] == [1, 2, 0]
         deputy, _ = await joined(server, "deputy", ink_since=0)
         assert [f["event"]["stroke"]["id"] for f in await ink_frames(deputy, 1)] == ["s1"]
+
+
+async def test_the_room_recovers_by_itself_when_postgresql_restarts(tmp_path: Path) -> None:
+    """PostgreSQL stopped under a running room: the health check says so (503, nothing more);
+    once it is back, the room works again without a restart of emeeting, and nothing acknowledged
+    before is lost."""
+    with cluster() as own:
+        settings = make_settings(tmp_path, database_url=own.new_database())
+        async with serving(settings) as server:
+            devices = await open_room(server, "chair", "deputy", "esa-s", "supervision")
+            await vote_opened(devices["chair"], vote="v1", item="plan")
+            assert (await cast(devices["deputy"], "v1", 1))["type"] == "ack"
+            await asyncio.to_thread(own.halt)
+            async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+                down = await http.get("/healthz")
+                assert down.status_code == 503 and down.json() == {"status": "database_unavailable"}
+                await asyncio.to_thread(own._serve)
+                assert (await http.get("/healthz")).status_code == 200
+            # A command sent now may meet the writer's broken connection: the room then closes its
+            # devices and reloads from what PostgreSQL holds; a device that comes back is served.
+            for _ in range(2):
+                chair, _ = await joined(server, "chair")
+                esa, _ = await joined(server, "esa-s")
+                answer = await cast(esa, "v1", 0)
+                if answer["type"] == "ack":
+                    break
+            assert answer["type"] == "ack", answer
+            assert (await closed(chair, "v1"))["counts"] == [1, 1, 0]  # the ballot before the stop counted
