@@ -28,7 +28,7 @@ def _documents(options: dict[str, Any]) -> list[Row]:
 def _votes(options: dict[str, Any]) -> list[Row]:
     from bench import votes
 
-    return votes.main(options.get("members", votes.MEMBERS))
+    return votes.main(options.get("members", votes.MEMBERS), options.get("database"))
 
 
 def _ink(options: dict[str, Any]) -> list[Row]:

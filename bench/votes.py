@@ -39,13 +39,13 @@ SPREAD = 1.0  # seconds over which the ballots are sent
 ITEM = "motion"
 
 
-async def make_meeting(data: Path, members: int) -> tuple[list[str], str]:
+async def make_meeting(data: Path, members: int, database_url: str | None = None) -> tuple[list[str], str]:
     """A meeting of ``members`` voting members and a voting chair; (members' tokens, the chair's)."""
     people = [Member("chair", "ประธาน", "", Role.CHAIR, voting=True)]
     people += [Member(f"m{n}", f"กรรมการ {n}", "", Role.MEMBER, voting=True) for n in range(members)]
     info = MeetingInfo("ประชุมทดสอบการลงมติ", 1, 2567, "2024-01-15", "09:00", "", "")
     tokens = await store_meeting(
-        data, define(meetings.new_meeting_id(), info, people, [AgendaItem(ITEM, "1", "ญัตติ", None)])
+        data, define(meetings.new_meeting_id(), info, people, [AgendaItem(ITEM, "1", "ญัตติ", None)]), database_url
     )
     return [tokens[p.id] for p in people[1:]], tokens["chair"]
 
@@ -189,15 +189,17 @@ async def measure(url: str, chair_token: str, crowd: Crowd, members: int) -> lis
     return [row for row in rows if row]
 
 
-def main(members: int = MEMBERS) -> list[dict[str, Any]]:
+def main(members: int = MEMBERS, database_url: str | None = None) -> list[dict[str, Any]]:
+    """``members`` ballots over SPREAD seconds; on SQLite, or on PostgreSQL at ``database_url``."""
     with tempfile.TemporaryDirectory(prefix="emeeting-bench-") as folder:
         data = Path(folder)
-        tokens, chair = asyncio.run(make_meeting(data, members))
-        proc, url = start_server(data)
+        tokens, chair = asyncio.run(make_meeting(data, members, database_url))
+        proc, url = start_server(data, {"EMEETING_DATABASE": database_url} if database_url else None)
         try:
             crowd = Crowd(url, tokens)
             try:
-                return asyncio.run(measure(url, chair, crowd, members))
+                rows = asyncio.run(measure(url, chair, crowd, members))
+                return [{"database": "postgresql" if database_url else "sqlite", **row} for row in rows]
             finally:
                 crowd.close()
         finally:

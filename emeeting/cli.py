@@ -316,7 +316,7 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     bench.add_argument("--runs", type=int, default=20, help="SIGKILLs in the crash scenario (default 20)")
     bench.add_argument(
-        "--database", help="the crash scenario on this PostgreSQL database, postgresql://… (default SQLite)"
+        "--database", help="the crash and votes scenarios on this PostgreSQL database, postgresql://… (default SQLite)"
     )
     bench.add_argument("--frames", type=int, default=100_000, help="frames the fuzz scenario sends (default 100000)")
     bench.add_argument("--seed", type=int, help="seed of the crash and fuzz scenarios (default: random, printed)")

@@ -29,8 +29,9 @@ def binaries() -> Path | None:
 class Cluster:
     """One PostgreSQL server in a folder of its own, for one test process."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable  # fsync on, as in production: for benchmarks
         self.root = Path(tempfile.mkdtemp(prefix="emeeting-pg-"))
         self.data = self.root / "data"
         self.socket = self.root
@@ -72,8 +73,9 @@ class Cluster:
 
     def _serve(self, more: str = "") -> None:
         options = (
-            f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-            f" -c max_connections=300 -c shared_buffers=64MB {more}"
+            f"-k {self.socket} -c listen_addresses=''"
+            + ("" if self.durable else " -c fsync=off -c full_page_writes=off")
+            + f" -c max_connections=300 -c shared_buffers=64MB {more}"
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "start"
@@ -103,11 +105,11 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(durable: bool = False) -> Iterator[Cluster]:
     bin_dir = binaries()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL is not installed: the README's test command installs Debian's postgresql")
-    made = Cluster(bin_dir)
+    made = Cluster(bin_dir, durable)
     try:
         made.start()
         yield made

@@ -6,7 +6,8 @@ interface per concern: records, ink, ballots, the catalogue, invitations, device
 accounts, committees, paper counts, deletion). Each concern's interface is a ``typing.Protocol`` in its
 module, beside its typed rows and writes (frozen dataclasses) and its SQLite adapter, the only
 code that names a table. Only the composition roots (``app.py``, ``cli.py``, ``admin_cli.py``,
-``minutes/export.py``) name the SQLite adapter (``store.Store``). A PostgreSQL adapter plugs in at the same interfaces.
+``minutes/export.py``) open storage, through ``opening.open_storage``, which picks the SQLite
+adapter (``store.Store``) or the PostgreSQL one (``postgres.PgStore``) at the same interfaces.
 ``tests/test_storage_seam.py`` lists any SQL, statement or SQLite adapter outside this package.
 
 Writes keep the one guarantee the log depends on: nothing commits on its own. A caller builds
@@ -21,6 +22,9 @@ Here:
 - ``writes.py``: ``Write`` (the base of every write value), ``WriteJob``, ``StoreClosed``.
 - ``store.py``: SQLite through aiosqlite: the event log's adapter, one group-committing writer
   and a reader connection; it holds the other concerns' adapters.
+- ``postgres.py``: PostgreSQL through asyncpg: the same writer, a read pool, its own schema
+  versions, the statements' PostgreSQL text; ``opening.py``: which database a process opens;
+  ``copying.py``: a SQLite database copied into PostgreSQL.
 - ``eventlog.py``: an event as stored (columns, version, body) and as sent (its frame).
 - ``migrations.py``: the schema, version by version.
 - ``sql.py``: ``Statement``, the registry of each write type's SQLite statements, and the read

@@ -3,8 +3,8 @@ writer) and ``Storage`` (the log with every concern's interface).
 
 Code that only reads or appends to the log (the committer, the read path, the exports) takes an
 ``EventLog``; code that also needs a concern's rows takes a ``Storage``. Only the composition
-roots (``app.py``, ``cli.py``, ``minutes/export.py``) name the SQLite adapter (``store.Store``);
-a PostgreSQL adapter (issue 20) is another class with these members. Each concern's own interface
+roots open storage, through ``opening.open_storage``: the SQLite adapter (``store.Store``) or the
+PostgreSQL one (``postgres.PgStore``), each a class with these members. Each concern's own interface
 (``Records``, ``InkLog``, ``BallotRows``, ``CatalogueRows``, ``Invitations``, ``PaperCounts``,
 ``Deletion``) is in its module, beside its typed rows and writes.
 

@@ -7,8 +7,10 @@ registers, beside its SQL, the statements each of its write types becomes
 :func:`statements`, in order, and runs each run of consecutive statements with the same SQL as
 one ``executemany`` (a burst of a thousand ballots is a few calls, not a thousand). A write type
 with no statements registered is refused (``TypeError``), as is anything that is not a write, a
-raw ``(sql, params)`` pair included. A PostgreSQL adapter keeps its own registry for the same
-write types. Only modules in ``emeeting/storage/`` see a statement.
+raw ``(sql, params)`` pair included. The statements are written in what SQLite and PostgreSQL
+both understand; the PostgreSQL adapter numbers their placeholders (``postgres.dialect``) and
+keeps the few whose text differs (``postgres.OVERRIDES``). Only modules in ``emeeting/storage/``
+see a statement.
 """
 
 from __future__ import annotations
