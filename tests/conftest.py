@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,11 @@ def pg_cluster() -> Iterator[Cluster]:
 @pytest.fixture
 def database() -> str:
     """Which database the test's server keeps its data in: "sqlite" (the embedded default), or in
-    a module that sets ``BOTH_DATABASES = True``, each of "sqlite" and "postgresql" in turn."""
-    return "sqlite"
+    a module that sets ``BOTH_DATABASES = True``, each of "sqlite" and "postgresql" in turn.
+    ``EMEETING_TEST_DATABASE=postgresql`` puts every other test's server on PostgreSQL too (a
+    whole run on it, to find what only the other modules do; tests that read the SQLite file
+    themselves then fail for that reason alone)."""
+    return os.environ.get("EMEETING_TEST_DATABASE", "sqlite")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -63,7 +63,12 @@ class Cluster:
         moment (the WAL included, the server still running), started as a server of its own
         (crash recovery replays the WAL; autovacuum off, so nothing it finds is cleaned away)."""
         taken = Cluster(self.bin)
-        shutil.copytree(self.data, taken.data, symlinks=True)
+        # A running server removes files as it goes (its relation cache's pg_internal.init): one
+        # that is gone by the time it is reached is not copied, as a file-level backup tool does.
+        shutil.copytree(
+            self.data, taken.data, symlinks=True, ignore=shutil.ignore_patterns("pg_internal.init"),
+            copy_function=_copy_unless_gone,
+        )  # fmt: skip
         (taken.data / "postmaster.pid").unlink(missing_ok=True)
         if taken._as is not None:
             for path in [taken.data, *taken.data.rglob("*")]:
@@ -102,6 +107,11 @@ class Cluster:
         name = "t_" + secrets.token_hex(6)
         self._run(str(self.bin / "psql"), "-h", str(self.socket), "-U", "postgres", "-c", f"CREATE DATABASE {name}")
         return self.url(name)
+
+
+def _copy_unless_gone(source: str, target: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        shutil.copy2(source, target)
 
 
 @contextlib.contextmanager
