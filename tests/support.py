@@ -347,17 +347,29 @@ async def sql_rows(settings: Settings, statement: str, params: Sequence[Any] = (
         return [tuple(row) for row in lite.execute(statement, tuple(params)).fetchall()]
 
 
+# What either database raises when its log's triggers refuse a change.
+APPEND_ONLY = (sqlite3.IntegrityError, asyncpg.RaiseError)
+
+
 async def sql_execute(settings: Settings, statement: str, params: Sequence[Any] = ()) -> None:
     """Run one statement on the settings' database, committed, as another program would."""
+    await sql_transaction(settings, [(statement, params)])
+
+
+async def sql_transaction(settings: Settings, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Run ``statements`` in one transaction, committed whole or (on an error, raised) not at all."""
     if settings.database_url:
         db = await asyncpg.connect(settings.database_url)
         try:
-            await db.execute(dialect(statement), *params)
+            async with db.transaction():
+                for statement, params in statements:
+                    await db.execute(dialect(statement), *params)
         finally:
             await db.close()
         return
     with contextlib.closing(sqlite3.connect(settings.database)) as lite, lite:
-        lite.execute(statement, tuple(params))
+        for statement, params in statements:
+            lite.execute(statement, tuple(params))
 
 
 async def table_columns(settings: Settings, table: str) -> list[str]:

@@ -5,7 +5,6 @@ and its links stop working; an opened meeting is never deleted."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,13 @@ from websockets.exceptions import ConnectionClosed
 
 from emeeting import files
 from emeeting.demo_meeting import INFO
-from tests.support import RunningServer, open_device, traded
+from tests.support import APPEND_ONLY, RunningServer, open_device, sql_rows, sql_transaction, traded
 from tests.test_uploads import make_pdf
 
 TITLE = "การประชุมคณะกรรมการติดตามและประเมินผลการจัดการศึกษาจังหวัดขอนแก่น"
 MEMBERS = "นายสมชาย ใจดี | ศึกษาธิการจังหวัดขอนแก่น | ประธานกรรมการ\nนางวิไลวรรณ คำแสน | ผู้อำนวยการ | กรรมการ"
 REASON = "ประธานกรรมการต้องเข้าร่วมประชุมด่วนกับปลัดกระทรวงศึกษาธิการที่กรุงเทพมหานครในวันเดียวกัน"
+BOTH_DATABASES = True  # each test on SQLite and on PostgreSQL
 TABLES = ("events", "commands", "invitations", "ink", "ballots", "sealed_ballots", "connections", "meeting_files")
 
 
@@ -126,8 +126,7 @@ async def test_a_deleted_meeting_leaves_nothing_behind_and_its_links_stop_workin
         ready: set[int] = set()
         while len(ready) < 2:
             ready |= set((await until_event(device, "pages_ready"))["pages"])
-        with sqlite3.connect(server.settings.database) as db:
-            (sha,) = db.execute("SELECT sha256 FROM meeting_files WHERE meeting_id = ?", (meeting,)).fetchone()
+        ((sha,),) = await sql_rows(server.settings, "SELECT sha256 FROM meeting_files WHERE meeting_id = ?", (meeting,))
         assert files.folder(server.settings.data, sha).is_dir()
         wrong = await http.post(f"/m/{meeting}/schedule", data={"action": "delete", "confirm": "ประชุม"})
         assert wrong.status_code == 422 and "พิมพ์ชื่อการประชุมให้ตรง" in wrong.text
@@ -152,18 +151,22 @@ async def test_a_deleted_meeting_leaves_nothing_behind_and_its_links_stop_workin
         http.cookies.set(f"emeeting_{server.meeting}", server.tokens["secretary"])  # this device's session
         kept = await http.post(f"/m/{server.meeting}/schedule", data={"action": "delete", "confirm": INFO.title})
         assert kept.status_code == 409 and "meeting_opened" in kept.text and "เคยเปิดประชุมแล้ว" in kept.text
-    with sqlite3.connect(server.settings.database) as db:
-        for table in TABLES:
-            assert db.execute(f"SELECT count(*) FROM {table} WHERE meeting_id = ?", (meeting,)).fetchone() == (0,), (
-                table
-            )
-        assert db.execute("SELECT count(*) FROM meetings WHERE id = ?", (meeting,)).fetchone() == (0,)
-        for table in ("files", "pages", "page_failures", "page_text"):
-            assert db.execute(f"SELECT count(*) FROM {table} WHERE sha256 = ?", (sha,)).fetchone() == (0,), table
+    settings = server.settings
+    for table in TABLES:
+        counted = await sql_rows(settings, f"SELECT count(*) FROM {table} WHERE meeting_id = ?", (meeting,))
+        assert counted == [(0,)], table
+    assert await sql_rows(settings, "SELECT count(*) FROM meetings WHERE id = ?", (meeting,)) == [(0,)]
+    for table in ("files", "pages", "page_failures", "page_text"):
+        assert await sql_rows(settings, f"SELECT count(*) FROM {table} WHERE sha256 = ?", (sha,)) == [(0,)], table
     assert not files.folder(server.settings.data, sha).exists()
     # The log of an opened meeting cannot be deleted even by hand, marked or not (store migration 7).
-    with sqlite3.connect(server.settings.database) as db:
-        db.execute("INSERT INTO meeting_deletions (meeting_id) VALUES (?)", (server.meeting,))
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            db.execute("DELETE FROM events WHERE meeting_id = ?", (server.meeting,))
-        db.rollback()
+    # (Both statements in one transaction, which fails whole: nothing of it stays.)
+    with pytest.raises(APPEND_ONLY, match="append-only"):
+        await sql_transaction(
+            settings,
+            [
+                ("INSERT INTO meeting_deletions (meeting_id) VALUES (?)", (server.meeting,)),
+                ("DELETE FROM events WHERE meeting_id = ?", (server.meeting,)),
+            ],
+        )
+    assert await sql_rows(settings, "SELECT count(*) FROM meeting_deletions") == [(0,)]

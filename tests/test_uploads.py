@@ -13,7 +13,9 @@ import pytest
 
 from emeeting.demo_files import write_pdf
 from emeeting.demo_meeting import DemoFile
-from tests.support import Device, RunningServer, joined
+from tests.support import Device, RunningServer, joined, sql_rows
+
+BOTH_DATABASES = True  # the server's tests on SQLite and on PostgreSQL
 
 
 def make_pdf(path: Path, pages: int, title: str = "นโยบายและจุดเน้น เรียนดี มีความสุข") -> Path:
@@ -118,8 +120,7 @@ async def test_the_same_file_twice_is_rendered_once(server: RunningServer, tmp_p
     assert second["file"] == first["file"] and second["document"] != first["document"]
     (added,) = await events_of(tablet, {"document_added"}, lambda b: len(b) == 1)
     assert added["ready"] == [1, 2, 3]  # nothing to render again
-    with sqlite3.connect(server.settings.database) as db:
-        assert db.execute("SELECT COUNT(*) FROM pages WHERE sha256 = ?", (first["file"],)).fetchone()[0] == 3
+    assert await sql_rows(server.settings, "SELECT COUNT(*) FROM pages WHERE sha256 = ?", (first["file"],)) == [(3,)]
 
 
 async def test_the_same_file_twice_under_one_item_is_said_to_be_there_already(
@@ -193,8 +194,7 @@ async def test_a_refused_file_leaves_nothing_behind(
     data = server.settings.data
     assert not list((data / "tmp").iterdir())
     assert not (data / "files").exists() or not any((data / "files").rglob("*.pdf"))
-    with sqlite3.connect(server.settings.database) as db:
-        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
+    assert await sql_rows(server.settings, "SELECT COUNT(*) FROM files") == [(0,)]
     async with httpx.AsyncClient() as http:
         assert (await http.get(f"{server.url}/healthz")).status_code == 200
 
