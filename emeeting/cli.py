@@ -221,6 +221,9 @@ def _copy_to_postgresql(args: argparse.Namespace) -> int:
     from emeeting.storage import copying
 
     settings = from_env(data=args.data, database_url=args.url)
+    if not settings.database_url:
+        print("emeeting copy-to-postgresql: name the PostgreSQL database (or set EMEETING_DATABASE)", file=sys.stderr)
+        return 2
     if not settings.database.exists():
         print(f"emeeting copy-to-postgresql: there is no SQLite database in {settings.data}", file=sys.stderr)
         return 1
@@ -291,7 +294,11 @@ def _main(argv: Sequence[str] | None) -> int:
     copying = commands.add_parser(
         "copy-to-postgresql", help="copy the data folder's SQLite database into an empty PostgreSQL database"
     )
-    copying.add_argument("url", help="the PostgreSQL database, postgresql://…")
+    copying.add_argument(
+        "url",
+        nargs="?",
+        help="the PostgreSQL database, postgresql://… (default $EMEETING_DATABASE: keeps a password off the command line)",
+    )
     copying.add_argument("--data", type=Path, help="data folder (default ./data, or $EMEETING_DATA)")
 
     bench = commands.add_parser("bench", help="run benchmarks against real servers (all scenarios by default)")

@@ -141,6 +141,8 @@ def parse_client_frame(frame: Mapping[str, Any]) -> Join | CommandFrame:
             meeting = frame.get("meeting") if isinstance(frame.get("meeting"), str) else None
             return Join(token=token, since=since, ink_since=ink_since, epoch=epoch, meeting=meeting)
         command_id = fields.ident(frame, "id")
+        if "\x00" in command_id:  # stored as text by either database: PostgreSQL's text has no NUL
+            raise fields.FieldError("id", "must not contain a NUL character")
         return CommandFrame(id=command_id, command=parse_command(kind, frame))
     except fields.FieldError as exc:
         raise ProtocolError(ErrorCode.INVALID_FIELD, str(exc), field=exc.field, id=client_id) from None

@@ -197,3 +197,16 @@ async def test_every_device_learns_who_is_connected(server: RunningServer) -> No
             "members": {"chair": 1, "deputy": 1},
         }:
             pass
+
+
+async def test_a_command_id_with_a_nul_is_refused_and_the_room_goes_on(server: RunningServer) -> None:
+    """Either database stores a command's id as text, and PostgreSQL's text has no NUL: such an
+    id is refused as a bad field, before anything is decided, and nobody else notices."""
+    deputy, _ = await joined(server, "deputy")
+    chair, _ = await joined(server, "chair")
+    await deputy.send({"type": "set_agenda_item", "id": "a\x00b", "item": "plan"})
+    refused = await deputy.expect("error")
+    assert (refused["code"], refused["field"]) == ("invalid_field", "id")
+    await chair.command("open_meeting")
+    _, ack = await chair.until("ack")
+    assert ack["type"] == "ack"

@@ -8,8 +8,10 @@ on both databases through the ``database`` fixture (tests/conftest.py, ``BOTH_DA
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ from emeeting.storage.eventlog import EventRow
 from emeeting.storage.postgres import MIGRATIONS, PgStore
 from emeeting.storage.writes import WriteJob
 from tests.pg import Cluster, cluster
-from tests.support import joined, make_settings, serving
+from tests.support import joined, make_settings, serving, sql_execute, sql_rows
 from tests.test_ballots import cast, closed, open_room, reply, vote_opened
 from tests.test_ink import ink_frames, stroke
 
@@ -160,12 +162,16 @@ async def test_an_offices_sqlite_data_is_copied_whole_and_its_tablets_resume_on_
         ] == 1
         _, seen = await joined(server, "supervision")
         demo = (server.meeting, server.tokens, server.invitations)
-    url = pg_cluster.new_database()
-    command = [sys.executable, "-m", "emeeting", "copy-to-postgresql", "--data", str(tmp_path), url]
-    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120)
+    # SQLite's text may hold a NUL, PostgreSQL's cannot: it is copied as U+FFFD, not refused.
+    await sql_execute(settings, "INSERT INTO page_text (sha256, page, text) VALUES ('f', 1, ?)", ("a\x00b",))
+    url = pg_cluster.new_database().replace("postgres@", "postgres:not-a-real-password@")
+    command = [sys.executable, "-m", "emeeting", "copy-to-postgresql", "--data", str(tmp_path)]
+    environment = {**os.environ, "EMEETING_DATABASE": url}  # the password kept off the command line
+    run = functools.partial(subprocess.run, command, capture_output=True, text=True, timeout=120, env=environment)
+    done = await asyncio.to_thread(run)
     assert done.returncode == 0, done.stderr
-    assert "events" in done.stdout and url not in done.stdout  # the address (a password) is not printed
-    again = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120)
+    assert "events" in done.stdout and "not-a-real-password" not in done.stdout + done.stderr
+    again = await asyncio.to_thread(run)
     assert again.returncode == 1 and "empty" in again.stderr  # nothing is merged into a database in use
 
     async with serving(dataclasses.replace(settings, database_url=url), demo=demo) as server:
@@ -179,6 +185,7 @@ async def test_an_offices_sqlite_data_is_copied_whole_and_its_tablets_resume_on_
         assert (await closed(chair, "s1"))["counts"] == [1, 2, 0]
         deputy, _ = await joined(server, "deputy", ink_since=0)
         assert [f["event"]["stroke"]["id"] for f in await ink_frames(deputy, 1)] == ["s1"]
+        assert await sql_rows(server.settings, "SELECT text FROM page_text WHERE sha256 = 'f'") == [("a\ufffdb",)]
 
 
 async def test_the_room_recovers_by_itself_when_postgresql_restarts(tmp_path: Path) -> None:
@@ -207,3 +214,37 @@ async def test_the_room_recovers_by_itself_when_postgresql_restarts(tmp_path: Pa
                     break
             assert answer["type"] == "ack", answer
             assert (await closed(chair, "v1"))["counts"] == [1, 1, 0]  # the ballot before the stop counted
+
+
+async def test_a_nul_that_got_past_the_inputs_is_stored_as_u_fffd_and_fails_nothing(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    """PostgreSQL's text cannot hold a NUL (SQLite's can). A PDF's extracted text may carry one,
+    and a sign-in's login may: neither fails a group commit (and with it a live room) or a read."""
+    store = await new_store(pg_cluster, tmp_path)
+    try:
+        sha = "c" * 64
+        await store.write(
+            FileAdded(FileRecord(sha, "pdf", 10, 1, ()), 0),
+            PageAdded(PageRecord(sha, 1, 100, 100, "i", "image/webp", "t", "image/webp"), "ระเบียบ\x00วาระ"),
+        )
+        (found,) = await store.catalogue.search([sha], "วาระ", ("[", "]"), 10)
+        assert found.text == "ระเบียบ\ufffd[วาระ]"
+        assert await store.accounts.by_login("ad\x00min") is None  # a read with a NUL finds nothing
+    finally:
+        await store.close()
+
+
+async def test_the_writer_reconnects_with_the_durability_it_was_given(tmp_path: Path) -> None:
+    with cluster() as own:
+        store = await PgStore.connect(own.new_database(), tmp_path / "x", sync="NORMAL")
+        try:
+            await store.execute("INSERT INTO meetings (id, title, created_at) VALUES ('m', 'test', 0)")
+            await asyncio.to_thread(own.restart)
+            for _ in range(2):  # a write that meets the broken connection fails; the next reconnects
+                with contextlib.suppress(asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError):
+                    await store.submit(WriteJob("m", [row(len(await store.events("m")) + 1)]))
+            assert await store._pg_writer.fetchval("SHOW synchronous_commit") == "off"
+            assert [r.seq for r in await store.events("m")] in ([1], [1, 2])
+        finally:
+            await store.close()

@@ -7,14 +7,18 @@ keeps its identity (its epoch), so a tablet that was in a meeting resumes on the
 server from exactly where it was; events go in each meeting's order, under the same triggers as
 every write. The rest of the data folder (page images, the signing secret, the open secret
 votes' keys) is not in the database: the server on PostgreSQL is started on the same folder.
-The SQLite file is only read (its schema first brought to this version), and stays as it was.
+The SQLite file's rows are read in one snapshot and left as they were; its schema is first
+brought to this emeeting's version (as starting this emeeting on it would), so an older
+emeeting can no longer open it. A NUL in a text value (SQLite's text may hold one, PostgreSQL's
+cannot) is copied as U+FFFD.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from emeeting.storage.postgres import PgStore
+from emeeting.storage.postgres import PgStore, _no_nul
 from emeeting.storage.store import Store
 
 
@@ -70,22 +74,32 @@ async def _copy(lite: Store, pg: PgStore) -> dict[str, int]:
     if held[0][0]:
         raise NotEmpty("the PostgreSQL database already holds meetings or accounts: copy into an empty one")
     copied: dict[str, int] = {}
-    async with pg.transaction() as db:
-        await db.execute("UPDATE epoch SET id = $1", lite.epoch)
-        for table, order in TABLES:
-            columns = [name for (_, name, *_) in await lite.fetchall(f"PRAGMA table_info({table})")]
-            if not columns:
-                continue  # a table an older data folder never had
-            names = ", ".join(columns)
-            marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-            # audit.n is an identity column: the numbers are kept as they were.
-            overriding = " OVERRIDING SYSTEM VALUE" if table == "audit" else ""
-            insert = f"INSERT INTO {table} ({names}){overriding} VALUES ({marks})"  # noqa: S608 (our own names)
-            select = f"SELECT {names} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608
-            copied[table] = 0
-            while rows := await lite.fetchall(select, (BATCH, copied[table])):
-                await db.executemany(insert, rows)
-                copied[table] += len(rows)
-        if copied.get("audit"):
-            await db.execute("SELECT setval(pg_get_serial_sequence('audit', 'n'), (SELECT max(n) FROM audit))")
+    # One read transaction on SQLite for the whole copy: a consistent snapshot of every table.
+    await lite.snapshot_begin()
+    try:
+        async with pg.transaction() as db:
+            await _tables(lite, db, copied)
+    finally:
+        await lite.snapshot_end()
     return copied
+
+
+async def _tables(lite: Store, db: Any, copied: dict[str, int]) -> None:
+    """Every table's rows, in TABLES' order, into PostgreSQL through ``db``."""
+    await db.execute("UPDATE epoch SET id = $1", lite.epoch)
+    for table, order in TABLES:
+        columns = [name for (_, name, *_) in await lite.fetchall(f"PRAGMA table_info({table})")]
+        if not columns:
+            continue  # a table an older data folder never had
+        names = ", ".join(columns)
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+        # audit.n is an identity column: the numbers are kept as they were.
+        overriding = " OVERRIDING SYSTEM VALUE" if table == "audit" else ""
+        insert = f"INSERT INTO {table} ({names}){overriding} VALUES ({marks})"  # noqa: S608 (our own names)
+        select = f"SELECT {names} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608
+        copied[table] = 0
+        while rows := await lite.fetchall(select, (BATCH, copied[table])):
+            await db.executemany(insert, [_no_nul(row) for row in rows])
+            copied[table] += len(rows)
+    if copied.get("audit"):
+        await db.execute("SELECT setval(pg_get_serial_sequence('audit', 'n'), (SELECT max(n) FROM audit))")

@@ -62,6 +62,15 @@ OVERRIDES: dict[str, str] = {
 _PLACEHOLDER = re.compile(r"\?")
 
 
+def _no_nul(params: Sequence[Any]) -> tuple[Any, ...]:
+    """``params`` with each NUL in a text value replaced by U+FFFD: PostgreSQL's text cannot hold
+    a NUL (SQLite's can), and a NUL that got past the inputs' checks (a PDF's extracted text, an
+    old SQLite row being copied) must not fail a whole group commit, and with it a live room."""
+    if not any(isinstance(p, str) and "\x00" in p for p in params):
+        return tuple(params)
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params)
+
+
 @functools.lru_cache(maxsize=1024)
 def dialect(statement: str) -> str:
     """The PostgreSQL text of a statement written for both databases: its override, else its
@@ -365,8 +374,11 @@ def _snippet(body: str, found: str, marks: tuple[str, str]) -> str:
 class PgStore(Store):
     """``Storage`` on PostgreSQL: the log, one group-committing writer connection, a read pool."""
 
-    def __init__(self, url: str, path: Path, writer: asyncpg.Connection, pool: asyncpg.Pool, epoch: str) -> None:
+    def __init__(
+        self, url: str, path: Path, writer: asyncpg.Connection, pool: asyncpg.Pool, epoch: str, settings: dict[str, str]
+    ) -> None:
         self.url = url
+        self._settings = settings  # the writer's session settings, again on a reconnect
         self._pg_writer = writer
         self._pool = pool
         self._start(path, epoch)
@@ -391,7 +403,7 @@ class PgStore(Store):
             await writer.close()
             raise
         assert pool is not None
-        return cls(url, keys_beside, writer, pool, str(epoch))
+        return cls(url, keys_beside, writer, pool, str(epoch), settings)
 
     async def _disconnect(self) -> None:
         await self._pool.close()
@@ -401,9 +413,7 @@ class PgStore(Store):
         if self._pg_writer.is_closed():
             # PostgreSQL restarted or the connection broke: the jobs were not committed (their
             # futures failed); the next ones go on a new connection.
-            self._pg_writer = await asyncpg.connect(
-                self.url, server_settings={"synchronous_commit": "on", "application_name": "emeeting"}
-            )
+            self._pg_writer = await asyncpg.connect(self.url, server_settings=self._settings)
         db = self._pg_writer
         async with db.transaction():
             events = [
@@ -412,18 +422,18 @@ class PgStore(Store):
                 for e in job.events
             ]
             if events:
-                await db.executemany(dialect(INSERT_EVENT), events)
+                await db.executemany(dialect(INSERT_EVENT), [_no_nul(e) for e in events])
             commands = [(job.meeting_id, *command) for job, _ in batch for command in job.commands]
             if commands:
-                await db.executemany(dialect(INSERT_COMMAND), commands)
+                await db.executemany(dialect(INSERT_COMMAND), [_no_nul(c) for c in commands])
             statements = [statement for _, written in batch for statement in written]
             for text, run in itertools.groupby(statements, key=lambda statement: statement[0]):
-                await db.executemany(dialect(text), [params for _, params in run])
+                await db.executemany(dialect(text), [_no_nul(params) for _, params in run])
         self._committed(batch)
 
     async def fetchall(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query written for both databases, on the read pool."""
-        return [tuple(row) for row in await self._pool.fetch(dialect(statement), *params)]
+        return [tuple(row) for row in await self._pool.fetch(dialect(statement), *_no_nul(params))]
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy[Any]]:
@@ -433,4 +443,4 @@ class PgStore(Store):
 
     async def fetch(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         """Rows of a query in PostgreSQL's own text (``$n``), for this package's PostgreSQL code."""
-        return [tuple(row) for row in await self._pool.fetch(statement, *params)]
+        return [tuple(row) for row in await self._pool.fetch(statement, *_no_nul(params))]

@@ -274,5 +274,13 @@ class Store:
         a link's session, written then looked up, would not be found.)"""
         return [tuple(row) for row in await self._reader.execute_fetchall(sql, params)]
 
+    async def snapshot_begin(self) -> None:
+        """Hold one read transaction on the reader: the reads until ``snapshot_end`` see one
+        moment of the database (a bulk copy's)."""
+        await self._reader.execute("BEGIN")
+
+    async def snapshot_end(self) -> None:
+        await self._reader.execute("COMMIT")
+
     async def ping(self) -> None:
         await self.fetchall("SELECT 1")
