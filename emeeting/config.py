@@ -132,9 +132,8 @@ class Settings:
     secret: bytes | None = field(default=None, repr=False)  # never in a log line
     link_days: float = 90.0  # links open a closed meeting this long (minutes to read, to certify)
     sync: str = "FULL"
-    database_url: str | None = field(
-        default=None, repr=False
-    )  # may hold a password; PostgreSQL instead of SQLite in the data folder (storage/postgres.py)
+    # PostgreSQL instead of SQLite in the data folder (storage/postgres.py); may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     sndbuf_kb: int = 0  # 0: the kernel sizes each socket's send buffer itself
     fast_send: bool = True  # write events straight to uvicorn's sockets (emeeting.fastsend)
     limits: Limits = field(default_factory=Limits)
